@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Context: a headless Vulkan 1.3 instance, device, compute queue and command pool on vk::raii,
+// with the validation layer on request. It needs no window, display or surface.
+//
+// Contract: construct once per process (or per test), keep it alive longer than every object
+// made from it; members are declared in creation order, so destruction runs in reverse.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <vulkan/vulkan_raii.hpp>
+
+namespace nnlive::gpu {
+
+// A GPU problem the user can act on (no device, no validation layer, out of memory).
+struct GpuError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ContextOptions {
+  // Enable VK_LAYER_KHRONOS_validation and count its messages. Also enabled by the environment
+  // variable NNLIVE_VALIDATION=1. Fails with GpuError if the layer is not installed.
+  bool validation = false;
+  // Which device: an index into the device list or part of its name; empty picks the best
+  // (discrete, then integrated, then virtual, then CPU). Also NNLIVE_DEVICE in the environment.
+  std::string device;
+};
+
+// Messages the validation layer sent (warnings and errors), shared with its callback.
+struct ValidationLog {
+  std::mutex mutex;
+  std::vector<std::string> messages;
+  std::atomic<uint32_t> count{0};
+};
+
+// Validation messages from every Context of this process so far (for exit-code checks).
+uint32_t validation_messages_in_process();
+
+class Context {
+ public:
+  explicit Context(ContextOptions options = {});
+
+  const vk::raii::Device& device() const { return device_; }
+  const vk::raii::PhysicalDevice& physical_device() const { return physical_; }
+  const vk::raii::Queue& queue() const { return queue_; }
+  const vk::raii::CommandPool& command_pool() const { return pool_; }
+  uint32_t queue_family() const { return queue_family_; }
+  const std::string& device_name() const { return device_name_; }
+  const vk::PhysicalDeviceLimits& limits() const { return limits_; }
+  bool is_software() const { return software_; }
+  bool validation_enabled() const { return validation_; }
+  // Nanoseconds per timestamp tick; 0 if the queue cannot write timestamps.
+  double timestamp_period_ns() const { return timestamp_period_ns_; }
+
+  uint32_t validation_message_count() const { return log_->count.load(); }
+  std::vector<std::string> validation_messages() const;
+
+  // A memory type with all `required` flags, preferring one that also has `preferred`.
+  uint32_t find_memory_type(uint32_t type_bits, vk::MemoryPropertyFlags required,
+                            vk::MemoryPropertyFlags preferred = {}) const;
+
+  // Gives a Vulkan object a name that validation messages and debuggers show.
+  template <class Handle>
+  void set_name(const Handle& handle, const char* name) const {
+    set_name_raw(Handle::objectType, reinterpret_cast<uint64_t>(static_cast<typename Handle::CType>(handle)), name);
+  }
+
+  // Records commands with `record`, submits them and waits for the queue to finish them.
+  void submit_and_wait(const std::function<void(const vk::raii::CommandBuffer&)>& record) const;
+
+ private:
+  void set_name_raw(vk::ObjectType type, uint64_t handle, const char* name) const;
+
+  std::unique_ptr<ValidationLog> log_;
+  bool validation_ = false;
+  vk::raii::Context context_;
+  vk::raii::Instance instance_{nullptr};
+  vk::raii::DebugUtilsMessengerEXT messenger_{nullptr};
+  vk::raii::PhysicalDevice physical_{nullptr};
+  vk::raii::Device device_{nullptr};
+  vk::raii::Queue queue_{nullptr};
+  vk::raii::CommandPool pool_{nullptr};
+  uint32_t queue_family_ = 0;
+  std::string device_name_;
+  vk::PhysicalDeviceLimits limits_{};
+  bool software_ = false;
+  bool debug_utils_ = false;
+  double timestamp_period_ns_ = 0.0;
+};
+
+}  // namespace nnlive::gpu

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// FieldEvaluator: runs shaders/field.comp to evaluate a network at every pixel of a W x H grid.
+// The network arrives as a plain description (no nn types cross into gpu/); parameters are one
+// contiguous float array laid out exactly like nn::Mlp::params().
+//
+// Contract: set_network() when the architecture changes (creates the pipeline and weight
+// buffer; never per frame), set_params() whenever weights change (one memcpy), then evaluate().
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "nnlive/gpu/buffer.hpp"
+#include "nnlive/gpu/context.hpp"
+
+namespace nnlive::gpu {
+
+struct NetworkLayout {
+  struct Layer {
+    uint32_t in = 0, out = 0;
+    uint32_t activation = 0;  // nn::Activation code
+    uint32_t w_offset = 0;    // floats into params: (out, in) row-major
+    uint32_t b_offset = 0;    // floats into params: (out)
+  };
+  std::vector<Layer> layers;        // hidden layers then the output layer; at most 9
+  std::vector<uint32_t> features;   // nn::Feature codes of the inputs, 1..7
+  std::vector<float> feature_offset, feature_scale;  // input_i = (feature_i - offset_i) * scale_i
+  size_t param_count = 0;
+};
+
+struct FieldRequest {
+  uint32_t width = 0, height = 0;       // pixels, 1..16384 each
+  std::array<float, 4> view{};          // x0, y0, x1, y1 (data units)
+  int neuron_layer = -1;                // >= 0: write this hidden layer's neuron instead of the outputs
+  int neuron = 0;
+};
+
+struct FieldResult {
+  uint32_t width = 0, height = 0, channels = 0;
+  std::vector<float> values;  // (height, width, channels), row 0 at the top
+  double gpu_ms = -1.0;       // GPU timestamp difference, -1 if the device has no timestamps
+};
+
+struct FieldEvaluatorOptions {
+  bool force_storage_weights = false;  // use the storage-buffer variant even if weights fit a uniform buffer
+};
+
+class FieldEvaluator {
+ public:
+  FieldEvaluator(const Context& ctx, FieldEvaluatorOptions options = {});
+  ~FieldEvaluator();
+
+  void set_network(const NetworkLayout& layout);
+  void set_params(std::span<const float> params);
+  FieldResult evaluate(const FieldRequest& request);
+
+  bool uses_uniform_weights() const;
+  uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nnlive::gpu

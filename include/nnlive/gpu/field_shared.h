@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Structs and limits shared by the C++ field evaluator and shaders/field.comp (std140 layout).
+// Compiled as C++ and as GLSL; the static_asserts keep the two views of the bytes equal.
+#ifndef NNLIVE_GPU_FIELD_SHARED_H
+#define NNLIVE_GPU_FIELD_SHARED_H
+
+#define FIELD_MAX_LAYERS 9    // 8 hidden layers + the output layer
+#define FIELD_UBO_VEC4S 4096  // weights in the uniform-buffer variant: 16384 floats = 64 KiB
+#define FIELD_LOCAL_SIZE 8    // a workgroup is 8 x 8 pixels
+#define FIELD_MODE_OUTPUT 0u  // write the network's outputs (K channels)
+#define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
+
+#ifdef __cplusplus
+#include <cstdint>
+namespace nnlive::gpu::shared {
+using uint = uint32_t;
+struct uvec4 { uint x, y, z, w; };
+struct vec4 { float x, y, z, w; };
+#endif
+
+struct FieldLayer {
+  uvec4 dims;  // x = inputs, y = outputs, z = weight offset, w = bias offset (floats into the weights)
+  uvec4 act;   // x = activation code (nn::Activation); y, z, w unused
+};
+
+struct FieldParams {
+  uvec4 size;            // x = width, y = height (pixels), z = layer count, w = input count
+  uvec4 mode;            // x = FIELD_MODE_*, y = output channels, z = neuron's layer, w = neuron index
+  vec4 view;             // x0, y0, x1, y1 in data units; row 0 is the top (y1)
+  uvec4 features[2];     // feature codes (nn::Feature) of the inputs, in order
+  vec4 feature_offset[2];  // input_i = (feature_i(x, y) - offset_i) * scale_i
+  vec4 feature_scale[2];
+  FieldLayer layers[FIELD_MAX_LAYERS];
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(FieldLayer) == 32, "FieldLayer must match std140");
+static_assert(sizeof(FieldParams) == 16 * 9 + 32 * FIELD_MAX_LAYERS, "FieldParams must match std140");
+}  // namespace nnlive::gpu::shared
+#endif
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Snapshot: the immutable record of a training moment that crosses from the trainer to the
+// renderer, and SnapshotChannel, the latest-wins mailbox between them. The renderer never waits
+// for training and the trainer never waits for a frame.
+#pragma once
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "nnlive/nn/mlp.hpp"
+
+namespace nnlive::nn {
+
+// Per-epoch figures. Test values are NaN when there is no test set.
+struct Metrics {
+  int epoch = 0;
+  double train_loss = std::numeric_limits<double>::quiet_NaN();
+  double test_loss = std::numeric_limits<double>::quiet_NaN();
+  double train_acc = std::numeric_limits<double>::quiet_NaN();
+  double test_acc = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct Snapshot {
+  int epoch = 0;                          // completed epochs
+  long long step = 0;                     // completed optimizer steps
+  std::vector<LayerShape> layers;         // how to read params
+  std::vector<float> params;              // (param_count), same layout as Mlp::params()
+  std::vector<float> grads;               // (param_count) dL/dparams of the last step: per-edge gradients
+  std::vector<float> last_update;         // (param_count) change applied by the last step
+  std::vector<Metrics> new_metrics;       // epochs finished since the previous snapshot, oldest first
+  Metrics latest;                         // metrics of the last finished epoch
+  int probe_index = -1;                   // training sample whose activations follow; -1 if none
+  std::vector<std::vector<float>> probe;  // probe[0]: inputs; probe[l + 1]: outputs of layer l
+  bool diverged = false;
+  std::optional<int> diverged_at;         // epoch during which the loss became non-finite
+  std::optional<int> paused_at;           // epoch at which the stop rule paused the run
+};
+
+class SnapshotChannel {
+ public:
+  void publish(std::shared_ptr<const Snapshot> s) {
+    std::lock_guard lock(mutex_);
+    latest_ = std::move(s);
+  }
+  std::shared_ptr<const Snapshot> latest() const {
+    std::lock_guard lock(mutex_);
+    return latest_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> latest_;
+};
+
+}  // namespace nnlive::nn

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// Trainer: minibatch training of an Mlp on a labelled set with seeded batch order, per-epoch
+// metrics, a stop rule, an epoch cap and divergence detection. Runs on the caller's thread; the
+// live app gives it a thread of its own, recording calls it in lock-step.
+//
+// Contract: construct, then step() or run_epoch() until finished(). Once diverged, paused or
+// capped, steps do nothing. Parameters are always finite.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "nnlive/common/rng.hpp"
+#include "nnlive/nn/loss.hpp"
+#include "nnlive/nn/mlp.hpp"
+#include "nnlive/nn/optimizer.hpp"
+#include "nnlive/nn/snapshot.hpp"
+
+namespace nnlive::nn {
+
+// Network inputs (already feature-mapped) and their class labels.
+struct LabeledSet {
+  int inputs = 0;
+  std::vector<float> x;    // (n, inputs) row-major
+  std::vector<int> labels; // (n) class index
+  int size() const { return static_cast<int>(labels.size()); }
+};
+
+struct TrainConfig {
+  OptimizerConfig optimizer;
+  Loss loss = Loss::bce;
+  int batch = 0;              // samples per step; 0 (or >= set size) = full batch
+  float l1 = 0.0f;            // penalty l1 * sum |w| on weights (not biases), >= 0
+  float l2 = 0.0f;            // penalty l2 / 2 * sum w^2 on weights (not biases), >= 0
+  int max_epochs = 5000;      // cap, >= 0
+  double stop_threshold = 0.02;  // stop rule: training loss below this ...
+  int stop_window = 200;         // ... for this many consecutive epochs; 0 disables the rule
+};
+
+class Trainer {
+ public:
+  Trainer(Mlp model, TrainConfig config, uint64_t order_seed, LabeledSet train, LabeledSet test);
+
+  void step();       // one minibatch update
+  void run_epoch();  // steps to the end of the current epoch
+
+  bool finished() const { return diverged_at_ || paused_at_ || epoch_ >= config_.max_epochs; }
+  int epoch() const { return epoch_; }
+  long long steps() const { return steps_; }
+  int steps_per_epoch() const;
+  bool diverged() const { return diverged_at_.has_value(); }
+  std::optional<int> diverged_at() const { return diverged_at_; }
+  std::optional<int> paused_at() const { return paused_at_; }
+  const std::vector<Metrics>& history() const { return history_; }  // history()[e]: after epoch e
+  const Mlp& model() const { return model_; }
+  const TrainConfig& config() const { return config_; }
+  const std::vector<float>& last_grads() const { return grads_; }
+  const std::vector<float>& last_update() const { return optimizer_.last_update(); }
+
+  void set_learning_rate(float lr);
+  // Replaces the training set (user-added points); the run goes on from where it is.
+  void set_train_set(LabeledSet train);
+  // Raises the cap or clears a pause so a finished run can go on.
+  void extend(int max_epochs);
+
+  // A snapshot of now. metrics_from: first epoch to put in new_metrics. probe: training sample
+  // whose activations to include (-1 for none).
+  Snapshot snapshot(int metrics_from, int probe) const;
+
+ private:
+  Metrics measure() const;
+  void end_epoch();
+
+  Mlp model_;
+  TrainConfig config_;
+  Optimizer optimizer_;
+  Rng order_rng_;
+  LabeledSet train_, test_;
+  std::vector<uint8_t> weight_mask_;
+  std::vector<int> order_;       // shuffled sample order of the current epoch
+  int cursor_ = 0;               // next position in order_
+  int epoch_ = 0;
+  long long steps_ = 0;
+  int below_threshold_ = 0;      // consecutive epochs under the stop threshold
+  std::optional<int> diverged_at_, paused_at_;
+  std::vector<Metrics> history_;
+  std::vector<float> grads_;     // (param_count) of the last step
+  // Scratch reused by every step.
+  Trace trace_;
+  std::vector<float> batch_x_, dL_dz_;
+  std::vector<int> batch_labels_;
+};
+
+}  // namespace nnlive::nn

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// field.comp: the network's forward pass at the centre of every pixel of a W x H grid.
+// One invocation per pixel; weights come from a uniform buffer (fast everywhere, 64 KiB) or,
+// with WEIGHTS_SSBO defined, from a storage buffer for larger networks.
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "nnlive/gpu/field_shared.h"
+
+layout(local_size_x = FIELD_LOCAL_SIZE, local_size_y = FIELD_LOCAL_SIZE) in;
+
+// Widest layer (inputs included) this pipeline handles; sizes the per-pixel activation arrays.
+layout(constant_id = 0) const uint MAX_WIDTH = 32;
+
+layout(std140, set = 0, binding = 0) uniform ParamsBlock { FieldParams p; };
+
+#ifdef WEIGHTS_SSBO
+layout(std430, set = 0, binding = 1) readonly buffer WeightsBlock { float w[]; };
+float weight(uint i) { return w[i]; }
+#else
+layout(std140, set = 0, binding = 1) uniform WeightsBlock { vec4 w[FIELD_UBO_VEC4S]; };
+float weight(uint i) { return w[i >> 2][i & 3u]; }
+#endif
+
+// (H, W, channels) row-major, row 0 at the top of the view.
+layout(std430, set = 0, binding = 2) writeonly buffer FieldBlock { float field[]; };
+
+// tanh from exp(-2|z|): finite for every z (exp(2z) / exp(2z) overflows to NaN).
+float safe_tanh(float z) {
+  float t = exp(-2.0 * abs(z));
+  return sign(z) * (1.0 - t) / (1.0 + t);
+}
+
+float activate(uint code, float z) {
+  switch (code) {
+    case 1u: return 1.0 / (1.0 + exp(-z));                     // sigmoid
+    case 2u: return safe_tanh(z);                             // tanh
+    case 3u: return max(z, 0.0);                              // relu
+    case 4u: return z > 0.0 ? z : 0.01 * z;                   // leaky_relu
+    case 5u: return 0.5 * z * (1.0 + safe_tanh(0.7978845608 * (z + 0.044715 * z * z * z)));  // gelu
+    case 6u: return sin(z);                                   // sin
+    default: return z;                                        // linear (softmax handled per layer)
+  }
+}
+
+float raw_feature(uint code, float x, float y) {
+  switch (code) {
+    case 0u: return x;
+    case 1u: return y;
+    case 2u: return x * x;
+    case 3u: return y * y;
+    case 4u: return x * y;
+    case 5u: return sin(x);
+    default: return sin(y);
+  }
+}
+
+void main() {
+  const uvec2 px = gl_GlobalInvocationID.xy;
+  if (px.x >= p.size.x || px.y >= p.size.y) return;
+  const float x = p.view.x + (float(px.x) + 0.5) * (p.view.z - p.view.x) / float(p.size.x);
+  const float y = p.view.w - (float(px.y) + 0.5) * (p.view.w - p.view.y) / float(p.size.y);
+
+  float a[MAX_WIDTH];  // activations of the previous layer
+  float b[MAX_WIDTH];  // pre-activations, then activations, of the current layer
+  const uint n_in = p.size.w;
+  for (uint i = 0; i < n_in; ++i) {
+    const uint q = i >> 2, r = i & 3u;
+    a[i] = (raw_feature(p.features[q][r], x, y) - p.feature_offset[q][r]) * p.feature_scale[q][r];
+  }
+
+  const uint last = p.mode.x == FIELD_MODE_NEURON ? p.mode.z : p.size.z - 1u;
+  uint width = n_in;
+  for (uint l = 0; l <= last; ++l) {
+    const uvec4 d = p.layers[l].dims;
+    const uint code = p.layers[l].act.x;
+    for (uint j = 0; j < d.y; ++j) {
+      float s = weight(d.w + j);
+      const uint row = d.z + j * d.x;
+      for (uint i = 0; i < d.x; ++i) s += weight(row + i) * a[i];
+      b[j] = s;
+    }
+    if (code == 7u) {  // softmax across the layer
+      float m = b[0];
+      for (uint j = 1; j < d.y; ++j) m = max(m, b[j]);
+      float total = 0.0;
+      for (uint j = 0; j < d.y; ++j) { b[j] = exp(b[j] - m); total += b[j]; }
+      for (uint j = 0; j < d.y; ++j) a[j] = b[j] / total;
+    } else {
+      for (uint j = 0; j < d.y; ++j) a[j] = activate(code, b[j]);
+    }
+    width = d.y;
+  }
+
+  const uint channels = p.mode.y;
+  const uint base = (px.y * p.size.x + px.x) * channels;
+  if (p.mode.x == FIELD_MODE_NEURON) {
+    field[base] = a[p.mode.w];
+  } else {
+    for (uint k = 0; k < channels; ++k) field[base + k] = a[k];
+  }
+}

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// The CLI subcommands. Each registers its options on a CLI11 subcommand and runs when chosen;
+// failures throw core::UserError (or gpu::GpuError), which main turns into an exit code.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace nnlive::app {
+
+// Registers the subcommand; the returned function runs it after parsing.
+std::function<int()> add_train_command(CLI::App& app);
+std::function<int()> add_field_command(CLI::App& app);
+std::function<int()> add_presets_command(CLI::App& app);
+std::function<int()> add_bench_command(CLI::App& app);
+// `nnlive` with no subcommand: until the live window exists, trains the default experiment and
+// writes a picture of its field.
+int run_default();
+
+}  // namespace nnlive::app

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// Experiment flags on top of presets and config files.
+#include "experiment_flags.hpp"
+
+#include <cmath>
+#include <regex>
+
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::app {
+
+void ExperimentFlags::add_to(CLI::App& app) {
+  auto add = [&](const char* flag, auto& var, const char* help) {
+    options_[flag] = app.add_option(std::string("--") + flag, var, help)->group("Experiment");
+  };
+  add("preset", preset_, "start from this preset (default spiral; see `nnlive presets`)");
+  add("config", config_, "TOML experiment file, applied over the preset");
+  add("seed", seed_, "seed for data, initialization and batch order (same seed, same run)");
+  add("epochs", epochs_, "epoch cap: train at most this many epochs");
+  add("dataset", dataset_, "xor, circle, spiral, moons, gaussians, blobs, linear, fruit, or FILE.csv (x,y,label)");
+  add("points", points_, "number of points, train and test together (2..100000)");
+  add("noise", noise_, "position noise as a fraction of the data's extent (0..1)");
+  add("label-noise", label_noise_, "fraction of labels flipped (0..0.5)");
+  add("test-ratio", test_ratio_, "fraction of points held out for testing (0..0.9)");
+  add("classes", classes_, "classes of the blobs dataset (2..8)");
+  add("hidden", hidden_, "neurons per hidden layer, such as 24,24; 'none' for no hidden layer");
+  add("activation", activation_, "hidden activation (linear, sigmoid, tanh, relu, leaky_relu, gelu, sin), or one per layer");
+  add("loss", loss_, "bce (sigmoid output), mse (sigmoid output, squared error) or softmax (K classes)");
+  add("optimizer", optimizer_, "sgd, momentum or adam");
+  add("lr", lr_, "learning rate (1e-5..100)");
+  add("momentum", momentum_, "momentum coefficient for the momentum optimizer (0..0.999)");
+  add("batch", batch_, "samples per update; 0 = full batch");
+  add("l1", l1_, "L1 regularization rate (0..10)");
+  add("l2", l2_, "L2 regularization rate (0..10)");
+  add("features", features_, "input features: x,y,x2,y2,xy,sinx,siny");
+  add("stop-threshold", stop_threshold_, "stop rule: pause once the training loss stays below this ...");
+  add("stop-window", stop_window_, "... for this many consecutive epochs (0 disables the rule)");
+}
+
+bool ExperimentFlags::given(const char* name) const { return options_.at(name)->count() > 0; }
+
+core::ExperimentConfig ExperimentFlags::resolve() const {
+  std::optional<std::string> preset, config;
+  if (given("preset")) preset = preset_;
+  if (given("config")) config = config_;
+  core::ExperimentConfig c = core::load_experiment(preset, config);
+  if (given("seed")) {
+    if (seed_ > uint64_t(INT64_MAX)) throw core::UserError(core::ExitCode::usage, "--seed must be below 2^63");
+    c.seed = seed_;
+  }
+  if (given("epochs")) c.training.max_epochs = epochs_;
+  if (given("dataset")) c.data.name = dataset_;
+  if (given("points")) c.data.points = points_;
+  if (given("noise")) c.data.noise = noise_;
+  if (given("label-noise")) c.data.label_noise = label_noise_;
+  if (given("test-ratio")) c.data.test_ratio = test_ratio_;
+  if (given("classes")) c.data.classes = classes_;
+  if (given("hidden")) c.hidden = core::parse_hidden(hidden_);
+  if (given("activation")) c.activations = core::parse_activations(activation_);
+  if (given("loss")) {
+    const auto l = nn::parse_loss(loss_);
+    if (!l) throw core::UserError(core::ExitCode::usage, "unknown loss '" + loss_ + "'; choose bce, mse or softmax");
+    c.loss = *l;
+  }
+  if (given("optimizer")) {
+    const auto o = nn::parse_optimizer(optimizer_);
+    if (!o) throw core::UserError(core::ExitCode::usage, "unknown optimizer '" + optimizer_ + "'; choose sgd, momentum or adam");
+    c.training.optimizer.kind = *o;
+  }
+  if (given("lr")) c.training.optimizer.lr = static_cast<float>(lr_);
+  if (given("momentum")) c.training.optimizer.momentum = static_cast<float>(momentum_);
+  if (given("batch")) c.training.batch = batch_;
+  if (given("l1")) c.training.l1 = static_cast<float>(l1_);
+  if (given("l2")) c.training.l2 = static_cast<float>(l2_);
+  if (given("features")) c.features = core::parse_features(features_);
+  if (given("stop-threshold")) c.training.stop_threshold = stop_threshold_;
+  if (given("stop-window")) c.training.stop_window = stop_window_;
+  // A hidden-layer count change with one activation per old layer would not line up: keep the first.
+  if (given("hidden") && !given("activation") && c.activations.size() != 1 && c.activations.size() != c.hidden.size())
+    c.activations.resize(1);
+  core::validate(c);
+  return c;
+}
+
+std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side) {
+  static const std::regex re(R"(^\s*(\d{1,6})\s*[xX]\s*(\d{1,6})\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re))
+    throw core::UserError(core::ExitCode::usage, std::string(flag) + " takes WIDTHxHEIGHT, such as 512x512; got '" + text + "'");
+  const unsigned long w = std::stoul(m[1]), h = std::stoul(m[2]);
+  if (w < 1 || h < 1 || w > max_side || h > max_side)
+    throw core::UserError(core::ExitCode::usage, std::string(flag) + " must be 1 to " + std::to_string(max_side) +
+                                                     " pixels on each side; got '" + text + "'");
+  return {static_cast<uint32_t>(w), static_cast<uint32_t>(h)};
+}
+
+nn::View parse_view(const std::string& text) {
+  nn::View v{};
+  size_t start = 0;
+  for (int i = 0; i < 4; ++i) {
+    const size_t comma = text.find(',', start);
+    if ((i < 3) != (comma != std::string::npos)) break;
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    try {
+      size_t used = 0;
+      v[i] = std::stod(item, &used);
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      break;
+    }
+    if (i == 3) {
+      if (!std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }) || !(v[2] > v[0]) || !(v[3] > v[1]))
+        break;
+      return v;
+    }
+    start = comma + 1;
+  }
+  throw core::UserError(core::ExitCode::usage, "--view takes x0,y0,x1,y1 with x1 > x0 and y1 > y0; got '" + text + "'");
+}
+
+}  // namespace nnlive::app

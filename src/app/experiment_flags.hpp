@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// The experiment options every experiment-running subcommand takes, and their layering:
+// preset, then --config, then the individual flags.
+#pragma once
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "nnlive/core/experiment.hpp"
+
+namespace nnlive::app {
+
+class ExperimentFlags {
+ public:
+  void add_to(CLI::App& app);
+  // Preset and config file, then every flag the user gave. Throws core::UserError.
+  core::ExperimentConfig resolve() const;
+
+ private:
+  bool given(const char* name) const;
+  std::map<std::string, CLI::Option*> options_;
+  std::string preset_, config_, dataset_, hidden_, activation_, loss_, optimizer_, features_;
+  uint64_t seed_ = 1;
+  int epochs_ = 0, points_ = 0, batch_ = 0, classes_ = 2, stop_window_ = 0;
+  double noise_ = 0, label_noise_ = 0, test_ratio_ = 0, lr_ = 0, momentum_ = 0, l1_ = 0, l2_ = 0, stop_threshold_ = 0;
+};
+
+// "WxH" -> (W, H); throws UserError(usage) naming the flag.
+std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side);
+// "x0,y0,x1,y1" -> view; throws UserError(usage).
+nn::View parse_view(const std::string& text);
+
+}  // namespace nnlive::app

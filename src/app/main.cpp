@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// nnlive's entry point: CLI wiring and the one place user-facing errors become exit codes.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/core/error.hpp"
+#include "nnlive/gpu/context.hpp"
+
+namespace nnlive::app {
+
+std::function<int()> add_presets_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("presets", "List the presets, one line each");
+  return [sub]() {
+    if (!sub->parsed()) return -1;
+    for (const auto& p : core::list_presets()) std::cout << p.name << std::string(p.name.size() < 14 ? 14 - p.name.size() : 1, ' ') << p.description << "\n";
+    return 0;
+  };
+}
+
+}  // namespace nnlive::app
+
+namespace {
+
+constexpr const char* k_exit_codes =
+    "Exit codes: 0 success; 1 internal error; 2 bad command line (unknown flag, preset or name, value out of range); "
+    "3 unreadable or malformed input file (config, weights, CSV); 4 output cannot be written; "
+    "5 no usable Vulkan device or GPU failure; 6 interrupted.";
+
+int fail(nnlive::core::ExitCode code, const std::string& message) {
+  std::cerr << "nnlive: " << message << "\n";
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using nnlive::core::ExitCode;
+  CLI::App app{"nnlive: watch a neural network learn.", "nnlive"};
+  app.footer(k_exit_codes);
+  app.set_help_all_flag("--help-all", "help for every subcommand");
+  std::vector<std::function<int()>> commands{
+      nnlive::app::add_train_command(app), nnlive::app::add_field_command(app),
+      nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
+  }
+  try {
+    int rc = -1;
+    for (const auto& run : commands)
+      if (rc < 0) rc = run();
+    if (rc < 0) rc = nnlive::app::run_default();
+    if (const uint32_t n = nnlive::gpu::validation_messages_in_process(); n > 0 && rc == 0)
+      return fail(ExitCode::internal, "the Vulkan validation layer reported " + std::to_string(n) + " message(s)");
+    return rc;
+  } catch (const nnlive::core::UserError& e) {
+    return fail(e.code, e.what());
+  } catch (const nnlive::gpu::GpuError& e) {
+    return fail(ExitCode::gpu, e.what());
+  } catch (const vk::SystemError& e) {
+    return fail(ExitCode::gpu, std::string("Vulkan failed: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ExitCode::internal, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(ExitCode::internal, std::string("internal error: ") + e.what());
+  }
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+// TOML experiments with toml++: strict reading (unknown keys and wrong types are errors) and
+// complete writing.
+#include "nnlive/core/config_io.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "nnlive/core/embedded.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::core {
+namespace {
+
+struct Reader {
+  std::string source;
+
+  [[noreturn]] void fail(const toml::node* node, const std::string& msg) const {
+    std::string where = source;
+    if (node && node->source().begin.line > 0) where += ":" + std::to_string(node->source().begin.line);
+    throw UserError(ExitCode::bad_input, where + ": " + msg);
+  }
+
+  void only_keys(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& table) const {
+    for (const auto& [k, v] : t)
+      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(&v, "unknown key '" + std::string(k.str()) + "'" + (table.empty() ? "" : " in [" + table + "]") +
+                     "; expected one of " + list);
+      }
+  }
+
+  std::string str(const toml::node& n, std::string_view key) const {
+    if (auto v = n.value<std::string>()) return *v;
+    fail(&n, "'" + std::string(key) + "' must be a string");
+  }
+  int64_t integer(const toml::node& n, std::string_view key) const {
+    if (n.is_integer()) return *n.value<int64_t>();
+    fail(&n, "'" + std::string(key) + "' must be an integer");
+  }
+  double number(const toml::node& n, std::string_view key) const {
+    if (n.is_number()) return *n.value<double>();
+    fail(&n, "'" + std::string(key) + "' must be a number");
+  }
+  int small_int(const toml::node& n, std::string_view key) const {
+    const int64_t v = integer(n, key);
+    if (v < -2147483647 || v > 2147483647) fail(&n, "'" + std::string(key) + "' is out of range");
+    return static_cast<int>(v);
+  }
+  const toml::array& array(const toml::node& n, std::string_view key) const {
+    if (const auto* a = n.as_array()) return *a;
+    fail(&n, "'" + std::string(key) + "' must be an array");
+  }
+  // A string "a,b" or an array of strings, as one comma-separated string.
+  std::string list(const toml::node& n, std::string_view key) const {
+    if (n.is_string()) return *n.value<std::string>();
+    std::string out;
+    for (const auto& e : array(n, key)) out += (out.empty() ? "" : ",") + str(e, key);
+    return out;
+  }
+};
+
+template <class F>
+void rethrow_at(const Reader& r, const toml::node& n, F&& f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    if (e.code == ExitCode::usage) r.fail(&n, e.what());
+    throw;
+  }
+}
+
+void apply_data(const Reader& r, const toml::table& t, const std::string& base_dir, ExperimentConfig& c) {
+  r.only_keys(t, {"dataset", "points", "noise", "label_noise", "test_ratio", "classes", "user_points"}, "data");
+  for (const auto& [key, n] : t) {
+    const auto k = key.str();
+    if (k == "dataset") {
+      std::string name = r.str(n, k);
+      if (data::is_csv_name(name) && std::filesystem::path(name).is_relative() && !base_dir.empty())
+        name = (std::filesystem::path(base_dir) / name).lexically_normal().string();
+      c.data.name = name;
+    } else if (k == "points") c.data.points = r.small_int(n, k);
+    else if (k == "noise") c.data.noise = r.number(n, k);
+    else if (k == "label_noise") c.data.label_noise = r.number(n, k);
+    else if (k == "test_ratio") c.data.test_ratio = r.number(n, k);
+    else if (k == "classes") c.data.classes = r.small_int(n, k);
+    else if (k == "user_points") {
+      c.user_points.clear();
+      for (const auto& e : r.array(n, k)) {
+        const auto& p = r.array(e, k);
+        if (p.size() != 3) r.fail(&e, "each user point is [x, y, class]");
+        c.user_points.push_back({static_cast<float>(r.number(*p.get(0), k)), static_cast<float>(r.number(*p.get(1), k)),
+                                 r.small_int(*p.get(2), k), false});
+      }
+    }
+  }
+}
+
+void apply_model(const Reader& r, const toml::table& t, ExperimentConfig& c) {
+  r.only_keys(t, {"hidden", "activation", "loss", "features"}, "model");
+  for (const auto& [key, n] : t) {
+    const auto k = key.str();
+    if (k == "hidden") {
+      c.hidden.clear();
+      for (const auto& e : r.array(n, k)) c.hidden.push_back(r.small_int(e, k));
+    } else if (k == "activation") rethrow_at(r, n, [&] { c.activations = parse_activations(r.list(n, k)); });
+    else if (k == "loss") {
+      const auto l = nn::parse_loss(r.str(n, k));
+      if (!l) r.fail(&n, "unknown loss '" + r.str(n, k) + "'; choose bce, mse or softmax");
+      c.loss = *l;
+    } else if (k == "features") rethrow_at(r, n, [&] { c.features = parse_features(r.list(n, k)); });
+  }
+}
+
+void apply_training(const Reader& r, const toml::table& t, ExperimentConfig& c) {
+  r.only_keys(t, {"optimizer", "learning_rate", "momentum", "batch", "l1", "l2", "epochs"}, "training");
+  auto& tc = c.training;
+  for (const auto& [key, n] : t) {
+    const auto k = key.str();
+    if (k == "optimizer") {
+      const auto o = nn::parse_optimizer(r.str(n, k));
+      if (!o) r.fail(&n, "unknown optimizer '" + r.str(n, k) + "'; choose sgd, momentum or adam");
+      tc.optimizer.kind = *o;
+    } else if (k == "learning_rate") tc.optimizer.lr = static_cast<float>(r.number(n, k));
+    else if (k == "momentum") tc.optimizer.momentum = static_cast<float>(r.number(n, k));
+    else if (k == "batch") tc.batch = r.small_int(n, k);
+    else if (k == "l1") tc.l1 = static_cast<float>(r.number(n, k));
+    else if (k == "l2") tc.l2 = static_cast<float>(r.number(n, k));
+    else if (k == "epochs") tc.max_epochs = r.small_int(n, k);
+  }
+}
+
+void apply_stop(const Reader& r, const toml::table& t, ExperimentConfig& c) {
+  r.only_keys(t, {"threshold", "window"}, "stop");
+  for (const auto& [key, n] : t) {
+    const auto k = key.str();
+    if (k == "threshold") c.training.stop_threshold = r.number(n, k);
+    else if (k == "window") c.training.stop_window = r.small_int(n, k);
+  }
+}
+
+const toml::table& table(const Reader& r, const toml::node& n, std::string_view key) {
+  if (const auto* t = n.as_table()) return *t;
+  r.fail(&n, "'" + std::string(key) + "' must be a table ([" + std::string(key) + "])");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(ExitCode::bad_input, "cannot open the config file " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::optional<std::string> preset_text(const std::string& name) {
+  for (const auto& f : embedded::presets())
+    if (f.name == name + ".toml") return std::string(f.data);
+  return std::nullopt;
+}
+
+}  // namespace
+
+void apply_toml(const std::string& text, const std::string& source, const std::string& base_dir, ExperimentConfig& c) {
+  const Reader r{source};
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw UserError(ExitCode::bad_input, source + ":" + std::to_string(e.source().begin.line) + ": " +
+                                             std::string(e.description()));
+  }
+  r.only_keys(root, {"name", "description", "preset", "seed", "view", "data", "model", "training", "stop"}, "");
+  for (const auto& [key, n] : root) {
+    const auto k = key.str();
+    if (k == "name") c.name = r.str(n, k);
+    else if (k == "description") c.description = r.str(n, k);
+    else if (k == "preset") r.str(n, k);  // read by load_experiment
+    else if (k == "seed") {
+      const int64_t s = r.integer(n, k);
+      if (s < 0) r.fail(&n, "'seed' must be 0 or more");
+      c.seed = static_cast<uint64_t>(s);
+    } else if (k == "view") {
+      const auto& a = r.array(n, k);
+      if (a.size() != 4) r.fail(&n, "'view' is [x0, y0, x1, y1]");
+      nn::View v{};
+      for (size_t i = 0; i < 4; ++i) v[i] = r.number(*a.get(i), k);
+      c.view = v;
+    } else if (k == "data") apply_data(r, table(r, n, k), base_dir, c);
+    else if (k == "model") apply_model(r, table(r, n, k), c);
+    else if (k == "training") apply_training(r, table(r, n, k), c);
+    else if (k == "stop") apply_stop(r, table(r, n, k), c);
+  }
+}
+
+std::vector<PresetInfo> list_presets() {
+  std::vector<PresetInfo> out;
+  for (const auto& f : embedded::presets()) {
+    const std::string name(f.name.substr(0, f.name.size() - 5));  // drop ".toml"
+    out.push_back({name, load_preset(name).description});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+ExperimentConfig load_preset(const std::string& name) {
+  const auto text = preset_text(name);
+  if (!text) {
+    std::string list;
+    for (const auto& f : embedded::presets()) list += (list.empty() ? "" : ", ") + std::string(f.name.substr(0, f.name.size() - 5));
+    throw UserError(ExitCode::usage, "unknown preset '" + name + "'; choose one of " + list);
+  }
+  ExperimentConfig c;
+  c.name = name;
+  apply_toml(*text, "preset " + name, "", c);
+  return c;
+}
+
+ExperimentConfig load_experiment(const std::optional<std::string>& preset, const std::optional<std::string>& config_path) {
+  std::string text, base_dir, base = preset.value_or("spiral");
+  if (config_path) {
+    text = read_file(*config_path);
+    base_dir = std::filesystem::path(*config_path).parent_path().string();
+    if (!preset) {
+      try {
+        const auto root = toml::parse(text, *config_path);
+        if (const auto p = root["preset"].value<std::string>()) base = *p;
+      } catch (const toml::parse_error&) {
+        // reported with its line by apply_toml below
+      }
+    }
+  }
+  ExperimentConfig c = load_preset(base);
+  if (config_path) apply_toml(text, *config_path, base_dir, c);
+  return c;
+}
+
+std::string to_toml(const ExperimentConfig& c) {
+  auto strings = [](const auto& items) {
+    toml::array a;
+    for (const auto& i : items) a.push_back(std::string(nn::to_string(i)));
+    return a;
+  };
+  toml::array hidden, view, user;
+  for (int h : c.hidden) hidden.push_back(h);
+  const auto& d = c.data;
+  for (const auto& p : c.user_points) user.push_back(toml::array{double(p.x), double(p.y), p.label});
+  toml::table data{{"dataset", d.name},           {"points", d.points},       {"noise", d.noise},
+                   {"label_noise", d.label_noise}, {"test_ratio", d.test_ratio}, {"classes", d.classes},
+                   {"user_points", user}};
+  toml::table model{{"hidden", hidden}, {"loss", std::string(nn::to_string(c.loss))}, {"features", strings(c.features)}};
+  if (c.activations.size() == 1) model.insert("activation", std::string(nn::to_string(c.activations[0])));
+  else model.insert("activation", strings(c.activations));
+  const auto& t = c.training;
+  toml::table training{{"optimizer", std::string(nn::to_string(t.optimizer.kind))},
+                       {"learning_rate", double(t.optimizer.lr)},
+                       {"momentum", double(t.optimizer.momentum)},
+                       {"batch", t.batch},
+                       {"l1", double(t.l1)},
+                       {"l2", double(t.l2)},
+                       {"epochs", t.max_epochs}};
+  toml::table stop{{"threshold", t.stop_threshold}, {"window", t.stop_window}};
+  toml::table root{{"name", c.name}, {"description", c.description}, {"seed", static_cast<int64_t>(c.seed)},
+                   {"data", data},   {"model", model},               {"training", training},
+                   {"stop", stop}};
+  if (c.view) root.insert("view", toml::array{(*c.view)[0], (*c.view)[1], (*c.view)[2], (*c.view)[3]});
+  std::ostringstream os;
+  os << "# nnlive experiment; load it with: nnlive train --config FILE\n" << root << "\n";
+  return os.str();
+}
+
+}  // namespace nnlive::core

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// Headless Vulkan context: instance, optional validation, device choice, compute queue.
+#include "nnlive/gpu/context.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+
+namespace nnlive::gpu {
+namespace {
+
+std::atomic<uint32_t> g_total_messages{0};
+
+constexpr const char* k_validation_layer = "VK_LAYER_KHRONOS_validation";
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                     VkDebugUtilsMessageTypeFlagsEXT,
+                                                     const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+  if (severity < VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) return VK_FALSE;
+  auto* log = static_cast<ValidationLog*>(user);
+  const std::string msg = data && data->pMessage ? data->pMessage : "(no text)";
+  std::cerr << "nnlive: Vulkan validation: " << msg << "\n";
+  std::lock_guard lock(log->mutex);
+  log->messages.push_back(msg);
+  log->count.fetch_add(1);
+  g_total_messages.fetch_add(1);
+  return VK_FALSE;
+}
+
+bool env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v && std::string(v) != "0";
+}
+
+int type_rank(vk::PhysicalDeviceType t) {
+  switch (t) {
+    case vk::PhysicalDeviceType::eDiscreteGpu: return 0;
+    case vk::PhysicalDeviceType::eIntegratedGpu: return 1;
+    case vk::PhysicalDeviceType::eVirtualGpu: return 2;
+    case vk::PhysicalDeviceType::eCpu: return 3;
+    default: return 4;
+  }
+}
+
+}  // namespace
+
+Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>()) {
+  if (env_flag("NNLIVE_VALIDATION")) options.validation = true;
+  if (const char* d = std::getenv("NNLIVE_DEVICE"); d && *d && options.device.empty()) options.device = d;
+
+  if (context_.enumerateInstanceVersion() < VK_API_VERSION_1_3)
+    throw GpuError("the Vulkan loader is older than 1.3; update the Vulkan packages (libvulkan1)");
+
+  std::vector<const char*> layers, extensions;
+  for (const auto& e : context_.enumerateInstanceExtensionProperties())
+    if (std::string_view(e.extensionName) == VK_EXT_DEBUG_UTILS_EXTENSION_NAME) debug_utils_ = true;
+  if (debug_utils_) extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  if (options.validation) {
+    const auto available = context_.enumerateInstanceLayerProperties();
+    const bool found = std::any_of(available.begin(), available.end(),
+                                   [](const auto& l) { return std::string_view(l.layerName) == k_validation_layer; });
+    if (!found) throw GpuError("the Vulkan validation layer was requested but is not installed (Debian package vulkan-validationlayers)");
+    if (!debug_utils_) throw GpuError("the Vulkan validation layer needs VK_EXT_debug_utils, which this loader lacks");
+    layers.push_back(k_validation_layer);
+    validation_ = true;
+  }
+
+  vk::ApplicationInfo app{"nnlive", VK_MAKE_VERSION(0, 1, 0), "nnlive", VK_MAKE_VERSION(0, 1, 0), VK_API_VERSION_1_3};
+  vk::DebugUtilsMessengerCreateInfoEXT messenger_info{
+      {},
+      vk::DebugUtilsMessageSeverityFlagBitsEXT::eWarning | vk::DebugUtilsMessageSeverityFlagBitsEXT::eError,
+      vk::DebugUtilsMessageTypeFlagBitsEXT::eGeneral | vk::DebugUtilsMessageTypeFlagBitsEXT::eValidation |
+          vk::DebugUtilsMessageTypeFlagBitsEXT::ePerformance,
+      &on_validation_message, log_.get()};
+  vk::InstanceCreateInfo instance_info{{}, &app, layers, extensions};
+  if (validation_) instance_info.pNext = &messenger_info;  // also catches instance creation problems
+  instance_ = vk::raii::Instance(context_, instance_info);
+  if (validation_) messenger_ = vk::raii::DebugUtilsMessengerEXT(instance_, messenger_info);
+
+  vk::raii::PhysicalDevices devices(instance_);
+  std::vector<size_t> usable;
+  for (size_t i = 0; i < devices.size(); ++i)
+    if (devices[i].getProperties().apiVersion >= VK_API_VERSION_1_3) usable.push_back(i);
+  if (usable.empty())
+    throw GpuError("no Vulkan 1.3 device found; install a GPU driver or Mesa's software renderer (Debian package mesa-vulkan-drivers)");
+
+  size_t chosen = usable.front();
+  if (!options.device.empty()) {
+    bool found = false;
+    const bool numeric = std::all_of(options.device.begin(), options.device.end(), ::isdigit);
+    for (size_t i : usable) {
+      const std::string name = devices[i].getProperties().deviceName.data();
+      if ((numeric && std::to_string(i) == options.device) || (!numeric && name.find(options.device) != std::string::npos)) {
+        chosen = i;
+        found = true;
+        break;
+      }
+    }
+    if (!found) throw GpuError("no Vulkan 1.3 device matches '" + options.device + "'");
+  } else {
+    for (size_t i : usable)
+      if (type_rank(devices[i].getProperties().deviceType) < type_rank(devices[chosen].getProperties().deviceType))
+        chosen = i;
+  }
+  physical_ = std::move(devices[chosen]);
+  const auto props = physical_.getProperties();
+  device_name_ = props.deviceName.data();
+  limits_ = props.limits;
+  software_ = props.deviceType == vk::PhysicalDeviceType::eCpu;
+
+  const auto families = physical_.getQueueFamilyProperties();
+  auto family = std::find_if(families.begin(), families.end(),
+                             [](const auto& f) { return bool(f.queueFlags & vk::QueueFlagBits::eCompute); });
+  if (family == families.end()) throw GpuError("the Vulkan device " + device_name_ + " has no compute queue");
+  queue_family_ = static_cast<uint32_t>(family - families.begin());
+  if (family->timestampValidBits > 0) timestamp_period_ns_ = limits_.timestampPeriod;
+
+  const float priority = 1.0f;
+  vk::DeviceQueueCreateInfo queue_info{{}, queue_family_, 1, &priority};
+  // Both are required of every Vulkan 1.3 device: synchronization2 for the barriers and
+  // timestamps we record, maintenance4 for the LocalSizeId that SPIR-V 1.6 shaders use.
+  vk::PhysicalDeviceVulkan13Features f13{};
+  f13.synchronization2 = VK_TRUE;
+  f13.maintenance4 = VK_TRUE;
+  vk::DeviceCreateInfo device_info{{}, queue_info};
+  device_info.pNext = &f13;
+  device_ = vk::raii::Device(physical_, device_info);
+  queue_ = vk::raii::Queue(device_, queue_family_, 0);
+  pool_ = vk::raii::CommandPool(device_, {vk::CommandPoolCreateFlagBits::eResetCommandBuffer, queue_family_});
+  set_name(*queue_, "nnlive queue");
+  set_name(*pool_, "nnlive command pool");
+}
+
+uint32_t validation_messages_in_process() { return g_total_messages.load(); }
+
+std::vector<std::string> Context::validation_messages() const {
+  std::lock_guard lock(log_->mutex);
+  return log_->messages;
+}
+
+uint32_t Context::find_memory_type(uint32_t type_bits, vk::MemoryPropertyFlags required,
+                                   vk::MemoryPropertyFlags preferred) const {
+  const auto mem = physical_.getMemoryProperties();
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto want = pass == 0 ? required | preferred : required;
+    for (uint32_t i = 0; i < mem.memoryTypeCount; ++i)
+      if ((type_bits & (1u << i)) && (mem.memoryTypes[i].propertyFlags & want) == want) return i;
+  }
+  throw GpuError("the Vulkan device " + device_name_ + " has no suitable memory type");
+}
+
+void Context::set_name_raw(vk::ObjectType type, uint64_t handle, const char* name) const {
+  if (!debug_utils_) return;
+  device_.setDebugUtilsObjectNameEXT(vk::DebugUtilsObjectNameInfoEXT{type, handle, name});
+}
+
+void Context::submit_and_wait(const std::function<void(const vk::raii::CommandBuffer&)>& record) const {
+  vk::raii::CommandBuffers cbs(device_, {*pool_, vk::CommandBufferLevel::ePrimary, 1});
+  const vk::raii::CommandBuffer& cb = cbs[0];
+  cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+  record(cb);
+  cb.end();
+  vk::raii::Fence fence(device_, vk::FenceCreateInfo{});
+  const vk::CommandBuffer raw = *cb;
+  queue_.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
+  if (device_.waitForFences(*fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+    throw GpuError("the GPU did not finish its work");
+}
+
+}  // namespace nnlive::gpu

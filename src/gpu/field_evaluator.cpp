@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// Field evaluation on the GPU: pipeline variants, buffers, descriptor set, dispatch, readback.
+#include "nnlive/gpu/field_evaluator.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "nnlive/gpu/field_shared.h"
+#include "nnlive/gpu/shaders.hpp"
+
+namespace nnlive::gpu {
+namespace {
+
+constexpr vk::DeviceSize k_ubo_weights_bytes = FIELD_UBO_VEC4S * 16;
+constexpr uint32_t k_max_side = 16384;
+
+uint32_t width_bucket(uint32_t w) {
+  uint32_t b = 8;
+  while (b < w) b *= 2;
+  return b;
+}
+
+vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::DescriptorType weights_type) {
+  const auto stage = vk::ShaderStageFlagBits::eCompute;
+  const std::array<vk::DescriptorSetLayoutBinding, 3> bindings{{
+      {0, vk::DescriptorType::eUniformBuffer, 1, stage},
+      {1, weights_type, 1, stage},
+      {2, vk::DescriptorType::eStorageBuffer, 1, stage},
+  }};
+  return vk::raii::DescriptorSetLayout(ctx.device(), vk::DescriptorSetLayoutCreateInfo{{}, bindings});
+}
+
+}  // namespace
+
+struct FieldEvaluator::Impl {
+  // One descriptor-set layout, pipeline layout and shader per weight placement.
+  struct Variant {
+    vk::raii::DescriptorSetLayout set_layout;
+    vk::raii::PipelineLayout pipeline_layout;
+    vk::raii::ShaderModule module;
+  };
+
+  Impl(const Context& c, FieldEvaluatorOptions o)
+      : ctx(c), options(o),
+        ubo(make_variant(vk::DescriptorType::eUniformBuffer, shaders::field_ubo(), "field.comp (uniform weights)")),
+        ssbo(make_variant(vk::DescriptorType::eStorageBuffer, shaders::field_ssbo(), "field.comp (storage weights)")),
+        params(ctx, sizeof(shared::FieldParams), vk::BufferUsageFlagBits::eUniformBuffer, MemoryUse::upload, "field params") {
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformBuffer, 2},
+                                                       {vk::DescriptorType::eStorageBuffer, 2}}};
+    pool = vk::raii::DescriptorPool(
+        ctx.device(), vk::DescriptorPoolCreateInfo{vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 1, sizes});
+    ctx.set_name(*pool, "field descriptor pool");
+    if (ctx.timestamp_period_ns() > 0.0) {
+      queries = vk::raii::QueryPool(ctx.device(), vk::QueryPoolCreateInfo{{}, vk::QueryType::eTimestamp, 2});
+      ctx.set_name(*queries, "field timestamps");
+    }
+    vk::raii::CommandBuffers cbs(ctx.device(), {*ctx.command_pool(), vk::CommandBufferLevel::ePrimary, 1});
+    cb = std::move(cbs[0]);
+    ctx.set_name(*cb, "field commands");
+    fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
+    ctx.set_name(*fence, "field fence");
+  }
+
+  Variant make_variant(vk::DescriptorType weights_type, std::span<const uint32_t> spirv, const char* name) {
+    auto set_layout = make_set_layout(ctx, weights_type);
+    const vk::DescriptorSetLayout raw = *set_layout;
+    vk::raii::PipelineLayout layout(ctx.device(), vk::PipelineLayoutCreateInfo{{}, raw});
+    vk::raii::ShaderModule module(ctx.device(), vk::ShaderModuleCreateInfo{{}, spirv.size_bytes(), spirv.data()});
+    ctx.set_name(*set_layout, name);
+    ctx.set_name(*layout, name);
+    ctx.set_name(*module, name);
+    return Variant{std::move(set_layout), std::move(layout), std::move(module)};
+  }
+
+  const Variant& variant() const { return use_ubo ? ubo : ssbo; }
+
+  vk::Pipeline pipeline_for(bool in_ubo, uint32_t max_width) {
+    const auto key = std::make_pair(in_ubo, max_width);
+    if (auto it = pipelines.find(key); it != pipelines.end()) return *it->second;
+    const Variant& v = in_ubo ? ubo : ssbo;
+    const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
+    const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &max_width};
+    const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *v.module, "main", &spec};
+    vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *v.pipeline_layout});
+    const std::string name = std::string("field pipeline (") + (in_ubo ? "uniform" : "storage") + " weights, width " +
+                             std::to_string(max_width) + ")";
+    ctx.set_name(*p, name.c_str());
+    return *pipelines.emplace(key, std::move(p)).first->second;
+  }
+
+  void write_descriptors() {
+    set.reset();
+    set.emplace(std::move(vk::raii::DescriptorSets(ctx.device(), {*pool, *variant().set_layout})[0]));
+    ctx.set_name(**set, "field descriptors");
+    const vk::DescriptorBufferInfo p{params.handle(), 0, VK_WHOLE_SIZE};
+    const vk::DescriptorBufferInfo w{weights->handle(), 0, VK_WHOLE_SIZE};
+    const vk::DescriptorBufferInfo o{output->handle(), 0, VK_WHOLE_SIZE};
+    const std::array<vk::WriteDescriptorSet, 3> writes{{
+        {**set, 0, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &p},
+        {**set, 1, 0, 1, use_ubo ? vk::DescriptorType::eUniformBuffer : vk::DescriptorType::eStorageBuffer, nullptr, &w},
+        {**set, 2, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &o},
+    }};
+    ctx.device().updateDescriptorSets(writes, {});
+    descriptors_dirty = false;
+  }
+
+  const Context& ctx;
+  FieldEvaluatorOptions options;
+  Variant ubo, ssbo;
+  std::map<std::pair<bool, uint32_t>, vk::raii::Pipeline> pipelines;
+  Buffer params;
+  std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
+  std::optional<Buffer> output;   // (H, W, channels) floats, grown as needed
+  vk::raii::DescriptorPool pool{nullptr};
+  std::optional<vk::raii::DescriptorSet> set;
+  vk::raii::QueryPool queries{nullptr};
+  vk::raii::CommandBuffer cb{nullptr};
+  vk::raii::Fence fence{nullptr};
+
+  NetworkLayout layout;
+  bool use_ubo = true;
+  uint32_t max_width = 8;
+  vk::Pipeline pipeline{};
+  bool descriptors_dirty = true;
+};
+
+FieldEvaluator::FieldEvaluator(const Context& ctx, FieldEvaluatorOptions options)
+    : impl_(std::make_unique<Impl>(ctx, options)) {}
+
+FieldEvaluator::~FieldEvaluator() = default;
+
+bool FieldEvaluator::uses_uniform_weights() const { return impl_->use_ubo; }
+uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
+
+void FieldEvaluator::set_network(const NetworkLayout& layout) {
+  Impl& m = *impl_;
+  if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
+    throw GpuError("the field shader takes 1 to " + std::to_string(FIELD_MAX_LAYERS) + " layers");
+  if (layout.features.empty() || layout.features.size() > 8 || layout.feature_offset.size() != layout.features.size() ||
+      layout.feature_scale.size() != layout.features.size())
+    throw GpuError("the field shader takes 1 to 7 input features with one offset and scale each");
+  uint32_t widest = static_cast<uint32_t>(layout.features.size());
+  for (const auto& l : layout.layers) widest = std::max({widest, l.in, l.out});
+  if (widest > 512) throw GpuError("the field shader takes layers of at most 512 neurons");
+
+  const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>(layout.param_count * sizeof(float), 16);
+  const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;
+  const bool use_ubo = fits_ubo && !m.options.force_storage_weights;
+  if (!use_ubo && param_bytes > m.ctx.limits().maxStorageBufferRange)
+    throw GpuError("the network's parameters do not fit in one storage buffer on this device");
+
+  const vk::DeviceSize bytes = use_ubo ? k_ubo_weights_bytes : param_bytes;
+  if (!m.weights || m.use_ubo != use_ubo || m.weights->size() != bytes) {
+    m.weights.emplace(m.ctx, bytes,
+                      use_ubo ? vk::BufferUsageFlagBits::eUniformBuffer : vk::BufferUsageFlagBits::eStorageBuffer,
+                      MemoryUse::upload, "field weights");
+    std::memset(m.weights->mapped(), 0, bytes);
+    m.descriptors_dirty = true;
+  }
+  m.use_ubo = use_ubo;
+  m.max_width = width_bucket(widest);
+  m.pipeline = m.pipeline_for(use_ubo, m.max_width);
+  m.layout = layout;
+}
+
+void FieldEvaluator::set_params(std::span<const float> params) {
+  Impl& m = *impl_;
+  if (!m.weights) throw GpuError("set_network() must come before set_params()");
+  if (params.size() != m.layout.param_count)
+    throw GpuError("expected " + std::to_string(m.layout.param_count) + " parameters, got " + std::to_string(params.size()));
+  std::memcpy(m.weights->mapped(), params.data(), params.size_bytes());
+}
+
+FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
+  Impl& m = *impl_;
+  if (!m.weights) throw GpuError("set_network() must come before evaluate()");
+  if (req.width < 1 || req.height < 1 || req.width > k_max_side || req.height > k_max_side)
+    throw GpuError("the field size must be 1 to " + std::to_string(k_max_side) + " pixels on each side");
+  const auto& layers = m.layout.layers;
+  const bool neuron_mode = req.neuron_layer >= 0;
+  if (neuron_mode && (req.neuron_layer + 1 >= static_cast<int>(layers.size()) || req.neuron < 0 ||
+                      req.neuron >= static_cast<int>(layers[req.neuron_layer].out)))
+    throw GpuError("no hidden neuron " + std::to_string(req.neuron_layer + 1) + ":" + std::to_string(req.neuron + 1));
+  const uint32_t channels = neuron_mode ? 1 : layers.back().out;
+
+  const vk::DeviceSize bytes = vk::DeviceSize(req.width) * req.height * channels * sizeof(float);
+  if (!m.output || m.output->size() < bytes) {
+    m.output.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
+    m.descriptors_dirty = true;
+  }
+  if (m.descriptors_dirty) m.write_descriptors();
+
+  shared::FieldParams p{};
+  p.size = {req.width, req.height, static_cast<uint32_t>(layers.size()), static_cast<uint32_t>(m.layout.features.size())};
+  p.mode = {neuron_mode ? FIELD_MODE_NEURON : FIELD_MODE_OUTPUT, channels,
+            neuron_mode ? static_cast<uint32_t>(req.neuron_layer) : 0u, neuron_mode ? static_cast<uint32_t>(req.neuron) : 0u};
+  p.view = {req.view[0], req.view[1], req.view[2], req.view[3]};
+  for (size_t i = 0; i < m.layout.features.size(); ++i) {
+    reinterpret_cast<uint32_t*>(p.features)[i] = m.layout.features[i];
+    reinterpret_cast<float*>(p.feature_offset)[i] = m.layout.feature_offset[i];
+    reinterpret_cast<float*>(p.feature_scale)[i] = m.layout.feature_scale[i];
+  }
+  for (size_t l = 0; l < layers.size(); ++l) {
+    p.layers[l].dims = {layers[l].in, layers[l].out, layers[l].w_offset, layers[l].b_offset};
+    p.layers[l].act = {layers[l].activation, 0, 0, 0};
+  }
+  std::memcpy(m.params.mapped(), &p, sizeof(p));
+
+  const auto& cb = m.cb;
+  cb.reset();
+  cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+  if (*m.queries) {
+    cb.resetQueryPool(*m.queries, 0, 2);
+    cb.writeTimestamp2(vk::PipelineStageFlagBits2::eTopOfPipe, *m.queries, 0);
+  }
+  cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **m.set, {});
+  cb.dispatch((req.width + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, (req.height + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, 1);
+  if (*m.queries) cb.writeTimestamp2(vk::PipelineStageFlagBits2::eComputeShader, *m.queries, 1);
+  // The host reads the field after the fence: make the shader's writes visible to host reads.
+  const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
+                                   vk::PipelineStageFlagBits2::eHost, vk::AccessFlagBits2::eHostRead};
+  cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
+  cb.end();
+
+  const vk::CommandBuffer raw = *cb;
+  m.ctx.queue().submit(vk::SubmitInfo{{}, {}, raw}, *m.fence);
+  if (m.ctx.device().waitForFences(*m.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+    throw GpuError("the GPU did not finish evaluating the field");
+  m.ctx.device().resetFences(*m.fence);
+
+  FieldResult r;
+  r.width = req.width;
+  r.height = req.height;
+  r.channels = channels;
+  const float* data = static_cast<const float*>(m.output->mapped());
+  r.values.assign(data, data + size_t(req.width) * req.height * channels);
+  if (*m.queries) {
+    const auto [res, ticks] = m.queries.getResults<uint64_t>(0, 2, 2 * sizeof(uint64_t), sizeof(uint64_t),
+                                                            vk::QueryResultFlagBits::e64 | vk::QueryResultFlagBits::eWait);
+    if (res == vk::Result::eSuccess) r.gpu_ms = double(ticks[1] - ticks[0]) * m.ctx.timestamp_period_ns() * 1e-6;
+  }
+  return r;
+}
+
+}  // namespace nnlive::gpu

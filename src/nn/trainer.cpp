@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// Minibatch training loop, metrics, stop rule and divergence handling.
+#include "nnlive/nn/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace nnlive::nn {
+namespace {
+
+// Mean loss and accuracy of the model on a whole set, in chunks to bound memory.
+std::pair<double, double> loss_and_accuracy(const Mlp& model, Loss loss, const LabeledSet& set) {
+  const int n = set.size();
+  if (n == 0) return {std::nan(""), std::nan("")};
+  constexpr int k_chunk = 1024;
+  Trace t;
+  double total = 0.0;
+  int correct = 0;
+  const int k = model.outputs();
+  for (int start = 0; start < n; start += k_chunk) {
+    const int m = std::min(k_chunk, n - start);
+    model.forward(set.x.data() + size_t(start) * set.inputs, m, t);
+    total += evaluate_loss(loss, t, set.labels.data() + start, nullptr) * m;
+    for (int s = 0; s < m; ++s)
+      correct += predicted_class(t.output().data() + size_t(s) * k, k) == set.labels[start + s];
+  }
+  return {total / n, double(correct) / n};
+}
+
+}  // namespace
+
+Trainer::Trainer(Mlp model, TrainConfig config, uint64_t order_seed, LabeledSet train, LabeledSet test)
+    : model_(std::move(model)), config_(config), optimizer_(config.optimizer, model_.param_count()),
+      order_rng_(order_seed), train_(std::move(train)), test_(std::move(test)), weight_mask_(model_.weight_mask()),
+      grads_(model_.param_count(), 0.0f) {
+  order_.resize(train_.size());
+  std::iota(order_.begin(), order_.end(), 0);
+  history_.push_back(measure());
+}
+
+int Trainer::steps_per_epoch() const {
+  const int n = train_.size();
+  if (n == 0) return 1;
+  const int b = config_.batch <= 0 || config_.batch >= n ? n : config_.batch;
+  return (n + b - 1) / b;
+}
+
+void Trainer::set_learning_rate(float lr) { optimizer_.set_learning_rate(lr); config_.optimizer.lr = lr; }
+
+void Trainer::set_train_set(LabeledSet train) {
+  train_ = std::move(train);
+  order_.resize(train_.size());
+  std::iota(order_.begin(), order_.end(), 0);
+  cursor_ = 0;
+}
+
+void Trainer::extend(int max_epochs) {
+  config_.max_epochs = std::max(config_.max_epochs, max_epochs);
+  paused_at_.reset();
+  below_threshold_ = 0;
+}
+
+void Trainer::step() {
+  if (finished()) return;
+  const int n = train_.size();
+  if (n == 0) {
+    end_epoch();
+    return;
+  }
+  const bool full = config_.batch <= 0 || config_.batch >= n;
+  if (cursor_ == 0 && !full) {
+    // Fisher-Yates with the run's own order stream: the same seed gives the same batches.
+    for (int i = n - 1; i > 0; --i) std::swap(order_[i], order_[order_rng_.below(uint64_t(i) + 1)]);
+  }
+  const int b = full ? n : std::min(config_.batch, n - cursor_);
+  const int in = train_.inputs;
+  batch_x_.resize(size_t(b) * in);
+  batch_labels_.resize(b);
+  for (int s = 0; s < b; ++s) {
+    const int idx = order_[cursor_ + s];
+    std::copy_n(train_.x.data() + size_t(idx) * in, in, batch_x_.data() + size_t(s) * in);
+    batch_labels_[s] = train_.labels[idx];
+  }
+  model_.forward(batch_x_.data(), b, trace_);
+  dL_dz_.resize(size_t(b) * model_.outputs());
+  const double loss = evaluate_loss(config_.loss, trace_, batch_labels_.data(), dL_dz_.data());
+  model_.backward(trace_, dL_dz_.data(), grads_.data());
+  const auto& p = model_.params();
+  if (config_.l1 > 0.0f || config_.l2 > 0.0f)
+    for (size_t i = 0; i < grads_.size(); ++i)
+      if (weight_mask_[i]) grads_[i] += config_.l2 * p[i] + config_.l1 * float((p[i] > 0.0f) - (p[i] < 0.0f));
+  const bool grads_finite = std::all_of(grads_.begin(), grads_.end(), [](float g) { return std::isfinite(g); });
+  if (!std::isfinite(loss) || !grads_finite || !optimizer_.step(model_.params(), grads_)) {
+    diverged_at_ = epoch_ + 1;
+    return;
+  }
+  ++steps_;
+  cursor_ += b;
+  if (cursor_ >= n) end_epoch();
+}
+
+void Trainer::run_epoch() {
+  const int e = epoch_;
+  while (!finished() && epoch_ == e) step();
+}
+
+void Trainer::end_epoch() {
+  cursor_ = 0;
+  ++epoch_;
+  Metrics m = measure();
+  history_.push_back(m);
+  if (train_.size() > 0 && !std::isfinite(m.train_loss)) {
+    diverged_at_ = epoch_;
+    return;
+  }
+  if (config_.stop_window > 0) {
+    below_threshold_ = m.train_loss < config_.stop_threshold ? below_threshold_ + 1 : 0;
+    if (below_threshold_ >= config_.stop_window) paused_at_ = epoch_;
+  }
+}
+
+Metrics Trainer::measure() const {
+  Metrics m;
+  m.epoch = epoch_;
+  std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, train_);
+  std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, test_);
+  return m;
+}
+
+Snapshot Trainer::snapshot(int metrics_from, int probe) const {
+  Snapshot s;
+  s.epoch = epoch_;
+  s.step = steps_;
+  s.layers = model_.layers();
+  s.params = model_.params();
+  s.grads = grads_;
+  s.last_update = optimizer_.last_update();
+  const int from = std::clamp(metrics_from, 0, static_cast<int>(history_.size()));
+  s.new_metrics.assign(history_.begin() + from, history_.end());
+  s.latest = history_.back();
+  if (probe >= 0 && probe < train_.size()) {
+    Trace t;
+    model_.forward(train_.x.data() + size_t(probe) * train_.inputs, 1, t);
+    s.probe_index = probe;
+    s.probe = t.a;
+  }
+  s.diverged = diverged();
+  s.diverged_at = diverged_at_;
+  s.paused_at = paused_at_;
+  return s;
+}
+
+}  // namespace nnlive::nn
