@@ -40,7 +40,7 @@ void in_range(const std::string& what, T v, T lo, T hi) {
 int ExperimentConfig::classes() const { return data.name == "blobs" ? data.classes : 2; }
 
 std::vector<int> parse_hidden(const std::string& text) {
-  if (text == "none" || text == "0" || text.empty()) return {};
+  if (text == "none") return {};
   std::vector<int> out;
   for (const auto& item : split_list(text)) {
     size_t used = 0;

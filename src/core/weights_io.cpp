@@ -20,11 +20,12 @@ constexpr const char* k_format = "nnlive.mlp/1";
 struct Checker {
   std::string source;
   [[noreturn]] void fail(const std::string& msg) const { throw UserError(ExitCode::bad_input, source + ": " + msg); }
-  float number(const json& j, const std::string& where) const {
+  // A finite number that also fits a float (every weight is stored as one).
+  double number(const json& j, const std::string& where) const {
     if (!j.is_number()) fail(where + " must be a number");
     const double v = j.get<double>();
     if (!std::isfinite(v) || std::abs(v) > 3.0e38) fail(where + " must be a finite number");
-    return static_cast<float>(v);
+    return v;
   }
 };
 
@@ -129,11 +130,11 @@ LoadedNetwork parse_weights(const std::string& text, const std::string& source) 
     for (int j = 0; j < out; ++j) {
       if (!w[j].is_array() || static_cast<int>(w[j].size()) != in)
         c.fail(where + ", row " + std::to_string(j + 1) + " must have " + std::to_string(in) + " weights (one per input)");
-      for (int i = 0; i < in; ++i) wv.push_back(c.number(w[j][i], where + " weight"));
+      for (int i = 0; i < in; ++i) wv.push_back(static_cast<float>(c.number(w[j][i], where + " weight")));
     }
     if (!l.contains("bias") || !l["bias"].is_array() || static_cast<int>(l["bias"].size()) != out)
       c.fail(where + " needs \"bias\" with " + std::to_string(out) + " values");
-    for (const auto& b : l["bias"]) bv.push_back(c.number(b, where + " bias"));
+    for (const auto& b : l["bias"]) bv.push_back(static_cast<float>(c.number(b, where + " bias")));
     if (!last) {
       hidden.push_back(out);
       acts.push_back(*act);

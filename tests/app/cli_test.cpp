@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+// The nnlive binary as a user runs it: outputs, the JSON summary, and bad input giving one
+// clear sentence, the documented exit code and no output file.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+class Cli : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("nnlive_cli_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  Result run(const std::string& args) const {
+    const std::string out = path("stdout.txt"), err = path("stderr.txt");
+    const std::string cmd = "cd '" + dir_.string() + "' && NNLIVE_VALIDATION=1 " NNLIVE_BINARY " " + args + " >'" + out +
+                            "' 2>'" + err + "' </dev/null";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read(out);
+    r.err = read(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+  static std::string read(const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name);
+  }
+  // Nothing but the given names in the temporary folder (no partial or temporary files).
+  void expect_only(std::initializer_list<std::string> names) const {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir_)) found.push_back(e.path().filename().string());
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> want(names);
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(found, want);
+  }
+  fs::path dir_;
+};
+
+nlohmann::json last_json_line(const std::string& out) {
+  std::istringstream is(out);
+  std::string line, last;
+  while (std::getline(is, line))
+    if (!line.empty()) last = line;
+  return nlohmann::json::parse(last);
+}
+
+TEST_F(Cli, TrainWritesEverythingAndSummarizesInJson) {
+  const Result r = run("train --preset xor --save-weights w.json --metrics m.csv --save-config c.toml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = last_json_line(r.out);
+  for (const char* key : {"epoch", "train_loss", "test_loss", "train_acc", "test_acc", "diverged", "paused_at", "user_points"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["diverged"], false);
+  EXPECT_TRUE(j["paused_at"].is_number());
+  EXPECT_EQ(j["user_points"], 0);
+  const std::string csv = read(path("m.csv"));
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "epoch,train_loss,test_loss,train_acc,test_acc");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), j["epoch"].get<int>() + 2);  // header, epochs 0..E
+  expect_only({"w.json", "m.csv", "c.toml"});
+
+  // The saved config reproduces the run exactly.
+  const Result again = run("train --config c.toml");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(last_json_line(again.out)["train_loss"], j["train_loss"]);
+}
+
+TEST_F(Cli, FlagsOverrideConfigOverridesPreset) {
+  write("exp.toml", "preset = \"xor\"\n[training]\nepochs = 7\nlearning_rate = 0.1\n");
+  const Result r = run("train --config exp.toml --epochs 3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(last_json_line(r.out)["epoch"], 3);
+  const Result r2 = run("train --config exp.toml");
+  EXPECT_EQ(last_json_line(r2.out)["epoch"], 7);
+}
+
+TEST_F(Cli, ConfigWithUserPointsReportsThem) {
+  write("exp.toml", "preset = \"xor\"\n[data]\nuser_points = [[1.0, 2.0, 1], [-3.0, 0.5, 0]]\n[training]\nepochs = 5\n");
+  const Result r = run("train --config exp.toml");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(last_json_line(r.out)["user_points"], 2);
+}
+
+TEST_F(Cli, DivergenceIsReportedNotCrashed) {
+  const Result r = run("train --preset xor --hidden 16,16 --activation linear --lr 100 --epochs 500");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = last_json_line(r.out);
+  EXPECT_EQ(j["diverged"], true);
+  EXPECT_TRUE(j["diverged_at"].is_number());
+}
+
+TEST_F(Cli, FieldWritesNpyOfTheRightShape) {
+  ASSERT_EQ(run("train --preset blobs --epochs 20 --save-weights w.json").code, 0);
+  const Result r = run("field --weights w.json --size 20x10 --out f.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string npy = read(path("f.npy"));
+  EXPECT_NE(npy.find("'shape': (10, 20, 4)"), std::string::npos);
+  ASSERT_EQ(run("field --weights w.json --size 8x6 --view -1,-1,1,1 --out f2.npy --neuron 1:2").code, 0);
+  EXPECT_NE(read(path("f2.npy")).find("'shape': (6, 8)"), std::string::npos);
+  ASSERT_EQ(run("field --weights w.json --size 30x30 --out f.png").code, 0);
+  EXPECT_EQ(read(path("f.png")).substr(1, 3), "PNG");
+}
+
+TEST_F(Cli, PresetsAndHelp) {
+  const Result r = run("presets");
+  ASSERT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("spiral"), std::string::npos);
+  EXPECT_GE(std::count(r.out.begin(), r.out.end(), '\n'), 10);
+  for (const char* sub : {"--help", "train --help", "field --help", "bench field --help"}) {
+    const Result h = run(sub);
+    EXPECT_EQ(h.code, 0) << sub;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;
+  }
+  EXPECT_NE(run("--help").out.find("Exit codes"), std::string::npos);
+}
+
+struct BadCase {
+  const char* args;
+  int code;
+  const char* message;
+};
+
+TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
+  write("bad.toml", "[model]\nhiden = [3]\n");
+  write("bad.csv", "x,y,label\n1,2,1\n3,oops,0\n");
+  write("bad.json", "{\"format\": \"nnlive.mlp/1\"}");
+  const BadCase cases[] = {
+      {"train --preset nope", 2, "unknown preset 'nope'"},
+      {"train --frobnicate", 2, "frobnicate"},
+      {"train --epochs -5", 2, "epoch count"},
+      {"train --epochs many", 2, "--epochs"},
+      {"train --hidden 4,4,4,4,4,4,4,4,4", 2, "at most 8 hidden layers"},
+      {"train --hidden 0", 2, "width"},
+      {"train --hidden 513", 2, "width"},
+      {"train --activation swish", 2, "unknown activation 'swish'"},
+      {"train --dataset mnist", 2, "unknown dataset 'mnist'"},
+      {"train --lr 1000", 2, "learning rate"},
+      {"train --features x,q", 2, "unknown input feature 'q'"},
+      {"train --config bad.toml", 3, "bad.toml:2: unknown key 'hiden'"},
+      {"train --config missing.toml", 3, "cannot open the config file"},
+      {"train --dataset bad.csv", 3, "bad.csv:3: y 'oops'"},
+      {"train --epochs 1 --save-weights nodir/w.json", 4, "does not exist"},
+      {"field --weights bad.json --size 8x8 --out f.npy", 3, "bad.json"},
+      {"field --weights missing.json --size 8x8 --out f.npy", 3, "cannot open the weights file"},
+      {"field --weights bad.json --size 0x8 --out f.npy", 2, "--size"},
+      {"field --weights bad.json --size 8 --out f.npy", 2, "--size"},
+      {"field --weights bad.json --size 8x8 --out f.txt", 2, ".npy or .png"},
+      {"field --weights bad.json --size 8x8 --view 1,1,0,2 --out f.npy", 3, "bad.json"},
+      {"bench field --hidden 600", 2, "width"},
+      {"bench", 2, "subcommand"},
+  };
+  for (const auto& c : cases) {
+    const Result r = run(c.args);
+    EXPECT_EQ(r.code, c.code) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("nnlive: ", 0), 0u) << c.args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
+  }
+  expect_only({"bad.toml", "bad.csv", "bad.json"});
+}
+
+TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
+  const Result r = run("bench field --size 32x32 --reps 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = last_json_line(r.out);
+  for (const char* key : {"gpu_ms", "gpu_wall_ms", "cpu_ms", "speedup", "gpu_gmacs", "cpu_gmacs", "device"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["arch"], "2-24-24-1");
+  EXPECT_LE(j["max_abs_diff"].get<double>(), 1e-3);
+}
+
+}  // namespace

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// Dataset generators, noise, split and CSV import.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "nnlive/data/dataset.hpp"
+
+namespace nnlive::data {
+namespace {
+
+class EveryGenerator : public testing::TestWithParam<std::string> {};
+
+TEST_P(EveryGenerator, CountsLabelsAndDeterminism) {
+  DatasetSpec s;
+  s.name = GetParam();
+  s.points = 101;
+  s.test_ratio = 0.2;
+  s.classes = 3;
+  const Dataset a = make_dataset(s), b = make_dataset(s);
+  EXPECT_EQ(a.train.size() + a.test.size(), 101u);
+  EXPECT_EQ(a.test.size(), 20u);
+  const int classes = s.name == "blobs" ? 3 : 2;
+  EXPECT_EQ(a.classes, classes);
+  std::vector<int> seen(classes, 0);
+  for (const auto& p : a.train) {
+    ASSERT_GE(p.label, 0);
+    ASSERT_LT(p.label, classes);
+    ++seen[p.label];
+    EXPECT_TRUE(std::isfinite(p.x) && std::isfinite(p.y));
+    EXPECT_GE(p.x, a.view[0]);
+    EXPECT_LE(p.x, a.view[2]);
+  }
+  for (int c = 0; c < classes; ++c) EXPECT_GT(seen[c], 0) << "class " << c;
+  ASSERT_EQ(a.train.size(), b.train.size());
+  for (size_t i = 0; i < a.train.size(); ++i) {
+    EXPECT_EQ(a.train[i].x, b.train[i].x);
+    EXPECT_EQ(a.train[i].label, b.train[i].label);
+  }
+  s.seed = 99;
+  const Dataset c = make_dataset(s);
+  bool differs = false;
+  for (size_t i = 0; i < a.train.size(); ++i) differs |= a.train[i].x != c.train[i].x;
+  EXPECT_TRUE(differs);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, EveryGenerator, testing::ValuesIn(dataset_names()));
+
+TEST(Dataset, XorLabelsFollowQuadrants) {
+  DatasetSpec s;
+  s.name = "xor";
+  s.points = 200;
+  for (const auto& p : make_dataset(s).train) EXPECT_EQ(p.label, p.x * p.y >= 0 ? 1 : 0);
+}
+
+TEST(Dataset, FruitStaysInUnitSquare) {
+  DatasetSpec s;
+  s.name = "fruit";
+  s.points = 500;
+  const Dataset d = make_dataset(s);
+  double sweet1 = 0, sweet0 = 0;
+  int n1 = 0, n0 = 0;
+  for (const auto& p : d.train) {
+    EXPECT_GE(p.x, 0.0f);
+    EXPECT_LE(p.x, 1.0f);
+    (p.label ? sweet1 : sweet0) += p.x;
+    (p.label ? n1 : n0)++;
+  }
+  EXPECT_GT(sweet1 / n1, sweet0 / n0 + 0.2);  // strawberries are sweeter
+}
+
+TEST(Dataset, LabelNoiseFlipsAndFlagsTheGivenFraction) {
+  DatasetSpec s;
+  s.name = "xor";
+  s.points = 200;
+  s.label_noise = 0.1;
+  s.test_ratio = 0.0;
+  int flagged = 0, wrong = 0;
+  for (const auto& p : make_dataset(s).train) {
+    flagged += p.noisy;
+    wrong += p.label != (p.x * p.y >= 0 ? 1 : 0);
+    if (p.noisy) {
+      EXPECT_NE(p.label, p.x * p.y >= 0 ? 1 : 0);
+    }
+  }
+  EXPECT_EQ(flagged, 20);
+  EXPECT_EQ(wrong, 20);
+}
+
+TEST(Dataset, PositionNoiseMovesPoints) {
+  DatasetSpec s;
+  s.name = "spiral";
+  const Dataset clean = make_dataset(s);
+  s.noise = 0.1;
+  const Dataset noisy = make_dataset(s);
+  double moved = 0;
+  for (size_t i = 0; i < clean.train.size(); ++i) moved += std::abs(clean.train[i].x - noisy.train[i].x);
+  EXPECT_GT(moved / clean.train.size(), 0.1);
+}
+
+TEST(Dataset, RejectsOutOfRangeSpecs) {
+  DatasetSpec s;
+  s.points = 0;
+  EXPECT_THROW(make_dataset(s), DataError);
+  s = {};
+  s.label_noise = 0.9;
+  EXPECT_THROW(make_dataset(s), DataError);
+  s = {};
+  s.name = "mnist";
+  EXPECT_THROW(make_dataset(s), DataError);
+}
+
+class Csv : public testing::Test {
+ protected:
+  std::string write(const std::string& text) {
+    const auto path = std::filesystem::temp_directory_path() / ("nnlive_csv_test_" + std::to_string(n_++) + ".csv");
+    std::ofstream(path) << text;
+    paths_.push_back(path.string());
+    return path.string();
+  }
+  void TearDown() override {
+    for (const auto& p : paths_) std::filesystem::remove(p);
+  }
+  std::string error_of(const std::string& text) {
+    try {
+      read_csv(write(text));
+    } catch (const DataError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  std::vector<std::string> paths_;
+  int n_ = 0;
+};
+
+TEST_F(Csv, ReadsWithAndWithoutHeader) {
+  const auto a = read_csv(write("x,y,label\n1.5,-2,1\n0,0,0\n\n# comment\n3e-1, 4 ,-1\n"));
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_FLOAT_EQ(a[0].x, 1.5f);
+  EXPECT_FLOAT_EQ(a[0].y, -2.0f);
+  EXPECT_EQ(a[0].label, 1);
+  EXPECT_FLOAT_EQ(a[2].x, 0.3f);
+  EXPECT_EQ(a[2].label, 0);  // -1 reads as class 0
+  EXPECT_EQ(read_csv(write("1,2,1\r\n3,4,0\r\n")).size(), 2u);
+}
+
+TEST_F(Csv, BadLinesNameFileAndLine) {
+  EXPECT_NE(error_of("x,y,label\n1,2,1\n3,4\n").find(":3: expected 3 comma-separated values"), std::string::npos);
+  EXPECT_NE(error_of("1,2,1\n1,abc,0\n").find(":2: y 'abc' is not a finite number"), std::string::npos);
+  EXPECT_NE(error_of("1,2,1\n1,2,9\n").find(":2: label '9'"), std::string::npos);
+  EXPECT_NE(error_of("1,2,1\n1,2,0.5\n").find(":2: label"), std::string::npos);
+  EXPECT_NE(error_of("1,2,1\nnan,2,0\n").find(":2: x"), std::string::npos);
+  EXPECT_NE(error_of("x,y,label\n").find("needs at least 2 points"), std::string::npos);
+  EXPECT_NE(error_of("").find("needs at least 2 points"), std::string::npos);
+  EXPECT_THROW(read_csv("/nonexistent/points.csv"), DataError);
+}
+
+TEST_F(Csv, DatasetFromCsvInfersClassesAndView) {
+  DatasetSpec s;
+  s.name = write("0,0,0\n1,1,1\n2,2,2\n3,3,0\n4,4,1\n5,5,2\n");
+  s.test_ratio = 0.0;
+  const Dataset d = make_dataset(s);
+  EXPECT_EQ(d.classes, 3);
+  EXPECT_EQ(d.train.size(), 6u);
+  EXPECT_LT(d.view[0], 0.0);
+  EXPECT_GT(d.view[2], 5.0);
+}
+
+}  // namespace
+}  // namespace nnlive::data

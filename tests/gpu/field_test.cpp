@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// field.comp against the CPU forward pass on the same grid (<= 1e-3 absolute), for many
+// architectures, every activation, softmax, every feature and both weight placements. Runs on
+// whatever Vulkan device is present (lavapipe on CI) with the validation layer on; any
+// validation message fails the test.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "field_support.hpp"
+#include "nnlive/common/rng.hpp"
+#include "nnlive/gpu/context.hpp"
+
+namespace nnlive {
+namespace {
+
+gpu::Context& context() {
+  static gpu::Context ctx(gpu::ContextOptions{.validation = true});
+  return ctx;
+}
+
+class GpuField : public testing::Test {
+ protected:
+  void SetUp() override { before_ = context().validation_message_count(); }
+  void TearDown() override {
+    EXPECT_EQ(context().validation_message_count(), before_) << "Vulkan validation messages were reported";
+  }
+  uint32_t before_ = 0;
+};
+
+struct Arch {
+  std::vector<int> hidden;
+  std::vector<nn::Activation> acts;
+  int outputs = 1;
+  std::vector<nn::Feature> features{nn::Feature::x, nn::Feature::y};
+};
+
+nn::Mlp make(const Arch& a, uint64_t seed) {
+  nn::Mlp m(static_cast<int>(a.features.size()), a.hidden, a.acts, a.outputs,
+            a.outputs == 1 ? nn::Activation::sigmoid : nn::Activation::softmax);
+  m.init(seed);
+  Rng rng(seed);
+  for (auto& p : m.params()) p += static_cast<float>(rng.normal(0.0, 0.2));  // non-zero biases
+  return m;
+}
+
+// Evaluates on the GPU and the CPU and returns the largest absolute difference.
+double max_diff(const nn::Mlp& m, const nn::InputMap& map, gpu::FieldEvaluator& eval, uint32_t w, uint32_t h,
+                const nn::View& v) {
+  eval.set_network(app::to_layout(m, map));
+  eval.set_params(m.params());
+  const gpu::FieldResult r = eval.evaluate({w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}});
+  const std::vector<float> cpu = app::cpu_field(m, map, w, h, v);
+  EXPECT_EQ(r.values.size(), cpu.size());
+  EXPECT_EQ(r.channels, uint32_t(m.outputs()));
+  double d = 0.0;
+  for (size_t i = 0; i < cpu.size() && i < r.values.size(); ++i) {
+    EXPECT_TRUE(std::isfinite(r.values[i]));
+    d = std::max(d, double(std::abs(cpu[i] - r.values[i])));
+  }
+  return d;
+}
+
+TEST_F(GpuField, EveryActivationMatchesTheCpu) {
+  gpu::FieldEvaluator eval(context());
+  const nn::View view{-6, -6, 6, 6};
+  for (uint32_t code = 0; code <= 6; ++code) {
+    const Arch a{{6, 5}, {nn::Activation(code)}};
+    const nn::Mlp m = make(a, 10 + code);
+    // 37 x 23: not a multiple of the 8 x 8 workgroup, so edge pixels are exercised.
+    EXPECT_LE(max_diff(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), 1e-3)
+        << nn::to_string(nn::Activation(code));
+  }
+}
+
+TEST_F(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
+  const nn::View view{-6, -5, 7, 4};
+  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
+                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  const std::vector<Arch> archs{
+      {{}, {nn::Activation::tanh}},                                          // logistic regression
+      {{4}, {nn::Activation::tanh}, 3},                                      // softmax, 3 classes
+      {{8, 8}, {nn::Activation::relu, nn::Activation::gelu}, 8},             // per-layer activations, 8 classes
+      {{5, 4, 3}, {nn::Activation::sin}, 1, all},                            // every input feature
+      {std::vector<int>(8, 6), {nn::Activation::tanh}},                      // 8 hidden layers
+      {{64, 64, 64}, {nn::Activation::tanh}},                                // the big benchmark shape
+  };
+  for (bool force_storage : {false, true}) {
+    gpu::FieldEvaluator eval(context(), {.force_storage_weights = force_storage});
+    for (size_t i = 0; i < archs.size(); ++i) {
+      const nn::Mlp m = make(archs[i], 100 + i);
+      EXPECT_LE(max_diff(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-3)
+          << "architecture " << i << (force_storage ? " (storage weights)" : " (uniform weights)");
+      EXPECT_EQ(eval.uses_uniform_weights(), !force_storage);
+    }
+  }
+}
+
+TEST_F(GpuField, LargeNetworksFallBackToStorageWeights) {
+  gpu::FieldEvaluator eval(context());
+  const Arch a{{512, 40}, {nn::Activation::leaky_relu}, 2};  // ~22k parameters: more than 64 KiB
+  const nn::Mlp m = make(a, 7);
+  const nn::View view{-6, -6, 6, 6};
+  EXPECT_LE(max_diff(m, nn::InputMap::for_view(a.features, view), eval, 9, 7, view), 1e-3);
+  EXPECT_FALSE(eval.uses_uniform_weights());
+  EXPECT_EQ(eval.max_width(), 512u);
+}
+
+TEST_F(GpuField, PixelCentresFollowTheDocumentedFormula) {
+  // A linear net whose output is sigmoid(x): row-independent, increasing to the right.
+  nn::Mlp m(2, std::vector<int>{}, std::vector<nn::Activation>{nn::Activation::tanh}, 1, nn::Activation::sigmoid);
+  m.params() = {1.0f, 0.0f, 0.0f};
+  gpu::FieldEvaluator eval(context());
+  eval.set_network(app::to_layout(m, nn::InputMap::identity({nn::Feature::x, nn::Feature::y})));
+  eval.set_params(m.params());
+  const auto r = eval.evaluate({4, 2, {0.0f, 0.0f, 4.0f, 2.0f}});
+  for (int c = 0; c < 4; ++c) EXPECT_NEAR(r.values[c], 1.0 / (1.0 + std::exp(-(c + 0.5))), 1e-6);
+  // y-dependence: output sigmoid(y); row 0 is the top (y = 1.5), row 1 below (y = 0.5).
+  m.params() = {0.0f, 1.0f, 0.0f};
+  eval.set_params(m.params());
+  const auto r2 = eval.evaluate({4, 2, {0.0f, 0.0f, 4.0f, 2.0f}});
+  EXPECT_NEAR(r2.values[0], 1.0 / (1.0 + std::exp(-1.5)), 1e-6);
+  EXPECT_NEAR(r2.values[4], 1.0 / (1.0 + std::exp(-0.5)), 1e-6);
+}
+
+TEST_F(GpuField, HiddenNeuronField) {
+  const Arch a{{3, 4}, {nn::Activation::tanh}};
+  const nn::Mlp m = make(a, 3);
+  const auto map = nn::InputMap::identity(a.features);
+  gpu::FieldEvaluator eval(context());
+  eval.set_network(app::to_layout(m, map));
+  eval.set_params(m.params());
+  const auto r = eval.evaluate({5, 3, {-1, -1, 1, 1}, 1, 2});  // layer 2, neuron 3
+  ASSERT_EQ(r.channels, 1u);
+  nn::Trace t;
+  float in[2];
+  map.apply(-1 + 0.2f, 1 - 1.0f / 3.0f, in);  // pixel (0, 0)
+  m.forward(in, 1, t);
+  EXPECT_NEAR(r.values[0], t.a[2][2], 1e-5);
+  EXPECT_THROW(eval.evaluate({5, 3, {-1, -1, 1, 1}, 2, 0}), gpu::GpuError);  // the output layer is no hidden layer
+}
+
+TEST_F(GpuField, ParamsUpdateBetweenEvaluations) {
+  const Arch a{{4}, {nn::Activation::tanh}};
+  nn::Mlp m = make(a, 1);
+  const nn::View view{-6, -6, 6, 6};
+  const auto map = nn::InputMap::for_view(a.features, view);
+  gpu::FieldEvaluator eval(context());
+  EXPECT_LE(max_diff(m, map, eval, 16, 16, view), 1e-3);
+  for (auto& p : m.params()) p *= -1.5f;
+  eval.set_params(m.params());
+  const auto r = eval.evaluate({16, 16, {-6, -6, 6, 6}});
+  const auto cpu = app::cpu_field(m, map, 16, 16, view);
+  for (size_t i = 0; i < cpu.size(); ++i) ASSERT_NEAR(r.values[i], cpu[i], 1e-3);
+}
+
+TEST_F(GpuField, RejectsBadRequests) {
+  gpu::FieldEvaluator eval(context());
+  EXPECT_THROW(eval.evaluate({8, 8, {0, 0, 1, 1}}), gpu::GpuError);  // no network yet
+  const Arch a{{4}, {nn::Activation::tanh}};
+  const nn::Mlp m = make(a, 1);
+  eval.set_network(app::to_layout(m, nn::InputMap::identity(a.features)));
+  EXPECT_THROW(eval.set_params(std::vector<float>(3)), gpu::GpuError);
+  EXPECT_THROW(eval.evaluate({0, 8, {0, 0, 1, 1}}), gpu::GpuError);
+}
+
+}  // namespace
+}  // namespace nnlive

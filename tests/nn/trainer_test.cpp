@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+// Trainer behaviour: determinism, convergence, stop rule, cap, divergence, regularization.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/core/experiment.hpp"
+
+namespace nnlive {
+namespace {
+
+core::Run train(core::ExperimentConfig c) {
+  core::Run run = core::build_run(c);
+  while (!run.trainer->finished()) run.trainer->run_epoch();
+  return run;
+}
+
+TEST(Trainer, SameSeedGivesBitIdenticalRun) {
+  core::ExperimentConfig c = core::load_preset("playground");  // minibatches: order matters
+  c.training.max_epochs = 30;
+  const core::Run a = train(c), b = train(c);
+  EXPECT_EQ(a.trainer->model().params(), b.trainer->model().params());
+  ASSERT_EQ(a.trainer->history().size(), b.trainer->history().size());
+  for (size_t i = 0; i < a.trainer->history().size(); ++i)
+    EXPECT_EQ(a.trainer->history()[i].train_loss, b.trainer->history()[i].train_loss);
+  c.seed = 2;  // "new init"
+  const core::Run d = train(c);
+  EXPECT_NE(a.trainer->model().params(), d.trainer->model().params());
+}
+
+TEST(Trainer, XorConvergesAndTheStopRulePauses) {
+  const core::Run run = train(core::load_preset("xor"));
+  const nn::Trainer& t = *run.trainer;
+  ASSERT_TRUE(t.paused_at().has_value());
+  EXPECT_LT(*t.paused_at(), 4000);
+  EXPECT_FALSE(t.diverged());
+  EXPECT_EQ(t.history().back().train_acc, 1.0);
+  // Paused exactly when the loss had been under 0.02 for 200 consecutive epochs.
+  const auto& h = t.history();
+  for (int e = *t.paused_at() - 199; e <= *t.paused_at(); ++e) EXPECT_LT(h[e].train_loss, 0.02) << e;
+  EXPECT_GE(h[*t.paused_at() - 200].train_loss, 0.02);
+  EXPECT_EQ(run.dataset.train.size(), 40u);
+  EXPECT_EQ(run.dataset.test.size(), 20u);
+}
+
+TEST(Trainer, EpochCapStopsTheRun) {
+  core::ExperimentConfig c = core::load_preset("slow");
+  c.training.max_epochs = 25;
+  const core::Run run = train(c);
+  EXPECT_EQ(run.trainer->epoch(), 25);
+  EXPECT_FALSE(run.trainer->paused_at());
+  EXPECT_EQ(run.trainer->history().size(), 26u);  // epoch 0 is the untrained network
+}
+
+TEST(Trainer, TooSimpleCannotSolveXor) {
+  const core::Run run = train(core::load_preset("too-simple"));
+  EXPECT_FALSE(run.trainer->paused_at());
+  EXPECT_GT(run.trainer->history().back().train_loss, 0.4);
+}
+
+TEST(Trainer, DivergenceStopsWithFiniteParameters) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.hidden = {16, 16};
+  c.activations = {nn::Activation::linear};  // no saturation: weights grow until they overflow
+  c.training.optimizer.lr = 100.0f;
+  c.training.max_epochs = 2000;
+  const core::Run run = train(c);
+  const nn::Trainer& t = *run.trainer;
+  ASSERT_TRUE(t.diverged());
+  ASSERT_TRUE(t.diverged_at().has_value());
+  EXPECT_LE(*t.diverged_at(), 2000);
+  for (float p : t.model().params()) ASSERT_TRUE(std::isfinite(p));
+  const nn::Snapshot s = t.snapshot(0, 0);
+  EXPECT_TRUE(s.diverged);
+  for (float p : s.params) ASSERT_TRUE(std::isfinite(p));
+  // Further steps do nothing.
+  const auto before = t.model().params();
+  run.trainer->step();
+  EXPECT_EQ(before, t.model().params());
+}
+
+TEST(Trainer, L2ShrinksWeights) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.max_epochs = 300;
+  c.training.stop_window = 0;
+  auto norm = [](const core::Run& r) {
+    double s = 0;
+    const auto mask = r.trainer->model().weight_mask();
+    for (size_t i = 0; i < mask.size(); ++i)
+      if (mask[i]) s += double(r.trainer->model().params()[i]) * r.trainer->model().params()[i];
+    return s;
+  };
+  const double plain = norm(train(c));
+  c.training.l2 = 0.05f;
+  const double with_l2 = norm(train(c));
+  c.training.l2 = 0.0f;
+  c.training.l1 = 0.05f;
+  const double with_l1 = norm(train(c));
+  EXPECT_LT(with_l2, 0.8 * plain);
+  EXPECT_LT(with_l1, 0.8 * plain);
+}
+
+TEST(Trainer, SnapshotCarriesProbeActivationsAndNewMetrics) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.max_epochs = 10;
+  core::Run run = train(c);
+  const nn::Snapshot s = run.trainer->snapshot(8, 3);
+  EXPECT_EQ(s.epoch, 10);
+  ASSERT_EQ(s.new_metrics.size(), 3u);  // epochs 8, 9, 10
+  EXPECT_EQ(s.new_metrics.front().epoch, 8);
+  EXPECT_EQ(s.probe_index, 3);
+  ASSERT_EQ(s.probe.size(), 3u);  // inputs, hidden, output
+  EXPECT_EQ(s.probe[1].size(), 4u);
+  EXPECT_EQ(s.grads.size(), s.params.size());
+  EXPECT_EQ(s.last_update.size(), s.params.size());
+  nn::SnapshotChannel ch;
+  ch.publish(std::make_shared<const nn::Snapshot>(s));
+  EXPECT_EQ(ch.latest()->epoch, 10);
+}
+
+TEST(Trainer, LearningRateChangesWithoutReset) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.max_epochs = 20;
+  core::Run run = core::build_run(c);
+  for (int i = 0; i < 10; ++i) run.trainer->run_epoch();
+  run.trainer->set_learning_rate(0.05f);
+  EXPECT_EQ(run.trainer->epoch(), 10);
+  EXPECT_FLOAT_EQ(run.trainer->config().optimizer.lr, 0.05f);
+  run.trainer->run_epoch();
+  EXPECT_EQ(run.trainer->epoch(), 11);
+}
+
+TEST(Presets, SpiralPlateausThenFalls) {
+  const core::Run run = train(core::load_preset("spiral"));
+  const auto& h = run.trainer->history();
+  ASSERT_GT(h.size(), 1000u);
+  for (int e = 1; e <= 300; ++e) EXPECT_GT(h[e].train_loss, 0.55) << "epoch " << e;  // the plateau
+  int fall = 0;
+  while (fall < static_cast<int>(h.size()) && h[fall].train_loss > 0.1) ++fall;
+  EXPECT_LT(fall, 2000);  // the sudden fall
+  EXPECT_GE(h.back().train_acc, 0.99);
+  EXPECT_GE(h.back().test_acc, 0.9);
+}
+
+TEST(Presets, TooHotThrashes) {
+  const core::Run hot = train(core::load_preset("too-hot"));
+  EXPECT_FALSE(hot.trainer->paused_at());
+  EXPECT_GT(hot.trainer->history().back().train_loss, 0.1);
+}
+
+}  // namespace
+}  // namespace nnlive
