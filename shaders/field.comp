@@ -14,12 +14,12 @@ layout(constant_id = 0) const uint MAX_WIDTH = 32;
 layout(std140, set = 0, binding = 0) uniform ParamsBlock { FieldParams p; };
 
 #ifdef WEIGHTS_SSBO
-layout(std430, set = 0, binding = 1) readonly buffer WeightsBlock { float w[]; };
-float weight(uint i) { return w[i]; }
+layout(std430, set = 0, binding = 1) readonly buffer WeightsBlock { vec4 w[]; };
 #else
 layout(std140, set = 0, binding = 1) uniform WeightsBlock { vec4 w[FIELD_UBO_VEC4S]; };
-float weight(uint i) { return w[i >> 2][i & 3u]; }
 #endif
+// Weights are read as vec4s in both placements (the storage buffer is padded to 16 bytes).
+float weight(uint i) { return w[i >> 2][i & 3u]; }
 
 // (H, W, channels) row-major, row 0 at the top of the view.
 layout(std430, set = 0, binding = 2) writeonly buffer FieldBlock { float field[]; };
@@ -42,6 +42,10 @@ float activate(uint code, float z) {
   }
 }
 
+vec4 activate4(uint code, vec4 z) {
+  return vec4(activate(code, z.x), activate(code, z.y), activate(code, z.z), activate(code, z.w));
+}
+
 float raw_feature(uint code, float x, float y) {
   switch (code) {
     case 0u: return x;
@@ -60,42 +64,62 @@ void main() {
   const float x = p.view.x + (float(px.x) + 0.5) * (p.view.z - p.view.x) / float(p.size.x);
   const float y = p.view.w - (float(px.y) + 0.5) * (p.view.w - p.view.y) / float(p.size.y);
 
-  float a[MAX_WIDTH];  // activations of the previous layer
-  float b[MAX_WIDTH];  // pre-activations, then activations, of the current layer
+  // Activations as vec4s: a[i] is component i & 3 of a4[i >> 2]. Whole vec4s move at once, so
+  // the aligned path below loads one activation vec4 per 16 multiply-adds.
+  vec4 a4[MAX_WIDTH / 4u];
+  vec4 b4[MAX_WIDTH / 4u];
   const uint n_in = p.size.w;
+  a4[0] = vec4(0.0);
+  a4[1] = vec4(0.0);
   for (uint i = 0; i < n_in; ++i) {
     const uint q = i >> 2, r = i & 3u;
-    a[i] = (raw_feature(p.features[q][r], x, y) - p.feature_offset[q][r]) * p.feature_scale[q][r];
+    a4[q][r] = (raw_feature(p.features[q][r], x, y) - p.feature_offset[q][r]) * p.feature_scale[q][r];
   }
 
   const uint last = p.mode.x == FIELD_MODE_NEURON ? p.mode.z : p.size.z - 1u;
-  uint width = n_in;
   for (uint l = 0; l <= last; ++l) {
-    const uvec4 d = p.layers[l].dims;
+    const uvec4 d = p.layers[l].dims;  // in, out, weight offset, bias offset
     const uint code = p.layers[l].act.x;
-    for (uint j = 0; j < d.y; ++j) {
-      float s = weight(d.w + j);
-      const uint row = d.z + j * d.x;
-      for (uint i = 0; i < d.x; ++i) s += weight(row + i) * a[i];
-      b[j] = s;
-    }
-    if (code == 7u) {  // softmax across the layer
-      float m = b[0];
-      for (uint j = 1; j < d.y; ++j) m = max(m, b[j]);
-      float total = 0.0;
-      for (uint j = 0; j < d.y; ++j) { b[j] = exp(b[j] - m); total += b[j]; }
-      for (uint j = 0; j < d.y; ++j) a[j] = b[j] / total;
+    const uint in4 = (d.x + 3u) >> 2;
+    if ((d.z & 3u) == 0u && (d.x & 3u) == 0u && (d.y & 3u) == 0u) {
+      // Rows start on vec4s and outputs come in fours: four rows share each activation load.
+      const uint rows = d.z >> 2;
+      for (uint j4 = 0; j4 < (d.y >> 2); ++j4) {
+        vec4 s = vec4(weight(d.w + 4u * j4), weight(d.w + 4u * j4 + 1u), weight(d.w + 4u * j4 + 2u), weight(d.w + 4u * j4 + 3u));
+        const uint r0 = rows + 4u * j4 * in4;
+        for (uint k = 0; k < in4; ++k) {
+          const vec4 av = a4[k];
+          s += vec4(dot(w[r0 + k], av), dot(w[r0 + in4 + k], av), dot(w[r0 + 2u * in4 + k], av), dot(w[r0 + 3u * in4 + k], av));
+        }
+        b4[j4] = s;
+      }
     } else {
-      for (uint j = 0; j < d.y; ++j) a[j] = activate(code, b[j]);
+      for (uint j = 0; j < d.y; ++j) {
+        float s = weight(d.w + j);
+        const uint row = d.z + j * d.x;
+        for (uint i = 0; i < d.x; ++i) s += weight(row + i) * a4[i >> 2][i & 3u];
+        b4[j >> 2][j & 3u] = s;
+      }
     }
-    width = d.y;
+    const uint out4 = (d.y + 3u) >> 2;
+    if (code == 7u) {  // softmax across the layer
+      float m = b4[0][0];
+      for (uint j = 1; j < d.y; ++j) m = max(m, b4[j >> 2][j & 3u]);
+      float total = 0.0;
+      for (uint j = 0; j < d.y; ++j) total += exp(b4[j >> 2][j & 3u] - m);
+      for (uint j = 0; j < d.y; ++j) a4[j >> 2][j & 3u] = exp(b4[j >> 2][j & 3u] - m) / total;
+    } else {
+      for (uint k = 0; k < out4; ++k) a4[k] = activate4(code, b4[k]);
+    }
+    // Unused lanes of the last vec4 must be 0 for the next layer's padded reads.
+    for (uint j = d.y; j < 4u * out4; ++j) a4[j >> 2][j & 3u] = 0.0;
   }
 
   const uint channels = p.mode.y;
   const uint base = (px.y * p.size.x + px.x) * channels;
   if (p.mode.x == FIELD_MODE_NEURON) {
-    field[base] = a[p.mode.w];
+    field[base] = a4[p.mode.w >> 2][p.mode.w & 3u];
   } else {
-    for (uint k = 0; k < channels; ++k) field[base + k] = a[k];
+    for (uint k = 0; k < channels; ++k) field[base + k] = a4[k >> 2][k & 3u];
   }
 }

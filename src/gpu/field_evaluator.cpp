@@ -147,7 +147,8 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   for (const auto& l : layout.layers) widest = std::max({widest, l.in, l.out});
   if (widest > 512) throw GpuError("the field shader takes layers of at most 512 neurons");
 
-  const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>(layout.param_count * sizeof(float), 16);
+  // Rounded up to whole vec4s: the shader reads weights four at a time.
+  const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>((layout.param_count + 3) / 4 * 16, 16);
   const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;
   const bool use_ubo = fits_ubo && !m.options.force_storage_weights;
   if (!use_ubo && param_bytes > m.ctx.limits().maxStorageBufferRange)
