@@ -75,7 +75,11 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
       &on_validation_message, log_.get()};
   vk::InstanceCreateInfo instance_info{{}, &app, layers, extensions};
   if (validation_) instance_info.pNext = &messenger_info;  // also catches instance creation problems
-  instance_ = vk::raii::Instance(context_, instance_info);
+  try {
+    instance_ = vk::raii::Instance(context_, instance_info);
+  } catch (const vk::IncompatibleDriverError&) {
+    throw GpuError("no Vulkan driver found; install a GPU driver or Mesa's software renderer (Debian package mesa-vulkan-drivers)");
+  }
   if (validation_) messenger_ = vk::raii::DebugUtilsMessengerEXT(instance_, messenger_info);
 
   vk::raii::PhysicalDevices devices(instance_);
