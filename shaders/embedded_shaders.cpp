@@ -10,8 +10,24 @@ const uint32_t k_field_ubo[] = {
 const uint32_t k_field_ssbo[] = {
 #include "field_ssbo.spv.inc"
 };
+const uint32_t k_shapes_vert[] = {
+#include "shapes_vert.spv.inc"
+};
+const uint32_t k_shapes_frag[] = {
+#include "shapes_frag.spv.inc"
+};
+const uint32_t k_field_view_vert[] = {
+#include "field_view_vert.spv.inc"
+};
+const uint32_t k_field_view_frag[] = {
+#include "field_view_frag.spv.inc"
+};
 }  // namespace
 
 std::span<const uint32_t> field_ubo() { return k_field_ubo; }
 std::span<const uint32_t> field_ssbo() { return k_field_ssbo; }
+std::span<const uint32_t> shapes_vert() { return k_shapes_vert; }
+std::span<const uint32_t> shapes_frag() { return k_shapes_frag; }
+std::span<const uint32_t> field_view_vert() { return k_field_view_vert; }
+std::span<const uint32_t> field_view_frag() { return k_field_view_frag; }
 }  // namespace nnlive::gpu::shaders

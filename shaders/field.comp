@@ -76,7 +76,10 @@ void main() {
     a4[q][r] = (raw_feature(p.features[q][r], x, y) - p.feature_offset[q][r]) * p.feature_scale[q][r];
   }
 
-  const uint last = p.mode.x == FIELD_MODE_NEURON ? p.mode.z : p.size.z - 1u;
+  const uint channels = p.mode.y;
+  const uint base = (px.y * p.size.x + px.x) * channels;
+  const uint last = p.mode.x == FIELD_MODE_NEURON ? p.mode.z : p.mode.x == FIELD_MODE_HIDDEN ? p.size.z - 2u : p.size.z - 1u;
+  uint written = 0u;  // FIELD_MODE_HIDDEN: channels written so far
   for (uint l = 0; l <= last; ++l) {
     const uvec4 d = p.layers[l].dims;  // in, out, weight offset, bias offset
     const uint code = p.layers[l].act.x;
@@ -113,13 +116,15 @@ void main() {
     }
     // Unused lanes of the last vec4 must be 0 for the next layer's padded reads.
     for (uint j = d.y; j < 4u * out4; ++j) a4[j >> 2][j & 3u] = 0.0;
+    if (p.mode.x == FIELD_MODE_HIDDEN) {
+      for (uint j = 0; j < d.y; ++j) field[base + written + j] = a4[j >> 2][j & 3u];
+      written += d.y;
+    }
   }
 
-  const uint channels = p.mode.y;
-  const uint base = (px.y * p.size.x + px.x) * channels;
   if (p.mode.x == FIELD_MODE_NEURON) {
     field[base] = a4[p.mode.w >> 2][p.mode.w & 3u];
-  } else {
+  } else if (p.mode.x == FIELD_MODE_OUTPUT) {
     for (uint k = 0; k < channels; ++k) field[base + k] = a4[k >> 2][k & 3u];
   }
 }

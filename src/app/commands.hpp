@@ -12,6 +12,7 @@ std::function<int()> add_train_command(CLI::App& app);
 std::function<int()> add_field_command(CLI::App& app);
 std::function<int()> add_presets_command(CLI::App& app);
 std::function<int()> add_bench_command(CLI::App& app);
+std::function<int()> add_render_command(CLI::App& app);
 // `nnlive` with no subcommand: until the live window exists, trains the default experiment and
 // writes a picture of its field.
 int run_default();

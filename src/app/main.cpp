@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "help for every subcommand");
   std::vector<std::function<int()>> commands{
       nnlive::app::add_train_command(app), nnlive::app::add_field_command(app),
-      nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app)};
+      nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app),
+      nnlive::app::add_render_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -114,9 +114,11 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   software_ = props.deviceType == vk::PhysicalDeviceType::eCpu;
 
   const auto families = physical_.getQueueFamilyProperties();
-  auto family = std::find_if(families.begin(), families.end(),
-                             [](const auto& f) { return bool(f.queueFlags & vk::QueueFlagBits::eCompute); });
-  if (family == families.end()) throw GpuError("the Vulkan device " + device_name_ + " has no compute queue");
+  // One queue for everything: compute (the field) and graphics (the picture).
+  auto family = std::find_if(families.begin(), families.end(), [](const auto& f) {
+    return (f.queueFlags & vk::QueueFlagBits::eCompute) && (f.queueFlags & vk::QueueFlagBits::eGraphics);
+  });
+  if (family == families.end()) throw GpuError("the Vulkan device " + device_name_ + " has no graphics and compute queue");
   queue_family_ = static_cast<uint32_t>(family - families.begin());
   if (family->timestampValidBits > 0) timestamp_period_ns_ = limits_.timestampPeriod;
 
@@ -127,6 +129,7 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   vk::PhysicalDeviceVulkan13Features f13{};
   f13.synchronization2 = VK_TRUE;
   f13.maintenance4 = VK_TRUE;
+  f13.dynamicRendering = VK_TRUE;  // passes render to the offscreen target without render-pass objects
   vk::DeviceCreateInfo device_info{{}, queue_info};
   device_info.pNext = &f13;
   device_ = vk::raii::Device(physical_, device_info);

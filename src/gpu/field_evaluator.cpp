@@ -176,7 +176,10 @@ void FieldEvaluator::set_params(std::span<const float> params) {
   std::memcpy(m.weights->mapped(), params.data(), params.size_bytes());
 }
 
-FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
+vk::Buffer FieldEvaluator::output_buffer() const { return impl_->output ? impl_->output->handle() : vk::Buffer{}; }
+vk::DeviceSize FieldEvaluator::output_bytes() const { return impl_->output ? impl_->output->size() : 0; }
+
+uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRequest& req) {
   Impl& m = *impl_;
   if (!m.weights) throw GpuError("set_network() must come before evaluate()");
   if (req.width < 1 || req.height < 1 || req.width > k_max_side || req.height > k_max_side)
@@ -186,7 +189,11 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
   if (neuron_mode && (req.neuron_layer + 1 >= static_cast<int>(layers.size()) || req.neuron < 0 ||
                       req.neuron >= static_cast<int>(layers[req.neuron_layer].out)))
     throw GpuError("no hidden neuron " + std::to_string(req.neuron_layer + 1) + ":" + std::to_string(req.neuron + 1));
-  const uint32_t channels = neuron_mode ? 1 : layers.back().out;
+  uint32_t hidden = 0;
+  for (size_t l = 0; l + 1 < layers.size(); ++l) hidden += layers[l].out;
+  if (req.all_hidden && hidden == 0) throw GpuError("the network has no hidden neurons");
+  const uint32_t channels = neuron_mode ? 1 : req.all_hidden ? hidden : layers.back().out;
+  const uint32_t mode = neuron_mode ? FIELD_MODE_NEURON : req.all_hidden ? FIELD_MODE_HIDDEN : FIELD_MODE_OUTPUT;
 
   const vk::DeviceSize bytes = vk::DeviceSize(req.width) * req.height * channels * sizeof(float);
   if (!m.output || m.output->size() < bytes) {
@@ -197,8 +204,8 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
 
   shared::FieldParams p{};
   p.size = {req.width, req.height, static_cast<uint32_t>(layers.size()), static_cast<uint32_t>(m.layout.features.size())};
-  p.mode = {neuron_mode ? FIELD_MODE_NEURON : FIELD_MODE_OUTPUT, channels,
-            neuron_mode ? static_cast<uint32_t>(req.neuron_layer) : 0u, neuron_mode ? static_cast<uint32_t>(req.neuron) : 0u};
+  p.mode = {mode, channels, neuron_mode ? static_cast<uint32_t>(req.neuron_layer) : 0u,
+            neuron_mode ? static_cast<uint32_t>(req.neuron) : 0u};
   p.view = {req.view[0], req.view[1], req.view[2], req.view[3]};
   for (size_t i = 0; i < m.layout.features.size(); ++i) {
     reinterpret_cast<uint32_t*>(p.features)[i] = m.layout.features[i];
@@ -211,6 +218,14 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
   }
   std::memcpy(m.params.mapped(), &p, sizeof(p));
 
+  cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **m.set, {});
+  cb.dispatch((req.width + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, (req.height + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, 1);
+  return channels;
+}
+
+FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
+  Impl& m = *impl_;
   const auto& cb = m.cb;
   cb.reset();
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
@@ -218,9 +233,13 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
     cb.resetQueryPool(*m.queries, 0, 2);
     cb.writeTimestamp2(vk::PipelineStageFlagBits2::eTopOfPipe, *m.queries, 0);
   }
-  cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
-  cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **m.set, {});
-  cb.dispatch((req.width + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, (req.height + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, 1);
+  uint32_t channels = 0;
+  try {
+    channels = record(cb, req);
+  } catch (...) {
+    cb.end();
+    throw;
+  }
   if (*m.queries) cb.writeTimestamp2(vk::PipelineStageFlagBits2::eComputeShader, *m.queries, 1);
   // The host reads the field after the fence: make the shader's writes visible to host reads.
   const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,

@@ -35,6 +35,7 @@ struct FieldRequest {
   std::array<float, 4> view{};          // x0, y0, x1, y1 (data units)
   int neuron_layer = -1;                // >= 0: write this hidden layer's neuron instead of the outputs
   int neuron = 0;
+  bool all_hidden = false;              // write every hidden neuron (layer by layer) instead of the outputs
 };
 
 struct FieldResult {
@@ -54,7 +55,14 @@ class FieldEvaluator {
 
   void set_network(const NetworkLayout& layout);
   void set_params(std::span<const float> params);
+  // Evaluates now: records, submits, waits and reads the field back.
   FieldResult evaluate(const FieldRequest& request);
+  // Records the dispatch into the caller's command buffer and returns the channel count. Once
+  // it has run, output_buffer() holds (height, width, channels) floats; the caller adds the
+  // barrier its reader needs. One recording in flight at a time (parameters live in one buffer).
+  uint32_t record(const vk::raii::CommandBuffer& cb, const FieldRequest& request);
+  vk::Buffer output_buffer() const;
+  vk::DeviceSize output_bytes() const;
 
   bool uses_uniform_weights() const;
   uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket

@@ -9,6 +9,7 @@
 #define FIELD_LOCAL_SIZE 8    // a workgroup is 8 x 8 pixels
 #define FIELD_MODE_OUTPUT 0u  // write the network's outputs (K channels)
 #define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
+#define FIELD_MODE_HIDDEN 2u  // write every hidden neuron's activation (sum of hidden widths channels)
 
 #ifdef __cplusplus
 #include <cstdint>

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// Composition: where everything goes in a frame and what it looks like, as data for the
+// renderer: the field panel, hidden-neuron thumbnails and every 2-D shape. CPU only; the
+// renderer turns it into GPU work. Sizes are designed at 1920x1080 and scaled with the frame.
+#pragma once
+#include <vector>
+
+#include "nnlive/nn/features.hpp"
+#include "nnlive/render/font.hpp"
+#include "nnlive/render/scene.hpp"
+#include "nnlive/render/shape_batch.hpp"
+
+namespace nnlive::render {
+
+struct FieldPanel {
+  Rect rect;                  // whole pixels; one field evaluation per pixel
+  nn::View view{};            // the scene's view expanded to the panel's aspect ratio
+};
+
+struct Thumbnail {
+  Rect rect;                  // whole pixels, thumbnail_size square
+  uint32_t channel = 0;       // hidden neuron index across all hidden layers
+};
+
+struct Composition {
+  FieldPanel field;
+  std::vector<Thumbnail> thumbnails;  // empty when the network is too big for them
+  uint32_t thumbnail_size = 0;        // pixels a side
+  nn::View thumbnail_view{};
+  ShapeBatch underlay;                // drawn before the field and thumbnails (panels, edges, pulses)
+  ShapeBatch shapes;                  // drawn over the field and thumbnails
+  Rgba background{};
+};
+
+struct Fonts {
+  const Font& regular;
+  const Font& bold;
+};
+
+Composition compose(const Scene& scene, const RenderOptions& options, uint32_t width, uint32_t height, const Fonts& fonts);
+
+// The scene's view grown (never shrunk) so data units are square in a w x h panel.
+nn::View fit_view(const nn::View& view, float w, float h);
+
+}  // namespace nnlive::render

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Structs shared by the render passes (C++) and their shaders (GLSL), std430/push layout.
+#ifndef NNLIVE_RENDER_SHARED_H
+#define NNLIVE_RENDER_SHARED_H
+
+// Shape kinds: every 2-D element (points, nodes, edges, curves, axes, text) is an instanced
+// quad whose fragment shader evaluates the kind's signed distance in target pixels.
+#define SHAPE_RECT 0u      // filled rectangle = the quad itself
+#define SHAPE_DISC 1u      // geom: centre x, y, radius
+#define SHAPE_LINE 2u      // geom: x0, y0, x1, y1; style.y = half width; round caps
+#define SHAPE_SQUARE 3u    // geom: centre x, y, half size
+#define SHAPE_TRIANGLE 4u  // geom: centre x, y, radius (point up)
+#define SHAPE_DIAMOND 5u   // geom: centre x, y, radius
+#define SHAPE_CROSS 6u     // geom: centre x, y, half size; style.y = half width of the strokes
+#define SHAPE_GLYPH 7u     // geom: atlas u0, v0, u1, v1 (SDF font)
+#define SHAPE_STAR 8u      // geom: centre x, y, radius (five points)
+
+#define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
+#define FIELD_VIEW_NEURON 1u    // one hidden neuron's activation (diverging around 0)
+
+#ifdef __cplusplus
+#include <cstdint>
+namespace nnlive::render::shared {
+using uint = uint32_t;
+struct vec4 { float x, y, z, w; };
+struct uvec4 { uint x, y, z, w; };
+#endif
+
+struct Shape {
+  vec4 rect;   // quad bounds x0, y0, x1, y1 in target pixels (y down)
+  vec4 geom;   // kind-specific geometry (see SHAPE_*)
+  vec4 color;  // straight RGBA, 0..1
+  vec4 style;  // x = kind, y = kind-specific width, z = outline thickness (0 = filled), w = unused
+};
+
+// Push constants of the field view: one panel showing one field (or one channel of it).
+struct FieldView {
+  vec4 rect;    // panel x0, y0, x1, y1 in target pixels
+  uvec4 grid;   // x = field width, y = field height, z = channels per pixel, w = first channel
+  uvec4 mode;   // x = FIELD_VIEW_*, y = classes shown, z = discretize (0/1), w = draw boundary (0/1)
+  vec4 style;   // x = boundary half width (px), y = neuron value range, z = panel opacity, w = unused
+};
+
+// The palette, a uniform buffer shared by the field view passes.
+struct Palette {
+  vec4 classes[8];  // class colours, class 0 first
+  vec4 neutral;     // colour where the network is unsure
+  vec4 boundary;    // the decision boundary line
+  vec4 positive;    // neuron fields: activation > 0
+  vec4 negative;    // neuron fields: activation < 0
+};
+
+#ifdef __cplusplus
+static_assert(sizeof(Shape) == 64, "Shape must match std430");
+static_assert(sizeof(FieldView) == 64, "FieldView must fit the push-constant layout");
+static_assert(sizeof(Palette) == 16 * 12, "Palette must match std140");
+}  // namespace nnlive::render::shared
+#endif
+
+#endif

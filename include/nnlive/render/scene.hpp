@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// What one frame shows: a snapshot of training plus the dataset and experiment around it, and
+// how to show it. The renderer reads these and nothing else; it never calls the trainer.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nnlive/data/dataset.hpp"
+#include "nnlive/nn/features.hpp"
+#include "nnlive/nn/loss.hpp"
+#include "nnlive/nn/snapshot.hpp"
+
+namespace nnlive::render {
+
+enum class Layout { full, field, field_curves };
+enum class PaletteKind { blue_orange, blue_magenta };
+
+std::optional<Layout> parse_layout(const std::string& name);       // "full", "field", "field+curves"
+std::optional<PaletteKind> parse_palette(const std::string& name);  // "blue-orange", "blue-magenta"
+
+struct RenderOptions {
+  Layout layout = Layout::full;
+  PaletteKind palette = PaletteKind::blue_orange;
+  bool discretize = false;   // hard class regions instead of confidence shading
+  int neuron_layer = -1;     // >= 0: show this hidden layer's neuron instead of the output
+  int neuron = 0;
+  bool log_loss = true;      // loss axis logarithmic
+};
+
+struct Scene {
+  std::string title;                     // experiment name
+  const nn::Snapshot* snapshot = nullptr;
+  const std::vector<nn::Metrics>* history = nullptr;  // every epoch so far, epoch 0 first
+  const data::Dataset* dataset = nullptr;
+  nn::InputMap input_map;
+  nn::View view{};                       // data rectangle to show (expanded to the panel's aspect)
+  nn::Loss loss = nn::Loss::bce;
+  int classes = 2;
+  double time_s = 0.0;                   // animation time (live: wall clock; recording: frame / fps)
+  double learning_rate = 0.0;
+};
+
+}  // namespace nnlive::render

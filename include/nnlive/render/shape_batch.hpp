@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// ShapeBatch: the CPU-side list of shape instances one frame draws in a single instanced call.
+// Coordinates are target pixels, y down; colours straight RGBA.
+#pragma once
+#include <array>
+#include <vector>
+
+#include "nnlive/render/render_shared.h"
+
+namespace nnlive::render {
+
+using Rgba = std::array<float, 4>;
+
+struct Rect {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float width() const { return x1 - x0; }
+  float height() const { return y1 - y0; }
+  Rect inset(float d) const { return {x0 + d, y0 + d, x1 - d, y1 - d}; }
+};
+
+class ShapeBatch {
+ public:
+  void clear() { shapes_.clear(); }
+  const std::vector<shared::Shape>& shapes() const { return shapes_; }
+  size_t size() const { return shapes_.size(); }
+
+  void rect(const Rect& r, const Rgba& c);
+  void rect_outline(const Rect& r, float thickness, const Rgba& c);
+  void disc(float x, float y, float radius, const Rgba& c, float outline = 0.0f);
+  // A marker of the given SHAPE_* kind (disc, square, triangle, diamond, star, cross).
+  void marker(uint32_t kind, float x, float y, float radius, const Rgba& c, float outline = 0.0f);
+  void line(float x0, float y0, float x1, float y1, float width, const Rgba& c);
+  void glyph(const Rect& quad, const std::array<float, 4>& uv, const Rgba& c);
+
+ private:
+  void push(const Rect& bounds, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline);
+  std::vector<shared::Shape> shapes_;
+};
+
+}  // namespace nnlive::render

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// field_view.frag: colours one field value per output pixel (never upscaled) and draws the
+// decision boundary as an anti-aliased line of constant on-screen width. The distance to the
+// boundary is |g| / |grad g| with g the log-odds (one output: logit p; softmax: log p_i - log p_j
+// of the two likeliest classes), exact where g is linear, as with no hidden layer.
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "nnlive/render/render_shared.h"
+
+layout(std430, set = 0, binding = 0) readonly buffer Field { float field[]; };
+layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
+layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
+
+layout(location = 0) out vec4 out_color;
+
+float value(ivec2 t, uint k) {
+  t = clamp(t, ivec2(0), ivec2(pc.v.grid.xy) - 1);
+  return field[(uint(t.y) * pc.v.grid.x + uint(t.x)) * pc.v.grid.z + pc.v.grid.w + k];
+}
+
+float logit(float p) {
+  p = clamp(p, 1e-6, 1.0 - 1e-6);
+  return log(p / (1.0 - p));
+}
+
+// Log-odds between classes i and j at texel t (one output: the logit of P(class 1)).
+float odds(ivec2 t, uint i, uint j) {
+  if (pc.v.mode.y <= 1u) return logit(value(t, 0u));
+  return log(max(value(t, i), 1e-12)) - log(max(value(t, j), 1e-12));
+}
+
+void main() {
+  const ivec2 t = ivec2(floor(gl_FragCoord.xy - pc.v.rect.xy));
+  const uint classes = pc.v.mode.y;
+  vec3 colour;
+  uint first = 0u, second = 1u;
+
+  if (pc.v.mode.x == FIELD_VIEW_NEURON) {
+    const float a = clamp(value(t, 0u) / pc.v.style.y, -1.0, 1.0);
+    colour = mix(palette.neutral.rgb, a >= 0.0 ? palette.positive.rgb : palette.negative.rgb, pow(abs(a), 0.8));
+  } else if (classes <= 1u) {
+    const float p = value(t, 0u);
+    const vec3 hue = p >= 0.5 ? palette.classes[1].rgb : palette.classes[0].rgb;
+    const float confidence = pc.v.mode.z != 0u ? 0.55 : pow(abs(p - 0.5) * 2.0, 0.8);
+    colour = mix(palette.neutral.rgb, hue, confidence);
+  } else {
+    float best = -1.0, runner = -1.0;
+    vec3 blend = vec3(0.0);
+    for (uint k = 0u; k < classes; ++k) {
+      const float p = value(t, k);
+      blend += p * palette.classes[k].rgb;
+      if (p > best) { runner = best; second = first; best = p; first = k; }
+      else if (p > runner) { runner = p; second = k; }
+    }
+    const float floor_p = 1.0 / float(classes);
+    if (pc.v.mode.z != 0u) {
+      colour = mix(palette.neutral.rgb, palette.classes[first].rgb, 0.55);
+    } else {
+      colour = mix(palette.neutral.rgb, blend, pow(clamp((best - floor_p) / (1.0 - floor_p), 0.0, 1.0), 0.8));
+    }
+  }
+
+  if (pc.v.mode.w != 0u && pc.v.mode.x == FIELD_VIEW_OUTPUT) {
+    const float g = odds(t, first, second);
+    const float gx = 0.5 * (odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second));
+    const float gy = 0.5 * (odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
+    const float dist = abs(g) / max(length(vec2(gx, gy)), 1e-6);  // pixels to the boundary
+    const float line = clamp(pc.v.style.x + 0.5 - dist, 0.0, 1.0);
+    colour = mix(colour, palette.boundary.rgb, line * palette.boundary.a);
+  }
+  out_color = vec4(colour, pc.v.style.z);
+}

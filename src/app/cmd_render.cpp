@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// `nnlive render`: train in lock-step to the epoch cap (or the stop rule, or divergence), then
+// draw the composite offscreen and write it as a PNG. Same command, same pixels.
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "experiment_flags.hpp"
+#include "nnlive/core/error.hpp"
+#include "nnlive/core/file_io.hpp"
+#include "nnlive/gpu/context.hpp"
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive::app {
+
+render::RenderOptions parse_render_options(const std::string& layout, const std::string& palette, const std::string& neuron,
+                                           bool discretize, bool linear_loss, const nn::Mlp& mlp) {
+  render::RenderOptions o;
+  const auto l = render::parse_layout(layout);
+  if (!l) throw core::UserError(core::ExitCode::usage, "unknown layout '" + layout + "'; choose full, field or field+curves");
+  o.layout = *l;
+  const auto p = render::parse_palette(palette);
+  if (!p) throw core::UserError(core::ExitCode::usage, "unknown palette '" + palette + "'; choose blue-orange or blue-magenta");
+  o.palette = *p;
+  o.discretize = discretize;
+  o.log_loss = !linear_loss;
+  if (!neuron.empty()) {
+    int layer = 0, index = 0;
+    char colon = 0;
+    std::istringstream is(neuron);
+    if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
+        layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out)
+      throw core::UserError(core::ExitCode::usage, "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; the network has " +
+                                                       std::to_string(mlp.hidden_layers()) + " hidden layer(s)");
+    o.neuron_layer = layer - 1;
+    o.neuron = index - 1;
+  }
+  return o;
+}
+
+std::function<int()> add_render_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("render", "Train in lock-step, then write the picture (field, points, diagram, curves) as PNG");
+  struct State {
+    ExperimentFlags flags;
+    std::string size = "1920x1080", out, layout = "full", palette = "blue-orange", neuron;
+    bool discretize = false, linear_loss = false;
+    double time = 1.8;
+  };
+  auto s = std::make_shared<State>();
+  s->flags.add_to(*sub);
+  sub->add_option("--size", s->size, "picture WIDTHxHEIGHT, 320x240 to 7680x4320")->capture_default_str();
+  sub->add_option("--out", s->out, "output PNG")->required();
+  sub->add_option("--layout", s->layout, "full, field or field+curves")->capture_default_str();
+  sub->add_option("--palette", s->palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str();
+  sub->add_option("--neuron", s->neuron, "LAYER:INDEX (from 1): show this hidden neuron's field instead of the output");
+  sub->add_flag("--discretize", s->discretize, "hard class regions instead of confidence shading");
+  sub->add_flag("--linear-loss", s->linear_loss, "linear loss axis (default logarithmic)");
+  sub->add_option("--time", s->time, "animation time in seconds (where the forward/backprop pulses are)")->capture_default_str();
+  return [s, sub]() {
+    if (!sub->parsed()) return -1;
+    const core::ExperimentConfig config = s->flags.resolve();
+    const auto [w, h] = parse_size(s->size, "--size", render::SceneTarget::k_max_width);
+    if (w < render::SceneTarget::k_min_width || h < render::SceneTarget::k_min_height || h > render::SceneTarget::k_max_height)
+      throw core::UserError(core::ExitCode::usage, "--size must be 320x240 to 7680x4320; got '" + s->size + "'");
+    if (!(s->time >= 0.0 && s->time < 1e7)) throw core::UserError(core::ExitCode::usage, "--time must be 0 or more seconds");
+    if (s->out.size() < 4 || s->out.substr(s->out.size() - 4) != ".png")
+      throw core::UserError(core::ExitCode::usage, "--out must end in .png; got '" + s->out + "'");
+    core::check_writable(s->out);
+    core::Run run = core::build_run(config);
+    const render::RenderOptions options =
+        parse_render_options(s->layout, s->palette, s->neuron, s->discretize, s->linear_loss, run.trainer->model());
+    while (!run.trainer->finished()) run.trainer->run_epoch();
+
+    const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+    render::Scene scene;
+    scene.title = config.name;
+    scene.snapshot = &snap;
+    scene.history = &run.trainer->history();
+    scene.dataset = &run.dataset;
+    scene.input_map = run.input_map;
+    scene.view = run.view;
+    scene.loss = config.loss;
+    scene.classes = run.dataset.classes;
+    scene.time_s = s->time;
+    scene.learning_rate = run.trainer->config().optimizer.lr;
+
+    gpu::Context ctx;
+    render::Renderer renderer(ctx);
+    render::SceneTarget target(ctx, w, h);
+    renderer.render(scene, options, target);
+    const auto pixels = target.pixels();
+    core::write_png(s->out, int(w), int(h), 4, pixels.data());
+    std::cerr << "nnlive: " << w << "x" << h << " picture of " << config.name << " at epoch " << snap.epoch << " written to "
+              << s->out << "\n";
+    return 0;
+  };
+}
+
+}  // namespace nnlive::app

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// Layout and the header; points, curves and the network diagram live in their own files.
+#include "nnlive/render/compose.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "compose_parts.hpp"
+#include "nnlive/render/palette.hpp"
+
+namespace nnlive::render {
+
+nn::View fit_view(const nn::View& v, float w, float h) {
+  const double vw = v[2] - v[0], vh = v[3] - v[1];
+  const double cx = 0.5 * (v[0] + v[2]), cy = 0.5 * (v[1] + v[3]);
+  const double aspect = double(w) / std::max(double(h), 1.0);
+  double hw = 0.5 * vw, hh = 0.5 * vh;
+  if (vw / vh < aspect) hw = hh * aspect;
+  else hh = hw / aspect;
+  return {cx - hw, cy - hh, cx + hw, cy + hh};
+}
+
+namespace {
+
+Rect snap(const Rect& r) { return {std::round(r.x0), std::round(r.y0), std::round(r.x1), std::round(r.y1)}; }
+
+std::string format_loss(double v) {
+  if (!std::isfinite(v)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, v < 0.001 ? "%.2e" : "%.4f", v);
+  return buf;
+}
+
+std::string format_percent(double v) {
+  if (!std::isfinite(v)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * v);
+  return buf;
+}
+
+void header(const Scene& scene, const Rect& r, float s, const Fonts& fonts, const Colours& c, ShapeBatch& out) {
+  const nn::Snapshot& snap = *scene.snapshot;
+  const float base = r.y0 + 0.5f * r.height() + 11.0f * s;
+  float x = fonts.bold.draw(out, scene.title, r.x0, base, 36.0f * s, c.text);
+  x += 28.0f * s;
+  char epoch[64];
+  std::snprintf(epoch, sizeof epoch, "epoch %d", snap.epoch);
+  x = fonts.bold.draw(out, epoch, x, base, 26.0f * s, c.text) + 30.0f * s;
+  if (snap.diverged) {
+    const std::string tag = "diverged" + (snap.diverged_at ? " at epoch " + std::to_string(*snap.diverged_at) : std::string());
+    fonts.bold.draw(out, tag, x, base, 24.0f * s, c.wrong);
+  } else if (snap.paused_at) {
+    fonts.bold.draw(out, "paused at epoch " + std::to_string(*snap.paused_at), x, base, 24.0f * s, c.marker);
+  }
+  const nn::Metrics& m = snap.latest;
+  char lr[32];
+  std::snprintf(lr, sizeof lr, "%g", scene.learning_rate);
+  const std::string stats = "train loss " + format_loss(m.train_loss) + "   test loss " + format_loss(m.test_loss) +
+                            "   train acc " + format_percent(m.train_acc) + "   test acc " + format_percent(m.test_acc) +
+                            "   \xCE\xB7 " + lr;
+  fonts.regular.draw(out, stats, r.x1, base, 22.0f * s, c.text, Align::right);
+}
+
+}  // namespace
+
+Composition compose(const Scene& scene, const RenderOptions& options, uint32_t width, uint32_t height, const Fonts& fonts) {
+  const Colours c = colours_for(options.palette);
+  Composition comp;
+  comp.background = c.background;
+  const float W = float(width), H = float(height);
+  const float s = std::min(W / 1920.0f, H / 1080.0f);  // design scale: 1 at 1080p, 2 at 4K
+  const float m = std::round(22.0f * s);
+  ShapeBatch& out = comp.shapes;
+
+  Rect field, network, curves;
+  bool show_network = false, show_curves = false;
+  if (options.layout == Layout::field) {
+    field = {0, 0, W, H};
+  } else {
+    const float top = options.layout == Layout::full ? m + 70.0f * s : m;
+    if (options.layout == Layout::full) header(scene, {m, m, W - m, top - 8.0f * s}, s, fonts, c, out);
+    const float avail_h = H - top - m;
+    if (W >= H) {  // landscape: field square on the left, diagram and curves on the right
+      const float side = std::min(avail_h, 0.56f * (W - 3.0f * m));
+      field = {m, top, m + side, top + side};
+      const Rect right{field.x1 + m, top, W - m, H - m};
+      if (options.layout == Layout::full) {
+        const float split = right.y0 + std::round(0.56f * right.height());
+        network = {right.x0, right.y0, right.x1, split - 0.5f * m};
+        curves = {right.x0, split + 0.5f * m, right.x1, right.y1};
+        show_network = true;
+      } else {
+        curves = right;
+      }
+    } else {  // portrait: field on top, the rest below
+      const float side = std::min(W - 2.0f * m, 0.6f * avail_h);
+      field = {0.5f * (W - side), top, 0.5f * (W + side), top + side};
+      const Rect below{m, field.y1 + m, W - m, H - m};
+      if (options.layout == Layout::full) {
+        const float split = below.x0 + std::round(0.5f * below.width());
+        network = {below.x0, below.y0, split - 0.5f * m, below.y1};
+        curves = {split + 0.5f * m, below.y0, below.x1, below.y1};
+        show_network = true;
+      } else {
+        curves = below;
+      }
+    }
+    show_curves = true;
+  }
+  comp.field.rect = snap(field);
+  comp.field.view = fit_view(scene.view, comp.field.rect.width(), comp.field.rect.height());
+  if (options.layout != Layout::field) out.rect_outline(comp.field.rect.inset(-std::max(1.0f, s)), std::max(1.0f, s), c.frame);
+
+  Parts parts{scene, options, c, fonts, s, out, comp.underlay};
+  draw_points(parts, comp.field);
+  if (options.neuron_layer >= 0 && options.layout != Layout::field) {
+    const std::string label = "neuron " + std::to_string(options.neuron_layer + 1) + ":" + std::to_string(options.neuron + 1);
+    const float size = 22.0f * s;
+    const float w = fonts.regular.measure(label, size) + 16.0f * s;
+    out.rect({comp.field.rect.x0 + 8 * s, comp.field.rect.y0 + 8 * s, comp.field.rect.x0 + 8 * s + w, comp.field.rect.y0 + 40 * s},
+             {1, 1, 1, 0.85f});
+    fonts.regular.draw(out, label, comp.field.rect.x0 + 16 * s, comp.field.rect.y0 + 31 * s, size, c.text);
+  }
+  if (show_network) {
+    comp.underlay.rect(network, c.panel);
+    draw_network(parts, snap(network), comp);
+  }
+  if (show_curves) {
+    comp.underlay.rect(curves, c.panel);
+    draw_curves(parts, curves);
+  }
+  return comp;
+}
+
+}  // namespace nnlive::render

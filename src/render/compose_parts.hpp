@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// The drawing functions of the composition, one per element (private to src/render).
+#pragma once
+#include "nnlive/render/compose.hpp"
+#include "nnlive/render/palette.hpp"
+
+namespace nnlive::render {
+
+struct Parts {
+  const Scene& scene;
+  const RenderOptions& options;
+  const Colours& c;
+  const Fonts& fonts;
+  float s;          // design scale
+  ShapeBatch& out;  // over the field views
+  ShapeBatch& under;  // beneath them
+};
+
+void draw_points(const Parts& p, const FieldPanel& panel);
+void draw_curves(const Parts& p, const Rect& r);
+void draw_network(const Parts& p, const Rect& r, Composition& comp);
+
+// A polyline; dash > 0 draws dashes of that length with equal gaps (pixels).
+void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, float width, const Rgba& c, float dash = 0.0f);
+
+// The network described by a snapshot, with its parameters (for predictions at the points).
+nn::Mlp mlp_of(const nn::Snapshot& s);
+
+}  // namespace nnlive::render

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// Loss curves (training solid, test dashed, log or linear y) over an accuracy panel, with
+// ticks, labels and markers for the auto-pause epoch and the best test loss. Long histories
+// are decimated per pixel column keeping each column's min and max, so no spike is dropped.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "compose_parts.hpp"
+
+namespace nnlive::render {
+
+void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, float width, const Rgba& c, float dash) {
+  float walked = 0.0f;
+  for (size_t i = 1; i < pts.size(); ++i) {
+    const auto& a = pts[i - 1];
+    const auto& b = pts[i];
+    const float len = std::hypot(b[0] - a[0], b[1] - a[1]);
+    if (dash <= 0.0f) {
+      out.line(a[0], a[1], b[0], b[1], width, c);
+      continue;
+    }
+    // Dashes continue across segment joins: walked is the distance along the whole line.
+    float t = 0.0f;
+    while (t < len) {
+      const float phase = std::fmod(walked + t, 2.0f * dash);
+      const float run = std::min(len - t, (phase < dash ? dash : 2.0f * dash) - phase);
+      if (phase < dash && len > 0.0f)
+        out.line(a[0] + (b[0] - a[0]) * t / len, a[1] + (b[1] - a[1]) * t / len, a[0] + (b[0] - a[0]) * (t + run) / len,
+                 a[1] + (b[1] - a[1]) * (t + run) / len, width, c);
+      t += std::max(run, 1e-3f);
+    }
+    walked += len;
+  }
+}
+
+namespace {
+
+std::string tick_label(double v, bool percent) {
+  char buf[32];
+  if (percent) std::snprintf(buf, sizeof buf, "%.0f%%", v * 100.0);
+  else if (v != 0.0 && (std::abs(v) < 0.01 || std::abs(v) >= 1e4)) std::snprintf(buf, sizeof buf, "%.0e", v);
+  else std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+double nice_step(double range, int target) {
+  const double raw = range / std::max(target, 1);
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double f : {1.0, 2.0, 5.0, 10.0})
+    if (raw <= f * mag) return f * mag;
+  return 10.0 * mag;
+}
+
+struct Plot {
+  Rect r;           // plotting area
+  double e0, e1;    // epochs shown
+  double y0, y1;    // value range (log10 values when log)
+  bool log;
+  float x(double e) const { return r.x0 + float((e - e0) / (e1 - e0)) * r.width(); }
+  float y(double v) const {
+    const double t = log ? std::log10(std::max(v, 1e-12)) : v;
+    return r.y1 - float((std::clamp(t, y0, y1) - y0) / (y1 - y0)) * r.height();
+  }
+};
+
+// The curve of one metric through every epoch, at most a few points per pixel column.
+std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::Metrics>& h,
+                                        const std::function<double(const nn::Metrics&)>& get) {
+  std::vector<std::array<float, 2>> pts;
+  const int columns = std::max(1, int(plot.r.width()));
+  if (h.size() <= size_t(columns) * 2) {
+    for (const auto& m : h)
+      if (std::isfinite(get(m))) pts.push_back({plot.x(m.epoch), plot.y(get(m))});
+    return pts;
+  }
+  size_t i = 0;
+  for (int col = 0; col < columns && i < h.size(); ++col) {
+    const double end = plot.e0 + (plot.e1 - plot.e0) * (col + 1) / columns;
+    double first = NAN, last = NAN, lo = INFINITY, hi = -INFINITY;
+    for (; i < h.size() && h[i].epoch <= end; ++i) {
+      const double v = get(h[i]);
+      if (!std::isfinite(v)) continue;
+      if (std::isnan(first)) first = v;
+      last = v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (std::isnan(first)) continue;
+    const float x = plot.r.x0 + col + 0.5f;
+    // first, the extremes in the order they occurred would need the indices; min then max
+    // (or max then min) keeps every spike visible, which is what matters at this density.
+    pts.push_back({x, plot.y(first)});
+    if (first >= last) {
+      pts.push_back({x, plot.y(hi)});
+      pts.push_back({x, plot.y(lo)});
+    } else {
+      pts.push_back({x, plot.y(lo)});
+      pts.push_back({x, plot.y(hi)});
+    }
+    pts.push_back({x, plot.y(last)});
+  }
+  return pts;
+}
+
+void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent) {
+  const float s = p.s, fs = 15.0f * s;
+  const Rect& r = plot.r;
+  p.out.line(r.x0, r.y1, r.x1, r.y1, std::max(1.0f, s), p.c.muted);
+  p.out.line(r.x0, r.y0, r.x0, r.y1, std::max(1.0f, s), p.c.muted);
+  // y ticks
+  if (plot.log) {
+    for (int k = int(std::ceil(plot.y0)); k <= int(std::floor(plot.y1)); ++k) {
+      const float y = plot.y(std::pow(10.0, k));
+      p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
+      p.fonts.regular.draw(p.out, tick_label(std::pow(10.0, k), false), r.x0 - 6 * s, y + 5 * s, fs, p.c.muted, Align::right);
+    }
+  } else {
+    const double step = nice_step(plot.y1 - plot.y0, 4);
+    for (double v = std::ceil(plot.y0 / step) * step; v <= plot.y1 + 1e-9; v += step) {
+      const float y = plot.y(v);
+      p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
+      p.fonts.regular.draw(p.out, tick_label(v, percent), r.x0 - 6 * s, y + 5 * s, fs, p.c.muted, Align::right);
+    }
+  }
+  // x ticks (epochs)
+  const double step = std::max(1.0, nice_step(plot.e1 - plot.e0, 5));
+  for (double e = std::ceil(plot.e0 / step) * step; e <= plot.e1 + 1e-9; e += step) {
+    const float x = plot.x(e);
+    p.out.line(x, r.y1, x, r.y1 + 5 * s, std::max(1.0f, s), p.c.muted);
+    p.fonts.regular.draw(p.out, tick_label(e, false), x, r.y1 + 21 * s, fs, p.c.muted, Align::center);
+  }
+  p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 12 * s, 18 * s, p.c.text);
+}
+
+}  // namespace
+
+void draw_curves(const Parts& p, const Rect& area) {
+  const auto& h = *p.scene.history;
+  const float s = p.s;
+  const Rect inner{area.x0 + 70 * s, area.y0 + 40 * s, area.x1 - 20 * s, area.y1 - 36 * s};
+  const float gap = 56 * s;
+  const float loss_h = (inner.height() - gap) * 0.62f;
+  const Rect loss_r{inner.x0, inner.y0, inner.x1, inner.y0 + loss_h};
+  const Rect acc_r{inner.x0, loss_r.y1 + gap, inner.x1, inner.y1};
+  if (loss_r.height() < 10 || inner.width() < 20) return;
+
+  const double last_epoch = h.empty() ? 0 : h.back().epoch;
+  const double e1 = std::max(10.0, last_epoch);
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& m : h)
+    for (double v : {m.train_loss, m.test_loss})
+      if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+  const bool log = p.options.log_loss;
+  Plot loss{loss_r, 0.0, e1, 0, 1, log};
+  if (log) {
+    loss.y0 = std::floor(std::log10(lo));
+    loss.y1 = std::max(std::ceil(std::log10(hi)), loss.y0 + 1.0);
+  } else {
+    loss.y0 = 0.0;
+    loss.y1 = hi * 1.05;
+  }
+  axes(p, loss, log ? "loss (log)" : "loss", false);
+  const float w = std::max(1.2f, 2.2f * s);
+  polyline(p.out, curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }), w, p.c.test_curve, 9.0f * s);
+  polyline(p.out, curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; }), w, p.c.train_curve);
+
+  // Legend.
+  const float ly = loss_r.y0 - 12 * s;
+  float lx = loss_r.x1 - 250 * s;
+  polyline(p.out, {{lx, ly - 6 * s}, {lx + 34 * s, ly - 6 * s}}, w, p.c.train_curve);
+  lx = p.fonts.regular.draw(p.out, "train", lx + 42 * s, ly, 16 * s, p.c.text) + 18 * s;
+  polyline(p.out, {{lx, ly - 6 * s}, {lx + 34 * s, ly - 6 * s}}, w, p.c.test_curve, 9.0f * s);
+  p.fonts.regular.draw(p.out, "test", lx + 42 * s, ly, 16 * s, p.c.text);
+
+  // Markers: best test loss and the epoch the stop rule paused at.
+  const nn::Metrics* best = nullptr;
+  for (const auto& m : h)
+    if (std::isfinite(m.test_loss) && (!best || m.test_loss < best->test_loss)) best = &m;
+  if (best && best->epoch > 0) {
+    const float x = loss.x(best->epoch), y = loss.y(best->test_loss);
+    p.out.marker(SHAPE_DIAMOND, x, y, 6 * s, p.c.marker);
+    p.fonts.regular.draw(p.out, "best test", x, y + 22 * s, 14 * s, p.c.marker, Align::center);
+  }
+  if (const auto& paused = p.scene.snapshot->paused_at) {
+    const float x = loss.x(*paused);
+    polyline(p.out, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
+    p.fonts.regular.draw(p.out, "paused", x - 6 * s, loss_r.y0 + 16 * s, 14 * s, p.c.marker, Align::right);
+  }
+
+  Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};
+  axes(p, acc, "accuracy", true);
+  polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
+  polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
+  p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 34 * s, 14 * s, p.c.muted, Align::right);
+}
+
+}  // namespace nnlive::render

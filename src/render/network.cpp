@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// The network diagram: layers as columns, edges coloured by the weight's sign and sized by its
+// magnitude, nodes filled by their activation for the probe sample, bias bars, per-neuron
+// field thumbnails (small networks), and the animated forward and backprop pulses.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "compose_parts.hpp"
+
+namespace nnlive::render {
+namespace {
+
+constexpr size_t k_max_edges_per_layer = 1500;   // the strongest; weaker ones fade out entirely
+constexpr size_t k_max_pulses_per_layer = 240;
+constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one backprop wave
+constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
+constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
+
+std::string feature_label(nn::Feature f) {
+  switch (f) {
+    case nn::Feature::x: return "x";
+    case nn::Feature::y: return "y";
+    case nn::Feature::x2: return "x\xC2\xB2";
+    case nn::Feature::y2: return "y\xC2\xB2";
+    case nn::Feature::xy: return "xy";
+    case nn::Feature::sin_x: return "sin x";
+    case nn::Feature::sin_y: return "sin y";
+  }
+  return "?";
+}
+
+Rgba mix(const Rgba& a, const Rgba& b, float t) {
+  return {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t};
+}
+
+// Indices of the k largest values (all if fewer).
+std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k) {
+  std::vector<size_t> idx(magnitude.size());
+  std::iota(idx.begin(), idx.end(), size_t{0});
+  if (idx.size() > k) {
+    std::nth_element(idx.begin(), idx.begin() + long(k), idx.end(),
+                     [&](size_t a, size_t b) { return magnitude[a] > magnitude[b]; });
+    idx.resize(k);
+  }
+  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return magnitude[a] < magnitude[b]; });  // strong on top
+  return idx;
+}
+
+}  // namespace
+
+void draw_network(const Parts& p, const Rect& r, Composition& comp) {
+  const nn::Snapshot& snap = *p.scene.snapshot;
+  const auto& layers = snap.layers;
+  const float s = p.s;
+  const size_t columns = layers.size() + 1;
+  std::vector<int> counts{layers.front().in};
+  for (const auto& l : layers) counts.push_back(l.out);
+
+  const Rect area{r.x0 + 78 * s, r.y0 + 48 * s, r.x1 - 52 * s, r.y1 - 40 * s};
+  const float col_step = columns > 1 ? area.width() / float(columns - 1) : 0.0f;
+  const int widest = *std::max_element(counts.begin(), counts.end());
+  const float row_step = area.height() / float(widest);
+  float radius = std::min({22.0f * s, 0.38f * row_step, 0.2f * col_step});
+  radius = std::max(radius, 1.2f);
+
+  int hidden_total = 0, hidden_widest = 0;
+  for (size_t l = 0; l + 1 < layers.size(); ++l) hidden_total += layers[l].out, hidden_widest = std::max(hidden_widest, layers[l].out);
+  const bool thumbs = hidden_total > 0 && hidden_widest <= k_max_thumbnail_width && hidden_total <= k_max_thumbnail_neurons &&
+                      radius >= 6.0f * s;
+  if (thumbs) {
+    // Thumbnails take the room small networks leave: up to 80% of a row and half a column.
+    const float side = std::min({0.8f * row_step, 0.5f * col_step, 76.0f * s});
+    comp.thumbnail_size = static_cast<uint32_t>(std::max(4.0f, std::floor(std::max(side, 2.0f * radius))));
+    radius = 0.5f * float(comp.thumbnail_size);
+    comp.thumbnail_view = fit_view(p.scene.view, 1.0f, 1.0f);
+  }
+
+  // Node centres: column c, node j, centred vertically within the column.
+  auto node = [&](size_t c, int j) -> std::array<float, 2> {
+    const float x = area.x0 + col_step * float(c);
+    const float y = area.y0 + 0.5f * area.height() + (float(j) - 0.5f * float(counts[c] - 1)) * row_step;
+    return {std::round(x), std::round(y)};
+  };
+
+  // Edges.
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const auto& L = layers[l];
+    const float* W = snap.params.data() + L.w_offset;
+    std::vector<float> mag(size_t(L.in) * L.out);
+    for (size_t i = 0; i < mag.size(); ++i) mag[i] = std::abs(W[i]);
+    const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-6f);
+    for (size_t e : strongest(mag, k_max_edges_per_layer)) {
+      const int j = int(e) / L.in, i = int(e) % L.in;
+      const float t = mag[e] / top;
+      const Rgba base = W[e] >= 0 ? p.c.positive() : p.c.negative();
+      const auto a = node(l, i), b = node(l + 1, j);
+      p.under.line(a[0], a[1], b[0], b[1], std::max(0.6f, (0.4f + 4.0f * t) * s), {base[0], base[1], base[2], 0.08f + 0.72f * t});
+    }
+  }
+
+  // Pulses: a forward wave input -> output, then a backprop wave output -> input whose
+  // brightness on each edge is that edge's gradient magnitude and whose colour is the sign of
+  // the update it caused (the latest step's).
+  const double phase = std::fmod(std::max(p.scene.time_s, 0.0), k_pulse_period_s) / k_pulse_period_s;
+  const bool forward = phase < 0.5;
+  const double u = forward ? phase * 2.0 * double(layers.size()) : (1.0 - (phase - 0.5) * 2.0) * double(layers.size());
+  const size_t l = std::min(size_t(u), layers.size() - 1);
+  const float frac = float(u - double(l));
+  if (!snap.grads.empty()) {
+    const auto& L = layers[l];
+    std::vector<float> mag(size_t(L.in) * L.out);
+    for (int j = 0; j < L.out; ++j)
+      for (int i = 0; i < L.in; ++i) {
+        const size_t e = size_t(j) * L.in + i;
+        const float a_in = snap.probe.size() > l ? snap.probe[l][i] : 1.0f;
+        mag[e] = forward ? std::abs(snap.params[L.w_offset + e] * a_in) : std::abs(snap.grads[L.w_offset + e]);
+      }
+    const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-12f);
+    for (size_t e : strongest(mag, k_max_pulses_per_layer)) {
+      const float t = mag[e] / top;
+      if (t < 0.02f) continue;
+      const int j = int(e) / L.in, i = int(e) % L.in;
+      const auto a = node(l, i), b = node(l + 1, j);
+      const float f = forward ? frac : 1.0f - frac;
+      const float x = a[0] + (b[0] - a[0]) * f, y = a[1] + (b[1] - a[1]) * f;
+      Rgba c = forward ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
+                       : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
+      const float rr = std::max(1.5f, (2.0f + 4.0f * t) * s);
+      p.under.disc(x, y, 2.2f * rr, {c[0], c[1], c[2], 0.22f * t});
+      c[3] = 0.35f + 0.65f * t;
+      p.under.disc(x, y, rr, c);
+      p.under.disc(x, y, rr, p.c.outline, std::max(0.6f, 0.8f * s));
+    }
+  }
+
+  // Nodes.
+  const Rgba neutral{p.c.field.neutral.x, p.c.field.neutral.y, p.c.field.neutral.z, 1.0f};
+  auto activation_colour = [&](float a) {
+    return mix(neutral, a >= 0 ? p.c.positive() : p.c.negative(), std::pow(std::min(std::abs(a), 1.0f), 0.8f));
+  };
+  uint32_t channel = 0;
+  for (size_t c = 0; c < columns; ++c) {
+    const bool hidden = c > 0 && c < columns - 1;
+    const bool output = c == columns - 1;
+    std::vector<float> bias_mag;
+    float bias_top = 1e-6f;
+    if (c > 0) {
+      const auto& L = layers[c - 1];
+      for (int j = 0; j < L.out; ++j) bias_top = std::max(bias_top, std::abs(snap.params[L.b_offset + j]));
+    }
+    for (int j = 0; j < counts[c]; ++j) {
+      const auto pos = node(c, j);
+      const float a = snap.probe.size() > c ? snap.probe[c][j] : 0.0f;
+      if (hidden && thumbs) {
+        const float half = 0.5f * float(comp.thumbnail_size);
+        const Rect tr{pos[0] - half, pos[1] - half, pos[0] + half, pos[1] + half};
+        comp.thumbnails.push_back({tr, channel});
+        const bool selected = p.options.neuron_layer == int(c) - 1 && p.options.neuron == j;
+        p.out.rect_outline(tr.inset(-std::max(1.0f, s)), std::max(1.0f, (selected ? 3.0f : 1.0f) * s),
+                           selected ? p.c.text : p.c.frame);
+        p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), activation_colour(a));
+        p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), p.c.outline, std::max(0.6f, 0.9f * s));
+      } else if (output && counts[c] > 1) {
+        p.out.disc(pos[0], pos[1], radius, mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)));
+        p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
+      } else if (output) {
+        p.out.disc(pos[0], pos[1], radius, mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
+        p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
+      } else {
+        p.out.disc(pos[0], pos[1], radius, activation_colour(a));
+        if (radius > 2.0f) p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.0f * s));
+      }
+      if (hidden) ++channel;
+      // Bias: a bar left of the node, its height the bias magnitude, its colour the sign.
+      if (c > 0 && radius >= 4.0f) {
+        const float b = snap.params[layers[c - 1].b_offset + j];
+        const float h = std::max(1.0f, radius * 1.6f * std::abs(b) / bias_top);
+        const float x = pos[0] - radius - 7.0f * s;
+        p.out.rect({x - 2.0f * s, pos[1] + radius - h, x + 2.0f * s, pos[1] + radius}, b >= 0 ? p.c.positive() : p.c.negative());
+      }
+      if (c == 0 && radius >= 4.0f)
+        p.fonts.regular.draw(p.out, feature_label(p.scene.input_map.features[j]), pos[0] - radius - 10 * s, pos[1] + 6 * s,
+                             18 * s, p.c.text, Align::right);
+    }
+    const float x = area.x0 + col_step * float(c);
+    const std::string title = c == 0 ? "input" : output ? "output" : std::to_string(counts[c]);
+    p.fonts.regular.draw(p.out, title, x, r.y0 + 26 * s, 15 * s, p.c.muted, Align::center);
+  }
+  p.fonts.regular.draw(p.out, forward ? "forward pass \xE2\x86\x92" : "\xE2\x86\x90 backprop: |gradient|, sign of update",
+                       r.x0 + 12 * s, r.y1 - 12 * s, 15 * s, p.c.muted);
+}
+
+}  // namespace nnlive::render

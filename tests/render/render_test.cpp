@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// Golden-image tests of the picture: each panel and the full composite at two sizes, compared
+// with a tolerance. On a mismatch (or a missing golden) the actual image and a diff image are
+// written to build/tests/golden_out/; tools/approve_goldens.sh copies actual images over the
+// goldens once a person has looked at them. Runs with the validation layer on.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb/stb_image.h>
+
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/core/file_io.hpp"
+#include "nnlive/gpu/context.hpp"
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive {
+namespace {
+
+namespace fs = std::filesystem;
+
+gpu::Context& context() {
+  static gpu::Context ctx(gpu::ContextOptions{.validation = true});
+  return ctx;
+}
+
+render::Renderer& renderer() {
+  static render::Renderer r(context());
+  return r;
+}
+
+std::vector<uint8_t> draw(const std::string& preset, int epochs, uint32_t w, uint32_t h, render::RenderOptions options = {},
+                          double time_s = 0.6) {
+  core::ExperimentConfig c = core::load_preset(preset);
+  c.training.max_epochs = epochs;
+  core::Run run = core::build_run(c);
+  while (!run.trainer->finished()) run.trainer->run_epoch();
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  render::Scene scene;
+  scene.title = c.name;
+  scene.snapshot = &snap;
+  scene.history = &run.trainer->history();
+  scene.dataset = &run.dataset;
+  scene.input_map = run.input_map;
+  scene.view = run.view;
+  scene.loss = c.loss;
+  scene.classes = run.dataset.classes;
+  scene.time_s = time_s;
+  scene.learning_rate = c.training.optimizer.lr;
+  render::SceneTarget target(context(), w, h);
+  renderer().render(scene, options, target);
+  return target.pixels();
+}
+
+// Pixels whose largest channel difference exceeds 40/255 may be at most 0.3% of the image
+// (anti-aliased edges and transcendental functions differ slightly between drivers).
+void expect_matches_golden(const std::string& name, const std::vector<uint8_t>& rgba, uint32_t w, uint32_t h) {
+  const fs::path golden = fs::path(NNLIVE_GOLDEN_DIR) / (name + ".png");
+  const fs::path out_dir = fs::path(NNLIVE_GOLDEN_OUT);
+  int gw = 0, gh = 0, gc = 0;
+  unsigned char* g = fs::exists(golden) ? stbi_load(golden.c_str(), &gw, &gh, &gc, 4) : nullptr;
+  size_t bad = 0;
+  std::vector<uint8_t> diff(rgba.size(), 255);
+  if (g && uint32_t(gw) == w && uint32_t(gh) == h) {
+    for (size_t p = 0; p < size_t(w) * h; ++p) {
+      int worst = 0;
+      for (int c = 0; c < 3; ++c) worst = std::max(worst, std::abs(int(rgba[p * 4 + c]) - int(g[p * 4 + c])));
+      bad += worst > 40;
+      const uint8_t v = uint8_t(255 - std::min(255, worst * 4));
+      diff[p * 4 + 0] = 255;
+      diff[p * 4 + 1] = v;
+      diff[p * 4 + 2] = v;
+    }
+  }
+  const bool ok = g && uint32_t(gw) == w && uint32_t(gh) == h && double(bad) <= 0.003 * double(w) * h;
+  if (g) stbi_image_free(g);
+  if (!ok) {
+    fs::create_directories(out_dir);
+    core::write_png((out_dir / (name + ".actual.png")).string(), int(w), int(h), 4, rgba.data());
+    core::write_png((out_dir / (name + ".diff.png")).string(), int(w), int(h), 4, diff.data());
+  }
+  EXPECT_TRUE(ok) << name << ": " << (g ? std::to_string(bad) + " pixels differ" : "no golden image at " + golden.string())
+                  << "; see " << (out_dir / (name + ".actual.png")).string()
+                  << ", and approve with tools/approve_goldens.sh after looking at it";
+}
+
+class Render : public testing::Test {
+ protected:
+  void SetUp() override { before_ = context().validation_message_count(); }
+  void TearDown() override { EXPECT_EQ(context().validation_message_count(), before_) << "Vulkan validation messages"; }
+  uint32_t before_ = 0;
+};
+
+TEST_F(Render, FullCompositeSmall) { expect_matches_golden("full_xor_480x270", draw("xor", 4000, 480, 270), 480, 270); }
+
+TEST_F(Render, FullCompositeLarger) { expect_matches_golden("full_xor_960x540", draw("xor", 4000, 960, 540), 960, 540); }
+
+TEST_F(Render, FieldPanelAlone) {
+  render::RenderOptions o;
+  o.layout = render::Layout::field;
+  expect_matches_golden("field_spiral_320x240", draw("spiral", 150, 320, 240, o), 320, 240);
+}
+
+TEST_F(Render, FieldAndCurvesPanels) {
+  render::RenderOptions o;
+  o.layout = render::Layout::field_curves;
+  o.palette = render::PaletteKind::blue_magenta;
+  expect_matches_golden("field_curves_overfit_640x360", draw("overfit", 3000, 640, 360, o), 640, 360);
+}
+
+TEST_F(Render, SoftmaxClassesAndBackprop) {
+  expect_matches_golden("full_blobs_640x360", draw("blobs", 30, 640, 360, {}, 1.9), 640, 360);
+}
+
+TEST_F(Render, HiddenNeuronFieldDiscretizedLinearLoss) {
+  render::RenderOptions o;
+  o.neuron_layer = 0;
+  o.neuron = 1;
+  o.log_loss = false;
+  expect_matches_golden("neuron_xor_480x270", draw("xor", 300, 480, 270, o), 480, 270);
+  render::RenderOptions d;
+  d.discretize = true;
+  d.layout = render::Layout::field;
+  expect_matches_golden("discrete_blobs_320x240", draw("blobs", 30, 320, 240, d), 320, 240);
+}
+
+TEST_F(Render, SameSceneSamePixels) {
+  EXPECT_EQ(draw("playground", 20, 400, 300), draw("playground", 20, 400, 300));
+}
+
+TEST_F(Render, AnimationTimeMovesThePulses) {
+  EXPECT_NE(draw("xor", 50, 400, 300, {}, 0.3), draw("xor", 50, 400, 300, {}, 1.5));
+}
+
+TEST_F(Render, LargeNetworkStaysDrawable) {
+  core::ExperimentConfig c = core::load_preset("spiral");
+  c.hidden = {512, 16};  // a 512-wide column; 512x512 would cost lavapipe seconds per frame
+  c.training.max_epochs = 1;
+  core::Run run = core::build_run(c);
+  run.trainer->run_epoch();
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  render::Scene scene;
+  scene.title = "wide";
+  scene.snapshot = &snap;
+  scene.history = &run.trainer->history();
+  scene.dataset = &run.dataset;
+  scene.input_map = run.input_map;
+  scene.view = run.view;
+  render::SceneTarget target(context(), 640, 360);
+  renderer().render(scene, {}, target);
+  const auto px = target.pixels();
+  size_t non_background = 0;
+  for (size_t i = 0; i < px.size(); i += 4) non_background += px[i] < 200;
+  EXPECT_GT(non_background, 1000u);
+}
+
+TEST_F(Render, SizeLimits) {
+  EXPECT_THROW(render::SceneTarget(context(), 100, 100), gpu::GpuError);
+  EXPECT_THROW(render::SceneTarget(context(), 8000, 4000), gpu::GpuError);
+}
+
+}  // namespace
+}  // namespace nnlive
