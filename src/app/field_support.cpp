@@ -2,6 +2,8 @@
 // nn -> gpu network description, CPU reference field, provisional field colouring.
 #include "field_support.hpp"
 
+#include "nnlive/render/renderer.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,14 +11,7 @@
 namespace nnlive::app {
 
 gpu::NetworkLayout to_layout(const nn::Mlp& mlp, const nn::InputMap& map) {
-  gpu::NetworkLayout n;
-  for (const auto& l : mlp.layers())
-    n.layers.push_back({uint32_t(l.in), uint32_t(l.out), uint32_t(l.activation), uint32_t(l.w_offset), uint32_t(l.b_offset)});
-  for (auto f : map.features) n.features.push_back(uint32_t(f));
-  n.feature_offset = map.offset;
-  n.feature_scale = map.scale;
-  n.param_count = mlp.param_count();
-  return n;
+  return render::network_layout(mlp.layers(), mlp.param_count(), map);
 }
 
 std::vector<float> cpu_field(const nn::Mlp& mlp, const nn::InputMap& map, uint32_t width, uint32_t height,

@@ -162,17 +162,22 @@ void Context::set_name_raw(vk::ObjectType type, uint64_t handle, const char* nam
   device_.setDebugUtilsObjectNameEXT(vk::DebugUtilsObjectNameInfoEXT{type, handle, name});
 }
 
+void Context::submit_and_wait(const vk::raii::CommandBuffer& cb, const vk::raii::Fence& fence, const char* what) const {
+  const vk::CommandBuffer raw = *cb;
+  queue_.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
+  if (device_.waitForFences(*fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+    throw GpuError(std::string("the GPU did not finish ") + what);
+  device_.resetFences(*fence);
+}
+
 void Context::submit_and_wait(const std::function<void(const vk::raii::CommandBuffer&)>& record) const {
   vk::raii::CommandBuffers cbs(device_, {*pool_, vk::CommandBufferLevel::ePrimary, 1});
   const vk::raii::CommandBuffer& cb = cbs[0];
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
   record(cb);
   cb.end();
-  vk::raii::Fence fence(device_, vk::FenceCreateInfo{});
-  const vk::CommandBuffer raw = *cb;
-  queue_.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
-  if (device_.waitForFences(*fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
-    throw GpuError("the GPU did not finish its work");
+  const vk::raii::Fence fence(device_, vk::FenceCreateInfo{});
+  submit_and_wait(cb, fence, "its work");
 }
 
 }  // namespace nnlive::gpu

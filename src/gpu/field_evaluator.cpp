@@ -247,11 +247,7 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
   cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
   cb.end();
 
-  const vk::CommandBuffer raw = *cb;
-  m.ctx.queue().submit(vk::SubmitInfo{{}, {}, raw}, *m.fence);
-  if (m.ctx.device().waitForFences(*m.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
-    throw GpuError("the GPU did not finish evaluating the field");
-  m.ctx.device().resetFences(*m.fence);
+  m.ctx.submit_and_wait(cb, m.fence, "evaluating the field");
 
   FieldResult r;
   r.width = req.width;

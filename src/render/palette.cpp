@@ -19,6 +19,21 @@ std::optional<PaletteKind> parse_palette(const std::string& name) {
   return std::nullopt;
 }
 
+Scene make_scene(const core::Run& run, const nn::Snapshot& snap, double time_s) {
+  Scene scene;
+  scene.title = run.config.name;
+  scene.snapshot = &snap;
+  scene.history = &run.trainer->history();
+  scene.dataset = &run.dataset;
+  scene.input_map = run.input_map;
+  scene.view = run.view;
+  scene.loss = run.config.loss;
+  scene.classes = run.dataset.classes;
+  scene.time_s = time_s;
+  scene.learning_rate = run.trainer->config().optimizer.lr;
+  return scene;
+}
+
 Rgba Colours::class_colour(int k) const {
   const auto& c = field.classes[k & 7];
   return {c.x, c.y, c.z, 1.0f};

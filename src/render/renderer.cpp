@@ -7,7 +7,6 @@
 #include <cstring>
 #include <optional>
 
-#include "nnlive/gpu/field_evaluator.hpp"
 #include "nnlive/gpu/shaders.hpp"
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
@@ -22,17 +21,6 @@ struct FieldPush {
   shared::FieldView view;
   float target_size[2];
 };
-
-gpu::NetworkLayout layout_of(const nn::Snapshot& s, const nn::InputMap& map) {
-  gpu::NetworkLayout n;
-  for (const auto& l : s.layers)
-    n.layers.push_back({uint32_t(l.in), uint32_t(l.out), uint32_t(l.activation), uint32_t(l.w_offset), uint32_t(l.b_offset)});
-  for (auto f : map.features) n.features.push_back(uint32_t(f));
-  n.feature_offset = map.offset;
-  n.feature_scale = map.scale;
-  n.param_count = s.params.size();
-  return n;
-}
 
 vk::raii::Pipeline make_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout,
                                  const vk::raii::ShaderModule& vert, const vk::raii::ShaderModule& frag, const char* name) {
@@ -66,6 +54,17 @@ vk::raii::Pipeline make_pipeline(const gpu::Context& ctx, const vk::raii::Pipeli
 }
 
 }  // namespace
+
+gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, size_t param_count, const nn::InputMap& map) {
+  gpu::NetworkLayout n;
+  for (const auto& l : layers)
+    n.layers.push_back({uint32_t(l.in), uint32_t(l.out), uint32_t(l.activation), uint32_t(l.w_offset), uint32_t(l.b_offset)});
+  for (auto f : map.features) n.features.push_back(uint32_t(f));
+  n.feature_offset = map.offset;
+  n.feature_scale = map.scale;
+  n.param_count = param_count;
+  return n;
+}
 
 SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
     : image_(ctx, width, height, k_target_format,
@@ -248,7 +247,7 @@ void Renderer::render(const Scene& scene, const RenderOptions& options, SceneTar
   std::memcpy(m.palette.mapped(), &colours.field, sizeof(shared::Palette));
 
   // Architecture changes (rare) set the evaluators up again; parameters are copied every frame.
-  gpu::NetworkLayout layout = layout_of(snap, scene.input_map);
+  gpu::NetworkLayout layout = network_layout(snap.layers, snap.params.size(), scene.input_map);
   const bool same = layout.layers.size() == m.network.layers.size() && layout.features == m.network.features &&
                     layout.feature_offset == m.network.feature_offset && layout.feature_scale == m.network.feature_scale &&
                     std::equal(layout.layers.begin(), layout.layers.end(), m.network.layers.begin(), [](const auto& a, const auto& b) {
@@ -354,11 +353,7 @@ void Renderer::render(const Scene& scene, const RenderOptions& options, SceneTar
   cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
   cb.end();
 
-  const vk::CommandBuffer raw = *cb;
-  m.ctx.queue().submit(vk::SubmitInfo{{}, {}, raw}, *m.fence);
-  if (m.ctx.device().waitForFences(*m.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
-    throw gpu::GpuError("the GPU did not finish the frame");
-  m.ctx.device().resetFences(*m.fence);
+  m.ctx.submit_and_wait(cb, m.fence, "the frame");
 }
 
 }  // namespace nnlive::render

@@ -70,6 +70,9 @@ class Context {
     set_name_raw(Handle::objectType, reinterpret_cast<uint64_t>(static_cast<typename Handle::CType>(handle)), name);
   }
 
+  // Submits a recorded command buffer, waits on `fence` and resets it; `what` names the work in
+  // the error thrown if the GPU does not finish.
+  void submit_and_wait(const vk::raii::CommandBuffer& cb, const vk::raii::Fence& fence, const char* what) const;
   // Records commands with `record`, submits them and waits for the queue to finish them.
   void submit_and_wait(const std::function<void(const vk::raii::CommandBuffer&)>& record) const;
 

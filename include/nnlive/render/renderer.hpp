@@ -12,10 +12,14 @@
 
 #include "nnlive/gpu/buffer.hpp"
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/field_evaluator.hpp"
 #include "nnlive/gpu/image.hpp"
 #include "nnlive/render/scene.hpp"
 
 namespace nnlive::render {
+
+// The field shader's description of a network (activation and feature codes, offsets).
+gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, size_t param_count, const nn::InputMap& map);
 
 class SceneTarget {
  public:

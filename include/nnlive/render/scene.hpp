@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlive/core/experiment.hpp"
 #include "nnlive/data/dataset.hpp"
 #include "nnlive/nn/features.hpp"
 #include "nnlive/nn/loss.hpp"
@@ -40,5 +41,9 @@ struct Scene {
   double time_s = 0.0;                   // animation time (live: wall clock; recording: frame / fps)
   double learning_rate = 0.0;
 };
+
+// The scene of a run at a snapshot; it refers to the run's dataset and history and to snap,
+// which must outlive it.
+Scene make_scene(const core::Run& run, const nn::Snapshot& snap, double time_s);
 
 }  // namespace nnlive::render
