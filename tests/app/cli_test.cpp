@@ -175,6 +175,12 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"field --weights bad.json --size 8x8 --view 1,1,0,2 --out f.npy", 3, "bad.json"},
       {"bench field --hidden 600", 2, "width"},
       {"bench", 2, "subcommand"},
+      {"render --preset xor --size 100x100 --out r.png", 2, "320x240 to 7680x4320"},
+      {"render --preset xor --layout grid --out r.png", 2, "unknown layout 'grid'"},
+      {"render --preset xor --palette rainbow --out r.png", 2, "unknown palette 'rainbow'"},
+      {"render --preset xor --neuron 3:1 --out r.png", 2, "--neuron"},
+      {"render --preset xor --out r.jpg", 2, ".png"},
+      {"render --preset xor --out nodir/r.png", 4, "does not exist"},
   };
   for (const auto& c : cases) {
     const Result r = run(c.args);
@@ -184,6 +190,15 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
   }
   expect_only({"bad.toml", "bad.csv", "bad.json"});
+}
+
+TEST_F(Cli, RenderWritesAPng) {
+  const Result r = run("render --preset xor --epochs 20 --size 400x300 --layout field+curves --out r.png");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string png = read(path("r.png"));
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  expect_only({"r.png"});
 }
 
 TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
