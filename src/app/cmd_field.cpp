@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `nnlive field`: evaluate a weights file on the GPU at every pixel and write .npy (or PNG).
 #include <iostream>
+#include <tuple>
 
 #include "commands.hpp"
 #include "experiment_flags.hpp"
@@ -43,17 +44,7 @@ std::function<int()> add_field_command(CLI::App& app) {
     core::LoadedNetwork net = core::load_weights(s->weights);
     const nn::View v = view->count() ? parse_view(s->view) : net.view;
     gpu::FieldRequest req{w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-    if (neuron->count()) {
-      int layer = 0, index = 0;
-      char colon = 0;
-      std::istringstream is(s->neuron);
-      if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
-          layer > net.mlp.hidden_layers() || index > net.mlp.layers()[layer - 1].out)
-        throw core::UserError(core::ExitCode::usage, "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; the network has " +
-                                                         std::to_string(net.mlp.hidden_layers()) + " hidden layer(s)");
-      req.neuron_layer = layer - 1;
-      req.neuron = index - 1;
-    }
+    if (neuron->count()) std::tie(req.neuron_layer, req.neuron) = parse_neuron(s->neuron, net.mlp);
     gpu::Context ctx;
     gpu::FieldEvaluator eval(ctx);
     eval.set_network(to_layout(net.mlp, net.input_map));

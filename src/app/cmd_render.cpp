@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <tuple>
 #include <sstream>
 
 #include "commands.hpp"
@@ -26,17 +27,7 @@ render::RenderOptions parse_render_options(const std::string& layout, const std:
   o.palette = *p;
   o.discretize = discretize;
   o.log_loss = !linear_loss;
-  if (!neuron.empty()) {
-    int layer = 0, index = 0;
-    char colon = 0;
-    std::istringstream is(neuron);
-    if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
-        layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out)
-      throw core::UserError(core::ExitCode::usage, "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; the network has " +
-                                                       std::to_string(mlp.hidden_layers()) + " hidden layer(s)");
-    o.neuron_layer = layer - 1;
-    o.neuron = index - 1;
-  }
+  if (!neuron.empty()) std::tie(o.neuron_layer, o.neuron) = parse_neuron(neuron, mlp);
   return o;
 }
 

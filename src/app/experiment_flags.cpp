@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <regex>
+#include <sstream>
 
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
@@ -93,6 +94,17 @@ std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* fl
     throw core::UserError(core::ExitCode::usage, std::string(flag) + " must be 1 to " + std::to_string(max_side) +
                                                      " pixels on each side; got '" + text + "'");
   return {static_cast<uint32_t>(w), static_cast<uint32_t>(h)};
+}
+
+std::pair<int, int> parse_neuron(const std::string& text, const nn::Mlp& mlp) {
+  int layer = 0, index = 0;
+  char colon = 0;
+  std::istringstream is(text);
+  if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
+      layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out)
+    throw core::UserError(core::ExitCode::usage, "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; the network has " +
+                                                     std::to_string(mlp.hidden_layers()) + " hidden layer(s)");
+  return {layer - 1, index - 1};
 }
 
 nn::View parse_view(const std::string& text) {

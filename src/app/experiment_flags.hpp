@@ -28,6 +28,8 @@ class ExperimentFlags {
 
 // "WxH" -> (W, H); throws UserError(usage) naming the flag.
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side);
+// "LAYER:INDEX" (from 1) of a hidden neuron of mlp -> zero-based (layer, index); throws UserError(usage).
+std::pair<int, int> parse_neuron(const std::string& text, const nn::Mlp& mlp);
 // "x0,y0,x1,y1" -> view; throws UserError(usage).
 nn::View parse_view(const std::string& text);
 

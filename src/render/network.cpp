@@ -143,7 +143,6 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   for (size_t c = 0; c < columns; ++c) {
     const bool hidden = c > 0 && c < columns - 1;
     const bool output = c == columns - 1;
-    std::vector<float> bias_mag;
     float bias_top = 1e-6f;
     if (c > 0) {
       const auto& L = layers[c - 1];
