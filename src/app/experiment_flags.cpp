@@ -41,11 +41,21 @@ void ExperimentFlags::add_to(CLI::App& app) {
 
 bool ExperimentFlags::given(const char* name) const { return options_.at(name)->count() > 0; }
 
-core::ExperimentConfig ExperimentFlags::resolve() const {
+core::ExperimentConfig ExperimentFlags::resolve() const { return resolve_over(core::load_experiment(std::nullopt, std::nullopt)); }
+
+std::string ExperimentFlags::given_text() const {
+  std::string text;
+  for (const auto& [name, option] : options_)
+    if (option->count() > 0 && name != "preset" && name != "config")
+      text += (text.empty() ? "" : " ") + name + " " + option->as<std::string>();
+  return text;
+}
+
+core::ExperimentConfig ExperimentFlags::resolve_over(const core::ExperimentConfig& base) const {
   std::optional<std::string> preset, config;
   if (given("preset")) preset = preset_;
   if (given("config")) config = config_;
-  core::ExperimentConfig c = core::load_experiment(preset, config);
+  core::ExperimentConfig c = preset || config ? core::load_experiment(preset, config) : base;
   if (given("seed")) {
     if (seed_ > uint64_t(INT64_MAX)) throw core::UserError(core::ExitCode::usage, "--seed must be below 2^63");
     c.seed = seed_;
@@ -82,6 +92,26 @@ core::ExperimentConfig ExperimentFlags::resolve() const {
     c.activations.resize(1);
   core::validate(c);
   return c;
+}
+
+std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig& base, const std::vector<std::string>& specs) {
+  std::vector<core::ExperimentConfig> out;
+  for (const std::string& spec : specs) {
+    CLI::App app("--compare");
+    ExperimentFlags flags;
+    flags.add_to(app);
+    const bool is_flags = spec.find("--") != std::string::npos;
+    const bool is_file = !is_flags && spec.size() > 5 && spec.substr(spec.size() - 5) == ".toml";
+    try {
+      app.parse(is_flags ? spec : std::string(is_file ? "--config " : "--preset ") + "\"" + spec + "\"", false);
+    } catch (const CLI::ParseError& e) {
+      throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': " + e.what());
+    }
+    core::ExperimentConfig c = flags.resolve_over(base);
+    if (is_flags) c.name = base.name + " (" + flags.given_text() + ")";
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side) {

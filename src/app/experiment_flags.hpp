@@ -16,6 +16,10 @@ class ExperimentFlags {
   void add_to(CLI::App& app);
   // Preset and config file, then every flag the user gave. Throws core::UserError.
   core::ExperimentConfig resolve() const;
+  // The same over `base` when neither --preset nor --config was given.
+  core::ExperimentConfig resolve_over(const core::ExperimentConfig& base) const;
+  // Flags given on the command line as `--name value ...`, for titles.
+  std::string given_text() const;
 
  private:
   bool given(const char* name) const;
@@ -25,6 +29,10 @@ class ExperimentFlags {
   int epochs_ = 0, points_ = 0, batch_ = 0, classes_ = 2, stop_window_ = 0;
   double noise_ = 0, label_noise_ = 0, test_ratio_ = 0, lr_ = 0, momentum_ = 0, l1_ = 0, l2_ = 0, stop_threshold_ = 0;
 };
+
+// The experiments of --compare: each spec is a preset name, a TOML file, or experiment flags
+// ("--hidden 8 --lr 0.1") applied over `base`. Throws core::UserError naming the spec.
+std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig& base, const std::vector<std::string>& specs);
 
 // "WxH" -> (W, H); throws UserError(usage) naming the flag.
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side);

@@ -47,6 +47,9 @@ std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k) {
   return idx;
 }
 
+// 1 for layers of up to 600 edges, falling to 0.3 for very dense ones (512 x 512).
+float density(size_t edges) { return std::clamp(std::sqrt(600.0f / float(std::max<size_t>(edges, 1))), 0.3f, 1.0f); }
+
 }  // namespace
 
 void draw_network(const Parts& p, const Rect& r, Composition& comp) {
@@ -90,12 +93,15 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     std::vector<float> mag(size_t(L.in) * L.out);
     for (size_t i = 0; i < mag.size(); ++i) mag[i] = std::abs(W[i]);
     const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-6f);
+    // Dense layers: thinner edges, and weak ones fade faster, so the strong ones stand out.
+    const float k = density(mag.size());
     for (size_t e : strongest(mag, k_max_edges_per_layer)) {
       const int j = int(e) / L.in, i = int(e) % L.in;
       const float t = mag[e] / top;
       const Rgba base = W[e] >= 0 ? p.c.positive() : p.c.negative();
       const auto a = node(l, i), b = node(l + 1, j);
-      p.under.line(a[0], a[1], b[0], b[1], std::max(0.6f, (0.4f + 4.0f * t) * s), {base[0], base[1], base[2], 0.08f + 0.72f * t});
+      p.under.line(a[0], a[1], b[0], b[1], std::max(0.6f, (0.4f + 4.0f * t) * s * k),
+                   {base[0], base[1], base[2], 0.08f * k + 0.72f * std::pow(t, 1.0f / k)});
     }
   }
 
@@ -117,6 +123,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         mag[e] = forward ? std::abs(snap.params[L.w_offset + e] * a_in) : std::abs(snap.grads[L.w_offset + e]);
       }
     const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-12f);
+    const float k = density(mag.size());
     for (size_t e : strongest(mag, k_max_pulses_per_layer)) {
       const float t = mag[e] / top;
       if (t < 0.02f) continue;
@@ -126,7 +133,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       const float x = a[0] + (b[0] - a[0]) * f, y = a[1] + (b[1] - a[1]) * f;
       Rgba c = forward ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
                        : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
-      const float rr = std::max(1.5f, (2.0f + 4.0f * t) * s);
+      const float rr = std::max(1.5f, (2.0f + 4.0f * t) * s * std::sqrt(k));
       p.under.disc(x, y, 2.2f * rr, {c[0], c[1], c[2], 0.22f * t});
       c[3] = 0.35f + 0.65f * t;
       p.under.disc(x, y, rr, c);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The frame: field.comp for the field panel and the thumbnails, then the field views, then the
-// shapes, into the offscreen target, then a copy to the readback buffer.
+// The frame: per panel, field.comp for the field and the thumbnails; then per panel the
+// underlay, the field views and the shapes, clipped to the panel, into the offscreen target;
+// then a copy to the readback buffer and the caller's own commands. Frames rotate through
+// k_frames_in_flight slots, each with its own buffers, so one is recorded while another runs.
 #include "nnlive/render/renderer.hpp"
 
 #include <cmath>
@@ -80,14 +82,112 @@ std::vector<uint8_t> SceneTarget::pixels() const {
   return {p, p + size_t(width()) * height() * 4};
 }
 
+namespace {
+
+// Per panel and frame slot: the evaluators for the field and the thumbnails, their palette and
+// the field-view descriptor sets that read them.
+struct PanelSlot {
+  PanelSlot(const gpu::Context& ctx, const vk::raii::DescriptorSetLayout& set_layout)
+      : field_eval(ctx),
+        thumb_eval(ctx),
+        palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
+                                                       {vk::DescriptorType::eUniformBuffer, 2}}};
+    pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 2, sizes});
+    const std::array<vk::DescriptorSetLayout, 2> layouts{*set_layout, *set_layout};
+    vk::raii::DescriptorSets sets(ctx.device(), {*pool, layouts});
+    field_set = std::move(sets[0]);
+    thumb_set = std::move(sets[1]);
+    ctx.set_name(*field_set, "field view descriptors");
+    ctx.set_name(*thumb_set, "thumbnail descriptors");
+  }
+
+  // Architecture changes (rare) set the evaluators up again; parameters are copied every frame.
+  void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
+    const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
+                      layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
+                      std::equal(layout.layers.begin(), layout.layers.end(), network.layers.begin(), [](const auto& a, const auto& b) {
+                        return a.in == b.in && a.out == b.out && a.activation == b.activation;
+                      });
+    if (!same) {
+      field_eval.set_network(layout);
+      thumb_eval.set_network(layout);
+      network = layout;
+    }
+    field_eval.set_params(params);
+    thumb_eval.set_params(params);
+  }
+
+  // Points a field-view set at an evaluator's output when that buffer changed.
+  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, vk::Buffer buffer, vk::Buffer& bound) {
+    if (buffer == bound) return;
+    const vk::DescriptorBufferInfo f{buffer, 0, VK_WHOLE_SIZE};
+    const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
+    const std::array<vk::WriteDescriptorSet, 2> writes{{
+        {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
+        {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
+    }};
+    ctx.device().updateDescriptorSets(writes, {});
+    bound = buffer;
+  }
+
+  gpu::FieldEvaluator field_eval, thumb_eval;
+  gpu::Buffer palette;
+  vk::raii::DescriptorPool pool{nullptr};
+  vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
+  vk::Buffer bound_field{}, bound_thumbs{};
+  gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
+};
+
+// Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
+struct FrameSlot {
+  std::vector<std::unique_ptr<PanelSlot>> panels;
+  std::optional<gpu::Buffer> shapes;
+  vk::raii::DescriptorSet shape_set{nullptr};
+  vk::raii::CommandBuffer cb{nullptr};
+  vk::raii::Fence fence{nullptr};
+  uint64_t frame = 0;  // the frame last submitted from this slot
+  bool pending = false;
+};
+
+// What one panel draws this frame, between composition and recording.
+struct PanelDraw {
+  Composition comp;
+  gpu::FieldRequest req;
+  uint32_t channels = 0, thumb_channels = 0;
+  bool neuron = false;
+  float boundary_half_width = 1.0f;
+};
+
+}  // namespace
+
+std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height) {
+  std::vector<Rect> rects;
+  if (n == 0) return rects;
+  // The grid whose cells come closest to the 16:9 the composite is designed for.
+  uint32_t best_cols = 1;
+  double best = 1e9;
+  for (uint32_t cols = 1; cols <= n; ++cols) {
+    const uint32_t rows = (n + cols - 1) / cols;
+    const double aspect = (double(width) / cols) / (double(height) / rows);
+    const double score = std::abs(std::log(aspect / (16.0 / 9.0)));
+    if (score < best - 1e-9) best = score, best_cols = cols;
+  }
+  const uint32_t cols = best_cols, rows = (n + cols - 1) / cols;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t c = i % cols, r = i / cols;
+    const float x0 = std::round(float(width) * c / cols), x1 = std::round(float(width) * (c + 1) / cols);
+    const float y0 = std::round(float(height) * r / rows), y1 = std::round(float(height) * (r + 1) / rows);
+    rects.push_back({x0 + (c > 0 ? 1.0f : 0.0f), y0 + (r > 0 ? 1.0f : 0.0f), x1, y1});
+  }
+  return rects;
+}
+
 struct Renderer::Impl {
   explicit Impl(const gpu::Context& c)
       : ctx(c),
         regular(false),
         bold(true),
-        field_eval(c),
-        thumb_eval(c),
-        palette(c, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette"),
         atlas(c, Font::k_atlas_width, 2 * Font::k_atlas_height, vk::Format::eR8Unorm,
               vk::ImageUsageFlagBits::eSampled | vk::ImageUsageFlagBits::eTransferDst, "font atlas", k_atlas_mips) {
     const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
@@ -117,18 +217,9 @@ struct Renderer::Impl {
     shape_pipeline = make_pipeline(ctx, shape_layout, sv, sf, "shapes pipeline");
     field_pipeline = make_pipeline(ctx, field_layout, fv, ff, "field view pipeline");
 
-    const std::array<vk::DescriptorPoolSize, 3> sizes{{{vk::DescriptorType::eStorageBuffer, 3},
-                                                       {vk::DescriptorType::eUniformBuffer, 2},
-                                                       {vk::DescriptorType::eCombinedImageSampler, 1}}};
-    pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 3, sizes});
-    const std::array<vk::DescriptorSetLayout, 3> set_layouts{*shape_set_layout, *field_set_layout, *field_set_layout};
-    vk::raii::DescriptorSets sets(ctx.device(), {*pool, set_layouts});
-    shape_set = std::move(sets[0]);
-    field_set = std::move(sets[1]);
-    thumb_set = std::move(sets[2]);
-    ctx.set_name(*shape_set, "shape descriptors");
-    ctx.set_name(*field_set, "field view descriptors");
-    ctx.set_name(*thumb_set, "thumbnail descriptors");
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, k_frames_in_flight},
+                                                       {vk::DescriptorType::eCombinedImageSampler, k_frames_in_flight}}};
+    pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, k_frames_in_flight, sizes});
 
     vk::SamplerCreateInfo sampler_info{};
     sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -139,9 +230,22 @@ struct Renderer::Impl {
     ctx.set_name(*sampler, "font sampler");
 
     upload_atlas();
-    cb = std::move(vk::raii::CommandBuffers(ctx.device(), {*ctx.command_pool(), vk::CommandBufferLevel::ePrimary, 1})[0]);
-    ctx.set_name(*cb, "frame commands");
-    fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
+    vk::raii::CommandBuffers cbs(ctx.device(), {*ctx.command_pool(), vk::CommandBufferLevel::ePrimary, k_frames_in_flight});
+    for (uint32_t i = 0; i < k_frames_in_flight; ++i) {
+      FrameSlot& f = slots[i];
+      f.cb = std::move(cbs[i]);
+      ctx.set_name(*f.cb, "frame commands");
+      f.fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
+      ctx.set_name(*f.fence, "frame fence");
+      f.shape_set = std::move(vk::raii::DescriptorSets(ctx.device(), {*pool, ssl})[0]);
+      ctx.set_name(*f.shape_set, "shape descriptors");
+    }
+  }
+
+  ~Impl() {
+    // Nothing may be destroyed while the GPU still uses it.
+    for (auto& f : slots)
+      if (f.pending) (void)ctx.device().waitForFences(*f.fence, VK_TRUE, UINT64_MAX);
   }
 
   void upload_atlas() {
@@ -191,110 +295,132 @@ struct Renderer::Impl {
     });
   }
 
-  void ensure_shape_capacity(size_t count) {
+  void ensure_shape_capacity(FrameSlot& f, size_t count) {
     const vk::DeviceSize bytes = std::max<size_t>(count, 1) * sizeof(shared::Shape);
-    if (shapes && shapes->size() >= bytes) return;
-    shapes.emplace(ctx, std::max<vk::DeviceSize>(bytes * 3 / 2, 64 * 1024), vk::BufferUsageFlagBits::eStorageBuffer,
-                   gpu::MemoryUse::upload, "shape instances");
-    const vk::DescriptorBufferInfo b{shapes->handle(), 0, VK_WHOLE_SIZE};
+    if (f.shapes && f.shapes->size() >= bytes) return;
+    f.shapes.emplace(ctx, std::max<vk::DeviceSize>(bytes * 3 / 2, 64 * 1024), vk::BufferUsageFlagBits::eStorageBuffer,
+                     gpu::MemoryUse::upload, "shape instances");
+    const vk::DescriptorBufferInfo b{f.shapes->handle(), 0, VK_WHOLE_SIZE};
     const vk::DescriptorImageInfo img{*sampler, atlas.view(), vk::ImageLayout::eShaderReadOnlyOptimal};
     const std::array<vk::WriteDescriptorSet, 2> writes{{
-        {*shape_set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &b},
-        {*shape_set, 1, 0, 1, vk::DescriptorType::eCombinedImageSampler, &img},
+        {*f.shape_set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &b},
+        {*f.shape_set, 1, 0, 1, vk::DescriptorType::eCombinedImageSampler, &img},
     }};
     ctx.device().updateDescriptorSets(writes, {});
   }
 
-  // Points a field-view set at an evaluator's output when that buffer changed.
-  void bind_field(const vk::raii::DescriptorSet& set, vk::Buffer buffer, vk::Buffer& bound) {
-    if (buffer == bound) return;
-    const vk::DescriptorBufferInfo f{buffer, 0, VK_WHOLE_SIZE};
-    const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
-    const std::array<vk::WriteDescriptorSet, 2> writes{{
-        {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
-        {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
-    }};
-    ctx.device().updateDescriptorSets(writes, {});
-    bound = buffer;
+  void wait_slot(FrameSlot& f) {
+    if (!f.pending) return;
+    if (ctx.device().waitForFences(*f.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+      throw gpu::GpuError("the GPU did not finish the frame");
+    ctx.device().resetFences(*f.fence);
+    f.pending = false;
   }
 
   const gpu::Context& ctx;
   Font regular, bold;
-  gpu::FieldEvaluator field_eval, thumb_eval;
-  gpu::Buffer palette;
   gpu::Image atlas;
   vk::raii::Sampler sampler{nullptr};
   vk::raii::DescriptorSetLayout shape_set_layout{nullptr}, field_set_layout{nullptr};
   vk::raii::PipelineLayout shape_layout{nullptr}, field_layout{nullptr};
   vk::raii::Pipeline shape_pipeline{nullptr}, field_pipeline{nullptr};
   vk::raii::DescriptorPool pool{nullptr};
-  vk::raii::DescriptorSet shape_set{nullptr}, field_set{nullptr}, thumb_set{nullptr};
-  std::optional<gpu::Buffer> shapes;
-  vk::Buffer bound_field{}, bound_thumbs{};
-  vk::raii::CommandBuffer cb{nullptr};
-  vk::raii::Fence fence{nullptr};
-  gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
+  std::array<FrameSlot, k_frames_in_flight> slots;
+  uint64_t next_frame = 1;
 };
 
 Renderer::Renderer(const gpu::Context& ctx) : impl_(std::make_unique<Impl>(ctx)) {}
 Renderer::~Renderer() = default;
 
 void Renderer::render(const Scene& scene, const RenderOptions& options, SceneTarget& target) {
+  const Panel panel{scene, options, {0, 0, float(target.width()), float(target.height())}};
+  render(std::span<const Panel>(&panel, 1), target);
+}
+
+void Renderer::render(std::span<const Panel> panels, SceneTarget& target) { wait(submit(panels, target)); }
+
+void Renderer::wait(uint64_t frame) {
+  for (auto& f : impl_->slots)
+    if (f.pending && f.frame == frame) impl_->wait_slot(f);
+}
+
+void Renderer::wait_all() {
+  for (auto& f : impl_->slots) impl_->wait_slot(f);
+}
+
+uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks) {
   Impl& m = *impl_;
-  const nn::Snapshot& snap = *scene.snapshot;
-  Composition comp = compose(scene, options, target.width(), target.height(), Fonts{m.regular, m.bold});
-  const Colours colours = colours_for(options.palette);
-  std::memcpy(m.palette.mapped(), &colours.field, sizeof(shared::Palette));
-
-  // Architecture changes (rare) set the evaluators up again; parameters are copied every frame.
-  gpu::NetworkLayout layout = network_layout(snap.layers, snap.params.size(), scene.input_map);
-  const bool same = layout.layers.size() == m.network.layers.size() && layout.features == m.network.features &&
-                    layout.feature_offset == m.network.feature_offset && layout.feature_scale == m.network.feature_scale &&
-                    std::equal(layout.layers.begin(), layout.layers.end(), m.network.layers.begin(), [](const auto& a, const auto& b) {
-                      return a.in == b.in && a.out == b.out && a.activation == b.activation;
-                    });
-  if (!same) {
-    m.field_eval.set_network(layout);
-    m.thumb_eval.set_network(layout);
-    m.network = layout;
+  if (panels.empty()) throw gpu::GpuError("a frame needs at least one panel");
+  for (const Panel& p : panels) {
+    const Rect& r = p.rect;
+    if (r.x0 < 0 || r.y0 < 0 || r.x1 > float(target.width()) || r.y1 > float(target.height()) ||
+        r.width() < float(SceneTarget::k_min_width) || r.height() < float(SceneTarget::k_min_height) ||
+        r.x0 != std::round(r.x0) || r.y0 != std::round(r.y0) || r.x1 != std::round(r.x1) || r.y1 != std::round(r.y1))
+      throw gpu::GpuError("a panel must be a whole-pixel rectangle of at least 320x240 inside the frame");
   }
-  m.field_eval.set_params(snap.params);
-  m.thumb_eval.set_params(snap.params);
+  const uint64_t frame = m.next_frame++;
+  FrameSlot& slot = m.slots[frame % k_frames_in_flight];
+  m.wait_slot(slot);  // the frame k_frames_in_flight ago: its buffers are free again
+  while (slot.panels.size() < panels.size()) slot.panels.push_back(std::make_unique<PanelSlot>(m.ctx, m.field_set_layout));
 
-  const auto& cb = m.cb;
+  const auto& cb = slot.cb;
   cb.reset();
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
-  const Rect& fr = comp.field.rect;
-  const auto& v = comp.field.view;
-  gpu::FieldRequest req{uint32_t(fr.width()), uint32_t(fr.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-  const bool neuron = options.neuron_layer >= 0;
-  if (neuron) req.neuron_layer = options.neuron_layer, req.neuron = options.neuron;
-  const uint32_t channels = m.field_eval.record(cb, req);
-  uint32_t thumb_channels = 0;
-  if (!comp.thumbnails.empty()) {
-    const auto& tv = comp.thumbnail_view;
-    gpu::FieldRequest treq{comp.thumbnail_size, comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
-    treq.all_hidden = true;
-    thumb_channels = m.thumb_eval.record(cb, treq);
+  std::vector<PanelDraw> draws(panels.size());
+  size_t shape_count = 0;
+  for (size_t i = 0; i < panels.size(); ++i) {
+    const Panel& p = panels[i];
+    PanelSlot& ps = *slot.panels[i];
+    PanelDraw& d = draws[i];
+    const nn::Snapshot& snap = *p.scene.snapshot;
+    const uint32_t pw = uint32_t(p.rect.width()), ph = uint32_t(p.rect.height());
+    d.comp = compose(p.scene, p.options, pw, ph, Fonts{m.regular, m.bold});
+    d.comp.underlay.translate(p.rect.x0, p.rect.y0);
+    d.comp.shapes.translate(p.rect.x0, p.rect.y0);
+    shape_count += d.comp.underlay.size() + d.comp.shapes.size();
+    const Colours colours = colours_for(p.options.palette);
+    std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));
+    ps.set_network(network_layout(snap.layers, snap.params.size(), p.scene.input_map), snap.params);
+
+    const Rect& fr = d.comp.field.rect;
+    const auto& v = d.comp.field.view;
+    d.req = {uint32_t(fr.width()), uint32_t(fr.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+    d.neuron = p.options.neuron_layer >= 0;
+    if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
+    d.channels = ps.field_eval.record(cb, d.req);
+    if (!d.comp.thumbnails.empty()) {
+      const auto& tv = d.comp.thumbnail_view;
+      gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
+      treq.all_hidden = true;
+      d.thumb_channels = ps.thumb_eval.record(cb, treq);
+    }
+    ps.bind(m.ctx, ps.field_set, ps.field_eval.output_buffer(), ps.bound_field);
+    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumb_eval.output_buffer(), ps.bound_thumbs);
+    d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
   }
-  m.bind_field(m.field_set, m.field_eval.output_buffer(), m.bound_field);
-  if (thumb_channels) m.bind_field(m.thumb_set, m.thumb_eval.output_buffer(), m.bound_thumbs);
-  // One instance buffer: the underlay's shapes, then the overlay's.
-  const size_t under = comp.underlay.size(), over = comp.shapes.size();
-  m.ensure_shape_capacity(under + over);
-  auto* instances = static_cast<shared::Shape*>(m.shapes->mapped());
-  std::memcpy(instances, comp.underlay.shapes().data(), under * sizeof(shared::Shape));
-  std::memcpy(instances + under, comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+  // One instance buffer: per panel, its underlay's shapes, then its overlay's.
+  m.ensure_shape_capacity(slot, shape_count);
+  auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
+  std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
+  size_t at = 0;
+  for (const auto& d : draws) {
+    const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
+    std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
+    std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+    ranges.push_back({at, under, at + under, over});
+    at += under + over;
+  }
 
   // The field views read what field.comp wrote.
   const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
                                   vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
   cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
-  // The target's old contents are not needed: clear it as a colour attachment.
+  // The target's old contents are not needed: clear it as a colour attachment. The previous
+  // frame's copy (and the caller's hook) may still read it.
   gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
-                  vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferRead,
+                  vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
                   vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
-  const auto& bg = comp.background;
+  const auto& bg = draws[0].comp.background;
   vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
   colour.loadOp = vk::AttachmentLoadOp::eClear;
   colour.storeOp = vk::AttachmentStoreOp::eStore;
@@ -302,58 +428,73 @@ void Renderer::render(const Scene& scene, const RenderOptions& options, SceneTar
   const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
   cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
   cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
-  cb.setScissor(0, area);
 
   const float target_size[2] = {float(target.width()), float(target.height())};
   auto draw_shapes = [&](size_t first, size_t count) {
     if (count == 0) return;
     cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.shape_pipeline);
-    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *m.shape_set, {});
+    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *slot.shape_set, {});
     cb.pushConstants<float>(*m.shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
     cb.draw(6, static_cast<uint32_t>(count), 0, static_cast<uint32_t>(first));
   };
-  draw_shapes(0, under);
+  const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
+  for (size_t i = 0; i < panels.size(); ++i) {
+    const Panel& p = panels[i];
+    const PanelDraw& d = draws[i];
+    PanelSlot& ps = *slot.panels[i];
+    // Nothing a panel draws leaves its rectangle.
+    cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
+    draw_shapes(ranges[i][0], ranges[i][1]);
 
-  cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
-  FieldPush push{};
-  push.target_size[0] = target_size[0];
-  push.target_size[1] = target_size[1];
-  const uint32_t classes = neuron ? 1u : channels;
-  push.view = {{fr.x0, fr.y0, fr.x1, fr.y1},
-               {req.width, req.height, channels, 0},
-               {neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, options.discretize ? 1u : 0u, neuron ? 0u : 1u},
-               {std::max(0.75f, 1.3f * std::min(target.width() / 1920.0f, target.height() / 1080.0f)), 1.0f, 1.0f, 0.0f}};
-  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *m.field_set, {});
-  cb.pushConstants<FieldPush>(*m.field_layout, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
-  cb.draw(6, 1, 0, 0);
-  if (thumb_channels) {
-    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *m.thumb_set, {});
-    for (const auto& t : comp.thumbnails) {
-      push.view = {{t.rect.x0, t.rect.y0, t.rect.x1, t.rect.y1},
-                   {comp.thumbnail_size, comp.thumbnail_size, thumb_channels, t.channel},
-                   {FIELD_VIEW_NEURON, 1u, 0u, 0u},
-                   {1.0f, 1.0f, 1.0f, 0.0f}};
-      cb.pushConstants<FieldPush>(*m.field_layout, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
-      cb.draw(6, 1, 0, 0);
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
+    FieldPush push{};
+    push.target_size[0] = target_size[0];
+    push.target_size[1] = target_size[1];
+    const Rect& fr = d.comp.field.rect;
+    const uint32_t classes = d.neuron ? 1u : d.channels;
+    push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+                 {d.req.width, d.req.height, d.channels, 0},
+                 {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+                 {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.field_set, {});
+    cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
+    cb.draw(6, 1, 0, 0);
+    if (d.thumb_channels) {
+      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.thumb_set, {});
+      for (const auto& t : d.comp.thumbnails) {
+        push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+                     {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+                     {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+                     {1.0f, 1.0f, 1.0f, 0.0f}};
+        cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
+        cb.draw(6, 1, 0, 0);
+      }
     }
+    draw_shapes(ranges[i][2], ranges[i][3]);
   }
-
-  draw_shapes(under, over);
   cb.endRendering();
 
-  // The copy reads what the passes drew.
+  // Copies (readback, the caller's blit) read what the passes drew.
   gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
                   vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
-                  vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferRead);
-  const vk::BufferImageCopy region{0, 0, 0, {vk::ImageAspectFlagBits::eColor, 0, 0, 1}, {0, 0, 0}, {target.width(), target.height(), 1}};
-  cb.copyImageToBuffer(target.image().handle(), vk::ImageLayout::eTransferSrcOptimal, target.readback().handle(), region);
-  // The host reads the pixels after the fence.
-  const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
-                                   vk::PipelineStageFlagBits2::eHost, vk::AccessFlagBits2::eHostRead};
-  cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
+                  vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
+  if (hooks.readback) {
+    const vk::BufferImageCopy region{0, 0, 0, {vk::ImageAspectFlagBits::eColor, 0, 0, 1}, {0, 0, 0}, {target.width(), target.height(), 1}};
+    cb.copyImageToBuffer(target.image().handle(), vk::ImageLayout::eTransferSrcOptimal, target.readback().handle(), region);
+    // The host reads the pixels after the fence.
+    const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
+                                     vk::PipelineStageFlagBits2::eHost, vk::AccessFlagBits2::eHostRead};
+    cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
+  }
+  if (hooks.after) hooks.after(cb);
   cb.end();
 
-  m.ctx.submit_and_wait(cb, m.fence, "the frame");
+  const vk::CommandBuffer raw = *cb;
+  vk::SubmitInfo submit_info{hooks.wait, hooks.wait_stages, raw, hooks.signal};
+  m.ctx.queue().submit(submit_info, *slot.fence);
+  slot.frame = frame;
+  slot.pending = true;
+  return frame;
 }
 
 }  // namespace nnlive::render

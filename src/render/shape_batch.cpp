@@ -39,4 +39,15 @@ void ShapeBatch::glyph(const Rect& q, const std::array<float, 4>& uv, const Rgba
   push(q, {uv[0], uv[1], uv[2], uv[3]}, c, SHAPE_GLYPH, 0.0f, 0.0f);
 }
 
+void ShapeBatch::translate(float dx, float dy) {
+  for (auto& s : shapes_) {
+    s.rect.x += dx, s.rect.z += dx;
+    s.rect.y += dy, s.rect.w += dy;
+    const auto kind = uint32_t(s.style.x);
+    if (kind == SHAPE_RECT || kind == SHAPE_GLYPH) continue;  // geometry is the quad itself, or atlas coordinates
+    s.geom.x += dx, s.geom.y += dy;
+    if (kind == SHAPE_LINE) s.geom.z += dx, s.geom.w += dy;
+  }
+}
+
 }  // namespace nnlive::render

@@ -181,6 +181,10 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"render --preset xor --neuron 3:1 --out r.png", 2, "--neuron"},
       {"render --preset xor --out r.jpg", 2, ".png"},
       {"render --preset xor --out nodir/r.png", 4, "does not exist"},
+      {"render --preset xor --compare nosuch --out r.png", 2, "nosuch"},
+      {"render --preset xor --compare \"--hidden 0\" --out r.png", 2, "hidden"},
+      {"render --preset xor --compare \"--bogus 1\" --out r.png", 2, "--compare '--bogus 1'"},
+      {"render --preset xor --compare xor --compare xor --size 640x480 --out r.png", 2, "each panel needs at least 320x240"},
   };
   for (const auto& c : cases) {
     const Result r = run(c.args);
@@ -198,6 +202,15 @@ TEST_F(Cli, RenderWritesAPng) {
   const std::string png = read(path("r.png"));
   ASSERT_GT(png.size(), 1000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
+  expect_only({"r.png"});
+}
+
+TEST_F(Cli, RenderComparesExperimentsSideBySide) {
+  const Result r = run("render --preset xor --epochs 20 --compare \"--hidden 8 --activation relu\" --compare too-simple "
+                       "--size 1000x600 --layout field --out r.png");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("and 2 more"), std::string::npos) << r.err;
+  EXPECT_EQ(read(path("r.png")).substr(1, 3), "PNG");
   expect_only({"r.png"});
 }
 

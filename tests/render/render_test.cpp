@@ -31,17 +31,48 @@ render::Renderer& renderer() {
   return r;
 }
 
-std::vector<uint8_t> draw(const std::string& preset, int epochs, uint32_t w, uint32_t h, render::RenderOptions options = {},
-                          double time_s = 0.6) {
+// A run trained to `epochs` and the scene of its last snapshot (which points into the run).
+struct Trained {
+  core::Run run;
+  nn::Snapshot snap;
+  render::Scene scene;
+};
+
+std::unique_ptr<Trained> train(const std::string& preset, int epochs, double time_s = 0.6) {
   core::ExperimentConfig c = core::load_preset(preset);
   c.training.max_epochs = epochs;
-  core::Run run = core::build_run(c);
-  while (!run.trainer->finished()) run.trainer->run_epoch();
-  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
-  const render::Scene scene = render::make_scene(run, snap, time_s);
+  auto t = std::make_unique<Trained>(Trained{core::build_run(c), {}, {}});
+  while (!t->run.trainer->finished()) t->run.trainer->run_epoch();
+  t->snap = t->run.trainer->snapshot(0, 0);
+  t->scene = render::make_scene(t->run, t->snap, time_s);
+  return t;
+}
+
+std::vector<uint8_t> draw(const std::string& preset, int epochs, uint32_t w, uint32_t h, render::RenderOptions options = {},
+                          double time_s = 0.6) {
+  const auto t = train(preset, epochs, time_s);
   render::SceneTarget target(context(), w, h);
-  renderer().render(scene, options, target);
+  renderer().render(t->scene, options, target);
   return target.pixels();
+}
+
+// The (x0, y0, w, h) crop of a (height, width, 4) image.
+std::vector<uint8_t> crop(const std::vector<uint8_t>& rgba, uint32_t width, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h) {
+  std::vector<uint8_t> out;
+  for (uint32_t y = y0; y < y0 + h; ++y) {
+    const auto row = rgba.begin() + (size_t(y) * width + x0) * 4;
+    out.insert(out.end(), row, row + size_t(w) * 4);
+  }
+  return out;
+}
+
+// Pixels whose largest channel difference is more than 2/255.
+size_t differing_pixels(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  size_t n = 0;
+  for (size_t i = 0; i + 3 < std::min(a.size(), b.size()); i += 4)
+    n += std::abs(int(a[i]) - int(b[i])) > 2 || std::abs(int(a[i + 1]) - int(b[i + 1])) > 2 ||
+         std::abs(int(a[i + 2]) - int(b[i + 2])) > 2;
+  return n + (a.size() != b.size() ? 1 : 0);
 }
 
 // Pixels whose largest channel difference exceeds 40/255 may be at most 0.3% of the image
@@ -138,6 +169,70 @@ TEST_F(Render, LargeNetworkStaysDrawable) {
   size_t non_background = 0;
   for (size_t i = 0; i < px.size(); i += 4) non_background += px[i] < 200;
   EXPECT_GT(non_background, 1000u);
+}
+
+TEST_F(Render, PanelsInSubRectanglesMatchTheirOwnFrames) {
+  // Two experiments side by side in one frame look exactly as each does in a frame of its own.
+  const auto xor_run = train("xor", 300), blobs = train("blobs", 20, 1.9);
+  render::RenderOptions magenta;
+  magenta.palette = render::PaletteKind::blue_magenta;
+  const std::vector<render::Panel> panels{{xor_run->scene, {}, {0, 0, 480, 270}},
+                                          {blobs->scene, magenta, {480, 30, 960, 300}}};
+  render::SceneTarget frame(context(), 960, 300);
+  renderer().render(panels, frame);
+  const auto px = frame.pixels();
+  render::SceneTarget alone(context(), 480, 270);
+  renderer().render(xor_run->scene, {}, alone);
+  EXPECT_EQ(differing_pixels(crop(px, 960, 0, 0, 480, 270), alone.pixels()), 0u);
+  renderer().render(blobs->scene, magenta, alone);
+  EXPECT_EQ(differing_pixels(crop(px, 960, 480, 30, 480, 270), alone.pixels()), 0u);
+}
+
+TEST_F(Render, FramesInFlightGiveTheSamePixelsAsOneAtATime) {
+  const auto a = train("xor", 200, 0.4), b = train("spiral", 30, 1.7);
+  render::SceneTarget ta(context(), 400, 300), tb(context(), 400, 300);
+  const render::Panel pa{a->scene, {}, {0, 0, 400, 300}}, pb{b->scene, {}, {0, 0, 400, 300}};
+  // Both frames are submitted before either is waited for.
+  const uint64_t fa = renderer().submit({&pa, 1}, ta), fb = renderer().submit({&pb, 1}, tb);
+  EXPECT_LT(fa, fb);
+  renderer().wait(fa);
+  renderer().wait(fb);
+  const auto in_flight_a = ta.pixels(), in_flight_b = tb.pixels();
+  renderer().render(a->scene, {}, ta);
+  renderer().render(b->scene, {}, tb);
+  EXPECT_EQ(in_flight_a, ta.pixels());
+  EXPECT_EQ(in_flight_b, tb.pixels());
+  EXPECT_NE(in_flight_a, in_flight_b);
+}
+
+TEST_F(Render, PanelsMustFitTheFrame) {
+  const auto t = train("xor", 1);
+  render::SceneTarget frame(context(), 640, 480);
+  const std::vector<render::Panel> outside{{t->scene, {}, {400, 0, 800, 300}}};
+  EXPECT_THROW(renderer().render(outside, frame), gpu::GpuError);
+  const std::vector<render::Panel> tiny{{t->scene, {}, {0, 0, 200, 200}}};
+  EXPECT_THROW(renderer().render(tiny, frame), gpu::GpuError);
+  EXPECT_THROW(renderer().render(std::vector<render::Panel>{}, frame), gpu::GpuError);
+}
+
+TEST(Tile, RowsAndGridsWithoutOverlap) {
+  const auto two = render::tile(2, 3840, 1080);  // two 16:9 panels in a row
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_FLOAT_EQ(two[0].x0, 0);
+  EXPECT_FLOAT_EQ(two[0].x1, 1920);
+  EXPECT_FLOAT_EQ(two[1].x0, 1921);
+  EXPECT_FLOAT_EQ(two[1].x1, 3840);
+  const auto four = render::tile(4, 1920, 1080);  // a 2x2 grid keeps 16:9 cells
+  ASSERT_EQ(four.size(), 4u);
+  EXPECT_FLOAT_EQ(four[3].x1, 1920);
+  EXPECT_FLOAT_EQ(four[3].y1, 1080);
+  EXPECT_FLOAT_EQ(four[3].y0, 541);
+  const auto three = render::tile(3, 1920, 1080);
+  for (size_t i = 0; i < three.size(); ++i)
+    for (size_t j = i + 1; j < three.size(); ++j)
+      EXPECT_TRUE(three[i].x1 <= three[j].x0 || three[j].x1 <= three[i].x0 || three[i].y1 <= three[j].y0 ||
+                  three[j].y1 <= three[i].y0);
+  EXPECT_TRUE(render::tile(0, 1920, 1080).empty());
 }
 
 TEST_F(Render, SizeLimits) {

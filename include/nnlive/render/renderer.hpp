@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
-// SceneTarget: the offscreen image every pass draws into, plus its readback. Renderer: draws a
-// Scene into a SceneTarget: the field (field.comp, one evaluation per output pixel), hidden
-// neuron thumbnails, then every 2-D element as instanced signed-distance shapes.
+// SceneTarget: the offscreen image every pass draws into, plus its readback. Renderer: draws
+// panels (a Scene each, in its own sub-rectangle) into a SceneTarget: the field (field.comp, one
+// evaluation per output pixel), hidden-neuron thumbnails, then every 2-D element as instanced
+// signed-distance shapes.
 //
-// Contract: create a Renderer once per Context; render() records, submits and waits, so a
-// SceneTarget's pixels() are ready when it returns. Pipelines and most buffers are made once;
-// buffers only grow when a frame needs more than any before.
+// Contract: create a Renderer once per Context. submit() records and submits a frame and returns
+// at once; up to k_frames_in_flight frames run on the GPU while the caller prepares the next.
+// wait(frame) returns when that frame is done, after which its target's pixels() are ready. A
+// target must not be drawn again before its last frame is waited for when its pixels are read
+// (use one target per frame in flight). render() is submit() then wait(). Pipelines and buffers
+// are made once per slot; buffers only grow when a frame needs more than any before.
 #pragma once
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "nnlive/gpu/buffer.hpp"
@@ -15,6 +21,7 @@
 #include "nnlive/gpu/field_evaluator.hpp"
 #include "nnlive/gpu/image.hpp"
 #include "nnlive/render/scene.hpp"
+#include "nnlive/render/shape_batch.hpp"
 
 namespace nnlive::render {
 
@@ -39,11 +46,44 @@ class SceneTarget {
   gpu::Buffer readback_;
 };
 
+// One experiment's composite in a sub-rectangle of the frame. The scene's pointers must stay
+// valid until submit() returns (everything is copied into GPU buffers by then).
+struct Panel {
+  Scene scene;
+  RenderOptions options;
+  Rect rect;  // target pixels; whole numbers, at least 320x240 (the composite's design minimum)
+};
+
+// The panels' rectangles for n experiments side by side in a width x height frame: one row when
+// the panels stay wider than tall enough, otherwise a grid; a 1-pixel gap between neighbours.
+std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height);
+
+// Extra work and synchronization for a frame shown in a window.
+struct FrameHooks {
+  // Recorded after the scene, with the target in eTransferSrcOptimal and its writes visible to
+  // copies (e.g. a blit to a swapchain image, then UI drawn over it).
+  std::function<void(const vk::raii::CommandBuffer&)> after;
+  std::vector<vk::Semaphore> wait;                    // e.g. swapchain image acquired
+  std::vector<vk::PipelineStageFlags> wait_stages;   // one per wait semaphore
+  std::vector<vk::Semaphore> signal;                  // e.g. ready to present
+  bool readback = true;                               // copy the target to its readback buffer
+};
+
 class Renderer {
  public:
+  static constexpr uint32_t k_frames_in_flight = 2;
+
   explicit Renderer(const gpu::Context& ctx);
   ~Renderer();
+  // One scene filling the target; waits for the frame.
   void render(const Scene& scene, const RenderOptions& options, SceneTarget& target);
+  // Several panels; waits for the frame.
+  void render(std::span<const Panel> panels, SceneTarget& target);
+  // Records and submits a frame, first waiting for the frame that last used this slot; returns
+  // the frame's number for wait().
+  uint64_t submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks = {});
+  void wait(uint64_t frame);
+  void wait_all();
 
  private:
   struct Impl;

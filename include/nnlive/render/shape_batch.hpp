@@ -31,6 +31,8 @@ class ShapeBatch {
   void marker(uint32_t kind, float x, float y, float radius, const Rgba& c, float outline = 0.0f);
   void line(float x0, float y0, float x1, float y1, float width, const Rgba& c);
   void glyph(const Rect& quad, const std::array<float, 4>& uv, const Rgba& c);
+  // Moves every shape by (dx, dy) pixels (a composite drawn into a sub-rectangle of the frame).
+  void translate(float dx, float dy);
 
  private:
   void push(const Rect& bounds, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline);
