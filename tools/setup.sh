@@ -8,7 +8,7 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
   libglfw3-dev libglm-dev libgtest-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
-  fonts-dejavu-core
+  fonts-dejavu-core ffmpeg
 )
 
 missing=()

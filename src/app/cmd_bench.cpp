@@ -51,8 +51,9 @@ std::function<int()> add_bench_command(CLI::App& app) {
   sub->add_option("--outputs", s->outputs, "outputs: 1 (sigmoid) or 2..8 (softmax)")->capture_default_str();
   sub->add_option("--size", s->size, "grid WIDTHxHEIGHT")->capture_default_str();
   sub->add_option("--reps", s->reps, "GPU repetitions (the median is reported), 1..1000")->capture_default_str();
-  return [s, sub]() {
-    if (!sub->parsed()) return -1;
+  auto record = add_bench_record_command(*bench);
+  return [s, sub, record]() {
+    if (!sub->parsed()) return record();
     const auto [w, h] = parse_size(s->size, "--size", 16384);
     if (s->reps < 1 || s->reps > 1000) throw core::UserError(core::ExitCode::usage, "--reps must be 1 to 1000");
     if (s->outputs < 1 || s->outputs > 8) throw core::UserError(core::ExitCode::usage, "--outputs must be 1 to 8");

@@ -424,7 +424,8 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
   colour.loadOp = vk::AttachmentLoadOp::eClear;
   colour.storeOp = vk::AttachmentStoreOp::eStore;
-  colour.clearValue = vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
+  colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
+                                                     : vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
   const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
   cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
   cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});

@@ -31,10 +31,11 @@ class Cli : public testing::Test {
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  Result run(const std::string& args) const {
+  // Runs nnlive in the test's folder; `env` is put before it (such as "PATH=/nowhere").
+  Result run(const std::string& args, const std::string& env = "") const {
     const std::string out = path("stdout.txt"), err = path("stderr.txt");
-    const std::string cmd = "cd '" + dir_.string() + "' && NNLIVE_VALIDATION=1 " NNLIVE_BINARY " " + args + " >'" + out +
-                            "' 2>'" + err + "' </dev/null";
+    const std::string cmd = "cd '" + dir_.string() + "' && " + env + " NNLIVE_VALIDATION=1 " NNLIVE_BINARY " " + args + " >'" +
+                            out + "' 2>'" + err + "' </dev/null";
     const int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -182,6 +183,21 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"render --preset xor --out r.jpg", 2, ".png"},
       {"render --preset xor --out nodir/r.png", 4, "does not exist"},
       {"render --preset xor --compare nosuch --out r.png", 2, "nosuch"},
+      {"record --preset xor --fps 0 --out v.mp4", 2, "--fps"},
+      {"record --preset xor --seconds 0 --out v.mp4", 2, "--seconds"},
+      {"record --preset xor --seconds -1 --out v.mp4", 2, "--seconds"},
+      {"record --preset xor --seconds 1 --frames 5 --out v.mp4", 2, "excludes"},
+      {"record --preset xor --frames 0 --out v.mp4", 2, "--frames"},
+      {"record --preset xor --out nodir/v.mp4", 4, "does not exist"},
+      {"record --preset xor --out nodir/frames/", 4, "does not exist"},
+      {"record --preset xor --codec av1 --out v.mp4", 2, "unknown codec 'av1'"},
+      {"record --preset xor --out v.avi", 2, ".mp4"},
+      {"record --preset xor --codec h264 --out v.webm", 2, "VP9"},
+      {"record --preset xor --transparent --out v.mp4", 2, "VP9 with alpha"},
+      {"record --preset xor --transparent --out v.gif", 2, "--transparent"},
+      {"record --preset xor --epochs-per-frame fast --out v.mp4", 2, "--epochs-per-frame"},
+      {"record --preset xor --crf 99 --out v.mp4", 2, "--crf"},
+      {"record --preset xor --size 100x100 --out v.mp4", 2, "--size"},
       {"render --preset xor --compare \"--hidden 0\" --out r.png", 2, "hidden"},
       {"render --preset xor --compare \"--bogus 1\" --out r.png", 2, "--compare '--bogus 1'"},
       {"render --preset xor --compare xor --compare xor --size 640x480 --out r.png", 2, "each panel needs at least 320x240"},
@@ -212,6 +228,91 @@ TEST_F(Cli, RenderComparesExperimentsSideBySide) {
   EXPECT_NE(r.err.find("and 2 more"), std::string::npos) << r.err;
   EXPECT_EQ(read(path("r.png")).substr(1, 3), "PNG");
   expect_only({"r.png"});
+}
+
+// ffprobe's view of a video: codec, pixel format, size and the frames it decodes.
+std::string probe(const std::string& file) {
+  const std::string cmd = "ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+                          "stream=codec_name,pix_fmt,width,height,nb_read_frames -of csv=p=0 '" + file + "' 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ',')) out.pop_back();
+  return out;
+}
+
+TEST_F(Cli, RecordWritesAPlayableH264Mp4) {
+  const Result r = run("record --preset xor --size 320x240 --fps 10 --frames 6 --epochs-per-frame 2 --out v.mp4");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(probe(path("v.mp4")), "h264,320,240,yuv420p,6");
+  EXPECT_NE(r.err.find("6/6 frames"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("epoch 0 to 10"), std::string::npos) << r.err;  // frame 0 untrained, then 2 epochs a frame
+  expect_only({"v.mp4"});
+}
+
+TEST_F(Cli, RecordPadsOddSizesAndWritesGifAndH265) {
+  ASSERT_EQ(run("record --preset xor --size 321x241 --frames 3 --quiet --out odd.mp4").code, 0);
+  EXPECT_EQ(probe(path("odd.mp4")), "h264,322,242,yuv420p,3");
+  ASSERT_EQ(run("record --preset xor --size 320x240 --frames 3 --quiet --codec h265 --out v.mov").code, 0);
+  EXPECT_EQ(probe(path("v.mov")), "hevc,320,240,yuv420p,3");
+  ASSERT_EQ(run("record --preset xor --size 320x240 --frames 3 --quiet --out v.gif").code, 0);
+  EXPECT_EQ(probe(path("v.gif")).substr(0, 12), "gif,320,240,");
+  ASSERT_EQ(run("record --preset xor --size 320x240 --frames 2 --quiet --transparent --out a.webm").code, 0);
+  EXPECT_EQ(probe(path("a.webm")).substr(0, 12), "vp9,320,240,");
+}
+
+TEST_F(Cli, RecordSameCommandSameFrames) {
+  const std::string args = "record --preset spiral --size 320x240 --frames 3 --epochs-per-frame 0.5@0,4@0.1 --quiet --out ";
+  ASSERT_EQ(run(args + "a/").code, 0);
+  ASSERT_EQ(run(args + "b/").code, 0);
+  for (const char* f : {"frame_00000.png", "frame_00001.png", "frame_00002.png"}) {
+    const std::string a = read(path("a/") + f), b = read(path("b/") + f);
+    EXPECT_GT(a.size(), 1000u) << f;
+    EXPECT_EQ(a, b) << f;
+  }
+  EXPECT_FALSE(fs::exists(path("a/frame_00003.png")));
+  EXPECT_NE(read(path("a/frame_00000.png")), read(path("a/frame_00002.png")));
+}
+
+TEST_F(Cli, RecordWithoutFfmpegSaysSoAndWritesNothing) {
+  const Result r = run("record --preset xor --size 320x240 --frames 2 --out v.mp4", "PATH=/nonexistent");
+  EXPECT_EQ(r.code, 7) << r.err;
+  EXPECT_NE(r.err.find("ffmpeg is not installed"), std::string::npos) << r.err;
+  expect_only({});
+}
+
+TEST_F(Cli, RecordWhenFfmpegFailsShowsWhyAndLeavesNoFile) {
+  // An ffmpeg that takes some input and then fails as it would on a full disk.
+  fs::create_directories(path("bin"));
+  write("bin/ffmpeg", "#!/bin/sh\nhead -c 100000 >/dev/null\necho 'frame=    1 fps=0.0' >&2\n"
+                      "echo 'av_interleaved_write_frame(): No space left on device' >&2\nexit 1\n");
+  fs::permissions(path("bin/ffmpeg"), fs::perms::owner_all);
+  const Result r = run("record --preset xor --size 320x240 --frames 20 --quiet --out v.mp4", "PATH=" + path("bin") + ":$PATH");
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("ffmpeg failed writing v.mp4"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  fs::remove_all(path("bin"));
+  expect_only({});
+}
+
+TEST_F(Cli, RecordInterruptedLeavesAPlayableFileOfTheFramesSoFar) {
+  // Ctrl-C once frames are reaching the encoder (its partial file has grown).
+  const std::string cmd = "cd '" + dir_.string() + "' && (NNLIVE_VALIDATION=1 " NNLIVE_BINARY
+                          " record --preset xor --size 320x240 --frames 100000 --out v.mp4 2>err.txt & pid=$!; "
+                          "for i in $(seq 600); do [ -s .v.mp4.partial ] && break; sleep 0.1; done; "
+                          "kill -INT $pid; wait $pid; echo $? >code.txt)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(read(path("code.txt")), "6\n") << read(path("err.txt"));
+  EXPECT_NE(read(path("err.txt")).find("interrupted after"), std::string::npos) << read(path("err.txt"));
+  const std::string p = probe(path("v.mp4"));
+  EXPECT_EQ(p.substr(0, 21), "h264,320,240,yuv420p,") << p;
+  EXPECT_GT(std::atoi(p.substr(p.rfind(',') + 1).c_str()), 0) << p;
+  fs::remove(path("err.txt"));
+  fs::remove(path("code.txt"));
+  expect_only({"v.mp4"});
 }
 
 TEST_F(Cli, BenchFieldPrintsOneJsonLine) {

@@ -15,6 +15,7 @@ enum class ExitCode : int {
   output = 4,       // an output file cannot be written
   gpu = 5,          // no usable Vulkan device, or the GPU failed
   interrupted = 6,  // stopped by Ctrl-C (what was written so far is kept)
+  missing_tool = 7, // a program nnlive runs (ffmpeg) is not installed
 };
 
 struct UserError : std::runtime_error {

@@ -27,6 +27,9 @@ struct RenderOptions {
   int neuron_layer = -1;     // >= 0: show this hidden layer's neuron instead of the output
   int neuron = 0;
   bool log_loss = true;      // loss axis logarithmic
+  // The frame's background left transparent (alpha 0). Pixels then hold premultiplied colour;
+  // record::unpremultiply turns them into straight alpha for encoders and PNG.
+  bool transparent = false;
 };
 
 struct Scene {

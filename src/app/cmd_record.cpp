@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+// `nnlive record`: frame-exact video (or PNG frames) of a training run, rendered offscreen in
+// lock-step: frame n shows animation time n/fps after the scheduled training steps. Frames go
+// through FramePipeline (two in flight) to a writer thread and on to ffmpeg or PNG files.
+// `nnlive bench record`: frames/s for render only, encode only and both, at 1080p and 4K.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "experiment_flags.hpp"
+#include "frame_pipeline.hpp"
+#include "nnlive/core/error.hpp"
+#include "nnlive/gpu/context.hpp"
+#include "nnlive/record/schedule.hpp"
+#include "nnlive/render/palette.hpp"
+#include "nnlive/record/sink.hpp"
+#include "nnlive/record/writer.hpp"
+#include "render_flags.hpp"
+
+namespace nnlive::app {
+
+std::pair<uint32_t, uint32_t> parse_frame_size(const std::string& text);  // cmd_render.cpp
+
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+// Ctrl-C (and SIGTERM) set a flag for the frame loop instead of killing the process, for as
+// long as this object lives.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  bool interrupted() const { return g_interrupted != 0; }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+std::string clock_text(double seconds) {
+  const long s = std::lround(std::max(seconds, 0.0));
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+// A one-line progress bar on a terminal; on anything else a line at every tenth.
+class Progress {
+ public:
+  Progress(uint64_t total, bool enabled) : total_(total), enabled_(enabled), tty_(isatty(2) != 0) {}
+  void update(uint64_t done) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? double(done) / elapsed : 0.0;
+    const double eta = rate > 0 ? double(total_ - done) / rate : 0.0;
+    const uint64_t tenth = total_ >= 10 ? done * 10 / total_ : done;
+    if (!tty_ && tenth == last_tenth_ && done != total_) return;
+    if (tty_ && done != total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    last_tenth_ = tenth;
+    const int width = 30, filled = int(double(width) * double(done) / double(std::max<uint64_t>(total_, 1)));
+    char line[200];
+    std::snprintf(line, sizeof line, "%s[%s%s] %llu/%llu frames  %.2f frames/s  ETA %s", tty_ ? "\r" : "",
+                  std::string(size_t(filled), '#').c_str(), std::string(size_t(width - filled), '-').c_str(),
+                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
+                  clock_text(eta).c_str());
+    std::cerr << line << (tty_ ? "\x1b[K" : "\n") << std::flush;
+  }
+  void end() {
+    if (enabled_ && tty_) std::cerr << "\n";
+  }
+
+ private:
+  uint64_t total_;
+  bool enabled_, tty_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+  uint64_t last_tenth_ = ~uint64_t(0);
+};
+
+uint32_t background_rgb(const render::RenderOptions& o) {
+  const render::Rgba bg = render::colours_for(o.palette).background;
+  auto byte = [](float v) { return uint32_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); };
+  return byte(bg[0]) << 16 | byte(bg[1]) << 8 | byte(bg[2]);
+}
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+std::function<int()> add_record_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("record", "Record a training run as video (mp4, mov, mkv, webm, gif) or PNG frames, frame-exact");
+  struct State {
+    ExperimentFlags flags;
+    RenderFlags picture;
+    std::string size = "1920x1080", out, schedule = "1", codec;
+    double fps = 60.0, seconds = 0.0;
+    long long frames = 0;
+    int crf = 18;
+    bool transparent = false, quiet = false;
+  };
+  auto s = std::make_shared<State>();
+  s->flags.add_to(*sub);
+  s->picture.add_to(*sub);
+  const char* g = "Video";
+  sub->add_option("--out", s->out, "FILE.mp4, .mov, .mkv, .webm, .gif, or DIR/ for frame_00000.png, ...")->required()->group(g);
+  sub->add_option("--size", s->size, "frame WIDTHxHEIGHT, 320x240 to 7680x4320")->capture_default_str()->group(g);
+  sub->add_option("--fps", s->fps, "frames per second (1..240)")->capture_default_str()->group(g);
+  auto* secs = sub->add_option("--seconds", s->seconds, "length in seconds (default 10)")->group(g);
+  auto* frames = sub->add_option("--frames", s->frames, "length in frames")->group(g);
+  secs->excludes(frames);
+  sub->add_option("--epochs-per-frame", s->schedule,
+                  "training epochs per frame: K (may be fractional, such as 0.25), or a schedule K@SECONDS,... "
+                  "such as 0.5@0,20@8 (changing geometrically in between)")
+      ->capture_default_str()
+      ->group(g);
+  sub->add_option("--codec", s->codec, "h264 (default for .mp4/.mov/.mkv), h265, vp9 (.webm), prores (ProRes 4444, .mov)")->group(g);
+  sub->add_option("--crf", s->crf, "quality for h264/h265 (0..51) and vp9 (0..63); lower is better")->capture_default_str()->group(g);
+  sub->add_flag("--transparent", s->transparent, "transparent background: ProRes 4444 (.mov), VP9 (.webm) or PNG frames")->group(g);
+  sub->add_flag("--quiet", s->quiet, "no progress bar")->group(g);
+  return [s, sub, secs, frames]() {
+    if (!sub->parsed()) return -1;
+    const core::ExperimentConfig config = s->flags.resolve();
+    const auto [w, h] = parse_frame_size(s->size);
+    if (!(s->fps >= 1.0 && s->fps <= 240.0)) throw core::UserError(core::ExitCode::usage, "--fps must be 1 to 240");
+    long long total = 0;
+    if (frames->count()) {
+      if (s->frames < 1 || s->frames > 10'000'000) throw core::UserError(core::ExitCode::usage, "--frames must be 1 to 10000000");
+      total = s->frames;
+    } else {
+      const double seconds = secs->count() ? s->seconds : 10.0;
+      if (!(seconds > 0.0) || seconds * s->fps > 1e7)
+        throw core::UserError(core::ExitCode::usage, "--seconds must be more than 0 (and at most 10 million frames)");
+      total = std::max(1LL, std::llround(seconds * s->fps));
+    }
+    record::VideoFormat format;
+    format.width = w;
+    format.height = h;
+    format.fps = s->fps;
+    format.crf = s->crf;
+    format.transparent = s->transparent;
+    if (!s->codec.empty()) {
+      format.codec = record::parse_codec(s->codec);
+      if (!format.codec) throw core::UserError(core::ExitCode::usage, "unknown codec '" + s->codec + "'; choose h264, h265, vp9 or prores");
+    }
+    const int max_crf = format.codec == record::Codec::vp9 ? 63 : 51;
+    if (s->crf < 0 || s->crf > max_crf)
+      throw core::UserError(core::ExitCode::usage, "--crf must be 0 to " + std::to_string(max_crf));
+    const record::EpochSchedule schedule = record::EpochSchedule::parse(s->schedule);
+
+    Experiments experiments(config, s->picture, w, h, s->size);
+    std::vector<record::StepClock> clocks;
+    for (size_t i = 0; i < experiments.size(); ++i)
+      clocks.emplace_back(schedule, s->fps, experiments.run(i).trainer->steps_per_epoch());
+    render::RenderOptions first = s->picture.options_for(experiments.run(0).trainer->model(), true);
+    format.background = background_rgb(first);
+
+    // Everything that can fail on bad input has been checked: open the output, then the GPU.
+    record::QueuedWriter writer(record::open_sink(s->out, format), 3, s->transparent);
+    gpu::Context ctx;
+    render::Renderer renderer(ctx);
+    FramePipeline pipeline(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+    InterruptGuard guard;
+    Progress progress(uint64_t(total), !s->quiet);
+    const auto t0 = std::chrono::steady_clock::now();
+    long long made = 0;
+    try {
+      for (long long f = 0; f < total && !guard.interrupted(); ++f) {
+        // Frame 0 shows the untrained network; each later frame first trains its scheduled steps.
+        for (size_t i = 0; i < experiments.size() && f > 0; ++i) {
+          nn::Trainer& trainer = *experiments.run(i).trainer;
+          for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished(); --n) trainer.step();
+        }
+        auto panels = experiments.panels(double(f) / s->fps);
+        for (auto& p : panels) p.options.transparent = s->transparent;
+        pipeline.submit(panels);
+        ++made;
+        progress.update(pipeline.consumed());
+      }
+      pipeline.flush();
+      progress.update(pipeline.consumed());
+      progress.end();
+      writer.finish();
+    } catch (...) {
+      progress.end();
+      writer.abort();
+      throw;
+    }
+    const double wall = since(t0);
+    const nn::Trainer& trainer = *experiments.run(0).trainer;
+    if (guard.interrupted())
+      throw core::UserError(core::ExitCode::interrupted, "interrupted after " + std::to_string(made) + " of " +
+                                                             std::to_string(total) + " frames; " + s->out + " holds them");
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.2f", double(made) / std::max(wall, 1e-9));
+    std::cerr << "nnlive: " << made << " frames (" << w << "x" << h << " at " << s->fps << " fps) of " << config.name
+              << ", epoch 0 to " << trainer.epoch() << ", written to " << s->out << " in " << clock_text(wall) << " ("
+              << rate << " frames/s on " << ctx.device_name() << ")\n";
+    return 0;
+  };
+}
+
+std::function<int()> add_bench_record_command(CLI::App& bench) {
+  auto* sub = bench.add_subcommand("record", "Recording frames/s at 1080p and 4K: render only, encode only (h264), and both");
+  struct State {
+    ExperimentFlags flags;
+    int frames = 8;
+    std::vector<std::string> sizes{"1920x1080", "3840x2160"};
+  };
+  auto s = std::make_shared<State>();
+  s->flags.add_to(*sub);
+  sub->add_option("--frames", s->frames, "frames per measurement (1..1000)")->capture_default_str();
+  sub->add_option("--size", s->sizes, "frame sizes to measure (repeatable)")->capture_default_str();
+  return [s, sub]() {
+    if (!sub->parsed()) return -1;
+    if (s->frames < 1 || s->frames > 1000) throw core::UserError(core::ExitCode::usage, "--frames must be 1 to 1000");
+    core::ExperimentConfig config = s->flags.resolve();
+    core::Run run = core::build_run(config);
+    const int epochs = std::min(run.config.training.max_epochs, 300);
+    while (run.trainer->epoch() < epochs && !run.trainer->finished()) run.trainer->run_epoch();
+    const nn::Snapshot snap = run.trainer->snapshot(run.trainer->epoch(), 0);
+
+    gpu::Context ctx;
+    render::Renderer renderer(ctx);
+    nlohmann::json results = nlohmann::json::array();
+    namespace fs = std::filesystem;
+    const fs::path scratch = fs::temp_directory_path() / ("nnlive-bench-" + std::to_string(getpid()) + ".mp4");
+    for (const auto& size : s->sizes) {
+      const auto [w, h] = parse_frame_size(size);
+      std::vector<render::Panel> panels{{render::make_scene(run, snap, 0.0), {}, {0, 0, float(w), float(h)}}};
+      auto frame_panels = [&](int f) {
+        panels[0].scene.time_s = double(f) / 60.0;
+        return std::span<const render::Panel>(panels);
+      };
+      record::VideoFormat format;
+      format.width = w;
+      format.height = h;
+      format.background = background_rgb({});
+      std::vector<uint8_t> still;
+      // Warm-up: pipelines, buffers and page faults of the first frame.
+      {
+        FramePipeline warm(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { still = std::move(rgba); });
+        warm.submit(frame_panels(0));
+        warm.flush();
+      }
+      // Render only: frames in flight, pixels read back and dropped.
+      auto t0 = std::chrono::steady_clock::now();
+      {
+        FramePipeline pipe(ctx, renderer, w, h, [](std::vector<uint8_t>) {});
+        for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
+        pipe.flush();
+      }
+      const double render_s = since(t0);
+      // Encode only: the same still, s->frames times, through the writer thread and ffmpeg.
+      t0 = std::chrono::steady_clock::now();
+      {
+        record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
+        for (int f = 0; f < s->frames; ++f) writer.push(still);
+        writer.finish();
+      }
+      const double encode_s = since(t0);
+      // Both, as `record` runs them.
+      t0 = std::chrono::steady_clock::now();
+      {
+        record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
+        FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+        for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
+        pipe.flush();
+        writer.finish();
+      }
+      const double both_s = since(t0);
+      std::error_code ec;
+      fs::remove(scratch, ec);
+      auto fps = [&](double secs) { return std::round(double(s->frames) / secs * 1000.0) / 1000.0; };
+      results.push_back({{"size", std::to_string(w) + "x" + std::to_string(h)},
+                         {"render_fps", fps(render_s)},
+                         {"encode_fps", fps(encode_s)},
+                         {"both_fps", fps(both_s)}});
+      std::cerr << "nnlive: " << w << "x" << h << ": render " << fps(render_s) << " frames/s, encode (h264) " << fps(encode_s)
+                << " frames/s, both " << fps(both_s) << " frames/s\n";
+    }
+    const nlohmann::json out{{"bench", "record"},     {"experiment", config.name}, {"epoch", snap.epoch},
+                             {"frames", s->frames},   {"codec", "h264"},            {"device", ctx.device_name()},
+                             {"results", results}};
+    std::cout << out.dump() << std::endl;
+    return 0;
+  };
+}
+
+}  // namespace nnlive::app

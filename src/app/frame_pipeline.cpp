@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// Frames in flight for recording and benchmarks.
+#include "frame_pipeline.hpp"
+
+namespace nnlive::app {
+
+FramePipeline::FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height,
+                             Consumer consume)
+    : renderer_(renderer), in_flight_(render::Renderer::k_frames_in_flight, 0), consume_(std::move(consume)) {
+  for (uint32_t i = 0; i < render::Renderer::k_frames_in_flight; ++i)
+    targets_.push_back(std::make_unique<render::SceneTarget>(ctx, width, height));
+}
+
+FramePipeline::~FramePipeline() {
+  // The GPU may still write into the targets' readback buffers.
+  for (uint64_t f : in_flight_)
+    if (f) renderer_.wait(f);
+}
+
+void FramePipeline::drain(size_t slot) {
+  if (!in_flight_[slot]) return;
+  renderer_.wait(in_flight_[slot]);
+  in_flight_[slot] = 0;
+  ++consumed_;
+  consume_(targets_[slot]->pixels());
+}
+
+void FramePipeline::submit(std::span<const render::Panel> panels) {
+  const size_t slot = submitted_ % targets_.size();
+  drain(slot);
+  in_flight_[slot] = renderer_.submit(panels, *targets_[slot]);
+  ++submitted_;
+}
+
+void FramePipeline::flush() {
+  // Oldest first: the slot after the newest frame holds the oldest.
+  for (size_t i = 0; i < targets_.size(); ++i) drain((submitted_ + i) % targets_.size());
+}
+
+}  // namespace nnlive::app

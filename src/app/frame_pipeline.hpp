@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// FramePipeline: renders frames with Renderer::k_frames_in_flight in flight, each into its own
+// target, and hands their pixels to a consumer in frame order once the GPU is done with them.
+// While frame n draws, the caller trains and composes frame n+1.
+#pragma once
+#include <array>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive::app {
+
+class FramePipeline {
+ public:
+  using Consumer = std::function<void(std::vector<uint8_t> rgba)>;
+  FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height, Consumer consume);
+  ~FramePipeline();
+  // Submits a frame; first waits for the frame that used the same target and consumes it.
+  void submit(std::span<const render::Panel> panels);
+  // Waits for and consumes every frame still in flight.
+  void flush();
+  uint64_t consumed() const { return consumed_; }
+
+ private:
+  void drain(size_t slot);
+
+  render::Renderer& renderer_;
+  std::vector<std::unique_ptr<render::SceneTarget>> targets_;
+  std::vector<uint64_t> in_flight_;  // frame number per target, 0 = none
+  Consumer consume_;
+  uint64_t submitted_ = 0, consumed_ = 0;
+};
+
+}  // namespace nnlive::app

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Picture options and the experiments of a frame.
+#include "render_flags.hpp"
+
+#include <tuple>
+
+#include "experiment_flags.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::app {
+
+void RenderFlags::add_to(CLI::App& app) {
+  const char* g = "Picture";
+  app.add_option("--layout", layout, "full, field or field+curves")->capture_default_str()->group(g);
+  app.add_option("--palette", palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str()->group(g);
+  app.add_option("--neuron", neuron, "LAYER:INDEX (from 1): show this hidden neuron's field instead of the output")->group(g);
+  app.add_flag("--discretize", discretize, "hard class regions instead of confidence shading")->group(g);
+  app.add_flag("--linear-loss", linear_loss, "linear loss axis (default logarithmic)")->group(g);
+  app.add_option("--compare", compare,
+                 "also show this experiment side by side (repeatable): a preset, a FILE.toml, or flags over the "
+                 "main experiment in quotes, such as \"--hidden 64,64,64\"")
+      ->group(g);
+}
+
+render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_experiment) const {
+  render::RenderOptions o;
+  const auto l = render::parse_layout(layout);
+  if (!l) throw core::UserError(core::ExitCode::usage, "unknown layout '" + layout + "'; choose full, field or field+curves");
+  o.layout = *l;
+  const auto p = render::parse_palette(palette);
+  if (!p) throw core::UserError(core::ExitCode::usage, "unknown palette '" + palette + "'; choose blue-orange or blue-magenta");
+  o.palette = *p;
+  o.discretize = discretize;
+  o.log_loss = !linear_loss;
+  if (main_experiment && !neuron.empty()) std::tie(o.neuron_layer, o.neuron) = parse_neuron(neuron, mlp);
+  return o;
+}
+
+Experiments::Experiments(const core::ExperimentConfig& main, const RenderFlags& flags, uint32_t width, uint32_t height,
+                         const std::string& size_text) {
+  std::vector<core::ExperimentConfig> configs{main};
+  for (auto& c : resolve_compare(main, flags.compare)) configs.push_back(std::move(c));
+  rects_ = render::tile(uint32_t(configs.size()), width, height);
+  for (const auto& r : rects_)
+    if (r.width() < render::SceneTarget::k_min_width || r.height() < render::SceneTarget::k_min_height)
+      throw core::UserError(core::ExitCode::usage, std::to_string(configs.size()) + " experiments need a bigger --size than " +
+                                                       size_text + ": each panel needs at least 320x240 pixels");
+  for (size_t i = 0; i < configs.size(); ++i) {
+    runs_.push_back(core::build_run(configs[i]));
+    options_.push_back(flags.options_for(runs_.back().trainer->model(), i == 0));
+  }
+}
+
+const std::vector<render::Panel>& Experiments::panels(double time_s) {
+  snaps_.clear();
+  panels_.clear();
+  // Metrics history is read from the trainer itself; the snapshot carries parameters, gradients
+  // and the probe sample's activations.
+  for (auto& run : runs_) snaps_.push_back(run.trainer->snapshot(run.trainer->epoch(), 0));
+  for (size_t i = 0; i < runs_.size(); ++i)
+    panels_.push_back({render::make_scene(runs_[i], snaps_[i], time_s), options_[i], rects_[i]});
+  return panels_;
+}
+
+}  // namespace nnlive::app

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// The picture options `render`, `record` and (later) `run` share, and the experiments a frame
+// shows: the main one plus any --compare, each with its run, options and panel rectangle.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "nnlive/core/experiment.hpp"
+#include "nnlive/nn/snapshot.hpp"
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive::app {
+
+struct RenderFlags {
+  std::string layout = "full", palette = "blue-orange", neuron;
+  std::vector<std::string> compare;
+  bool discretize = false, linear_loss = false;
+
+  void add_to(CLI::App& app);
+  // Throws core::UserError(usage) naming a bad value.
+  render::RenderOptions options_for(const nn::Mlp& mlp, bool main_experiment) const;
+};
+
+// The experiments of one frame. Runs are built (not trained) by the constructor.
+class Experiments {
+ public:
+  // Throws core::UserError: a bad --compare spec, or panels below 320x240 at this size.
+  Experiments(const core::ExperimentConfig& main, const RenderFlags& flags, uint32_t width, uint32_t height,
+              const std::string& size_text);
+  size_t size() const { return runs_.size(); }
+  core::Run& run(size_t i) { return runs_[i]; }
+  const core::ExperimentConfig& main_config() const { return runs_[0].config; }
+  // Snapshots every run now and returns the frame's panels at animation time `time_s`; they
+  // stay valid until the next call.
+  const std::vector<render::Panel>& panels(double time_s);
+
+ private:
+  std::vector<core::Run> runs_;
+  std::vector<render::RenderOptions> options_;
+  std::vector<render::Rect> rects_;
+  std::vector<nn::Snapshot> snaps_;
+  std::vector<render::Panel> panels_;
+};
+
+}  // namespace nnlive::app
