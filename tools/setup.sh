@@ -9,6 +9,7 @@ packages=(
   libglfw3-dev libglm-dev libgtest-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
   fonts-dejavu-core ffmpeg
+  libimgui-dev xvfb xauth xdotool
 )
 
 missing=()

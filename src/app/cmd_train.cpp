@@ -100,26 +100,4 @@ std::function<int()> add_train_command(CLI::App& app) {
   };
 }
 
-int run_default() {
-  const std::string out = "nnlive-spiral.png";
-  core::check_writable(out);
-  std::cerr << "nnlive: no live window yet; training the default experiment (spiral) and drawing its field\n";
-  core::Run run = core::build_run(core::load_preset("spiral"));
-  const auto start = std::chrono::steady_clock::now();
-  train_to_end(run);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  gpu::Context ctx;
-  gpu::FieldEvaluator eval(ctx);
-  eval.set_network(to_layout(run.trainer->model(), run.input_map));
-  eval.set_params(run.trainer->model().params());
-  const auto& v = run.view;
-  const auto field = eval.evaluate({800, 800, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}});
-  const auto rgb = colour_field(field);
-  core::write_png(out, 800, 800, 3, rgb.data());
-  std::cerr << "nnlive: field of the trained network (800x800, evaluated on " << ctx.device_name() << ") written to "
-            << out << "\n";
-  std::cout << summary(run, seconds).dump() << std::endl;
-  return 0;
-}
-
 }  // namespace nnlive::app

@@ -15,8 +15,8 @@ std::function<int()> add_bench_command(CLI::App& app);
 std::function<int()> add_render_command(CLI::App& app);
 std::function<int()> add_record_command(CLI::App& app);
 std::function<int()> add_bench_record_command(CLI::App& bench);  // `bench record`, registered by add_bench_command
-// `nnlive` with no subcommand: until the live window exists, trains the default experiment and
-// writes a picture of its field.
+std::function<int()> add_run_command(CLI::App& app);
+// `nnlive` with no subcommand: the live window with the default experiment.
 int run_default();
 
 }  // namespace nnlive::app

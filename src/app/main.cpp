@@ -27,7 +27,7 @@ namespace {
 constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 internal error; 2 bad command line (unknown flag, preset or name, value out of range); "
     "3 unreadable or malformed input file (config, weights, CSV); 4 output cannot be written; "
-    "5 no usable Vulkan device or GPU failure; 6 interrupted (what was written so far is kept); "
+    "5 no usable Vulkan device or display, or GPU failure; 6 interrupted (what was written so far is kept); "
     "7 a program nnlive needs (ffmpeg) is not installed.";
 
 int fail(nnlive::core::ExitCode code, const std::string& message) {
@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   std::vector<std::function<int()>> commands{
       nnlive::app::add_train_command(app), nnlive::app::add_field_command(app),
       nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app),
-      nnlive::app::add_render_command(app), nnlive::app::add_record_command(app)};
+      nnlive::app::add_render_command(app), nnlive::app::add_record_command(app),
+      nnlive::app::add_run_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

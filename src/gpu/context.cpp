@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 namespace nnlive::gpu {
 namespace {
@@ -56,6 +57,7 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   for (const auto& e : context_.enumerateInstanceExtensionProperties())
     if (std::string_view(e.extensionName) == VK_EXT_DEBUG_UTILS_EXTENSION_NAME) debug_utils_ = true;
   if (debug_utils_) extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  for (const auto& e : options.instance_extensions) extensions.push_back(e.c_str());
   if (options.validation) {
     const auto available = context_.enumerateInstanceLayerProperties();
     const bool found = std::any_of(available.begin(), available.end(),
@@ -83,11 +85,21 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   if (validation_) messenger_ = vk::raii::DebugUtilsMessengerEXT(instance_, messenger_info);
 
   vk::raii::PhysicalDevices devices(instance_);
+  // A queue family with graphics and compute (and presentation, for a window).
+  auto queue_family_of = [&](const vk::raii::PhysicalDevice& d) -> std::optional<uint32_t> {
+    const auto families = d.getQueueFamilyProperties();
+    for (uint32_t i = 0; i < families.size(); ++i)
+      if ((families[i].queueFlags & vk::QueueFlagBits::eCompute) && (families[i].queueFlags & vk::QueueFlagBits::eGraphics) &&
+          (!options.can_present || options.can_present(*instance_, *d, i)))
+        return i;
+    return std::nullopt;
+  };
   std::vector<size_t> usable;
   for (size_t i = 0; i < devices.size(); ++i)
-    if (devices[i].getProperties().apiVersion >= VK_API_VERSION_1_3) usable.push_back(i);
+    if (devices[i].getProperties().apiVersion >= VK_API_VERSION_1_3 && queue_family_of(devices[i])) usable.push_back(i);
   if (usable.empty())
-    throw GpuError("no Vulkan 1.3 device found; install a GPU driver or Mesa's software renderer (Debian package mesa-vulkan-drivers)");
+    throw GpuError(options.can_present ? "no Vulkan 1.3 device can show pictures in this window"
+                                       : "no Vulkan 1.3 device found; install a GPU driver or Mesa's software renderer (Debian package mesa-vulkan-drivers)");
 
   size_t chosen = usable.front();
   if (!options.device.empty()) {
@@ -113,14 +125,9 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   limits_ = props.limits;
   software_ = props.deviceType == vk::PhysicalDeviceType::eCpu;
 
-  const auto families = physical_.getQueueFamilyProperties();
-  // One queue for everything: compute (the field) and graphics (the picture).
-  auto family = std::find_if(families.begin(), families.end(), [](const auto& f) {
-    return (f.queueFlags & vk::QueueFlagBits::eCompute) && (f.queueFlags & vk::QueueFlagBits::eGraphics);
-  });
-  if (family == families.end()) throw GpuError("the Vulkan device " + device_name_ + " has no graphics and compute queue");
-  queue_family_ = static_cast<uint32_t>(family - families.begin());
-  if (family->timestampValidBits > 0) timestamp_period_ns_ = limits_.timestampPeriod;
+  // One queue for everything: compute (the field), graphics (the picture) and presentation.
+  queue_family_ = *queue_family_of(physical_);
+  if (physical_.getQueueFamilyProperties()[queue_family_].timestampValidBits > 0) timestamp_period_ns_ = limits_.timestampPeriod;
 
   const float priority = 1.0f;
   vk::DeviceQueueCreateInfo queue_info{{}, queue_family_, 1, &priority};
@@ -130,7 +137,9 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   f13.synchronization2 = VK_TRUE;
   f13.maintenance4 = VK_TRUE;
   f13.dynamicRendering = VK_TRUE;  // passes render to the offscreen target without render-pass objects
-  vk::DeviceCreateInfo device_info{{}, queue_info};
+  std::vector<const char*> device_extensions;
+  if (options.can_present) device_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+  vk::DeviceCreateInfo device_info{{}, queue_info, {}, device_extensions};
   device_info.pNext = &f13;
   device_ = vk::raii::Device(physical_, device_info);
   queue_ = vk::raii::Queue(device_, queue_family_, 0);

@@ -151,4 +151,17 @@ Snapshot Trainer::snapshot(int metrics_from, int probe) const {
   return s;
 }
 
+Mlp model_of(const Snapshot& s) {
+  std::vector<int> hidden;
+  std::vector<Activation> acts;
+  for (size_t l = 0; l + 1 < s.layers.size(); ++l) {
+    hidden.push_back(s.layers[l].out);
+    acts.push_back(s.layers[l].activation);
+  }
+  if (acts.empty()) acts.push_back(Activation::linear);
+  Mlp m(s.layers.front().in, hidden, acts, s.layers.back().out, s.layers.back().activation);
+  m.params() = s.params;
+  return m;
+}
+
 }  // namespace nnlive::nn

@@ -24,6 +24,5 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp);
 void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, float width, const Rgba& c, float dash = 0.0f);
 
 // The network described by a snapshot, with its parameters (for predictions at the points).
-nn::Mlp mlp_of(const nn::Snapshot& s);
 
 }  // namespace nnlive::render

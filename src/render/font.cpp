@@ -8,6 +8,9 @@
 #include <iterator>
 #include <stdexcept>
 
+// Our own private copy: Dear ImGui (libimgui) uses the shared libstb's stb_truetype together with
+// its stb_rect_pack, whose packing context ours (built without stb_rect_pack) does not match.
+#define STBTT_STATIC
 #define STB_TRUETYPE_IMPLEMENTATION
 #include <stb/stb_truetype.h>
 

@@ -9,19 +9,6 @@
 
 namespace nnlive::render {
 
-nn::Mlp mlp_of(const nn::Snapshot& s) {
-  std::vector<int> hidden;
-  std::vector<nn::Activation> acts;
-  for (size_t l = 0; l + 1 < s.layers.size(); ++l) {
-    hidden.push_back(s.layers[l].out);
-    acts.push_back(s.layers[l].activation);
-  }
-  if (acts.empty()) acts.push_back(nn::Activation::linear);
-  nn::Mlp m(s.layers.front().in, hidden, acts, s.layers.back().out, s.layers.back().activation);
-  m.params() = s.params;
-  return m;
-}
-
 namespace {
 
 constexpr uint32_t k_class_shapes[8] = {SHAPE_DISC, SHAPE_SQUARE, SHAPE_TRIANGLE, SHAPE_DIAMOND,
@@ -42,7 +29,7 @@ float radius_for(uint32_t kind, float r) {
 
 void draw_points(const Parts& p, const FieldPanel& panel) {
   const data::Dataset& d = *p.scene.dataset;
-  const nn::Mlp model = mlp_of(*p.scene.snapshot);
+  const nn::Mlp model = nn::model_of(*p.scene.snapshot);
   const auto& v = panel.view;
   const Rect& r = panel.rect;
   const float sx = r.width() / float(v[2] - v[0]), sy = r.height() / float(v[3] - v[1]);

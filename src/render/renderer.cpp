@@ -327,6 +327,7 @@ struct Renderer::Impl {
   vk::raii::DescriptorPool pool{nullptr};
   std::array<FrameSlot, k_frames_in_flight> slots;
   uint64_t next_frame = 1;
+  std::vector<Renderer::FieldPlacement> fields;
 };
 
 Renderer::Renderer(const gpu::Context& ctx) : impl_(std::make_unique<Impl>(ctx)) {}
@@ -343,6 +344,8 @@ void Renderer::wait(uint64_t frame) {
   for (auto& f : impl_->slots)
     if (f.pending && f.frame == frame) impl_->wait_slot(f);
 }
+
+const std::vector<Renderer::FieldPlacement>& Renderer::last_fields() const { return impl_->fields; }
 
 void Renderer::wait_all() {
   for (auto& f : impl_->slots) impl_->wait_slot(f);
@@ -368,6 +371,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
   std::vector<PanelDraw> draws(panels.size());
   size_t shape_count = 0;
+  m.fields.clear();
   for (size_t i = 0; i < panels.size(); ++i) {
     const Panel& p = panels[i];
     PanelSlot& ps = *slot.panels[i];
@@ -377,6 +381,8 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     d.comp = compose(p.scene, p.options, pw, ph, Fonts{m.regular, m.bold});
     d.comp.underlay.translate(p.rect.x0, p.rect.y0);
     d.comp.shapes.translate(p.rect.x0, p.rect.y0);
+    const Rect& f = d.comp.field.rect;
+    m.fields.push_back({{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view});
     shape_count += d.comp.underlay.size() + d.comp.shapes.size();
     const Colours colours = colours_for(p.options.palette);
     std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));

@@ -29,6 +29,11 @@ struct ContextOptions {
   // Which device: an index into the device list or part of its name; empty picks the best
   // (discrete, then integrated, then virtual, then CPU). Also NNLIVE_DEVICE in the environment.
   std::string device;
+  // For a window: instance extensions the window system needs (from GLFW), and a test of
+  // whether a queue family of a device can present to it. With presentation set, the device
+  // also gets VK_KHR_swapchain and only families that can present are used.
+  std::vector<std::string> instance_extensions;
+  std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)> can_present;
 };
 
 // Messages the validation layer sent (warnings and errors), shared with its callback.
@@ -45,6 +50,7 @@ class Context {
  public:
   explicit Context(ContextOptions options = {});
 
+  const vk::raii::Instance& instance() const { return instance_; }
   const vk::raii::Device& device() const { return device_; }
   const vk::raii::PhysicalDevice& physical_device() const { return physical_; }
   const vk::raii::Queue& queue() const { return queue_; }

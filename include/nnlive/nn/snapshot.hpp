@@ -39,6 +39,9 @@ struct Snapshot {
   std::optional<int> paused_at;           // epoch at which the stop rule paused the run
 };
 
+// The network a snapshot describes, with its parameters (for CPU evaluation of what is shown).
+Mlp model_of(const Snapshot& s);
+
 class SnapshotChannel {
  public:
   void publish(std::shared_ptr<const Snapshot> s) {

@@ -84,6 +84,13 @@ class Renderer {
   uint64_t submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks = {});
   void wait(uint64_t frame);
   void wait_all();
+  // Where each panel of the last submitted frame put its field: the rectangle in target pixels
+  // and the data view it shows (for turning pointer positions into data coordinates).
+  struct FieldPlacement {
+    Rect rect;
+    nn::View view{};
+  };
+  const std::vector<FieldPlacement>& last_fields() const;
 
  private:
   struct Impl;

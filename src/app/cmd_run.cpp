@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// `nnlive run` (and `nnlive` alone): the live window.
+#include "commands.hpp"
+#include "experiment_flags.hpp"
+#include "live/live_app.hpp"
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/core/error.hpp"
+#include "render_flags.hpp"
+
+namespace nnlive::app {
+
+std::function<int()> add_run_command(CLI::App& app) {
+  auto* sub = app.add_subcommand("run", "Open the live window: the network trains while you watch (also `nnlive` alone)");
+  struct State {
+    ExperimentFlags flags;
+    RenderFlags picture;
+    LiveOptions live;
+    std::string size = "1280x720";
+  };
+  auto s = std::make_shared<State>();
+  s->flags.add_to(*sub);
+  s->picture.add_to(*sub);
+  const char* g = "Window";
+  sub->add_option("--size", s->size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
+  sub->add_flag("--fullscreen", s->live.fullscreen, "full screen (F11 toggles)")->group(g);
+  sub->add_option("--monitor", s->live.monitor, "monitor for --fullscreen, from 0")->group(g);
+  sub->add_flag("--present", s->live.present, "presentation mode: no controls, large header (H toggles)")->group(g);
+  sub->add_option("--present-mode", s->live.present_mode, "fifo (vsync), fifo-relaxed, mailbox or immediate")
+      ->capture_default_str()
+      ->group(g);
+  sub->add_option("--save-path", s->live.save_path, "where Ctrl+S saves and Ctrl+O loads the experiment (TOML)")
+      ->capture_default_str()
+      ->group(g);
+  sub->add_option("--quit-after", s->live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
+  return [s, sub]() {
+    if (!sub->parsed()) return -1;
+    if (!s->picture.compare.empty())
+      throw core::UserError(core::ExitCode::usage, "--compare works with render and record; the window shows one experiment");
+    s->live.config = s->flags.resolve();
+    const auto [w, h] = parse_size(s->size, "--size", 7680);
+    s->live.width = w, s->live.height = h;
+    s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
+    if (!(s->live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
+    return run_live(s->live);
+  };
+}
+
+int run_default() {
+  LiveOptions o;
+  o.config = core::load_experiment(std::nullopt, std::nullopt);
+  return run_live(o);
+}
+
+}  // namespace nnlive::app

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// The live window: GLFW + Vulkan swapchain showing the composite while the network trains on
+// its own thread, with a Dear ImGui control panel, mouse and keyboard.
+#pragma once
+#include <string>
+
+#include "nnlive/core/experiment.hpp"
+#include "nnlive/render/scene.hpp"
+
+namespace nnlive::app {
+
+struct LiveOptions {
+  core::ExperimentConfig config;
+  render::RenderOptions picture;
+  bool fullscreen = false;
+  int monitor = 0;
+  bool present = false;                 // presentation mode: no controls, large header
+  std::string present_mode = "fifo";    // fifo (vsync), mailbox, immediate
+  std::string save_path = "nnlive-experiment.toml";
+  uint32_t width = 1280, height = 720;
+  double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
+};
+
+// Runs until the window closes; returns the exit code. Throws core::UserError / gpu::GpuError.
+int run_live(const LiveOptions& options);
+
+}  // namespace nnlive::app

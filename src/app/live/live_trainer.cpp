@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// The trainer thread: commands, timed or free-running steps, and publishing at most ~120 times
+// a second (a snapshot copies the parameters, gradients and probe activations).
+#include "live_trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+
+namespace nnlive::app {
+namespace {
+using clock = std::chrono::steady_clock;
+constexpr auto k_publish_every = std::chrono::milliseconds(8);
+}  // namespace
+
+LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
+  rebuild(config);
+  publish(true);
+  thread_ = std::thread([this] { loop(); });
+}
+
+LiveTrainer::~LiveTrainer() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const LiveState> LiveTrainer::latest() const {
+  std::lock_guard lock(state_mutex_);
+  return state_;
+}
+
+void LiveTrainer::rebuild(const core::ExperimentConfig& config) {
+  run_ = core::build_run(config);
+  config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
+  dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
+}
+
+void LiveTrainer::publish(bool rebuilt) {
+  if (rebuilt) ++generation_;
+  auto s = std::make_shared<LiveState>();
+  s->generation = generation_;
+  s->config = config_;
+  s->dataset = dataset_;
+  s->view = run_.view;
+  s->input_map = run_.input_map;
+  const uint64_t ack = acknowledged_.load();
+  const int have = !rebuilt && (ack >> 32) == generation_ ? int(ack & 0xFFFFFFFFu) : 0;
+  s->snapshot = run_.trainer->snapshot(have, 0);
+  s->playing = playing_;
+  s->steps_per_second = measured_rate_;
+  s->learning_rate = run_.trainer->config().optimizer.lr;
+  dirty_ = false;
+  std::lock_guard lock(state_mutex_);
+  state_ = std::move(s);
+}
+
+void LiveTrainer::post(std::function<void(core::Run&)> f) {
+  {
+    std::lock_guard lock(mutex_);
+    commands_.push_back(std::move(f));
+  }
+  wake_.notify_all();
+}
+
+void LiveTrainer::set_playing(bool playing) {
+  {
+    std::lock_guard lock(mutex_);
+    playing_ = playing;
+  }
+  wake_.notify_all();
+}
+
+void LiveTrainer::set_speed(double steps_per_second) {
+  {
+    std::lock_guard lock(mutex_);
+    speed_ = std::max(0.0, steps_per_second);
+  }
+  wake_.notify_all();
+}
+
+void LiveTrainer::step(int steps) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_steps_ += std::max(steps, 0);
+  }
+  wake_.notify_all();
+}
+
+void LiveTrainer::restart(const core::ExperimentConfig& config) {
+  post([this, config](core::Run&) {
+    rebuild(config);
+    publish(true);
+  });
+}
+
+void LiveTrainer::set_learning_rate(float lr) {
+  post([lr](core::Run& run) { run.trainer->set_learning_rate(lr); });
+}
+
+void LiveTrainer::add_point(const data::Point& p) {
+  post([this, p](core::Run& run) {
+    run.config.user_points.push_back(p);
+    run.dataset.user.push_back(p);
+    run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+    config_ = std::make_shared<const core::ExperimentConfig>(run.config);
+    dataset_ = std::make_shared<const data::Dataset>(run.dataset);
+  });
+}
+
+void LiveTrainer::remove_nearest_point(float x, float y, float radius) {
+  post([this, x, y, radius](core::Run& run) {
+    // The nearest user or training point within radius (data units).
+    std::vector<data::Point>* best_list = nullptr;
+    size_t best = 0;
+    float best_d = radius * radius;
+    for (auto* list : {&run.dataset.user, &run.dataset.train})
+      for (size_t i = 0; i < list->size(); ++i) {
+        const float dx = (*list)[i].x - x, dy = (*list)[i].y - y, d = dx * dx + dy * dy;
+        if (d <= best_d) best_d = d, best = i, best_list = list;
+      }
+    if (!best_list || (best_list == &run.dataset.train && run.dataset.training_points().size() <= 1)) return;
+    best_list->erase(best_list->begin() + long(best));
+    run.config.user_points = run.dataset.user;
+    run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+    config_ = std::make_shared<const core::ExperimentConfig>(run.config);
+    dataset_ = std::make_shared<const data::Dataset>(run.dataset);
+  });
+}
+
+void LiveTrainer::loop() {
+  auto last_publish = clock::now(), rate_start = clock::now(), next_step = clock::now();
+  long long rate_steps = 0;
+  for (;;) {
+    std::deque<std::function<void(core::Run&)>> commands;
+    bool playing = false, stepped = false;
+    double speed = 0.0;
+    int steps = 0;
+    {
+      std::unique_lock lock(mutex_);
+      // Sleep while there is nothing to do: paused, or waiting for the next timed step.
+      auto idle = [&] { return !stop_ && commands_.empty() && pending_steps_ == 0 && (!playing_ || run_.trainer->finished()); };
+      if (idle()) wake_.wait_for(lock, std::chrono::milliseconds(50), [&] { return !idle(); });
+      if (stop_) return;
+      commands.swap(commands_);
+      playing = playing_;
+      speed = speed_;
+      steps = pending_steps_;
+      pending_steps_ = 0;
+    }
+    bool changed = !commands.empty();
+    for (auto& c : commands) c(run_);
+    nn::Trainer& t = *run_.trainer;
+    for (int i = 0; i < steps; ++i) {
+      if (t.finished()) t.extend(t.epoch() + 1);  // a step asked for by the user always happens
+      t.step();
+      stepped = true;
+    }
+    if (playing && !t.finished()) {
+      if (speed <= 0.0) {
+        // Free-running: a burst of steps between checks for commands and publishing.
+        const auto until = clock::now() + std::chrono::milliseconds(4);
+        do {
+          t.step();
+          ++rate_steps;
+        } while (clock::now() < until && !t.finished());
+        stepped = true;
+      } else if (clock::now() >= next_step) {
+        t.step();
+        ++rate_steps;
+        stepped = true;
+        next_step = std::max(next_step + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / speed)),
+                             clock::now() - std::chrono::milliseconds(100));
+      } else {
+        std::unique_lock lock(mutex_);
+        wake_.wait_until(lock, std::min(next_step, clock::now() + std::chrono::milliseconds(50)));
+      }
+    }
+    const auto now = clock::now();
+    if (now - rate_start >= std::chrono::seconds(1)) {
+      measured_rate_ = double(rate_steps) / std::chrono::duration<double>(now - rate_start).count();
+      rate_steps = 0;
+      rate_start = now;
+      changed = true;
+    }
+    dirty_ = dirty_ || stepped || changed;
+    if (dirty_ && (now - last_publish >= k_publish_every || !playing || t.finished())) {
+      publish(false);
+      last_publish = now;
+    }
+  }
+}
+
+}  // namespace nnlive::app

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// LiveTrainer: the trainer on its own thread for the live app. It owns the Run; the UI talks to
+// it only through posted commands and reads only published States (immutable, latest wins), so
+// a frame never waits for training and training never waits for a frame.
+//
+// Contract: post() runs a command on the trainer thread between two steps, in order. latest()
+// is never null after construction. acknowledge(n) tells the trainer the UI holds metrics for
+// epochs 0..n-1 of that generation, so later snapshots carry only newer ones (none are lost if a
+// State is skipped).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "nnlive/core/experiment.hpp"
+#include "nnlive/nn/snapshot.hpp"
+
+namespace nnlive::app {
+
+// What the UI sees of the run at one moment.
+struct LiveState {
+  uint64_t generation = 0;                      // changes when the run is rebuilt (reset, new config)
+  std::shared_ptr<const core::ExperimentConfig> config;
+  std::shared_ptr<const data::Dataset> dataset;  // replaced when points are added or removed
+  nn::View view{};
+  nn::InputMap input_map;
+  nn::Snapshot snapshot;
+  bool playing = false;
+  double steps_per_second = 0.0;                // measured over the last second
+  float learning_rate = 0.0f;
+};
+
+class LiveTrainer {
+ public:
+  explicit LiveTrainer(const core::ExperimentConfig& config, bool playing = true);
+  ~LiveTrainer();
+
+  std::shared_ptr<const LiveState> latest() const;
+  void acknowledge(uint64_t generation, int epochs_held) {
+    acknowledged_.store(generation << 32 | uint32_t(std::max(epochs_held, 0)));
+  }
+
+  void set_playing(bool playing);
+  // Steps per second while playing; 0 = as fast as the CPU goes.
+  void set_speed(double steps_per_second);
+  void step(int steps = 1);                  // while paused: this many steps, then publish
+  // Rebuilds the run from config (same seed: the identical run). Throws nothing: a config the
+  // UI made is validated first with core::validate by the caller.
+  void restart(const core::ExperimentConfig& config);
+  void set_learning_rate(float lr);
+  void add_point(const data::Point& p);       // joins training at once
+  void remove_nearest_point(float x, float y, float radius);  // user or training point
+  // Runs f on the trainer thread with the run (for anything else the UI needs).
+  void post(std::function<void(core::Run&)> f);
+
+ private:
+  void loop();
+  void publish(bool rebuilt);
+  void rebuild(const core::ExperimentConfig& config);
+
+  core::Run run_;
+  uint64_t generation_ = 1;
+  std::shared_ptr<const core::ExperimentConfig> config_;
+  std::shared_ptr<const data::Dataset> dataset_;
+  mutable std::mutex state_mutex_;
+  std::shared_ptr<const LiveState> state_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void(core::Run&)>> commands_;
+  bool stop_ = false, playing_ = true;
+  double speed_ = 0.0;
+  int pending_steps_ = 0;
+  std::atomic<uint64_t> acknowledged_{0};  // generation << 32 | epochs the UI holds
+  bool dirty_ = false;                     // stepped or changed since the last publish
+  double measured_rate_ = 0.0;
+  std::thread thread_;
+};
+
+}  // namespace nnlive::app
