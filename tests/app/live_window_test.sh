@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The live window under Xvfb with real X input (xdotool, XTest): a window appears, clicks on the
+# field add points, Ctrl+S saves them and `train --config` reads them back, resize and
+# unmap/map (minimize without a window manager) survive, P writes a screenshot that is not
+# blank, Ctrl+Q exits with code 0, and the validation layer reports nothing.
+set -euo pipefail
+bin="$1"
+work="$(mktemp -d)"
+export XDG_RUNTIME_DIR="$work/xdg"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+cd "$work"
+xvfb_pid=""
+app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- app log"; cat app.log 2>/dev/null || true; exit 1; }
+
+# A free display number.
+for n in $(seq 90 140); do
+  [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }
+done
+Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >xvfb.log 2>&1 &
+xvfb_pid=$!
+export DISPLAY="$display"
+for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+NNLIVE_VALIDATION=1 "$bin" run --preset xor --save-path saved.toml >app.log 2>&1 &
+app_pid=$!
+wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "no window with class nnlive appeared"
+[ -n "$wid" ] || fail "no window"
+[ "$(xdotool getwindowname "$wid")" = "nnlive" ] || fail "the window title is not nnlive"
+sleep 3
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+
+# Two points: a left click (class 1) and a right click (class 0) on the field, apart in time
+# so they are not a double-click.
+xdotool mousemove --window "$wid" 600 200 click 1
+sleep 1
+xdotool mousemove --window "$wid" 700 300 click 3
+sleep 1.5
+xdotool key ctrl+s
+for _ in $(seq 50); do [ -s saved.toml ] && break; sleep 0.1; done
+[ -s saved.toml ] || fail "Ctrl+S wrote nothing"
+count="$("$bin" train --config saved.toml --epochs 1 | tail -1 | sed -n 's/.*"user_points":\([0-9]*\).*/\1/p')"
+[ "$count" = "2" ] || fail "expected 2 user points in saved.toml, train reports '$count'"
+
+# Resize, then unmap and map again (what minimizing does without a window manager).
+xdotool windowsize "$wid" 900 600
+sleep 2
+xdotool windowunmap "$wid"
+sleep 1
+xdotool windowmap "$wid"
+sleep 2
+kill -0 "$app_pid" 2>/dev/null || fail "the app died after resize/unmap"
+xdotool windowsize "$wid" 1280 720
+sleep 2
+
+# Screenshots: the app's own (P) and the X server's; neither is blank.
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool key p
+for _ in $(seq 50); do ls nnlive-*.png >/dev/null 2>&1 && break; sleep 0.1; done
+shot="$(ls nnlive-*.png 2>/dev/null | head -1)"
+[ -n "$shot" ] || fail "P wrote no screenshot"
+[ "$(stat -c %s "$shot")" -gt 30000 ] || fail "the screenshot $shot is nearly empty"
+ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 screen.png
+[ "$(stat -c %s screen.png)" -gt 30000 ] || fail "the screen is nearly blank"
+
+xdotool key ctrl+q
+code=0
+wait "$app_pid" || code=$?
+app_pid=""
+[ "$code" = "0" ] || fail "Ctrl+Q exited with code $code"
+echo "live window test passed"
