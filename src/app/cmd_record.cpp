@@ -171,12 +171,12 @@ std::function<int()> add_record_command(CLI::App& app) {
       throw core::UserError(core::ExitCode::usage, "--crf must be 0 to " + std::to_string(max_crf));
     const record::EpochSchedule schedule = record::EpochSchedule::parse(s->schedule);
 
+    s->picture.transparent = s->transparent;
     Experiments experiments(config, s->picture, w, h, s->size);
     std::vector<record::StepClock> clocks;
     for (size_t i = 0; i < experiments.size(); ++i)
       clocks.emplace_back(schedule, s->fps, experiments.run(i).trainer->steps_per_epoch());
-    render::RenderOptions first = s->picture.options_for(experiments.run(0).trainer->model(), true);
-    format.background = background_rgb(first);
+    format.background = background_rgb(experiments.options(0));
 
     // Everything that can fail on bad input has been checked: open the output, then the GPU.
     record::QueuedWriter writer(record::open_sink(s->out, format), 3, s->transparent);
@@ -194,9 +194,7 @@ std::function<int()> add_record_command(CLI::App& app) {
           nn::Trainer& trainer = *experiments.run(i).trainer;
           for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished(); --n) trainer.step();
         }
-        auto panels = experiments.panels(double(f) / s->fps);
-        for (auto& p : panels) p.options.transparent = s->transparent;
-        pipeline.submit(panels);
+        pipeline.submit(experiments.panels(double(f) / s->fps));
         ++made;
         progress.update(pipeline.consumed());
       }

@@ -32,6 +32,7 @@ render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_exp
   o.palette = *p;
   o.discretize = discretize;
   o.log_loss = !linear_loss;
+  o.transparent = transparent;
   if (main_experiment && !neuron.empty()) std::tie(o.neuron_layer, o.neuron) = parse_neuron(neuron, mlp);
   return o;
 }

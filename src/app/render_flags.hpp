@@ -17,6 +17,7 @@ struct RenderFlags {
   std::string layout = "full", palette = "blue-orange", neuron;
   std::vector<std::string> compare;
   bool discretize = false, linear_loss = false;
+  bool transparent = false;  // set by `record --transparent`; not a flag of its own here
 
   void add_to(CLI::App& app);
   // Throws core::UserError(usage) naming a bad value.
@@ -31,6 +32,7 @@ class Experiments {
               const std::string& size_text);
   size_t size() const { return runs_.size(); }
   core::Run& run(size_t i) { return runs_[i]; }
+  const render::RenderOptions& options(size_t i) const { return options_[i]; }
   const core::ExperimentConfig& main_config() const { return runs_[0].config; }
   // Snapshots every run now and returns the frame's panels at animation time `time_s`; they
   // stay valid until the next call.

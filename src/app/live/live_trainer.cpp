@@ -13,7 +13,7 @@ constexpr auto k_publish_every = std::chrono::milliseconds(8);
 }  // namespace
 
 LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
-  rebuild(config);
+  rebuild(core::build_run(config));
   publish(true);
   thread_ = std::thread([this] { loop(); });
 }
@@ -32,8 +32,8 @@ std::shared_ptr<const LiveState> LiveTrainer::latest() const {
   return state_;
 }
 
-void LiveTrainer::rebuild(const core::ExperimentConfig& config) {
-  run_ = core::build_run(config);
+void LiveTrainer::rebuild(core::Run run) {
+  run_ = std::move(run);
   config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
 }
@@ -89,9 +89,10 @@ void LiveTrainer::step(int steps) {
   wake_.notify_all();
 }
 
-void LiveTrainer::restart(const core::ExperimentConfig& config) {
-  post([this, config](core::Run&) {
-    rebuild(config);
+void LiveTrainer::restart(core::Run run) {
+  // std::function needs a copyable callable: the run travels in a shared_ptr.
+  post([this, next = std::make_shared<core::Run>(std::move(run))](core::Run&) {
+    rebuild(std::move(*next));
     publish(true);
   });
 }

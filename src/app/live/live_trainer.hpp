@@ -48,9 +48,9 @@ class LiveTrainer {
   // Steps per second while playing; 0 = as fast as the CPU goes.
   void set_speed(double steps_per_second);
   void step(int steps = 1);                  // while paused: this many steps, then publish
-  // Rebuilds the run from config (same seed: the identical run). Throws nothing: a config the
-  // UI made is validated first with core::validate by the caller.
-  void restart(const core::ExperimentConfig& config);
+  // Replaces the run with a freshly built one (core::build_run, which validates; same seed: the
+  // identical run). The caller builds it, so it sees any error in the config.
+  void restart(core::Run run);
   void set_learning_rate(float lr);
   void add_point(const data::Point& p);       // joins training at once
   void remove_nearest_point(float x, float y, float radius);  // user or training point
@@ -60,7 +60,7 @@ class LiveTrainer {
  private:
   void loop();
   void publish(bool rebuilt);
-  void rebuild(const core::ExperimentConfig& config);
+  void rebuild(core::Run run);
 
   core::Run run_;
   uint64_t generation_ = 1;

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// LiveApp, the live window's state, shared by the frame loop and window handling (live_app.cpp)
+// and the controls: keys, pointer gestures and the ImGui panel (live_controls.cpp).
+#pragma once
+#include <GLFW/glfw3.h>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "live_app.hpp"
+#include "live_trainer.hpp"
+#include "nnlive/core/config_io.hpp"
+#include "nnlive/gpu/swapchain.hpp"
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive::app::live {
+
+using clock = std::chrono::steady_clock;
+constexpr double k_double_click_s = 0.3;
+constexpr float k_drag_px = 5.0f;
+// What the GLFW callbacks collected since the last frame.
+struct InputEvents {
+  struct Button {
+    int button, action, mods;
+    double x, y;
+  };
+  std::vector<Button> buttons;
+  std::vector<std::pair<int, int>> keys;  // key, mods (presses and repeats)
+  double scroll = 0.0;
+  bool resized = false;
+};
+
+// The window's own state: the view, the UI's copy of the run's history, and what the panel edits.
+class LiveApp {
+ public:
+  explicit LiveApp(const LiveOptions& o)
+      : options_(o), picture_(o.picture), show_ui_(!o.present), presets_(core::list_presets()) {}
+  int run();
+
+ private:
+  void open_window();
+  void init_imgui();
+  void rebuild_swapchain();
+  void draw_ui(const LiveState& state);
+  void handle_input(const LiveState& state);
+  void handle_key(int key, int mods, const LiveState& state);
+  std::optional<std::array<double, 2>> to_data(double x, double y) const;
+  void toggle_fullscreen();
+  void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
+  void load_preset(const std::string& name);
+  void save();
+  void load();
+  void message(const std::string& text, bool error = false);
+  render::Rect scene_rect() const;
+
+  LiveOptions options_;
+  render::RenderOptions picture_;
+  bool show_ui_;
+  const std::vector<core::PresetInfo> presets_;  // for the menu, 1-9 and PageUp/PageDown
+  GLFWwindow* window_ = nullptr;
+  InputEvents events_;
+  std::unique_ptr<gpu::Context> ctx_;
+  std::unique_ptr<gpu::Swapchain> swapchain_;
+  std::unique_ptr<render::Renderer> renderer_;
+  std::unique_ptr<render::SceneTarget> target_;
+  std::unique_ptr<LiveTrainer> trainer_;
+  vk::raii::RenderPass ui_pass_{nullptr};
+  std::vector<vk::raii::Framebuffer> framebuffers_;
+  vk::raii::DescriptorPool ui_pool_{nullptr};
+  std::array<vk::raii::Semaphore, render::Renderer::k_frames_in_flight> acquired_{nullptr, nullptr};
+  std::array<uint64_t, render::Renderer::k_frames_in_flight> frame_of_slot_{};
+  bool imgui_ready_ = false;
+
+  // The UI's copy of the run.
+  uint64_t generation_ = 0;
+  std::vector<nn::Metrics> history_;
+  core::ExperimentConfig edit_;        // what the panel shows and edits
+  std::optional<nn::View> view_;       // zoomed/panned view; unset = the run's
+  int selected_class_ = 1;
+  double speed_ = 0.0;                 // steps/s; 0 = as fast as possible
+  bool playing_ = true;
+  std::string message_;
+  bool message_error_ = false;
+  clock::time_point message_at_{};
+  // Pointer gestures on the field.
+  bool pressing_ = false, dragging_ = false;
+  int press_button_ = 0, press_mods_ = 0;
+  double press_x_ = 0, press_y_ = 0;
+  nn::View drag_view_{};
+  std::optional<InputEvents::Button> pending_click_;
+  clock::time_point pending_since_{};
+  double last_release_time_ = -1.0;
+  bool screenshot_ = false;
+  bool quit_ = false;
+  bool pending_apply_ = false;  // a slider changed the config; restart once it is let go
+  int windowed_x_ = 100, windowed_y_ = 100, windowed_w_ = 1280, windowed_h_ = 720;
+  double fps_ = 0.0;
+  float ui_scale_ = 1.0f;
+};
+}  // namespace nnlive::app::live

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+// The live window's controls: shortcut keys, pointer gestures on the field (add and remove
+// points, zoom, pan, reset the view) and the ImGui control panel.
+#define GLFW_INCLUDE_VULKAN
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "live_app_impl.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::app::live {
+namespace {
+
+bool slider_log(const char* label, float* v, float lo, float hi) {
+  return ImGui::SliderFloat(label, v, lo, hi, "%.4g", ImGuiSliderFlags_Logarithmic);
+}
+
+}  // namespace
+
+void LiveApp::handle_key(int key, int mods, const LiveState& state) {
+  const bool ctrl = mods & GLFW_MOD_CONTROL;
+  const auto& presets = presets_;
+  if (ctrl && key == GLFW_KEY_Q) quit_ = true;
+  else if (ctrl && key == GLFW_KEY_S) save();
+  else if (ctrl && key == GLFW_KEY_O) load();
+  else if (key == GLFW_KEY_SPACE) playing_ = !playing_, trainer_->set_playing(playing_);
+  else if (key == GLFW_KEY_S || key == GLFW_KEY_RIGHT) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
+  else if (key == GLFW_KEY_R) apply(*state.config), message("reset: the same initialization");
+  else if (key == GLFW_KEY_N) {
+    core::ExperimentConfig c = *state.config;
+    c.seed = (c.seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 1;  // a new seed, below 2^63
+    edit_.seed = c.seed;
+    apply(c);
+    message("new initialization (seed " + std::to_string(c.seed) + ")");
+  } else if (key == GLFW_KEY_F11) toggle_fullscreen();
+  else if (key == GLFW_KEY_H) show_ui_ = !show_ui_;
+  else if (key == GLFW_KEY_P) screenshot_ = true;
+  else if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9 && size_t(key - GLFW_KEY_1) < presets.size()) load_preset(presets[size_t(key - GLFW_KEY_1)].name);
+  else if (key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN) {
+    size_t i = 0;
+    while (i < presets.size() && presets[i].name != state.config->name) ++i;
+    const size_t n = presets.size();
+    const size_t next = i >= n ? 0 : key == GLFW_KEY_PAGE_DOWN ? (i + 1) % n : (i + n - 1) % n;
+    load_preset(presets[next].name);
+  } else if (key == GLFW_KEY_ESCAPE && glfwGetWindowMonitor(window_)) toggle_fullscreen();
+}
+
+void LiveApp::handle_input(const LiveState& state) {
+  const ImGuiIO& io = ImGui::GetIO();
+  InputEvents ev = std::move(events_);
+  events_ = InputEvents{};
+  events_.resized = ev.resized;
+  for (const auto& [key, mods] : ev.keys)
+    if (!io.WantCaptureKeyboard || (mods & GLFW_MOD_CONTROL) || key == GLFW_KEY_F11) handle_key(key, mods, state);
+
+  double cx = 0, cy = 0;
+  glfwGetCursorPos(window_, &cx, &cy);
+  const double now = glfwGetTime();
+  auto add_or_remove = [&](const InputEvents::Button& b) {
+    const auto d = to_data(b.x, b.y);
+    if (!d) return;
+    const nn::View v = view_.value_or(state.view);
+    if (b.mods & GLFW_MOD_CONTROL) {
+      trainer_->remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0])));
+      return;
+    }
+    const int classes = state.dataset->classes;
+    int label = b.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
+    if (classes > 2) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
+    trainer_->add_point({float((*d)[0]), float((*d)[1]), std::min(label, classes - 1), false});
+  };
+  // A single click acts once the double-click time has passed without a second click.
+  if (pending_click_ && std::chrono::duration<double>(clock::now() - pending_since_).count() > k_double_click_s) {
+    add_or_remove(*pending_click_);
+    pending_click_.reset();
+  }
+  for (const auto& b : ev.buttons) {
+    if (b.action == GLFW_PRESS) {
+      if (io.WantCaptureMouse || !to_data(b.x, b.y)) continue;
+      if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && now - last_release_time_ < k_double_click_s) {
+        pending_click_.reset();  // double-click: reset the view, add nothing
+        view_.reset();
+        pressing_ = false;
+        continue;
+      }
+      pressing_ = true;
+      dragging_ = false;
+      press_button_ = b.button, press_mods_ = b.mods, press_x_ = b.x, press_y_ = b.y;
+      drag_view_ = view_.value_or(state.view);
+    } else if (b.action == GLFW_RELEASE && pressing_ && b.button == press_button_) {
+      pressing_ = false;
+      if (!dragging_) {
+        if (pending_click_) add_or_remove(*pending_click_);
+        pending_click_ = InputEvents::Button{b.button, b.action, press_mods_, press_x_, press_y_};
+        pending_since_ = clock::now();
+        last_release_time_ = now;
+      }
+      dragging_ = false;
+    }
+  }
+  // Dragging pans the field.
+  if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
+    if (!dragging_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
+    const auto& fields = renderer_->last_fields();
+    if (dragging_ && !fields.empty()) {
+      const auto& f = fields[0];
+      int ww = 1, wh = 1;
+      glfwGetWindowSize(window_, &ww, &wh);
+      const double sx = target_->width() / double(std::max(ww, 1)), sy = target_->height() / double(std::max(wh, 1));
+      const double du = (cx - press_x_) * sx / f.rect.width() * (f.view[2] - f.view[0]);
+      const double dv = (cy - press_y_) * sy / f.rect.height() * (f.view[3] - f.view[1]);
+      view_ = nn::View{drag_view_[0] - du, drag_view_[1] + dv, drag_view_[2] - du, drag_view_[3] + dv};
+    }
+  }
+  // The wheel zooms about the pointer.
+  if (ev.scroll != 0.0 && !io.WantCaptureMouse) {
+    if (const auto d = to_data(cx, cy)) {
+      const nn::View v = view_.value_or(state.view);
+      const double k = std::clamp(std::pow(0.85, ev.scroll), 0.1, 10.0);
+      const double span = (v[2] - v[0]) * k;
+      if (span > 1e-3 && span < 1e4)
+        view_ = nn::View{(*d)[0] + (v[0] - (*d)[0]) * k, (*d)[1] + (v[1] - (*d)[1]) * k, (*d)[0] + (v[2] - (*d)[0]) * k,
+                         (*d)[1] + (v[3] - (*d)[1]) * k};
+    }
+  }
+}
+
+void LiveApp::draw_ui(const LiveState& state) {
+  if (!show_ui_) return;
+  const render::Rect r = scene_rect();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(r.x0, float(target_->height())));
+  ImGui::Begin("nnlive", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  const nn::Snapshot& snap = state.snapshot;
+  ImGui::Text("epoch %d   step %lld", snap.epoch, snap.step);
+  ImGui::Text("%.0f steps/s   %.1f frames/s", state.steps_per_second, fps_);
+  if (ImGui::Button(playing_ ? "Pause (Space)" : "Play (Space)")) playing_ = !playing_, trainer_->set_playing(playing_);
+  ImGui::SameLine();
+  if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
+  ImGui::SameLine();
+  if (ImGui::Button("Reset (R)")) apply(*state.config);
+  ImGui::SameLine();
+  if (ImGui::Button("New init (N)")) handle_key(GLFW_KEY_N, 0, state);
+  float speed = float(speed_);
+  bool max_speed = speed_ <= 0.0;
+  if (ImGui::Checkbox("full speed", &max_speed)) speed_ = max_speed ? 0.0 : 10.0, trainer_->set_speed(speed_);
+  if (!max_speed) {
+    ImGui::SameLine();
+    if (slider_log("steps/s", &speed, 1.0f, 10000.0f)) speed_ = speed, trainer_->set_speed(speed_);
+  }
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Applies live");
+  float lr = state.learning_rate;
+  if (slider_log("learning rate", &lr, 1e-5f, 10.0f)) {
+    trainer_->set_learning_rate(lr);
+    edit_.training.optimizer.lr = lr;
+  }
+  int pal = int(picture_.palette);
+  if (ImGui::Combo("palette", &pal, "blue / orange\0blue / magenta\0")) picture_.palette = render::PaletteKind(pal);
+  int lay = int(picture_.layout);
+  if (ImGui::Combo("layout", &lay, "full\0field\0field + curves\0")) picture_.layout = render::Layout(lay);
+  ImGui::Checkbox("discretize", &picture_.discretize);
+  ImGui::SameLine();
+  ImGui::Checkbox("log loss", &picture_.log_loss);
+  if (state.dataset->classes > 2) ImGui::SliderInt("click class", &selected_class_, 0, state.dataset->classes - 1);
+
+  ImGui::Separator();
+  ImGui::TextDisabled("Restarts the run");
+  if (ImGui::BeginCombo("preset", state.config->name.c_str())) {
+    for (const auto& p : presets_)
+      if (ImGui::Selectable(p.name.c_str(), p.name == state.config->name)) load_preset(p.name);
+    ImGui::EndCombo();
+  }
+  bool changed = false;
+  const auto& names = data::dataset_names();
+  if (ImGui::BeginCombo("dataset", edit_.data.name.c_str())) {
+    for (const auto& n : names)
+      if (ImGui::Selectable(n.c_str(), n == edit_.data.name)) edit_.data.name = n, changed = true;
+    ImGui::EndCombo();
+  }
+  changed |= ImGui::SliderInt("points", &edit_.data.points, 10, 2000);
+  float noise = float(edit_.data.noise), label_noise = float(edit_.data.label_noise), test = float(edit_.data.test_ratio);
+  if (ImGui::SliderFloat("noise", &noise, 0.0f, 0.5f)) edit_.data.noise = noise, changed = true;
+  if (ImGui::SliderFloat("label noise", &label_noise, 0.0f, 0.5f)) edit_.data.label_noise = label_noise, changed = true;
+  if (ImGui::SliderFloat("test ratio", &test, 0.0f, 0.9f)) edit_.data.test_ratio = test, changed = true;
+  if (edit_.data.name == "blobs") changed |= ImGui::SliderInt("classes", &edit_.data.classes, 2, 8);
+  if (ImGui::Button("Regenerate (new seed)")) handle_key(GLFW_KEY_N, 0, state);
+
+  ImGui::Text("hidden layers");
+  const char* acts = "linear\0sigmoid\0tanh\0relu\0leaky_relu\0gelu\0sin\0";
+  if (edit_.activations.size() != edit_.hidden.size() && !edit_.hidden.empty())
+    edit_.activations.resize(edit_.hidden.size(), edit_.activations.empty() ? nn::Activation::tanh : edit_.activations.front());
+  for (size_t l = 0; l < edit_.hidden.size(); ++l) {
+    ImGui::PushID(int(l));
+    ImGui::SetNextItemWidth(120.0f * ui_scale_);
+    changed |= ImGui::SliderInt("##w", &edit_.hidden[l], 1, 512, "%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    int a = int(edit_.activations[l]);
+    ImGui::SetNextItemWidth(110.0f * ui_scale_);
+    if (ImGui::Combo("##a", &a, acts)) edit_.activations[l] = nn::Activation(a), changed = true;
+    ImGui::SameLine();
+    if (ImGui::Button("-")) {
+      edit_.hidden.erase(edit_.hidden.begin() + long(l));
+      edit_.activations.erase(edit_.activations.begin() + long(l));
+      changed = true;
+      ImGui::PopID();
+      break;
+    }
+    ImGui::PopID();
+  }
+  if (edit_.hidden.size() < 8 && ImGui::Button("add layer")) {
+    edit_.hidden.push_back(edit_.hidden.empty() ? 8 : edit_.hidden.back());
+    edit_.activations.push_back(edit_.activations.empty() ? nn::Activation::tanh : edit_.activations.back());
+    changed = true;
+  }
+  ImGui::Text("inputs");
+  const char* feature_names[] = {"x", "y", "x\xC2\xB2", "y\xC2\xB2", "xy", "sin x", "sin y"};
+  for (int f = 0; f < 7; ++f) {
+    bool on = std::find(edit_.features.begin(), edit_.features.end(), nn::Feature(f)) != edit_.features.end();
+    if (f % 4) ImGui::SameLine();
+    if (ImGui::Checkbox(feature_names[f], &on)) {
+      if (on) edit_.features.push_back(nn::Feature(f));
+      else if (edit_.features.size() > 1) edit_.features.erase(std::find(edit_.features.begin(), edit_.features.end(), nn::Feature(f)));
+      std::sort(edit_.features.begin(), edit_.features.end());
+      changed = true;
+    }
+  }
+  int loss = int(edit_.loss);
+  if (ImGui::Combo("loss", &loss, "bce\0mse\0softmax\0")) edit_.loss = nn::Loss(loss), changed = true;
+  int opt = int(edit_.training.optimizer.kind);
+  if (ImGui::Combo("optimizer", &opt, "sgd\0momentum\0adam\0")) edit_.training.optimizer.kind = nn::OptimizerKind(opt), changed = true;
+  changed |= ImGui::SliderInt("batch (0 = all)", &edit_.training.batch, 0, 512);
+  changed |= slider_log("L1", &edit_.training.l1, 0.0f, 1.0f);
+  changed |= slider_log("L2", &edit_.training.l2, 0.0f, 1.0f);
+  float thr = float(edit_.training.stop_threshold);
+  if (slider_log("stop below", &thr, 1e-4f, 1.0f)) edit_.training.stop_threshold = thr, changed = true;
+  changed |= ImGui::SliderInt("for epochs", &edit_.training.stop_window, 0, 2000);
+  changed |= ImGui::SliderInt("epoch cap", &edit_.training.max_epochs, 1, 100000, "%d", ImGuiSliderFlags_Logarithmic);
+  if (changed && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) apply(edit_);
+  else if (changed) pending_apply_ = true;
+  if (pending_apply_ && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) pending_apply_ = false, apply(edit_);
+
+  ImGui::Separator();
+  ImGui::TextWrapped("Ctrl+S saves, Ctrl+O loads: %s", options_.save_path.c_str());
+  ImGui::TextWrapped("P: screenshot   H: hide controls   F11: full screen   1-9, PgUp/PgDn: presets   Ctrl+Q: quit");
+  ImGui::TextWrapped("Field: left click adds class 1, right click class 0, Ctrl+click removes; wheel zooms, drag pans, "
+                     "double-click resets the view.");
+  if (!message_.empty() && clock::now() - message_at_ < std::chrono::seconds(8)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
+    ImGui::TextWrapped("%s", message_.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::End();
+}
+
+}  // namespace nnlive::app::live
