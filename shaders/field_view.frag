@@ -2,7 +2,9 @@
 // field_view.frag: colours one field value per output pixel (never upscaled) and draws the
 // decision boundary as an anti-aliased line of constant on-screen width. The distance to the
 // boundary is |g| / |grad g| with g the log-odds (one output: logit p; softmax: log p_i - log p_j
-// of the two likeliest classes), exact where g is linear, as with no hidden layer.
+// of the two likeliest classes), exact where g is linear, as with no hidden layer. A field
+// evaluated at a reduced resolution (the live window while training on a slow device) is
+// interpolated bilinearly and the boundary's width is still measured in output pixels.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
@@ -13,9 +15,23 @@ layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
 
 layout(location = 0) out vec4 out_color;
 
-float value(ivec2 t, uint k) {
+float texel(ivec2 t, uint k) {
   t = clamp(t, ivec2(0), ivec2(pc.v.grid.xy) - 1);
   return field[(uint(t.y) * pc.v.grid.x + uint(t.x)) * pc.v.grid.z + pc.v.grid.w + k];
+}
+
+// Texels per output pixel: 1 when the field has one evaluation per pixel.
+vec2 texel_scale() { return vec2(pc.v.grid.xy) / (pc.v.rect.zw - pc.v.rect.xy); }
+
+// The value at output pixel t (relative to the panel): its own texel, or bilinear between the
+// four nearest of a reduced field.
+float value(ivec2 t, uint k) {
+  const vec2 s = texel_scale();
+  if (s.x >= 1.0 && s.y >= 1.0) return texel(t, k);
+  const vec2 p = (vec2(t) + 0.5) * s - 0.5;
+  const ivec2 i = ivec2(floor(p));
+  const vec2 f = p - vec2(i);
+  return mix(mix(texel(i, k), texel(i + ivec2(1, 0), k), f.x), mix(texel(i + ivec2(0, 1), k), texel(i + ivec2(1, 1), k), f.x), f.y);
 }
 
 float logit(float p) {

@@ -39,27 +39,49 @@ std::string format_percent(double v) {
   return buf;
 }
 
-void header(const Scene& scene, const Rect& r, float s, const Fonts& fonts, const Colours& c, ShapeBatch& out) {
+// The header: title, epoch and state on the left, the figures on the right; when they do not
+// fit on one line (a large header_scale), the figures go on a second line.
+struct Header {
+  std::string epoch, state, stats;
+  bool diverged = false;
+  float k = 1.0f;       // font scale: design scale times header_scale
+  bool two_rows = false;
+  float height = 0.0f;  // pixels from the top margin to the content below
+};
+
+Header plan_header(const Scene& scene, const RenderOptions& o, float width, float s, const Fonts& fonts) {
   const nn::Snapshot& snap = *scene.snapshot;
-  const float base = r.y0 + 0.5f * r.height() + 11.0f * s;
-  float x = fonts.bold.draw(out, scene.title, r.x0, base, 36.0f * s, c.text);
-  x += 28.0f * s;
-  char epoch[64];
-  std::snprintf(epoch, sizeof epoch, "epoch %d", snap.epoch);
-  x = fonts.bold.draw(out, epoch, x, base, 26.0f * s, c.text) + 30.0f * s;
+  Header h;
+  h.k = s * std::clamp(o.header_scale, 0.5f, 8.0f);
+  h.epoch = "epoch " + std::to_string(snap.epoch);
   if (snap.diverged) {
-    const std::string tag = "diverged" + (snap.diverged_at ? " at epoch " + std::to_string(*snap.diverged_at) : std::string());
-    fonts.bold.draw(out, tag, x, base, 24.0f * s, c.wrong);
+    h.diverged = true;
+    h.state = "diverged" + (snap.diverged_at ? " at epoch " + std::to_string(*snap.diverged_at) : std::string());
   } else if (snap.paused_at) {
-    fonts.bold.draw(out, "paused at epoch " + std::to_string(*snap.paused_at), x, base, 24.0f * s, c.marker);
+    h.state = "paused at epoch " + std::to_string(*snap.paused_at);
   }
   const nn::Metrics& m = snap.latest;
   char lr[32];
   std::snprintf(lr, sizeof lr, "%g", scene.learning_rate);
-  const std::string stats = "train loss " + format_loss(m.train_loss) + "   test loss " + format_loss(m.test_loss) +
-                            "   train acc " + format_percent(m.train_acc) + "   test acc " + format_percent(m.test_acc) +
-                            "   \xCE\xB7 " + lr;
-  fonts.regular.draw(out, stats, r.x1, base, 22.0f * s, c.text, Align::right);
+  h.stats = "train loss " + format_loss(m.train_loss) + "   test loss " + format_loss(m.test_loss) + "   train acc " +
+            format_percent(m.train_acc) + "   test acc " + format_percent(m.test_acc) + "   \xCE\xB7 " + lr;
+  const float left = fonts.bold.measure(scene.title, 36.0f * h.k) + 28.0f * h.k + fonts.bold.measure(h.epoch, 26.0f * h.k) +
+                     30.0f * h.k + (h.state.empty() ? 0.0f : fonts.bold.measure(h.state, 24.0f * h.k));
+  const float right = fonts.regular.measure(h.stats, 22.0f * h.k);
+  h.two_rows = left + 40.0f * h.k + right > width;
+  h.height = (h.two_rows ? 112.0f : 70.0f) * h.k;
+  return h;
+}
+
+void header(const Header& h, const Scene& scene, const Rect& r, const Fonts& fonts, const Colours& c, ShapeBatch& out) {
+  const float k = h.k;
+  const float base = h.two_rows ? r.y0 + 40.0f * k : r.y0 + 0.5f * r.height() + 11.0f * k;
+  float x = fonts.bold.draw(out, scene.title, r.x0, base, 36.0f * k, c.text);
+  x += 28.0f * k;
+  x = fonts.bold.draw(out, h.epoch, x, base, 26.0f * k, c.text) + 30.0f * k;
+  if (!h.state.empty()) fonts.bold.draw(out, h.state, x, base, 24.0f * k, h.diverged ? c.wrong : c.marker);
+  if (h.two_rows) fonts.regular.draw(out, h.stats, r.x0, base + 38.0f * k, 22.0f * k, c.text);
+  else fonts.regular.draw(out, h.stats, r.x1, base, 22.0f * k, c.text, Align::right);
 }
 
 }  // namespace
@@ -78,8 +100,12 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
   if (options.layout == Layout::field) {
     field = {0, 0, W, H};
   } else {
-    const float top = options.layout == Layout::full ? m + 70.0f * s : m;
-    if (options.layout == Layout::full) header(scene, {m, m, W - m, top - 8.0f * s}, s, fonts, c, out);
+    float top = m;
+    if (options.layout == Layout::full) {
+      const Header h = plan_header(scene, options, W - 2.0f * m, s, fonts);
+      top = m + h.height;
+      header(h, scene, {m, m, W - m, top - 8.0f * s}, fonts, c, out);
+    }
     const float avail_h = H - top - m;
     if (W >= H) {  // landscape: field square on the left, diagram and curves on the right
       const float side = std::min(avail_h, 0.56f * (W - 3.0f * m));

@@ -86,6 +86,11 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     return {std::round(x), std::round(y)};
   };
 
+  comp.network.radius = radius;
+  comp.network.centres.resize(columns);
+  for (size_t c = 0; c < columns; ++c)
+    for (int j = 0; j < counts[c]; ++j) comp.network.centres[c].push_back(node(c, j));
+
   // Edges.
   for (size_t l = 0; l < layers.size(); ++l) {
     const auto& L = layers[l];

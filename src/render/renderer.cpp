@@ -5,6 +5,7 @@
 // k_frames_in_flight slots, each with its own buffers, so one is recorded while another runs.
 #include "nnlive/render/renderer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -327,7 +328,7 @@ struct Renderer::Impl {
   vk::raii::DescriptorPool pool{nullptr};
   std::array<FrameSlot, k_frames_in_flight> slots;
   uint64_t next_frame = 1;
-  std::vector<Renderer::FieldPlacement> fields;
+  std::vector<Renderer::Placement> placements;
 };
 
 Renderer::Renderer(const gpu::Context& ctx) : impl_(std::make_unique<Impl>(ctx)) {}
@@ -345,7 +346,7 @@ void Renderer::wait(uint64_t frame) {
     if (f.pending && f.frame == frame) impl_->wait_slot(f);
 }
 
-const std::vector<Renderer::FieldPlacement>& Renderer::last_fields() const { return impl_->fields; }
+const std::vector<Renderer::Placement>& Renderer::last_placements() const { return impl_->placements; }
 
 void Renderer::wait_all() {
   for (auto& f : impl_->slots) impl_->wait_slot(f);
@@ -371,7 +372,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
   std::vector<PanelDraw> draws(panels.size());
   size_t shape_count = 0;
-  m.fields.clear();
+  m.placements.clear();
   for (size_t i = 0; i < panels.size(); ++i) {
     const Panel& p = panels[i];
     PanelSlot& ps = *slot.panels[i];
@@ -382,7 +383,10 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     d.comp.underlay.translate(p.rect.x0, p.rect.y0);
     d.comp.shapes.translate(p.rect.x0, p.rect.y0);
     const Rect& f = d.comp.field.rect;
-    m.fields.push_back({{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view});
+    Placement placed{{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view, d.comp.network};
+    for (auto& column : placed.network.centres)
+      for (auto& c : column) c[0] += p.rect.x0, c[1] += p.rect.y0;
+    m.placements.push_back(std::move(placed));
     shape_count += d.comp.underlay.size() + d.comp.shapes.size();
     const Colours colours = colours_for(p.options.palette);
     std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));
@@ -390,7 +394,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
 
     const Rect& fr = d.comp.field.rect;
     const auto& v = d.comp.field.view;
-    d.req = {uint32_t(fr.width()), uint32_t(fr.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+    const float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
+    d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
+             {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
     d.neuron = p.options.neuron_layer >= 0;
     if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
     d.channels = ps.field_eval.record(cb, d.req);

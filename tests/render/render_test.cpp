@@ -215,6 +215,64 @@ TEST_F(Render, PanelsMustFitTheFrame) {
   EXPECT_THROW(renderer().render(std::vector<render::Panel>{}, frame), gpu::GpuError);
 }
 
+TEST_F(Render, ReducedFieldResolutionIsCloseButNotThePerPixelField) {
+  // A quarter of the evaluations, interpolated: nearly the same picture, never mistaken for it.
+  render::RenderOptions full, half;
+  full.layout = half.layout = render::Layout::field;
+  half.field_resolution = 0.5f;
+  const auto a = draw("playground", 200, 400, 300, full), b = draw("playground", 200, 400, 300, half);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_NE(a, b);
+  double total = 0.0;
+  for (size_t i = 0; i < a.size(); ++i) total += std::abs(int(a[i]) - int(b[i]));
+  EXPECT_LT(total / double(a.size()), 2.0);  // mean difference per channel, in 0..255
+}
+
+TEST_F(Render, PresentationHeaderIsLargerAndPushesTheContentDown) {
+  const auto t = train("spiral", 10);
+  render::RenderOptions present;
+  present.header_scale = 2.0f;
+  render::SceneTarget target(context(), 1280, 720);
+  renderer().render(t->scene, {}, target);
+  const float normal_top = renderer().last_placements()[0].rect.y0;
+  const auto normal = target.pixels();
+  renderer().render(t->scene, present, target);
+  const float present_top = renderer().last_placements()[0].rect.y0;
+  EXPECT_GT(present_top, normal_top + 25.0f);
+  // More header pixels are text: count dark pixels above the normal field's top.
+  auto dark_above = [&](const std::vector<uint8_t>& px, float y1) {
+    size_t n = 0;
+    for (size_t y = 0; y < size_t(y1); ++y)
+      for (size_t x = 0; x < 1280; ++x) n += px[(y * 1280 + x) * 4] < 100;
+    return n;
+  };
+  EXPECT_GT(dark_above(target.pixels(), present_top), 2 * dark_above(normal, normal_top));
+}
+
+TEST_F(Render, PlacementsLocateTheFieldAndEveryNode) {
+  const auto t = train("xor", 5);
+  const std::vector<render::Panel> panels{{t->scene, {}, {0, 0, 480, 270}}, {t->scene, {}, {481, 0, 961, 270}}};
+  render::SceneTarget frame(context(), 961, 270);
+  renderer().render(panels, frame);
+  const auto& placed = renderer().last_placements();
+  ASSERT_EQ(placed.size(), 2u);
+  const auto& layers = t->snap.layers;
+  for (size_t p = 0; p < 2; ++p) {
+    const auto& net = placed[p].network;
+    ASSERT_EQ(net.centres.size(), layers.size() + 1);
+    EXPECT_EQ(int(net.centres[0].size()), layers.front().in);
+    for (size_t l = 0; l < layers.size(); ++l) EXPECT_EQ(int(net.centres[l + 1].size()), layers[l].out);
+    EXPECT_GT(net.radius, 1.0f);
+    for (const auto& column : net.centres)
+      for (const auto& c : column) {
+        EXPECT_GE(c[0], panels[p].rect.x0 + placed[p].rect.x1 - placed[p].rect.x0);  // right of the field
+        EXPECT_LT(c[0], panels[p].rect.x1);
+      }
+  }
+  EXPECT_FLOAT_EQ(placed[1].network.centres[0][0][0] - placed[0].network.centres[0][0][0], 481.0f);
+  EXPECT_FLOAT_EQ(placed[1].rect.x0 - placed[0].rect.x0, 481.0f);
+}
+
 TEST(Tile, RowsAndGridsWithoutOverlap) {
   const auto two = render::tile(2, 3840, 1080);  // two 16:9 panels in a row
   ASSERT_EQ(two.size(), 2u);

@@ -3,6 +3,7 @@
 // renderer: the field panel, hidden-neuron thumbnails and every 2-D shape. CPU only; the
 // renderer turns it into GPU work. Sizes are designed at 1920x1080 and scaled with the frame.
 #pragma once
+#include <array>
 #include <vector>
 
 #include "nnlive/nn/features.hpp"
@@ -22,8 +23,16 @@ struct Thumbnail {
   uint32_t channel = 0;       // hidden neuron index across all hidden layers
 };
 
+// Where the diagram put its nodes (for pointing at neurons and edges): centres[c][j] is node j
+// of column c (column 0 the inputs, then one per layer); empty without a diagram.
+struct NetworkNodes {
+  std::vector<std::vector<std::array<float, 2>>> centres;
+  float radius = 0.0f;  // a node's radius, or half a thumbnail's side
+};
+
 struct Composition {
   FieldPanel field;
+  NetworkNodes network;
   std::vector<Thumbnail> thumbnails;  // empty when the network is too big for them
   uint32_t thumbnail_size = 0;        // pixels a side
   nn::View thumbnail_view{};

@@ -20,6 +20,7 @@
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/gpu/field_evaluator.hpp"
 #include "nnlive/gpu/image.hpp"
+#include "nnlive/render/compose.hpp"
 #include "nnlive/render/scene.hpp"
 #include "nnlive/render/shape_batch.hpp"
 
@@ -84,13 +85,15 @@ class Renderer {
   uint64_t submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks = {});
   void wait(uint64_t frame);
   void wait_all();
-  // Where each panel of the last submitted frame put its field: the rectangle in target pixels
-  // and the data view it shows (for turning pointer positions into data coordinates).
-  struct FieldPlacement {
+  // Where each panel of the last submitted frame put its field (the rectangle in target pixels
+  // and the data view it shows) and its diagram's nodes, in target pixels: for turning pointer
+  // positions into data coordinates, neurons and edges.
+  struct Placement {
     Rect rect;
     nn::View view{};
+    NetworkNodes network;
   };
-  const std::vector<FieldPlacement>& last_fields() const;
+  const std::vector<Placement>& last_placements() const;
 
  private:
   struct Impl;

@@ -30,6 +30,11 @@ struct RenderOptions {
   // The frame's background left transparent (alpha 0). Pixels then hold premultiplied colour;
   // record::unpremultiply turns them into straight alpha for encoders and PNG.
   bool transparent = false;
+  // Field evaluations per output pixel along each axis, 1/8 to 1. Below 1 the field is
+  // interpolated: the live window's fallback while training on a slow device, never a still.
+  float field_resolution = 1.0f;
+  // Header text and height multiplied by this (presentation mode: readable on a projector).
+  float header_scale = 1.0f;
 };
 
 struct Scene {

@@ -171,7 +171,7 @@ render::Rect LiveApp::scene_rect() const {
 }
 
 std::optional<std::array<double, 2>> LiveApp::to_data(double x, double y) const {
-  const auto& fields = renderer_->last_fields();
+  const auto& fields = renderer_->last_placements();
   if (fields.empty()) return std::nullopt;
   // Window coordinates to target pixels (they differ only below the target's minimum size).
   int ww = 1, wh = 1;

@@ -103,7 +103,7 @@ void LiveApp::handle_input(const LiveState& state) {
   // Dragging pans the field.
   if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
     if (!dragging_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
-    const auto& fields = renderer_->last_fields();
+    const auto& fields = renderer_->last_placements();
     if (dragging_ && !fields.empty()) {
       const auto& f = fields[0];
       int ww = 1, wh = 1;
