@@ -4,6 +4,7 @@
 #include "live_trainer.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 
 namespace nnlive::app {
@@ -36,6 +37,43 @@ void LiveTrainer::rebuild(core::Run run) {
   run_ = std::move(run);
   config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
+  // Checkpoints: about every 200k parameter-samples of work (every step for big networks), as
+  // many as fit in about 256 MB (at least 16, at most 512).
+  const nn::Trainer& t = *run_.trainer;
+  const double params = double(t.model().param_count());
+  const double bytes = params * 4.0 * 6.0 + double(run_.dataset.train.size() + run_.dataset.test.size()) * 64.0 + 4096.0;
+  checkpoint_every_ = std::clamp<long long>(std::llround(2e5 / std::max(params, 1.0)), 1, 200);
+  max_checkpoints_ = size_t(std::clamp(256e6 / bytes, 16.0, 512.0));
+  checkpoints_.clear();
+  checkpoint();
+}
+
+void LiveTrainer::checkpoint() {
+  const nn::Trainer& t = *run_.trainer;
+  if (!checkpoints_.empty() && checkpoints_.back().step == t.steps()) checkpoints_.pop_back();  // the newer state wins
+  checkpoints_.push_back({t.steps(), std::make_shared<const nn::Trainer>(t)});
+  while (checkpoints_.size() > max_checkpoints_) checkpoints_.pop_front();
+}
+
+void LiveTrainer::one_step() {
+  nn::Trainer& t = *run_.trainer;
+  t.step();
+  if (checkpoints_.empty() || t.steps() - checkpoints_.back().step >= checkpoint_every_) checkpoint();
+}
+
+void LiveTrainer::go_back() {
+  nn::Trainer& t = *run_.trainer;
+  const long long target = t.steps() - 1;
+  if (target < 0 || checkpoints_.empty() || checkpoints_.front().step > target) return;
+  while (checkpoints_.back().step > target) checkpoints_.pop_back();
+  nn::Trainer restored = *checkpoints_.back().trainer;
+  while (restored.steps() < target) {
+    if (restored.finished()) restored.extend(restored.epoch() + 1);  // the user had stepped past the end
+    const long long before = restored.steps();
+    restored.step();
+    if (restored.steps() == before) break;  // diverged: cannot replay further
+  }
+  *run_.trainer = std::move(restored);
 }
 
 void LiveTrainer::publish(bool rebuilt) {
@@ -52,6 +90,9 @@ void LiveTrainer::publish(bool rebuilt) {
   s->playing = playing_;
   s->steps_per_second = measured_rate_;
   s->learning_rate = run_.trainer->config().optimizer.lr;
+  s->oldest_step = checkpoints_.empty() ? run_.trainer->steps() : checkpoints_.front().step;
+  s->ticket = ticket_done_;
+  s->finished = run_.trainer->finished();
   dirty_ = false;
   std::lock_guard lock(state_mutex_);
   state_ = std::move(s);
@@ -97,8 +138,37 @@ void LiveTrainer::restart(core::Run run) {
   });
 }
 
+void LiveTrainer::step_back() {
+  set_playing(false);
+  post([this](core::Run&) {
+    go_back();
+    publish(true);  // the metrics history may be shorter now: the UI starts it again
+  });
+}
+
+void LiveTrainer::set_lockstep(bool on) {
+  {
+    std::lock_guard lock(mutex_);
+    lockstep_ = on;
+  }
+  wake_.notify_all();
+}
+
+uint64_t LiveTrainer::advance(long long steps) {
+  const uint64_t ticket = ++next_ticket_;
+  post([this, steps, ticket](core::Run& run) {
+    for (long long i = 0; i < steps && !run.trainer->finished(); ++i) one_step();
+    ticket_done_ = ticket;
+    publish(false);
+  });
+  return ticket;
+}
+
 void LiveTrainer::set_learning_rate(float lr) {
-  post([lr](core::Run& run) { run.trainer->set_learning_rate(lr); });
+  post([this, lr](core::Run& run) {
+    run.trainer->set_learning_rate(lr);
+    checkpoint();  // replays after this point use the new rate
+  });
 }
 
 void LiveTrainer::add_point(const data::Point& p) {
@@ -108,6 +178,7 @@ void LiveTrainer::add_point(const data::Point& p) {
     run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
     config_ = std::make_shared<const core::ExperimentConfig>(run.config);
     dataset_ = std::make_shared<const data::Dataset>(run.dataset);
+    checkpoint();
   });
 }
 
@@ -128,6 +199,7 @@ void LiveTrainer::remove_nearest_point(float x, float y, float radius) {
     run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
     config_ = std::make_shared<const core::ExperimentConfig>(run.config);
     dataset_ = std::make_shared<const data::Dataset>(run.dataset);
+    checkpoint();
   });
 }
 
@@ -142,11 +214,13 @@ void LiveTrainer::loop() {
     {
       std::unique_lock lock(mutex_);
       // Sleep while there is nothing to do: paused, or waiting for the next timed step.
-      auto idle = [&] { return !stop_ && commands_.empty() && pending_steps_ == 0 && (!playing_ || run_.trainer->finished()); };
+      auto idle = [&] {
+        return !stop_ && commands_.empty() && pending_steps_ == 0 && (!playing_ || lockstep_ || run_.trainer->finished());
+      };
       if (idle()) wake_.wait_for(lock, std::chrono::milliseconds(50), [&] { return !idle(); });
       if (stop_) return;
       commands.swap(commands_);
-      playing = playing_;
+      playing = playing_ && !lockstep_;
       speed = speed_;
       steps = pending_steps_;
       pending_steps_ = 0;
@@ -156,7 +230,7 @@ void LiveTrainer::loop() {
     nn::Trainer& t = *run_.trainer;
     for (int i = 0; i < steps; ++i) {
       if (t.finished()) t.extend(t.epoch() + 1);  // a step asked for by the user always happens
-      t.step();
+      one_step();
       stepped = true;
     }
     if (playing && !t.finished()) {
@@ -164,12 +238,12 @@ void LiveTrainer::loop() {
         // Free-running: a burst of steps between checks for commands and publishing.
         const auto until = clock::now() + std::chrono::milliseconds(4);
         do {
-          t.step();
+          one_step();
           ++rate_steps;
         } while (clock::now() < until && !t.finished());
         stepped = true;
       } else if (clock::now() >= next_step) {
-        t.step();
+        one_step();
         ++rate_steps;
         stepped = true;
         next_step = std::max(next_step + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / speed)),

@@ -7,6 +7,14 @@
 // is never null after construction. acknowledge(n) tells the trainer the UI holds metrics for
 // epochs 0..n-1 of that generation, so later snapshots carry only newer ones (none are lost if a
 // State is skipped).
+//
+// Step back: the trainer keeps a bounded list of checkpoints (copies of the whole trainer:
+// weights, optimizer moments, batch order) every few steps and after every change from outside
+// (points, learning rate). Training is deterministic, so stepping back to step n restores the
+// checkpoint before it and replays the steps in between: exact, whatever the spacing.
+//
+// Lock-step (recording from the window): while on, the trainer only runs the steps advance()
+// asks for and tags the state it publishes afterwards with that request's ticket.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -32,6 +40,9 @@ struct LiveState {
   bool playing = false;
   double steps_per_second = 0.0;                // measured over the last second
   float learning_rate = 0.0f;
+  long long oldest_step = 0;                    // the earliest step that step_back() can reach
+  uint64_t ticket = 0;                          // the last advance() done (lock-step)
+  bool finished = false;                        // paused by the stop rule, capped or diverged
 };
 
 class LiveTrainer {
@@ -48,6 +59,11 @@ class LiveTrainer {
   // Steps per second while playing; 0 = as fast as the CPU goes.
   void set_speed(double steps_per_second);
   void step(int steps = 1);                  // while paused: this many steps, then publish
+  void step_back();                          // pauses, then goes back one step (if held)
+  // Lock-step: no free-running; advance(n) runs n steps (fewer if the run finishes) and returns
+  // the ticket the state published afterwards will carry.
+  void set_lockstep(bool on);
+  uint64_t advance(long long steps);
   // Replaces the run with a freshly built one (core::build_run, which validates; same seed: the
   // identical run). The caller builds it, so it sees any error in the config.
   void restart(core::Run run);
@@ -61,6 +77,20 @@ class LiveTrainer {
   void loop();
   void publish(bool rebuilt);
   void rebuild(core::Run run);
+  void one_step();      // a step, and a checkpoint when one is due
+  void checkpoint();    // the trainer as it is now
+  void go_back();
+
+  struct Checkpoint {
+    long long step;
+    std::shared_ptr<const nn::Trainer> trainer;
+  };
+  std::deque<Checkpoint> checkpoints_;  // oldest first, by step
+  long long checkpoint_every_ = 1;      // steps between regular checkpoints
+  size_t max_checkpoints_ = 64;
+  uint64_t next_ticket_ = 0;            // UI side: tickets handed out
+  uint64_t ticket_done_ = 0;            // trainer side
+  bool lockstep_ = false;
 
   core::Run run_;
   uint64_t generation_ = 1;

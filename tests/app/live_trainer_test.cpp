@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// The live window's trainer thread: stepping back lands on exactly the state the run had at that
+// step (checkpoint + deterministic replay), and lock-step advances run exactly the steps asked.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "live/live_trainer.hpp"
+#include "nnlive/core/config_io.hpp"
+
+namespace nnlive {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits until the trainer publishes a state satisfying pred (or fails after 20 s).
+template <class Pred>
+std::shared_ptr<const app::LiveState> wait_for(const app::LiveTrainer& t, Pred pred) {
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < until) {
+    auto s = t.latest();
+    if (pred(*s)) return s;
+    std::this_thread::sleep_for(1ms);
+  }
+  ADD_FAILURE() << "no such state within 20 s";
+  return t.latest();
+}
+
+std::vector<float> params_after(const core::ExperimentConfig& c, long long steps) {
+  core::Run run = core::build_run(c);
+  for (long long i = 0; i < steps; ++i) run.trainer->step();
+  return run.trainer->model().params();
+}
+
+TEST(LiveTrainer, StepBackRestoresExactlyTheEarlierState) {
+  core::ExperimentConfig c = core::load_preset("playground");  // minibatches: the batch order must be restored too
+  app::LiveTrainer t(c, false);
+  t.step(457);
+  wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 457; });
+  t.step_back();
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 456; });
+  EXPECT_EQ(s->snapshot.params, params_after(c, 456));
+  EXPECT_FALSE(s->playing);
+  for (int i = 0; i < 3; ++i) t.step_back();
+  s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 453; });
+  EXPECT_EQ(s->snapshot.params, params_after(c, 453));
+  // Forward again from there: the same run as if it had never gone back.
+  t.step(10);
+  s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 463; });
+  EXPECT_EQ(s->snapshot.params, params_after(c, 463));
+  EXPECT_LE(s->oldest_step, 0);
+}
+
+TEST(LiveTrainer, StepBackStopsAtTheOldestCheckpoint) {
+  app::LiveTrainer t(core::load_preset("xor"), false);
+  t.step(2);
+  wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 2; });
+  for (int i = 0; i < 5; ++i) t.step_back();
+  t.step(1);  // a marker that all commands ran
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 1; });
+  EXPECT_EQ(s->oldest_step, 0);
+}
+
+TEST(LiveTrainer, LockStepRunsExactlyTheStepsAsked) {
+  core::ExperimentConfig c = core::load_preset("spiral");
+  app::LiveTrainer t(c, true);
+  t.set_lockstep(true);
+  const long long start = wait_for(t, [](const app::LiveState&) { return true; })->snapshot.step;
+  const uint64_t a = t.advance(25);
+  auto s = wait_for(t, [a](const app::LiveState& s) { return s.ticket == a; });
+  const long long after_a = s->snapshot.step;
+  std::this_thread::sleep_for(50ms);  // playing, but lock-step: no steps of its own
+  const uint64_t b = t.advance(40);
+  s = wait_for(t, [b](const app::LiveState& s) { return s.ticket == b; });
+  EXPECT_EQ(s->snapshot.step, after_a + 40);
+  EXPECT_EQ(s->snapshot.params, params_after(c, s->snapshot.step));
+  EXPECT_GE(after_a, 25 + start);
+  t.set_lockstep(false);
+  wait_for(t, [&](const app::LiveState& st) { return st.snapshot.step > after_a + 1000; });  // free-running again
+}
+
+}  // namespace
+}  // namespace nnlive
