@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // shapes.vert: expands instance i into the quad of its bounds (6 vertices, no vertex buffer).
+// Lines get a quad along the segment instead of their bounding box: a long diagonal edge of the
+// network diagram then shades a few thousand pixels rather than tens of thousands.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
@@ -15,7 +17,15 @@ void main() {
   const Shape s = shapes[gl_InstanceIndex];
   const vec2 corners[6] = vec2[6](vec2(0, 0), vec2(1, 0), vec2(0, 1), vec2(1, 0), vec2(1, 1), vec2(0, 1));
   const vec2 c = corners[gl_VertexIndex];
-  const vec2 pixel = mix(s.rect.xy, s.rect.zw, c);
+  vec2 pixel = mix(s.rect.xy, s.rect.zw, c);
+  if (uint(s.style.x) == SHAPE_LINE) {
+    const vec2 a = s.geom.xy, b = s.geom.zw;
+    const float pad = s.style.y + 1.5;  // the half width and the anti-aliased fringe
+    const float len = length(b - a);
+    const vec2 d = len > 1e-4 ? (b - a) / len : vec2(1.0, 0.0);
+    const vec2 n = vec2(-d.y, d.x);
+    pixel = mix(a - d * pad, b + d * pad, c.x) + n * mix(-pad, pad, c.y);
+  }
   v_pixel = pixel;
   v_uv = mix(s.geom.xy, s.geom.zw, c);
   v_index = gl_InstanceIndex;

@@ -31,6 +31,7 @@ std::function<int()> add_run_command(CLI::App& app) {
   sub->add_option("--save-path", s->live.save_path, "where Ctrl+S saves and Ctrl+O loads the experiment (TOML)")
       ->capture_default_str()
       ->group(g);
+  sub->add_flag("--paused", s->live.paused, "open with training paused (Space starts it)")->group(g);
   sub->add_option("--quit-after", s->live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
   return [s, sub]() {
     if (!sub->parsed()) return -1;

@@ -32,6 +32,11 @@ void FramePipeline::submit(std::span<const render::Panel> panels) {
   ++submitted_;
 }
 
+bool FramePipeline::ready() const {
+  const uint64_t f = in_flight_[submitted_ % targets_.size()];
+  return f == 0 || renderer_.finished(f);
+}
+
 void FramePipeline::flush() {
   // Oldest first: the slot after the newest frame holds the oldest.
   for (size_t i = 0; i < targets_.size(); ++i) drain((submitted_ + i) % targets_.size());

@@ -20,6 +20,8 @@ class FramePipeline {
   ~FramePipeline();
   // Submits a frame; first waits for the frame that used the same target and consumes it.
   void submit(std::span<const render::Panel> panels);
+  // True when submit() would not wait for the GPU (the next target is free or finished).
+  bool ready() const;
   // Waits for and consumes every frame still in flight.
   void flush();
   uint64_t consumed() const { return consumed_; }

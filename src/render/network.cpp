@@ -110,6 +110,15 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     }
   }
 
+  // The inspected edge: a dark halo under it.
+  if (p.options.edge_layer >= 0 && size_t(p.options.edge_layer) < layers.size()) {
+    const auto& L = layers[size_t(p.options.edge_layer)];
+    if (p.options.edge_from >= 0 && p.options.edge_from < L.in && p.options.edge_to >= 0 && p.options.edge_to < L.out) {
+      const auto a = node(size_t(p.options.edge_layer), p.options.edge_from), b = node(size_t(p.options.edge_layer) + 1, p.options.edge_to);
+      p.out.line(a[0], a[1], b[0], b[1], std::max(2.0f, 3.0f * s), {p.c.text[0], p.c.text[1], p.c.text[2], 0.55f});
+    }
+  }
+
   // Pulses: a forward wave input -> output, then a backprop wave output -> input whose
   // brightness on each edge is that edge's gradient magnitude and whose colour is the sign of
   // the update it caused (the latest step's).

@@ -346,6 +346,12 @@ void Renderer::wait(uint64_t frame) {
     if (f.pending && f.frame == frame) impl_->wait_slot(f);
 }
 
+bool Renderer::finished(uint64_t frame) const {
+  for (auto& f : impl_->slots)
+    if (f.pending && f.frame == frame) return f.fence.getStatus() == vk::Result::eSuccess;
+  return true;
+}
+
 const std::vector<Renderer::Placement>& Renderer::last_placements() const { return impl_->placements; }
 
 void Renderer::wait_all() {

@@ -84,6 +84,7 @@ class Renderer {
   // the frame's number for wait().
   uint64_t submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks = {});
   void wait(uint64_t frame);
+  bool finished(uint64_t frame) const;  // the GPU is done with it (never blocks)
   void wait_all();
   // Where each panel of the last submitted frame put its field (the rectangle in target pixels
   // and the data view it shows) and its diagram's nodes, in target pixels: for turning pointer

@@ -26,6 +26,9 @@ struct RenderOptions {
   bool discretize = false;   // hard class regions instead of confidence shading
   int neuron_layer = -1;     // >= 0: show this hidden layer's neuron instead of the output
   int neuron = 0;
+  // >= 0: outline the diagram's edge from node edge_from of layer edge_layer's input to its node
+  // edge_to (the edge the live window inspects).
+  int edge_layer = -1, edge_from = 0, edge_to = 0;
   bool log_loss = true;      // loss axis logarithmic
   // The frame's background left transparent (alpha 0). Pixels then hold premultiplied colour;
   // record::unpremultiply turns them into straight alpha for encoders and PNG.

@@ -139,12 +139,15 @@ void LiveApp::init_imgui() {
   glfwGetWindowContentScale(window_, &xs, &ys);
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
+  content_scale_ = std::max(1.0f, xs);
   ui_scale_ = std::max(1.0f, std::max(xs, float(h) / 900.0f));
   ImGui::StyleColorsLight();
   ImGui::GetStyle().ScaleAllSizes(ui_scale_);
   ImGui::GetStyle().WindowRounding = 0.0f;
   const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  if (std::ifstream(font).good()) io.Fonts->AddFontFromFileTTF(font, 15.0f * ui_scale_);
+  // Latin, Greek (δ, Σ, η), arrows, mathematical operators and the recording dot.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  if (std::ifstream(font).good()) io.Fonts->AddFontFromFileTTF(font, 15.0f * ui_scale_, nullptr, ranges);
   ImGui_ImplGlfw_InitForVulkan(window_, true);
   const std::array<vk::DescriptorPoolSize, 1> sizes{{{vk::DescriptorType::eCombinedImageSampler, 16}}};
   ui_pool_ = vk::raii::DescriptorPool(ctx_->device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 16, sizes});
@@ -249,8 +252,9 @@ int LiveApp::run() {
   rebuild_swapchain();
   init_imgui();
   edit_ = options_.config;
-  trainer_ = std::make_unique<LiveTrainer>(options_.config, true);
+  trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
   const auto start = clock::now();
+  const long long first_step = trainer_->latest()->snapshot.step;
   auto last = clock::now();
   double anim = 0.0;
   uint64_t frame = 0;
@@ -273,7 +277,6 @@ int LiveApp::run() {
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
     anim += std::min(dt, 0.25);
-    fps_ = fps_ <= 0 ? 1.0 / std::max(dt, 1e-3) : 0.9 * fps_ + 0.1 / std::max(dt, 1e-3);
 
     const auto state = trainer_->latest();
     if (state->generation != generation_) {
@@ -285,16 +288,37 @@ int LiveApp::run() {
       if (m.epoch == int(history_.size())) history_.push_back(m);
     trainer_->acknowledge(generation_, int(history_.size()));
     edit_.user_points = state->config->user_points;
+    track_edge(*state);
+    adapt_resolution(*state, dt);
 
     ImGui_ImplVulkan_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
     handle_input(*state);
     draw_ui(*state);
-    // Hover: the coordinate and the network's output there.
+    if (show_ui_) {
+      draw_computation(*state);
+      draw_edge(*state);
+    }
+    // Hover: on the field, the coordinate and the network's output there; on the diagram, a
+    // hidden neuron's own field fills the field panel.
+    hover_neuron_.reset();
     if (!ImGui::GetIO().WantCaptureMouse) {
       double cx, cy;
       glfwGetCursorPos(window_, &cx, &cy);
+      const DiagramHit hit = hit_diagram(cx, cy, *state);
+      const int columns = int(state->snapshot.layers.size()) + 1;
+      if (hit.column > 0 && hit.column < columns - 1) {
+        hover_neuron_ = std::pair{hit.column - 1, hit.node};
+        const float a = state->snapshot.probe.size() > size_t(hit.column) ? state->snapshot.probe[size_t(hit.column)][size_t(hit.node)] : 0.0f;
+        ImGui::SetTooltip("hidden layer %d, neuron %d: its output over the field\nactivation for sample %d: %.4g\nclick to %s",
+                          hit.column, hit.node + 1, state->snapshot.probe_index, double(a),
+                          pinned_neuron_ == hover_neuron_ ? "unpin" : "keep it shown");
+      } else if (hit.layer >= 0) {
+        const auto& L = state->snapshot.layers[size_t(hit.layer)];
+        const size_t k = L.w_offset + size_t(hit.to) * L.in + size_t(hit.from);
+        ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state->snapshot.params[k]));
+      }
       if (const auto d = to_data(cx, cy)) {
         const nn::Mlp mlp = nn::model_of(state->snapshot);
         std::vector<float> in(state->input_map.size());
@@ -322,7 +346,7 @@ int LiveApp::run() {
     scene.classes = state->dataset->classes;
     scene.time_s = anim;
     scene.learning_rate = state->learning_rate;
-    const std::vector<render::Panel> panels{{scene, picture_, scene_rect()}};
+    const std::vector<render::Panel> panels{{scene, view_options(), scene_rect()}};
 
     const size_t slot = frame % render::Renderer::k_frames_in_flight;
     if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again
@@ -356,6 +380,22 @@ int LiveApp::run() {
     };
     frame_of_slot_[slot] = renderer_->submit(panels, *target_, hooks);
     if (!swapchain_->present(*image)) events_.resized = true;
+    {
+      const auto t = clock::now();
+      if (presented_++ > 0) {
+        const double interval = std::max(std::chrono::duration<double>(t - last_present_).count(), 1e-4);
+        fps_ = fps_ <= 0 ? 1.0 / interval : 0.9 * fps_ + 0.1 / interval;
+      }
+      last_present_ = t;
+    }
+    if (recorder_) {
+      try {
+        recorder_->update(*state, history_, view_options(), playing_);
+      } catch (const core::UserError& e) {
+        recorder_.reset();
+        message(e.what(), true);
+      }
+    }
     if (screenshot_) {
       screenshot_ = false;
       renderer_->wait(frame_of_slot_[slot]);
@@ -373,6 +413,26 @@ int LiveApp::run() {
   }
   renderer_->wait_all();
   ctx_->queue().waitIdle();
+  {
+    // What this session did, for measurements: frames shown and training steps, per second.
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    const long long steps = trainer_->latest()->snapshot.step - first_step;
+    char line[200];
+    std::snprintf(line, sizeof line, "%llu frames in %.1f s (%.1f frames/s), %lld training steps (%.0f steps/s) at %ux%u on %s",
+                  static_cast<unsigned long long>(presented_), secs, double(presented_) / std::max(secs, 1e-9), steps,
+                  double(steps) / std::max(secs, 1e-9), target_ ? target_->width() : 0u, target_ ? target_->height() : 0u,
+                  ctx_->device_name().c_str());
+    std::cout << "nnlive: " << line << std::endl;
+  }
+  if (recorder_) {
+    try {
+      recorder_->finish();
+      message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
+    } catch (const core::UserError& e) {
+      message(e.what(), true);
+    }
+    recorder_.reset();
+  }
   trainer_.reset();
   ImGui_ImplVulkan_Shutdown();
   ImGui_ImplGlfw_Shutdown();

@@ -19,6 +19,7 @@ struct LiveOptions {
   std::string save_path = "nnlive-experiment.toml";
   uint32_t width = 1280, height = 720;
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
+  bool paused = false;                  // open with training paused
 };
 
 // Runs until the window closes; returns the exit code. Throws core::UserError / gpu::GpuError.

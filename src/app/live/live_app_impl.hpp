@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "live_app.hpp"
+#include "live_recorder.hpp"
 #include "live_trainer.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
@@ -38,7 +39,7 @@ struct InputEvents {
 class LiveApp {
  public:
   explicit LiveApp(const LiveOptions& o)
-      : options_(o), picture_(o.picture), show_ui_(!o.present), presets_(core::list_presets()) {}
+      : options_(o), picture_(o.picture), show_ui_(!o.present), presets_(core::list_presets()), playing_(!o.paused) {}
   int run();
 
  private:
@@ -49,6 +50,21 @@ class LiveApp {
   void handle_input(const LiveState& state);
   void handle_key(int key, int mods, const LiveState& state);
   std::optional<std::array<double, 2>> to_data(double x, double y) const;
+  std::array<double, 2> to_target(double x, double y) const;  // window coordinates to target pixels
+  // What of the diagram is under window position (x, y): a node, or else an edge.
+  struct DiagramHit {
+    int column = -1, node = -1;          // a node (column 0: inputs)
+    int layer = -1, from = -1, to = -1;  // or an edge of this layer
+  };
+  DiagramHit hit_diagram(double x, double y, const LiveState& state) const;
+  void click_diagram(const DiagramHit& hit);
+  void draw_computation(const LiveState& state);
+  void draw_edge(const LiveState& state);
+  void track_edge(const LiveState& state);
+  void toggle_recording(const LiveState& state);
+  void draw_record_ui(const LiveState& state);
+  void adapt_resolution(const LiveState& state, double dt);
+  render::RenderOptions view_options() const;  // the picture as the window shows it now
   void toggle_fullscreen();
   void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
   void load_preset(const std::string& name);
@@ -98,7 +114,33 @@ class LiveApp {
   bool quit_ = false;
   bool pending_apply_ = false;  // a slider changed the config; restart once it is let go
   int windowed_x_ = 100, windowed_y_ = 100, windowed_w_ = 1280, windowed_h_ = 720;
-  double fps_ = 0.0;
+  double fps_ = 0.0;                   // presented frames per second (smoothed)
+  clock::time_point last_present_{};
+  uint64_t presented_ = 0;
   float ui_scale_ = 1.0f;
+  float content_scale_ = 1.0f;
+
+  // Inspection: a hidden neuron's own field (hovered, or pinned by a click), an edge, and the
+  // step-through computation of one training sample.
+  std::optional<std::pair<int, int>> pinned_neuron_, hover_neuron_;  // (hidden layer, neuron)
+  struct EdgeChoice {
+    int layer, from, to;
+  };
+  std::optional<EdgeChoice> edge_;
+  std::vector<float> edge_weights_, edge_grads_;  // the chosen edge at each step seen since
+  long long edge_last_step_ = -1;
+  uint64_t edge_generation_ = 0;
+  bool show_computation_ = false;
+  int sample_ = 0;
+
+  // Recording from the window.
+  std::unique_ptr<LiveRecorder> recorder_;
+  int record_size_ = 1, record_fps_ = 2, record_format_ = 0;
+  float record_epochs_ = 1.0f;
+
+  // The field's resolution while training on a slow device.
+  bool adaptive_resolution_ = true;
+  float field_resolution_ = 1.0f;
+  double slow_for_s_ = 0.0, fast_for_s_ = 0.0;
 };
 }  // namespace nnlive::app::live

@@ -27,6 +27,12 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   else if (ctrl && key == GLFW_KEY_O) load();
   else if (key == GLFW_KEY_SPACE) playing_ = !playing_, trainer_->set_playing(playing_);
   else if (key == GLFW_KEY_S || key == GLFW_KEY_RIGHT) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
+  else if (key == GLFW_KEY_LEFT) {
+    playing_ = false;
+    if (state.snapshot.step <= state.oldest_step) message("no earlier step is held (the history keeps the last ones)", true);
+    else trainer_->step_back();
+  } else if (key == GLFW_KEY_I) show_computation_ = !show_computation_;
+  else if (key == GLFW_KEY_V) toggle_recording(state);
   else if (key == GLFW_KEY_R) apply(*state.config), message("reset: the same initialization");
   else if (key == GLFW_KEY_N) {
     core::ExperimentConfig c = *state.config;
@@ -78,7 +84,11 @@ void LiveApp::handle_input(const LiveState& state) {
   }
   for (const auto& b : ev.buttons) {
     if (b.action == GLFW_PRESS) {
-      if (io.WantCaptureMouse || !to_data(b.x, b.y)) continue;
+      if (io.WantCaptureMouse) continue;
+      if (!to_data(b.x, b.y)) {
+        if (b.button == GLFW_MOUSE_BUTTON_LEFT) click_diagram(hit_diagram(b.x, b.y, state));
+        continue;
+      }
       if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && now - last_release_time_ < k_double_click_s) {
         pending_click_.reset();  // double-click: reset the view, add nothing
         view_.reset();
@@ -140,9 +150,14 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::SameLine();
   if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
   ImGui::SameLine();
+  ImGui::BeginDisabled(state.snapshot.step <= state.oldest_step);
+  if (ImGui::Button("Back (\xE2\x86\x90)")) handle_key(GLFW_KEY_LEFT, 0, state);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
   if (ImGui::Button("Reset (R)")) apply(*state.config);
   ImGui::SameLine();
   if (ImGui::Button("New init (N)")) handle_key(GLFW_KEY_N, 0, state);
+  ImGui::TextDisabled("back to step %lld is held", state.oldest_step);
   float speed = float(speed_);
   bool max_speed = speed_ <= 0.0;
   if (ImGui::Checkbox("full speed", &max_speed)) speed_ = max_speed ? 0.0 : 10.0, trainer_->set_speed(speed_);
@@ -162,6 +177,17 @@ void LiveApp::draw_ui(const LiveState& state) {
   if (ImGui::Combo("palette", &pal, "blue / orange\0blue / magenta\0")) picture_.palette = render::PaletteKind(pal);
   int lay = int(picture_.layout);
   if (ImGui::Combo("layout", &lay, "full\0field\0field + curves\0")) picture_.layout = render::Layout(lay);
+  ImGui::Checkbox("step-through view (I)", &show_computation_);
+  ImGui::Checkbox("coarser field while training if slow", &adaptive_resolution_);
+  if (field_resolution_ < 1.0f) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("1/%d", int(std::lround(1.0f / field_resolution_)));
+  }
+  if (pinned_neuron_) {
+    ImGui::Text("field shows neuron %d of layer %d", pinned_neuron_->second + 1, pinned_neuron_->first + 1);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("show output")) pinned_neuron_.reset();
+  }
   ImGui::Checkbox("discretize", &picture_.discretize);
   ImGui::SameLine();
   ImGui::Checkbox("log loss", &picture_.log_loss);
@@ -243,17 +269,71 @@ void LiveApp::draw_ui(const LiveState& state) {
   else if (changed) pending_apply_ = true;
   if (pending_apply_ && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) pending_apply_ = false, apply(edit_);
 
+  draw_record_ui(state);
   ImGui::Separator();
   ImGui::TextWrapped("Ctrl+S saves, Ctrl+O loads: %s", options_.save_path.c_str());
   ImGui::TextWrapped("P: screenshot   H: hide controls   F11: full screen   1-9, PgUp/PgDn: presets   Ctrl+Q: quit");
   ImGui::TextWrapped("Field: left click adds class 1, right click class 0, Ctrl+click removes; wheel zooms, drag pans, "
                      "double-click resets the view.");
+  ImGui::TextWrapped("Diagram: point at a neuron to see its own field, click to keep it; click an edge for its weight, "
+                     "gradient, update and history.");
   if (!message_.empty() && clock::now() - message_at_ < std::chrono::seconds(8)) {
     ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
     ImGui::TextWrapped("%s", message_.c_str());
     ImGui::PopStyleColor();
   }
   ImGui::End();
+}
+
+void LiveApp::toggle_recording(const LiveState& state) {
+  if (recorder_) {
+    try {
+      recorder_->finish();
+      message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
+    } catch (const core::UserError& e) {
+      message(e.what(), true);
+    }
+    recorder_.reset();
+    return;
+  }
+  static const std::array<std::pair<uint32_t, uint32_t>, 4> sizes{{{1280, 720}, {1920, 1080}, {2560, 1440}, {3840, 2160}}};
+  static const std::array<double, 3> rates{24.0, 30.0, 60.0};
+  static const std::array<const char*, 3> endings{".mp4", ".gif", "-frames/"};
+  RecordRequest r;
+  r.width = sizes[size_t(record_size_)].first, r.height = sizes[size_t(record_size_)].second;
+  r.fps = rates[size_t(record_fps_)];
+  r.epochs_per_frame = record_epochs_;
+  const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  r.path = "nnlive-" + state.config->name + "-" + std::to_string(now) + endings[size_t(record_format_)];
+  try {
+    recorder_ = std::make_unique<LiveRecorder>(*ctx_, *trainer_, r, state.steps_per_epoch, view_options());
+    message("recording to " + r.path + " (V stops)");
+  } catch (const core::UserError& e) {
+    message(e.what(), true);
+  }
+}
+
+void LiveApp::draw_record_ui(const LiveState& state) {
+  ImGui::Separator();
+  ImGui::TextDisabled("Record (offscreen, frame-exact)");
+  ImGui::BeginDisabled(recorder_ != nullptr);
+  ImGui::SetNextItemWidth(130 * ui_scale_);
+  ImGui::Combo("size", &record_size_, "1280x720\0" "1920x1080\0" "2560x1440\0" "3840x2160\0");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(70 * ui_scale_);
+  ImGui::Combo("fps", &record_fps_, "24\0" "30\0" "60\0");
+  ImGui::SetNextItemWidth(130 * ui_scale_);
+  ImGui::Combo("as", &record_format_, "MP4 (H.264)\0" "GIF\0" "PNG frames\0");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90 * ui_scale_);
+  slider_log("epochs/frame", &record_epochs_, 0.01f, 100.0f);
+  ImGui::EndDisabled();
+  if (ImGui::Button(recorder_ ? "Stop recording (V)" : "Record (V)")) toggle_recording(state);
+  if (recorder_) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F %llu frames", static_cast<unsigned long long>(recorder_->frames()));
+    ImGui::TextWrapped("Training runs in lock-step with the video: %.3g epochs per frame; Space pauses both.", double(record_epochs_));
+  }
 }
 
 }  // namespace nnlive::app::live

@@ -93,6 +93,7 @@ void LiveTrainer::publish(bool rebuilt) {
   s->oldest_step = checkpoints_.empty() ? run_.trainer->steps() : checkpoints_.front().step;
   s->ticket = ticket_done_;
   s->finished = run_.trainer->finished();
+  s->steps_per_epoch = run_.trainer->steps_per_epoch();
   dirty_ = false;
   std::lock_guard lock(state_mutex_);
   state_ = std::move(s);

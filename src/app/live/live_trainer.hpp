@@ -43,6 +43,7 @@ struct LiveState {
   long long oldest_step = 0;                    // the earliest step that step_back() can reach
   uint64_t ticket = 0;                          // the last advance() done (lock-step)
   bool finished = false;                        // paused by the stop rule, capped or diverged
+  int steps_per_epoch = 1;
 };
 
 class LiveTrainer {

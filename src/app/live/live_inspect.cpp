@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+// Inspection in the live window: pointing at the diagram (a hidden neuron's own field, an edge's
+// weight, gradient, update and history) and the step-through view of the last training step for
+// one sample, with the real numbers (nn::explain_step): every number for small networks, the
+// largest contributors for big ones.
+#define GLFW_INCLUDE_VULKAN
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "live_app_impl.hpp"
+#include "nnlive/nn/explain.hpp"
+
+namespace nnlive::app::live {
+namespace {
+
+constexpr int k_all_neurons = 8;    // layers up to this wide list every neuron ...
+constexpr int k_all_terms = 6;      // ... and every term of z up to this many inputs
+constexpr int k_all_weights = 48;   // layers with up to this many weights list all of them
+constexpr size_t k_edge_history = 600;
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// A term of a sum, in brackets when negative: "(-0.3)".
+std::string term(double v) { return v < 0 ? "(" + num(v) + ")" : num(v); }
+
+std::string feature_name(nn::Feature f) {
+  static const char* names[] = {"x", "y", "x\xC2\xB2", "y\xC2\xB2", "xy", "sin x", "sin y"};
+  return names[int(f)];
+}
+
+// Names of node j of column c: inputs by feature, hidden neurons "h<layer>.<n>", outputs "out".
+std::string node_name(const LiveState& state, size_t c, int j) {
+  const auto& layers = state.snapshot.layers;
+  if (c == 0) return feature_name(state.input_map.features[size_t(j)]);
+  if (c == layers.size()) return layers.back().out > 1 ? "out" + std::to_string(j) : "out";
+  return "h" + std::to_string(c) + "." + std::to_string(j + 1);
+}
+
+// Indices 0..n-1 in order when n <= all, else the `all` largest by magnitude of values.
+std::vector<int> shown(const std::vector<float>& values, int all) {
+  if (int(values.size()) <= all) {
+    std::vector<int> idx(values.size());
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = int(i);
+    return idx;
+  }
+  return nn::largest(values, all);
+}
+
+float distance_to_segment(float px, float py, const std::array<float, 2>& a, const std::array<float, 2>& b) {
+  const float dx = b[0] - a[0], dy = b[1] - a[1];
+  const float t = std::clamp(((px - a[0]) * dx + (py - a[1]) * dy) / std::max(dx * dx + dy * dy, 1e-6f), 0.0f, 1.0f);
+  return std::hypot(px - (a[0] + t * dx), py - (a[1] + t * dy));
+}
+
+}  // namespace
+
+std::array<double, 2> LiveApp::to_target(double x, double y) const {
+  int ww = 1, wh = 1;
+  glfwGetWindowSize(window_, &ww, &wh);
+  return {x * target_->width() / std::max(ww, 1), y * target_->height() / std::max(wh, 1)};
+}
+
+LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& state) const {
+  DiagramHit hit;
+  const auto& placed = renderer_->last_placements();
+  if (placed.empty() || placed[0].network.centres.empty()) return hit;
+  const auto& net = placed[0].network;
+  if (net.centres.size() != state.snapshot.layers.size() + 1) return hit;  // a frame of an older network
+  const auto p = to_target(x, y);
+  const float px = float(p[0]), py = float(p[1]);
+  const float grab = std::max(net.radius + 2.0f, 6.0f);
+  float best = grab;
+  for (size_t c = 0; c < net.centres.size(); ++c)
+    for (size_t j = 0; j < net.centres[c].size(); ++j) {
+      const float d = std::hypot(px - net.centres[c][j][0], py - net.centres[c][j][1]);
+      if (d < best) best = d, hit.column = int(c), hit.node = int(j);
+    }
+  if (hit.column >= 0) return hit;
+  // Edges: the nearest within a few pixels, between the columns the pointer is between.
+  float best_edge = std::max(6.0f, 4.0f * ui_scale_);
+  for (size_t l = 0; l + 1 < net.centres.size(); ++l) {
+    const auto& from = net.centres[l];
+    const auto& to = net.centres[l + 1];
+    if (from.empty() || to.empty() || px < from[0][0] || px > to[0][0]) continue;
+    for (size_t j = 0; j < to.size(); ++j)
+      for (size_t i = 0; i < from.size(); ++i) {
+        const float d = distance_to_segment(px, py, from[i], to[j]);
+        if (d < best_edge) best_edge = d, hit.layer = int(l), hit.from = int(i), hit.to = int(j);
+      }
+  }
+  return hit;
+}
+
+void LiveApp::click_diagram(const DiagramHit& hit) {
+  const int columns = int(trainer_->latest()->snapshot.layers.size()) + 1;
+  if (hit.column > 0 && hit.column < columns - 1) {
+    const std::pair<int, int> n{hit.column - 1, hit.node};
+    pinned_neuron_ = pinned_neuron_ == n ? std::nullopt : std::optional(n);  // a second click unpins
+  } else if (hit.column >= 0) {
+    pinned_neuron_.reset();  // inputs and outputs: back to the network's output
+  } else if (hit.layer >= 0) {
+    edge_ = EdgeChoice{hit.layer, hit.from, hit.to};
+    edge_weights_.clear();
+    edge_grads_.clear();
+    edge_last_step_ = -1;
+  } else {
+    edge_.reset();
+  }
+}
+
+render::RenderOptions LiveApp::view_options() const {
+  render::RenderOptions o = picture_;
+  const auto neuron = hover_neuron_ ? hover_neuron_ : pinned_neuron_;
+  if (neuron) o.neuron_layer = neuron->first, o.neuron = neuron->second;
+  if (edge_) o.edge_layer = edge_->layer, o.edge_from = edge_->from, o.edge_to = edge_->to;
+  o.field_resolution = field_resolution_;
+  if (!show_ui_) {
+    // Presentation: the header's figures at least 20 pt (at 96 dpi, times the screen's scale).
+    const float s = std::min(float(target_->width()) / 1920.0f, float(target_->height()) / 1080.0f);
+    const float want_px = 20.0f * 96.0f / 72.0f * content_scale_;
+    o.header_scale = std::max(1.0f, want_px / (22.0f * s));
+  }
+  return o;
+}
+
+void LiveApp::adapt_resolution(const LiveState& state, double dt) {
+  const bool training = state.playing && !state.finished && playing_;
+  if (!adaptive_resolution_ || !training) {
+    field_resolution_ = 1.0f;  // paused: one evaluation per pixel at once
+    slow_for_s_ = fast_for_s_ = 0.0;
+    return;
+  }
+  // Below 24 frames/s for half a second: halve the evaluations per axis (down to a quarter);
+  // above 50 for two seconds: double them again.
+  if (fps_ < 24.0) slow_for_s_ += dt, fast_for_s_ = 0.0;
+  else if (fps_ > 50.0) fast_for_s_ += dt, slow_for_s_ = 0.0;
+  else slow_for_s_ = fast_for_s_ = 0.0;
+  if (slow_for_s_ > 0.5 && field_resolution_ > 0.25f) field_resolution_ *= 0.5f, slow_for_s_ = 0.0;
+  if (fast_for_s_ > 2.0 && field_resolution_ < 1.0f) field_resolution_ *= 2.0f, fast_for_s_ = 0.0;
+}
+
+void LiveApp::track_edge(const LiveState& state) {
+  if (!edge_) return;
+  const auto& layers = state.snapshot.layers;
+  if (state.generation != edge_generation_ || size_t(edge_->layer) >= layers.size() || edge_->from >= layers[size_t(edge_->layer)].in ||
+      edge_->to >= layers[size_t(edge_->layer)].out) {
+    // Another run or network: the old edge means nothing there.
+    if (state.generation != edge_generation_ && edge_last_step_ >= 0) edge_.reset();
+    edge_generation_ = state.generation;
+    edge_weights_.clear(), edge_grads_.clear(), edge_last_step_ = -1;
+    if (!edge_) return;
+  }
+  if (state.snapshot.step == edge_last_step_) return;
+  edge_last_step_ = state.snapshot.step;
+  const size_t i = layers[size_t(edge_->layer)].w_offset + size_t(edge_->to) * layers[size_t(edge_->layer)].in + size_t(edge_->from);
+  edge_weights_.push_back(state.snapshot.params[i]);
+  edge_grads_.push_back(state.snapshot.grads.empty() ? 0.0f : state.snapshot.grads[i]);
+  if (edge_weights_.size() > k_edge_history) {
+    edge_weights_.erase(edge_weights_.begin());
+    edge_grads_.erase(edge_grads_.begin());
+  }
+}
+
+void LiveApp::draw_edge(const LiveState& state) {
+  if (!edge_) return;
+  const auto& snap = state.snapshot;
+  const auto& L = snap.layers[size_t(edge_->layer)];
+  const size_t i = L.w_offset + size_t(edge_->to) * L.in + size_t(edge_->from);
+  ImGui::SetNextWindowSize(ImVec2(360 * ui_scale_, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 380 * ui_scale_, float(target_->height()) - 300 * ui_scale_),
+                          ImGuiCond_FirstUseEver);
+  bool open = true;
+  const std::string title = "Edge " + node_name(state, size_t(edge_->layer), edge_->from) + " \xE2\x86\x92 " +
+                            node_name(state, size_t(edge_->layer) + 1, edge_->to) + "###edge";
+  if (ImGui::Begin(title.c_str(), &open)) {
+    ImGui::Text("weight          %s", num(snap.params[i]).c_str());
+    ImGui::Text("gradient        %s   (last step, batch)", snap.grads.empty() ? "-" : num(snap.grads[i]).c_str());
+    ImGui::Text("last update     %s", snap.last_update.empty() ? "-" : num(snap.last_update[i]).c_str());
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (edge_weights_.size() >= 2) {
+      ImGui::PlotLines("##w", edge_weights_.data(), int(edge_weights_.size()), 0, "weight", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
+      ImGui::PlotLines("##g", edge_grads_.data(), int(edge_grads_.size()), 0, "gradient", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
+      ImGui::TextDisabled("the last %zu steps seen since the edge was chosen", edge_weights_.size());
+    } else {
+      ImGui::TextDisabled("its history starts now: train or step to see it");
+    }
+  }
+  ImGui::End();
+  if (!open) edge_.reset();
+}
+
+void LiveApp::draw_computation(const LiveState& state) {
+  if (!show_computation_) return;
+  // Over the curves at first, so the diagram stays free to point at; it can be moved.
+  const float w = std::min(600 * ui_scale_, 0.5f * float(target_->width())), h = 0.55f * float(target_->height());
+  ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - w - 8 * ui_scale_, float(target_->height()) - h - 8 * ui_scale_),
+                          ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Step-through: the last step for one sample (I)", &show_computation_)) {
+    ImGui::End();
+    return;
+  }
+  const nn::Snapshot& snap = state.snapshot;
+  const std::vector<data::Point> points = state.dataset->training_points();
+  if (points.empty()) {
+    ImGui::TextWrapped("No training points.");
+    ImGui::End();
+    return;
+  }
+  ImGui::SetNextItemWidth(140 * ui_scale_);
+  ImGui::InputInt("training sample", &sample_);
+  sample_ = std::clamp(sample_, 0, int(points.size()) - 1);
+  const data::Point& pt = points[size_t(sample_)];
+  std::vector<float> input(size_t(state.input_map.size()));
+  state.input_map.apply(pt.x, pt.y, input.data());
+  const nn::StepExplanation e = nn::explain_step(snap, state.config->loss, input, pt.label);
+  ImGui::SameLine();
+  ImGui::Text("at (%s, %s), class %d", num(pt.x).c_str(), num(pt.y).c_str(), pt.label);
+  ImGui::TextWrapped("Step %lld (epoch %d). The numbers are those of this step: the forward and backward passes on the "
+                     "weights before it, this sample's own gradient, and the batch gradient and update the step applied.",
+                     snap.step, snap.epoch);
+  if (snap.step == 0) ImGui::TextColored(ImVec4(0.6f, 0.35f, 0.0f, 1), "No step yet: press S (or \xE2\x86\x92) to take one.");
+  const auto& layers = snap.layers;
+
+  if (ImGui::CollapsingHeader("Forward pass", ImGuiTreeNodeFlags_DefaultOpen)) {
+    std::string in = "inputs: ";
+    for (size_t k = 0; k < input.size(); ++k) in += (k ? ", " : "") + node_name(state, 0, int(k)) + " = " + num(input[k]);
+    ImGui::TextWrapped("%s", in.c_str());
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const auto& L = layers[l];
+      const auto& ex = e.layers[l];
+      const std::vector<float>& prev = l == 0 ? e.input : e.layers[l - 1].a;
+      const std::string act(nn::to_string(L.activation));
+      const auto rows = shown(ex.z, k_all_neurons);
+      ImGui::Text("%s %zu (%s)%s", l + 1 == layers.size() ? "Output layer" : "Hidden layer", l + 1, act.c_str(),
+                  int(rows.size()) < L.out ? ("  the " + std::to_string(rows.size()) + " largest |z| of " + std::to_string(L.out)).c_str() : "");
+      ImGui::Indent();
+      for (int j : rows) {
+        const float* W = e.params_before.data() + L.w_offset + size_t(j) * L.in;
+        std::vector<float> terms(size_t(L.in));
+        for (int i = 0; i < L.in; ++i) terms[size_t(i)] = W[i] * prev[size_t(i)];
+        std::string line = node_name(state, l + 1, j) + ": z = ";
+        const auto idx = shown(terms, k_all_terms);
+        double rest = 0.0;
+        for (int i = 0; i < L.in; ++i) rest += terms[size_t(i)];
+        for (int i : idx) {
+          line += term(W[i]) + "\xC2\xB7" + term(prev[size_t(i)]) + " + ";
+          rest -= terms[size_t(i)];
+        }
+        if (int(idx.size()) < L.in) line += "(" + std::to_string(L.in - int(idx.size())) + " more: " + num(rest) + ") + ";
+        line += "b " + term(e.params_before[L.b_offset + size_t(j)]) + " = " + num(ex.z[size_t(j)]) + "   a = " +
+                (L.activation == nn::Activation::softmax ? "softmax(z)" : act + "(z)") + " = " + num(ex.a[size_t(j)]);
+        ImGui::TextWrapped("%s", line.c_str());
+      }
+      ImGui::Unindent();
+    }
+    std::string out = "loss (" + std::string(nn::to_string(state.config->loss)) + ", class " + std::to_string(pt.label) +
+                      ") = " + num(e.loss);
+    ImGui::Text("%s", out.c_str());
+  }
+
+  if (ImGui::CollapsingHeader("Backward pass: \xCE\xB4 = dL/dz", ImGuiTreeNodeFlags_DefaultOpen)) {
+    for (size_t l = layers.size(); l-- > 0;) {
+      const auto& ex = e.layers[l];
+      const auto rows = shown(ex.delta, k_all_neurons);
+      std::string line;
+      if (l + 1 == layers.size()) {
+        line = state.config->loss == nn::Loss::mse ? "output: \xCE\xB4 = 2(a \xE2\x88\x92 y)\xC2\xB7" "a(1 \xE2\x88\x92 a)" : "output: \xCE\xB4 = a \xE2\x88\x92 y";
+      } else {
+        line = "layer " + std::to_string(l + 1) + ": \xCE\xB4 = (\xCE\xA3 w\xC2\xB7\xCE\xB4 of the next layer) \xC2\xB7 " +
+               std::string(nn::to_string(layers[l].activation)) + "'(z)";
+      }
+      if (int(rows.size()) < layers[l].out) line += "  (the " + std::to_string(rows.size()) + " largest)";
+      ImGui::Text("%s", line.c_str());
+      std::string values;
+      for (int j : rows) values += node_name(state, l + 1, j) + " " + num(ex.delta[size_t(j)]) + "    ";
+      ImGui::Indent();
+      ImGui::TextWrapped("%s", values.c_str());
+      ImGui::Unindent();
+    }
+  }
+
+  if (ImGui::CollapsingHeader("Gradients and updates", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::TextWrapped("dL/dw = \xCE\xB4 of the neuron \xC2\xB7 a of the input; the step's gradient averages this over its batch "
+                       "(plus L1/L2); the update is what the optimizer did with it.");
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const auto& L = layers[l];
+      const size_t count = size_t(L.in) * L.out;
+      std::vector<float> by_update(e.update.begin() + long(L.w_offset), e.update.begin() + long(L.w_offset + count));
+      const auto rows = shown(by_update, int(count) <= k_all_weights ? k_all_weights : 12);
+      ImGui::Text("layer %zu weights%s", l + 1,
+                  rows.size() < count ? ("  (the " + std::to_string(rows.size()) + " largest updates of " + std::to_string(count) + ")").c_str() : "");
+      const std::string id = "grads" + std::to_string(l);
+      if (ImGui::BeginTable(id.c_str(), 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* h : {"edge", "w before", "this sample", "batch grad", "update", "w after"}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (int r : rows) {
+          const int j = r / L.in, i = r % L.in;
+          const size_t k = L.w_offset + size_t(r);
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::Text("%s\xE2\x86\x92%s", node_name(state, l, i).c_str(), node_name(state, l + 1, j).c_str());
+          for (double v : {double(e.params_before[k]), double(e.sample_grad[k]), double(e.batch_grad.empty() ? 0.0f : e.batch_grad[k]),
+                           double(e.update.empty() ? 0.0f : e.update[k]), double(snap.params[k])}) {
+            ImGui::TableNextColumn();
+            ImGui::Text("%s", num(v).c_str());
+          }
+        }
+        ImGui::EndTable();
+      }
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace nnlive::app::live

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include "live_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nnlive/record/sink.hpp"
+#include "nnlive/render/palette.hpp"
+
+namespace nnlive::app::live {
+namespace {
+
+record::VideoFormat format_for(const RecordRequest& r, const render::RenderOptions& picture) {
+  record::VideoFormat f;
+  f.width = r.width;
+  f.height = r.height;
+  f.fps = r.fps;
+  const render::Rgba bg = render::colours_for(picture.palette).background;
+  auto byte = [](float v) { return uint32_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); };
+  f.background = byte(bg[0]) << 16 | byte(bg[1]) << 8 | byte(bg[2]);
+  return f;
+}
+
+std::string epochs_text(double k) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", k);
+  return buf;
+}
+
+}  // namespace
+
+LiveRecorder::LiveRecorder(const gpu::Context& ctx, LiveTrainer& trainer, const RecordRequest& request, int steps_per_epoch,
+                           const render::RenderOptions& picture)
+    : trainer_(trainer),
+      request_(request),
+      renderer_(ctx),
+      writer_(record::open_sink(request.path, format_for(request, picture)), 3, false),
+      pipeline_(ctx, renderer_, request.width, request.height, [this](std::vector<uint8_t> rgba) { writer_.push(std::move(rgba)); }),
+      clock_(record::EpochSchedule::parse(epochs_text(request.epochs_per_frame)), request.fps, std::max(steps_per_epoch, 1)) {
+  trainer_.set_lockstep(true);
+  ticket_ = trainer_.advance(0);  // frame 0: the run as it is now
+}
+
+LiveRecorder::~LiveRecorder() {
+  if (!done_) {
+    renderer_.wait_all();
+    writer_.abort();
+    trainer_.set_lockstep(false);
+  }
+}
+
+void LiveRecorder::update(const LiveState& state, const std::vector<nn::Metrics>& history, render::RenderOptions picture,
+                          bool playing) {
+  if (done_ || state.ticket < ticket_ || !pipeline_.ready()) return;
+  render::Scene scene;
+  scene.title = state.config->name;
+  scene.snapshot = &state.snapshot;
+  scene.history = &history;
+  scene.dataset = state.dataset.get();
+  scene.input_map = state.input_map;
+  scene.view = state.view;
+  scene.loss = state.config->loss;
+  scene.classes = state.dataset->classes;
+  scene.time_s = double(frame_) / request_.fps;
+  scene.learning_rate = state.learning_rate;
+  picture.field_resolution = 1.0f;  // a recording is always one evaluation per pixel
+  picture.transparent = false;
+  const std::vector<render::Panel> panels{{scene, picture, {0, 0, float(request_.width), float(request_.height)}}};
+  pipeline_.submit(panels);
+  ++frame_;
+  // The next frame's steps (none while the user has paused: the picture still animates).
+  const long long steps = clock_.steps_for_frame(frame_);
+  ticket_ = trainer_.advance(playing ? steps : 0);
+}
+
+void LiveRecorder::finish() {
+  if (done_) return;
+  done_ = true;
+  trainer_.set_lockstep(false);
+  try {
+    pipeline_.flush();
+    writer_.finish();
+  } catch (...) {
+    writer_.abort();
+    throw;
+  }
+}
+
+}  // namespace nnlive::app::live
