@@ -2,7 +2,9 @@
 # The live window under Xvfb with real X input (xdotool, XTest): a window appears, clicks on the
 # field add points, Ctrl+S saves them and `train --config` reads them back, resize and
 # unmap/map (minimize without a window manager) survive, P writes a screenshot that is not
-# blank, Ctrl+Q exits with code 0, and the validation layer reports nothing.
+# blank, the step-through view and presentation mode draw, ← steps back exactly one step, V
+# records a video whose frame count matches the app's report, Ctrl+Q exits with code 0, and the
+# validation layer reports nothing.
 set -euo pipefail
 bin="$1"
 work="$(mktemp -d)"
@@ -28,7 +30,7 @@ xvfb_pid=$!
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
-NNLIVE_VALIDATION=1 "$bin" run --preset xor --save-path saved.toml >app.log 2>&1 &
+NNLIVE_VALIDATION=1 "$bin" run --preset xor --paused --save-path saved.toml >app.log 2>&1 &
 app_pid=$!
 wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "no window with class nnlive appeared"
 [ -n "$wid" ] || fail "no window"
@@ -69,9 +71,40 @@ shot="$(ls nnlive-*.png 2>/dev/null | head -1)"
 ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 screen.png
 [ "$(stat -c %s screen.png)" -gt 30000 ] || fail "the screen is nearly blank"
 
+# The step-through view, a click on the diagram, presentation mode (H) and back.
+xdotool key i
+sleep 1.5
+xdotool mousemove --window "$wid" 1030 200 click 1
+sleep 1
+xdotool key h
+sleep 1.5
+ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 present.png
+[ "$(stat -c %s present.png)" -gt 30000 ] || fail "presentation mode is nearly blank"
+xdotool key h i
+sleep 1
+
+# Three steps forward and one back: the session's report counts 2 training steps.
+xdotool key s s s
+sleep 1
+xdotool key Left
+sleep 1
+
+# Record a few frames (offscreen, lock-step) and stop.
+xdotool key v
+sleep 4
+xdotool key v
+for _ in $(seq 100); do grep -q "recorded [0-9]* frames to" app.log && break; sleep 0.1; done
+line="$(grep -o 'recorded [0-9]* frames to [^ ]*' app.log)" || fail "V did not record"
+frames="$(echo "$line" | awk '{print $2}')"
+video="$(echo "$line" | awk '{print $5}')"
+[ "$frames" -ge 1 ] || fail "the recording has no frames"
+probed="$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$video")"
+[ "$probed" = "1920,1080,$frames" ] || fail "the video $video is '$probed', expected 1920,1080,$frames"
+
 xdotool key ctrl+q
 code=0
 wait "$app_pid" || code=$?
 app_pid=""
 [ "$code" = "0" ] || fail "Ctrl+Q exited with code $code"
+grep -q ", 2 training steps" app.log || fail "expected 2 training steps (3 forward, 1 back) in the session report"
 echo "live window test passed"

@@ -174,8 +174,8 @@ void LiveApp::draw_edge(const LiveState& state) {
   const auto& snap = state.snapshot;
   const auto& L = snap.layers[size_t(edge_->layer)];
   const size_t i = L.w_offset + size_t(edge_->to) * L.in + size_t(edge_->from);
-  ImGui::SetNextWindowSize(ImVec2(360 * ui_scale_, 0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 380 * ui_scale_, float(target_->height()) - 300 * ui_scale_),
+  ImGui::SetNextWindowSize(ImVec2(380 * ui_scale_, 270 * ui_scale_), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 388 * ui_scale_, float(target_->height()) - 278 * ui_scale_),
                           ImGuiCond_FirstUseEver);
   bool open = true;
   const std::string title = "Edge " + node_name(state, size_t(edge_->layer), edge_->from) + " \xE2\x86\x92 " +
