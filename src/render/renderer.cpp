@@ -103,8 +103,9 @@ struct PanelSlot {
     ctx.set_name(*thumb_set, "thumbnail descriptors");
   }
 
-  // Architecture changes (rare) set the evaluators up again; parameters are copied every frame.
-  void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
+  // Architecture changes (rare) set the evaluators up again; parameters are copied when they
+  // changed. Returns false when neither changed since the last frame of this slot.
+  bool set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
     const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
                       layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
                       std::equal(layout.layers.begin(), layout.layers.end(), network.layers.begin(), [](const auto& a, const auto& b) {
@@ -114,9 +115,29 @@ struct PanelSlot {
       field_eval.set_network(layout);
       thumb_eval.set_network(layout);
       network = layout;
+      field_request.reset();
+      thumb_request.reset();
+    } else if (params.size() == last_params.size() && std::equal(params.begin(), params.end(), last_params.begin())) {
+      return false;
     }
+    last_params.assign(params.begin(), params.end());
     field_eval.set_params(params);
     thumb_eval.set_params(params);
+    field_request.reset();
+    thumb_request.reset();
+    return true;
+  }
+
+  // Records an evaluation unless this slot's evaluator already holds the same request for the
+  // same network and parameters (a paused run, or a still view): its output is still valid.
+  static uint32_t evaluate(gpu::FieldEvaluator& eval, const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req,
+                           std::optional<std::pair<gpu::FieldRequest, uint32_t>>& last) {
+    if (last && last->first.width == req.width && last->first.height == req.height && last->first.view == req.view &&
+        last->first.neuron_layer == req.neuron_layer && last->first.neuron == req.neuron && last->first.all_hidden == req.all_hidden)
+      return last->second;
+    const uint32_t channels = eval.record(cb, req);
+    last = std::pair{req, channels};
+    return channels;
   }
 
   // Points a field-view set at an evaluator's output when that buffer changed.
@@ -138,6 +159,8 @@ struct PanelSlot {
   vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
   vk::Buffer bound_field{}, bound_thumbs{};
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
+  std::vector<float> last_params;
+  std::optional<std::pair<gpu::FieldRequest, uint32_t>> field_request, thumb_request;  // what the outputs hold
 };
 
 // Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
@@ -405,12 +428,12 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
              {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
     d.neuron = p.options.neuron_layer >= 0;
     if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
-    d.channels = ps.field_eval.record(cb, d.req);
+    d.channels = PanelSlot::evaluate(ps.field_eval, cb, d.req, ps.field_request);
     if (!d.comp.thumbnails.empty()) {
       const auto& tv = d.comp.thumbnail_view;
       gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
       treq.all_hidden = true;
-      d.thumb_channels = ps.thumb_eval.record(cb, treq);
+      d.thumb_channels = PanelSlot::evaluate(ps.thumb_eval, cb, treq, ps.thumb_request);
     }
     ps.bind(m.ctx, ps.field_set, ps.field_eval.output_buffer(), ps.bound_field);
     if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumb_eval.output_buffer(), ps.bound_thumbs);

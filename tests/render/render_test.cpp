@@ -273,6 +273,32 @@ TEST_F(Render, PlacementsLocateTheFieldAndEveryNode) {
   EXPECT_FLOAT_EQ(placed[1].rect.x0 - placed[0].rect.x0, 481.0f);
 }
 
+TEST_F(Render, AFieldIsEvaluatedAgainOnlyWhenSomethingChanged) {
+  // A slot reuses its field when network, parameters and request are unchanged; any change
+  // must show. Alternate two runs, then change only the view and only the parameters.
+  auto a = train("xor", 200), b = train("xor", 20);
+  render::SceneTarget target(context(), 400, 300);
+  auto frame = [&](const render::Scene& s) {
+    renderer().render(s, {}, target);
+    return target.pixels();
+  };
+  const auto first = frame(a->scene);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(frame(a->scene), first);  // every slot, reused
+  const auto other = frame(b->scene);
+  EXPECT_NE(other, first);
+  EXPECT_EQ(frame(b->scene), other);
+  EXPECT_EQ(frame(a->scene), first);
+  render::Scene zoomed = a->scene;
+  zoomed.view = {a->scene.view[0] * 0.5, a->scene.view[1] * 0.5, a->scene.view[2] * 0.5, a->scene.view[3] * 0.5};
+  EXPECT_NE(frame(zoomed), first);
+  nn::Snapshot nudged = a->snap;
+  nudged.params[nudged.layers[0].b_offset] += 0.5f;
+  render::Scene changed = a->scene;
+  changed.snapshot = &nudged;
+  EXPECT_NE(frame(changed), first);
+  EXPECT_EQ(frame(a->scene), first);
+}
+
 TEST(Tile, RowsAndGridsWithoutOverlap) {
   const auto two = render::tile(2, 3840, 1080);  // two 16:9 panels in a row
   ASSERT_EQ(two.size(), 2u);
