@@ -115,6 +115,7 @@ struct FieldEvaluator::Impl {
   Buffer params;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
   std::optional<Buffer> output;   // (H, W, channels) floats, grown as needed
+  uint64_t output_version = 0;    // counts the output buffers made
   vk::raii::DescriptorPool pool{nullptr};
   std::optional<vk::raii::DescriptorSet> set;
   vk::raii::QueryPool queries{nullptr};
@@ -177,6 +178,7 @@ void FieldEvaluator::set_params(std::span<const float> params) {
 }
 
 vk::Buffer FieldEvaluator::output_buffer() const { return impl_->output ? impl_->output->handle() : vk::Buffer{}; }
+uint64_t FieldEvaluator::output_version() const { return impl_->output_version; }
 vk::DeviceSize FieldEvaluator::output_bytes() const { return impl_->output ? impl_->output->size() : 0; }
 
 uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRequest& req) {
@@ -198,6 +200,7 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
   const vk::DeviceSize bytes = vk::DeviceSize(req.width) * req.height * channels * sizeof(float);
   if (!m.output || m.output->size() < bytes) {
     m.output.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
+    ++m.output_version;
     m.descriptors_dirty = true;
   }
   if (m.descriptors_dirty) m.write_descriptors();

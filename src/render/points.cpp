@@ -62,6 +62,24 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
   for (const auto& pt : d.test) draw(pt, true, false);
   for (const auto& pt : d.train) draw(pt, false, false);
   for (const auto& pt : d.user) draw(pt, false, true);
+
+  // The probe sample (the one the diagram's node colours and the step-through view follow): a
+  // dark ring with a crosshair.
+  const int probe = p.scene.snapshot->probe_index;
+  if (p.options.mark_probe && probe >= 0) {
+    const std::vector<data::Point> training = d.training_points();
+    if (size_t(probe) < training.size()) {
+      const data::Point& pt = training[size_t(probe)];
+      const float x = r.x0 + (pt.x - float(v[0])) * sx, y = r.y0 + (float(v[3]) - pt.y) * sy;
+      const float ring = radius * 2.6f;
+      p.out.disc(x, y, ring, {1, 1, 1, 0.9f}, 4.0f * stroke);
+      p.out.disc(x, y, ring, p.c.text, 2.0f * stroke);
+      for (const float sgn : {-1.0f, 1.0f}) {
+        p.out.line(x + sgn * ring, y, x + sgn * (ring + 2.2f * radius), y, 2.0f * stroke, p.c.text);
+        p.out.line(x, y + sgn * ring, x, y + sgn * (ring + 2.2f * radius), 2.0f * stroke, p.c.text);
+      }
+    }
+  }
 }
 
 }  // namespace nnlive::render

@@ -140,24 +140,25 @@ struct PanelSlot {
     return channels;
   }
 
-  // Points a field-view set at an evaluator's output when that buffer changed.
-  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, vk::Buffer buffer, vk::Buffer& bound) {
-    if (buffer == bound) return;
-    const vk::DescriptorBufferInfo f{buffer, 0, VK_WHOLE_SIZE};
+  // Points a field-view set at an evaluator's output when that buffer changed (by version: a
+  // new buffer may have the old one's handle).
+  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const gpu::FieldEvaluator& eval, uint64_t& bound) {
+    if (eval.output_version() == bound) return;
+    const vk::DescriptorBufferInfo f{eval.output_buffer(), 0, VK_WHOLE_SIZE};
     const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
     const std::array<vk::WriteDescriptorSet, 2> writes{{
         {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
         {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
     }};
     ctx.device().updateDescriptorSets(writes, {});
-    bound = buffer;
+    bound = eval.output_version();
   }
 
   gpu::FieldEvaluator field_eval, thumb_eval;
   gpu::Buffer palette;
   vk::raii::DescriptorPool pool{nullptr};
   vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
-  vk::Buffer bound_field{}, bound_thumbs{};
+  uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
   std::vector<float> last_params;
   std::optional<std::pair<gpu::FieldRequest, uint32_t>> field_request, thumb_request;  // what the outputs hold
@@ -435,8 +436,8 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       treq.all_hidden = true;
       d.thumb_channels = PanelSlot::evaluate(ps.thumb_eval, cb, treq, ps.thumb_request);
     }
-    ps.bind(m.ctx, ps.field_set, ps.field_eval.output_buffer(), ps.bound_field);
-    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumb_eval.output_buffer(), ps.bound_thumbs);
+    ps.bind(m.ctx, ps.field_set, ps.field_eval, ps.bound_field);
+    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumb_eval, ps.bound_thumbs);
     d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
   }
   // One instance buffer: per panel, its underlay's shapes, then its overlay's.

@@ -62,6 +62,9 @@ class FieldEvaluator {
   // barrier its reader needs. One recording in flight at a time (parameters live in one buffer).
   uint32_t record(const vk::raii::CommandBuffer& cb, const FieldRequest& request);
   vk::Buffer output_buffer() const;
+  // Changes whenever output_buffer() is a new buffer (a handle alone may be reused by the driver
+  // for a new buffer after the old one is destroyed, so descriptors must not be keyed on it).
+  uint64_t output_version() const;
   vk::DeviceSize output_bytes() const;
 
   bool uses_uniform_weights() const;

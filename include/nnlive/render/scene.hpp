@@ -29,6 +29,7 @@ struct RenderOptions {
   // >= 0: outline the diagram's edge from node edge_from of layer edge_layer's input to its node
   // edge_to (the edge the live window inspects).
   int edge_layer = -1, edge_from = 0, edge_to = 0;
+  bool mark_probe = false;   // ring the probe sample on the field (the live step-through view)
   bool log_loss = true;      // loss axis logarithmic
   // The frame's background left transparent (alpha 0). Pixels then hold premultiplied colour;
   // record::unpremultiply turns them into straight alpha for encoders and PNG.

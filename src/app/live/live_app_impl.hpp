@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -129,6 +130,15 @@ class LiveApp {
   std::optional<EdgeChoice> edge_;
   std::vector<float> edge_weights_, edge_grads_;  // the chosen edge at each step seen since
   long long edge_last_step_ = -1;
+  // The chosen edge's values at the trainer's checkpoints, filled on the trainer thread.
+  struct EdgeHistory {
+    std::mutex mutex;
+    uint64_t request = 0;  // which choice they belong to
+    bool ready = false;
+    std::vector<float> weights, grads;
+  };
+  std::shared_ptr<EdgeHistory> edge_history_ = std::make_shared<EdgeHistory>();
+  uint64_t edge_request_ = 0;
   uint64_t edge_generation_ = 0;
   bool show_computation_ = false;
   int sample_ = 0;

@@ -145,7 +145,8 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::Begin("nnlive", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   const nn::Snapshot& snap = state.snapshot;
   ImGui::Text("epoch %d   step %lld", snap.epoch, snap.step);
-  ImGui::Text("%.0f steps/s   %.1f frames/s", state.steps_per_second, fps_);
+  if (recorder_) ImGui::Text("lock-step with the recording   %.1f frames/s", fps_);
+  else ImGui::Text("%.0f steps/s   %.1f frames/s", state.steps_per_second, fps_);
   if (ImGui::Button(playing_ ? "Pause (Space)" : "Play (Space)")) playing_ = !playing_, trainer_->set_playing(playing_);
   ImGui::SameLine();
   if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
@@ -153,10 +154,10 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::BeginDisabled(state.snapshot.step <= state.oldest_step);
   if (ImGui::Button("Back (\xE2\x86\x90)")) handle_key(GLFW_KEY_LEFT, 0, state);
   ImGui::EndDisabled();
-  ImGui::SameLine();
   if (ImGui::Button("Reset (R)")) apply(*state.config);
   ImGui::SameLine();
   if (ImGui::Button("New init (N)")) handle_key(GLFW_KEY_N, 0, state);
+  ImGui::SameLine();
   ImGui::TextDisabled("back to step %lld is held", state.oldest_step);
   float speed = float(speed_);
   bool max_speed = speed_ <= 0.0;
@@ -230,7 +231,8 @@ void LiveApp::draw_ui(const LiveState& state) {
     ImGui::SameLine();
     if (ImGui::Button("-")) {
       edit_.hidden.erase(edit_.hidden.begin() + long(l));
-      edit_.activations.erase(edit_.activations.begin() + long(l));
+      // One activation per hidden layer; with none left, keep one for when a layer is added.
+      if (edit_.activations.size() > 1) edit_.activations.erase(edit_.activations.begin() + long(l));
       changed = true;
       ImGui::PopID();
       break;
@@ -238,8 +240,9 @@ void LiveApp::draw_ui(const LiveState& state) {
     ImGui::PopID();
   }
   if (edit_.hidden.size() < 8 && ImGui::Button("add layer")) {
+    const nn::Activation act = edit_.activations.empty() ? nn::Activation::tanh : edit_.activations.back();
     edit_.hidden.push_back(edit_.hidden.empty() ? 8 : edit_.hidden.back());
-    edit_.activations.push_back(edit_.activations.empty() ? nn::Activation::tanh : edit_.activations.back());
+    edit_.activations.resize(edit_.hidden.size(), act);
     changed = true;
   }
   ImGui::Text("inputs");
@@ -277,12 +280,21 @@ void LiveApp::draw_ui(const LiveState& state) {
                      "double-click resets the view.");
   ImGui::TextWrapped("Diagram: point at a neuron to see its own field, click to keep it; click an edge for its weight, "
                      "gradient, update and history.");
-  if (!message_.empty() && clock::now() - message_at_ < std::chrono::seconds(8)) {
-    ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
-    ImGui::TextWrapped("%s", message_.c_str());
-    ImGui::PopStyleColor();
-  }
   ImGui::End();
+  // The last message, over the bottom left of the picture where it is always in sight.
+  if (!message_.empty() && clock::now() - message_at_ < std::chrono::seconds(8)) {
+    ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::Begin("##message", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
+    ImGui::PushTextWrapPos(0.5f * (r.x1 - r.x0));
+    ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
+    ImGui::TextUnformatted(message_.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+  }
 }
 
 void LiveApp::toggle_recording(const LiveState& state) {

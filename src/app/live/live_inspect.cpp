@@ -20,7 +20,7 @@ namespace {
 constexpr int k_all_neurons = 8;    // layers up to this wide list every neuron ...
 constexpr int k_all_terms = 6;      // ... and every term of z up to this many inputs
 constexpr int k_all_weights = 48;   // layers with up to this many weights list all of them
-constexpr size_t k_edge_history = 600;
+constexpr size_t k_edge_history = 2000;
 
 std::string num(double v) {
   char buf[32];
@@ -73,7 +73,11 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
   const auto& placed = renderer_->last_placements();
   if (placed.empty() || placed[0].network.centres.empty()) return hit;
   const auto& net = placed[0].network;
-  if (net.centres.size() != state.snapshot.layers.size() + 1) return hit;  // a frame of an older network
+  // The last frame may show an older network (a restart since): then nothing is hit.
+  const auto& layers = state.snapshot.layers;
+  if (net.centres.size() != layers.size() + 1 || int(net.centres[0].size()) != layers.front().in) return hit;
+  for (size_t l = 0; l < layers.size(); ++l)
+    if (int(net.centres[l + 1].size()) != layers[l].out) return hit;
   const auto p = to_target(x, y);
   const float px = float(p[0]), py = float(p[1]);
   const float grab = std::max(net.radius + 2.0f, 6.0f);
@@ -111,6 +115,16 @@ void LiveApp::click_diagram(const DiagramHit& hit) {
     edge_weights_.clear();
     edge_grads_.clear();
     edge_last_step_ = -1;
+    // Its values at the trainer's checkpoints, for the history before this moment.
+    const auto state = trainer_->latest();
+    const auto& L = state->snapshot.layers[size_t(hit.layer)];
+    const uint64_t request = ++edge_request_;
+    trainer_->edge_history(L.w_offset + size_t(hit.to) * L.in + size_t(hit.from),
+                           [mailbox = edge_history_, request](std::vector<float> w, std::vector<float> g) {
+                             std::lock_guard lock(mailbox->mutex);
+                             mailbox->request = request, mailbox->ready = true;
+                             mailbox->weights = std::move(w), mailbox->grads = std::move(g);
+                           });
   } else {
     edge_.reset();
   }
@@ -122,6 +136,7 @@ render::RenderOptions LiveApp::view_options() const {
   if (neuron) o.neuron_layer = neuron->first, o.neuron = neuron->second;
   if (edge_) o.edge_layer = edge_->layer, o.edge_from = edge_->from, o.edge_to = edge_->to;
   o.field_resolution = field_resolution_;
+  o.mark_probe = show_computation_ && show_ui_;
   if (!show_ui_) {
     // Presentation: the header's figures at least 20 pt (at 96 dpi, times the screen's scale).
     const float s = std::min(float(target_->width()) / 1920.0f, float(target_->height()) / 1080.0f);
@@ -148,6 +163,11 @@ void LiveApp::adapt_resolution(const LiveState& state, double dt) {
 }
 
 void LiveApp::track_edge(const LiveState& state) {
+  // A pinned neuron that the current network does not have (a restart with other layers).
+  const auto& hidden = state.snapshot.layers;
+  if (pinned_neuron_ && (size_t(pinned_neuron_->first) + 1 >= hidden.size() ||
+                         pinned_neuron_->second >= hidden[size_t(pinned_neuron_->first)].out))
+    pinned_neuron_.reset();
   if (!edge_) return;
   const auto& layers = state.snapshot.layers;
   if (state.generation != edge_generation_ || size_t(edge_->layer) >= layers.size() || edge_->from >= layers[size_t(edge_->layer)].in ||
@@ -157,6 +177,14 @@ void LiveApp::track_edge(const LiveState& state) {
     edge_generation_ = state.generation;
     edge_weights_.clear(), edge_grads_.clear(), edge_last_step_ = -1;
     if (!edge_) return;
+  }
+  {
+    std::lock_guard lock(edge_history_->mutex);
+    if (edge_history_->ready && edge_history_->request == edge_request_) {
+      edge_history_->ready = false;
+      edge_weights_.insert(edge_weights_.begin(), edge_history_->weights.begin(), edge_history_->weights.end());
+      edge_grads_.insert(edge_grads_.begin(), edge_history_->grads.begin(), edge_history_->grads.end());
+    }
   }
   if (state.snapshot.step == edge_last_step_) return;
   edge_last_step_ = state.snapshot.step;
@@ -188,7 +216,7 @@ void LiveApp::draw_edge(const LiveState& state) {
     if (edge_weights_.size() >= 2) {
       ImGui::PlotLines("##w", edge_weights_.data(), int(edge_weights_.size()), 0, "weight", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
       ImGui::PlotLines("##g", edge_grads_.data(), int(edge_grads_.size()), 0, "gradient", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
-      ImGui::TextDisabled("the last %zu steps seen since the edge was chosen", edge_weights_.size());
+      ImGui::TextDisabled("over the run (at the held checkpoints), then at each step seen since it was chosen");
     } else {
       ImGui::TextDisabled("its history starts now: train or step to see it");
     }
@@ -218,6 +246,7 @@ void LiveApp::draw_computation(const LiveState& state) {
   ImGui::SetNextItemWidth(140 * ui_scale_);
   ImGui::InputInt("training sample", &sample_);
   sample_ = std::clamp(sample_, 0, int(points.size()) - 1);
+  trainer_->set_probe(sample_);  // the diagram's node colours follow this sample too
   const data::Point& pt = points[size_t(sample_)];
   std::vector<float> input(size_t(state.input_map.size()));
   state.input_map.apply(pt.x, pt.y, input.data());

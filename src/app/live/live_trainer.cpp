@@ -86,7 +86,8 @@ void LiveTrainer::publish(bool rebuilt) {
   s->input_map = run_.input_map;
   const uint64_t ack = acknowledged_.load();
   const int have = !rebuilt && (ack >> 32) == generation_ ? int(ack & 0xFFFFFFFFu) : 0;
-  s->snapshot = run_.trainer->snapshot(have, 0);
+  const int train_size = int(run_.dataset.train.size() + run_.dataset.user.size());
+  s->snapshot = run_.trainer->snapshot(have, train_size > 0 ? std::min(probe_.load(), train_size - 1) : -1);
   s->playing = playing_;
   s->steps_per_second = measured_rate_;
   s->learning_rate = run_.trainer->config().optimizer.lr;
@@ -165,6 +166,20 @@ uint64_t LiveTrainer::advance(long long steps) {
   return ticket;
 }
 
+void LiveTrainer::edge_history(size_t index, std::function<void(std::vector<float>, std::vector<float>)> done) {
+  post([this, index, done = std::move(done)](core::Run&) {
+    std::vector<float> w, g;
+    for (const auto& c : checkpoints_) {
+      const auto& params = c.trainer->model().params();
+      const auto& grads = c.trainer->last_grads();
+      if (index >= params.size()) continue;
+      w.push_back(params[index]);
+      g.push_back(index < grads.size() ? grads[index] : 0.0f);
+    }
+    done(std::move(w), std::move(g));
+  });
+}
+
 void LiveTrainer::set_learning_rate(float lr) {
   post([this, lr](core::Run& run) {
     run.trainer->set_learning_rate(lr);
@@ -177,6 +192,9 @@ void LiveTrainer::add_point(const data::Point& p) {
     run.config.user_points.push_back(p);
     run.dataset.user.push_back(p);
     run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+    // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses
+    // it again once it is). A run at its epoch cap stays there.
+    if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
     config_ = std::make_shared<const core::ExperimentConfig>(run.config);
     dataset_ = std::make_shared<const data::Dataset>(run.dataset);
     checkpoint();
@@ -198,6 +216,9 @@ void LiveTrainer::remove_nearest_point(float x, float y, float radius) {
     best_list->erase(best_list->begin() + long(best));
     run.config.user_points = run.dataset.user;
     run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+    // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses
+    // it again once it is). A run at its epoch cap stays there.
+    if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
     config_ = std::make_shared<const core::ExperimentConfig>(run.config);
     dataset_ = std::make_shared<const data::Dataset>(run.dataset);
     checkpoint();

@@ -69,6 +69,11 @@ class LiveTrainer {
   // identical run). The caller builds it, so it sees any error in the config.
   void restart(core::Run run);
   void set_learning_rate(float lr);
+  // The training sample whose activations snapshots carry (the diagram's node colours).
+  void set_probe(int index) { probe_.store(std::max(index, 0)); }
+  // The weight and gradient of parameter `index` at every checkpoint, oldest first, delivered
+  // to `done` on the trainer thread (for an edge's history from the start of what is held).
+  void edge_history(size_t index, std::function<void(std::vector<float> weights, std::vector<float> grads)> done);
   void add_point(const data::Point& p);       // joins training at once
   void remove_nearest_point(float x, float y, float radius);  // user or training point
   // Runs f on the trainer thread with the run (for anything else the UI needs).
@@ -107,6 +112,7 @@ class LiveTrainer {
   double speed_ = 0.0;
   int pending_steps_ = 0;
   std::atomic<uint64_t> acknowledged_{0};  // generation << 32 | epochs the UI holds
+  std::atomic<int> probe_{0};
   bool dirty_ = false;                     // stepped or changed since the last publish
   double measured_rate_ = 0.0;
   std::thread thread_;
