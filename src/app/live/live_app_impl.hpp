@@ -48,6 +48,7 @@ class LiveApp {
   void init_imgui();
   void rebuild_swapchain();
   void draw_ui(const LiveState& state);
+  void draw_overlays();
   void handle_input(const LiveState& state);
   void handle_key(int key, int mods, const LiveState& state);
   std::optional<std::array<double, 2>> to_data(double x, double y) const;

@@ -137,7 +137,41 @@ void LiveApp::handle_input(const LiveState& state) {
   }
 }
 
+// Drawn with or without the controls: the recording indicator and the last message (errors
+// only while presenting).
+void LiveApp::draw_overlays() {
+  const render::Rect r = scene_rect();
+  // While recording: a red dot and the frame count at the bottom right, in sight even with the
+  // controls hidden (it is not in the video).
+  if (recorder_) {
+    ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_),
+                            ImGuiCond_Always, ImVec2(1, 1));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::Begin("##recording", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frames  (V stops)",
+                       static_cast<unsigned long long>(recorder_->frames()));
+    ImGui::End();
+  }
+  // The last message, over the bottom left of the picture where it is always in sight.
+  if (!message_.empty() && (show_ui_ || message_error_) && clock::now() - message_at_ < std::chrono::seconds(8)) {
+    ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::Begin("##message", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
+    ImGui::PushTextWrapPos(0.5f * (r.x1 - r.x0));
+    ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
+    ImGui::TextUnformatted(message_.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+  }
+}
+
 void LiveApp::draw_ui(const LiveState& state) {
+  draw_overlays();
   if (!show_ui_) return;
   const render::Rect r = scene_rect();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -281,20 +315,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::TextWrapped("Diagram: point at a neuron to see its own field, click to keep it; click an edge for its weight, "
                      "gradient, update and history.");
   ImGui::End();
-  // The last message, over the bottom left of the picture where it is always in sight.
-  if (!message_.empty() && clock::now() - message_at_ < std::chrono::seconds(8)) {
-    ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
-    ImGui::SetNextWindowBgAlpha(0.92f);
-    ImGui::Begin("##message", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
-                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
-    ImGui::PushTextWrapPos(0.5f * (r.x1 - r.x0));
-    ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
-    ImGui::TextUnformatted(message_.c_str());
-    ImGui::PopStyleColor();
-    ImGui::PopTextWrapPos();
-    ImGui::End();
-  }
+
 }
 
 void LiveApp::toggle_recording(const LiveState& state) {

@@ -214,8 +214,13 @@ void LiveApp::draw_edge(const LiveState& state) {
     ImGui::Text("last update     %s", snap.last_update.empty() ? "-" : num(snap.last_update[i]).c_str());
     const float w = ImGui::GetContentRegionAvail().x;
     if (edge_weights_.size() >= 2) {
-      ImGui::PlotLines("##w", edge_weights_.data(), int(edge_weights_.size()), 0, "weight", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
-      ImGui::PlotLines("##g", edge_grads_.data(), int(edge_grads_.size()), 0, "gradient", FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
+      auto plot = [&](const char* id, const char* what, const std::vector<float>& v) {
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        const std::string label = std::string(what) + "  " + num(*lo) + " to " + num(*hi);
+        ImGui::PlotLines(id, v.data(), int(v.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
+      };
+      plot("##w", "weight", edge_weights_);
+      plot("##g", "gradient", edge_grads_);
       ImGui::TextDisabled("over the run (at the held checkpoints), then at each step seen since it was chosen");
     } else {
       ImGui::TextDisabled("its history starts now: train or step to see it");

@@ -183,6 +183,9 @@ void LiveTrainer::edge_history(size_t index, std::function<void(std::vector<floa
 void LiveTrainer::set_learning_rate(float lr) {
   post([this, lr](core::Run& run) {
     run.trainer->set_learning_rate(lr);
+    // The run's experiment says so too: Ctrl+S saves it and R (same initialization) keeps it.
+    run.config.training.optimizer.lr = lr;
+    config_ = std::make_shared<const core::ExperimentConfig>(run.config);
     checkpoint();  // replays after this point use the new rate
   });
 }
