@@ -192,7 +192,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::SameLine();
   if (ImGui::Button("New init (N)")) handle_key(GLFW_KEY_N, 0, state);
   ImGui::SameLine();
-  ImGui::TextDisabled("back to step %lld is held", state.oldest_step);
+  ImGui::TextDisabled("history from step %lld", state.oldest_step);
   float speed = float(speed_);
   bool max_speed = speed_ <= 0.0;
   if (ImGui::Checkbox("full speed", &max_speed)) speed_ = max_speed ? 0.0 : 10.0, trainer_->set_speed(speed_);
