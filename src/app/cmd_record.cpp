@@ -99,12 +99,6 @@ class Progress {
   uint64_t last_tenth_ = ~uint64_t(0);
 };
 
-uint32_t background_rgb(const render::RenderOptions& o) {
-  const render::Rgba bg = render::colours_for(o.palette).background;
-  auto byte = [](float v) { return uint32_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); };
-  return byte(bg[0]) << 16 | byte(bg[1]) << 8 | byte(bg[2]);
-}
-
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

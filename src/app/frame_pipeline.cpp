@@ -2,7 +2,18 @@
 // Frames in flight for recording and benchmarks.
 #include "frame_pipeline.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "nnlive/render/palette.hpp"
+
 namespace nnlive::app {
+
+uint32_t background_rgb(const render::RenderOptions& o) {
+  const render::Rgba bg = render::colours_for(o.palette).background;
+  auto byte = [](float v) { return uint32_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); };
+  return byte(bg[0]) << 16 | byte(bg[1]) << 8 | byte(bg[2]);
+}
 
 FramePipeline::FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height,
                              Consumer consume)

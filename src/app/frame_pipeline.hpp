@@ -13,6 +13,9 @@
 
 namespace nnlive::app {
 
+// The picture's background as 0xRRGGBB (what record::VideoFormat pads odd sizes with).
+uint32_t background_rgb(const render::RenderOptions& options);
+
 class FramePipeline {
  public:
   using Consumer = std::function<void(std::vector<uint8_t> rgba)>;

@@ -424,15 +424,7 @@ int LiveApp::run() {
                   ctx_->device_name().c_str());
     std::cout << "nnlive: " << line << std::endl;
   }
-  if (recorder_) {
-    try {
-      recorder_->finish();
-      message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
-    } catch (const core::UserError& e) {
-      message(e.what(), true);
-    }
-    recorder_.reset();
-  }
+  stop_recording();
   trainer_.reset();
   ImGui_ImplVulkan_Shutdown();
   ImGui_ImplGlfw_Shutdown();

@@ -64,6 +64,7 @@ class LiveApp {
   void draw_edge(const LiveState& state);
   void track_edge(const LiveState& state);
   void toggle_recording(const LiveState& state);
+  void stop_recording();  // finishes the file and reports it
   void draw_record_ui(const LiveState& state);
   void adapt_resolution(const LiveState& state, double dt);
   render::RenderOptions view_options() const;  // the picture as the window shows it now

@@ -315,18 +315,22 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::TextWrapped("Diagram: point at a neuron to see its own field, click to keep it; click an edge for its weight, "
                      "gradient, update and history.");
   ImGui::End();
+}
 
+void LiveApp::stop_recording() {
+  if (!recorder_) return;
+  try {
+    recorder_->finish();
+    message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
+  } catch (const core::UserError& e) {
+    message(e.what(), true);
+  }
+  recorder_.reset();
 }
 
 void LiveApp::toggle_recording(const LiveState& state) {
   if (recorder_) {
-    try {
-      recorder_->finish();
-      message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
-    } catch (const core::UserError& e) {
-      message(e.what(), true);
-    }
-    recorder_.reset();
+    stop_recording();
     return;
   }
   static const std::array<std::pair<uint32_t, uint32_t>, 4> sizes{{{1280, 720}, {1920, 1080}, {2560, 1440}, {3840, 2160}}};

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "nnlive/record/sink.hpp"
-#include "nnlive/render/palette.hpp"
 
 namespace nnlive::app::live {
 namespace {
@@ -15,9 +14,7 @@ record::VideoFormat format_for(const RecordRequest& r, const render::RenderOptio
   f.width = r.width;
   f.height = r.height;
   f.fps = r.fps;
-  const render::Rgba bg = render::colours_for(picture.palette).background;
-  auto byte = [](float v) { return uint32_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)); };
-  f.background = byte(bg[0]) << 16 | byte(bg[1]) << 8 | byte(bg[2]);
+  f.background = background_rgb(picture);
   return f;
 }
 
