@@ -233,7 +233,15 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
     core::Run run = core::build_run(config);
     const int epochs = std::min(run.config.training.max_epochs, 300);
     while (run.trainer->epoch() < epochs && !run.trainer->finished()) run.trainer->run_epoch();
-    const nn::Snapshot snap = run.trainer->snapshot(run.trainer->epoch(), 0);
+    // One snapshot per frame, a training step apart, as in a recording: every frame evaluates
+    // its field afresh (a still would let the renderer reuse it).
+    std::vector<nn::Snapshot> snaps;
+    for (int f = 0; f <= s->frames; ++f) {
+      snaps.push_back(run.trainer->snapshot(run.trainer->epoch(), 0));
+      if (run.trainer->finished()) run.trainer->extend(run.trainer->epoch() + 1);
+      run.trainer->step();
+    }
+    const nn::Snapshot& snap = snaps.front();
 
     gpu::Context ctx;
     render::Renderer renderer(ctx);
@@ -244,6 +252,7 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       const auto [w, h] = parse_frame_size(size);
       std::vector<render::Panel> panels{{render::make_scene(run, snap, 0.0), {}, {0, 0, float(w), float(h)}}};
       auto frame_panels = [&](int f) {
+        panels[0].scene.snapshot = &snaps[size_t(f) % snaps.size()];
         panels[0].scene.time_s = double(f) / 60.0;
         return std::span<const render::Panel>(panels);
       };
@@ -255,7 +264,7 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       // Warm-up: pipelines, buffers and page faults of the first frame.
       {
         FramePipeline warm(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { still = std::move(rgba); });
-        warm.submit(frame_panels(0));
+        warm.submit(frame_panels(s->frames));  // a snapshot the timed frames do not use
         warm.flush();
       }
       // Render only: frames in flight, pixels read back and dropped.
