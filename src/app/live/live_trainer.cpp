@@ -37,12 +37,16 @@ void LiveTrainer::rebuild(core::Run run) {
   run_ = std::move(run);
   config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
-  // Checkpoints: about every 200k parameter-samples of work (every step for big networks), as
-  // many as fit in about 256 MB (at least 16, at most 512).
+  // Checkpoints: a copy costs about as much as a step over 4 samples, so one every 80 / batch
+  // steps keeps the cost near 5% of training; small networks, whose replays are cheap, go
+  // up to 2M parameter-samples of work apart (at most 200 steps). As many as fit in about
+  // 256 MB (at least 16, at most 512).
   const nn::Trainer& t = *run_.trainer;
   const double params = double(t.model().param_count());
+  const int train_size = int(run_.dataset.train.size() + run_.dataset.user.size());
+  const double batch = std::max(1, run_.config.training.batch <= 0 ? train_size : std::min(run_.config.training.batch, train_size));
   const double bytes = params * 4.0 * 6.0 + double(run_.dataset.train.size() + run_.dataset.test.size()) * 64.0 + 4096.0;
-  checkpoint_every_ = std::clamp<long long>(std::llround(2e5 / std::max(params, 1.0)), 1, 200);
+  checkpoint_every_ = std::clamp<long long>(std::llround(std::max(80.0 / batch, 2e6 / (std::max(params, 1.0) * batch))), 1, 200);
   max_checkpoints_ = size_t(std::clamp(256e6 / bytes, 16.0, 512.0));
   checkpoints_.clear();
   checkpoint();
