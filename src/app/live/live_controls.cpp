@@ -13,6 +13,8 @@
 namespace nnlive::app::live {
 namespace {
 
+constexpr const char* k_edited = "-edited";
+
 bool slider_log(const char* label, float* v, float lo, float hi) {
   return ImGui::SliderFloat(label, v, lo, hi, "%.4g", ImGuiSliderFlags_Logarithmic);
 }
@@ -46,7 +48,9 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   else if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9 && size_t(key - GLFW_KEY_1) < presets.size()) load_preset(presets[size_t(key - GLFW_KEY_1)].name);
   else if (key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN) {
     size_t i = 0;
-    while (i < presets.size() && presets[i].name != state.config->name) ++i;
+    std::string current = state.config->name;
+    if (current.ends_with(k_edited)) current.resize(current.size() - std::string_view(k_edited).size());
+    while (i < presets.size() && presets[i].name != current) ++i;
     const size_t n = presets.size();
     const size_t next = i >= n ? 0 : key == GLFW_KEY_PAGE_DOWN ? (i + 1) % n : (i + n - 1) % n;
     load_preset(presets[next].name);
@@ -179,8 +183,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::Begin("nnlive", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   const nn::Snapshot& snap = state.snapshot;
   ImGui::Text("epoch %d   step %lld", snap.epoch, snap.step);
-  if (recorder_) ImGui::Text("lock-step with the recording   %.1f frames/s", fps_);
-  else ImGui::Text("%.0f steps/s   %.1f frames/s", state.steps_per_second, fps_);
+  ImGui::Text("%.0f steps/s%s   %.1f frames/s", state.steps_per_second, recorder_ ? " (lock-step)" : "", fps_);
   if (ImGui::Button(playing_ ? "Pause (Space)" : "Play (Space)")) playing_ = !playing_, trainer_->set_playing(playing_);
   ImGui::SameLine();
   if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
@@ -302,6 +305,9 @@ void LiveApp::draw_ui(const LiveState& state) {
   if (slider_log("stop below", &thr, 1e-4f, 1.0f)) edit_.training.stop_threshold = thr, changed = true;
   changed |= ImGui::SliderInt("for epochs", &edit_.training.stop_window, 0, 2000);
   changed |= ImGui::SliderInt("epoch cap", &edit_.training.max_epochs, 1, 100000, "%d", ImGuiSliderFlags_Logarithmic);
+  // An experiment changed here is no longer its preset: say so in its name (header, Ctrl+S,
+  // recordings), once.
+  if (changed && !edit_.name.ends_with(k_edited)) edit_.name += k_edited;
   if (changed && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) apply(edit_);
   else if (changed) pending_apply_ = true;
   if (pending_apply_ && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) pending_apply_ = false, apply(edit_);

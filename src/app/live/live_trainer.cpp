@@ -163,7 +163,7 @@ void LiveTrainer::set_lockstep(bool on) {
 uint64_t LiveTrainer::advance(long long steps) {
   const uint64_t ticket = ++next_ticket_;
   post([this, steps, ticket](core::Run& run) {
-    for (long long i = 0; i < steps && !run.trainer->finished(); ++i) one_step();
+    for (long long i = 0; i < steps && !run.trainer->finished(); ++i) one_step(), ++rate_steps_;
     ticket_done_ = ticket;
     publish(false);
   });
@@ -234,7 +234,6 @@ void LiveTrainer::remove_nearest_point(float x, float y, float radius) {
 
 void LiveTrainer::loop() {
   auto last_publish = clock::now(), rate_start = clock::now(), next_step = clock::now();
-  long long rate_steps = 0;
   for (;;) {
     std::deque<std::function<void(core::Run&)>> commands;
     bool playing = false, stepped = false;
@@ -268,12 +267,12 @@ void LiveTrainer::loop() {
         const auto until = clock::now() + std::chrono::milliseconds(4);
         do {
           one_step();
-          ++rate_steps;
+          ++rate_steps_;
         } while (clock::now() < until && !t.finished());
         stepped = true;
       } else if (clock::now() >= next_step) {
         one_step();
-        ++rate_steps;
+        ++rate_steps_;
         stepped = true;
         next_step = std::max(next_step + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / speed)),
                              clock::now() - std::chrono::milliseconds(100));
@@ -284,8 +283,8 @@ void LiveTrainer::loop() {
     }
     const auto now = clock::now();
     if (now - rate_start >= std::chrono::seconds(1)) {
-      measured_rate_ = double(rate_steps) / std::chrono::duration<double>(now - rate_start).count();
-      rate_steps = 0;
+      measured_rate_ = double(rate_steps_) / std::chrono::duration<double>(now - rate_start).count();
+      rate_steps_ = 0;
       rate_start = now;
       changed = true;
     }

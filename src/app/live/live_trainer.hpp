@@ -115,6 +115,7 @@ class LiveTrainer {
   std::atomic<int> probe_{0};
   bool dirty_ = false;                     // stepped or changed since the last publish
   double measured_rate_ = 0.0;
+  long long rate_steps_ = 0;  // steps since the rate was last measured (free-running and lock-step)
   std::thread thread_;
 };
 
