@@ -8,7 +8,10 @@
 namespace nnlive::nn {
 namespace {
 constexpr std::array<std::string_view, k_feature_count> k_names{"x", "y", "x2", "y2", "xy", "sinx", "siny"};
+constexpr std::array<const char*, k_feature_count> k_display{"x", "y", "x\xC2\xB2", "y\xC2\xB2", "xy", "sin x", "sin y"};
 }
+
+const char* display_name(Feature f) { return k_display.at(static_cast<size_t>(f)); }
 
 std::string_view to_string(Feature f) { return k_names.at(static_cast<size_t>(f)); }
 

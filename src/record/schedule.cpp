@@ -47,6 +47,12 @@ EpochSchedule EpochSchedule::parse(const std::string& text) {
   return s;
 }
 
+EpochSchedule EpochSchedule::constant(double epochs_per_frame) {
+  EpochSchedule s;
+  s.points_.emplace_back(0.0, std::max(epochs_per_frame, 0.0));
+  return s;
+}
+
 double EpochSchedule::at(double t) const {
   if (t <= points_.front().first) return points_.front().second;
   if (t >= points_.back().first) return points_.back().second;

@@ -17,19 +17,6 @@ constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one b
 constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
 constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
 
-std::string feature_label(nn::Feature f) {
-  switch (f) {
-    case nn::Feature::x: return "x";
-    case nn::Feature::y: return "y";
-    case nn::Feature::x2: return "x\xC2\xB2";
-    case nn::Feature::y2: return "y\xC2\xB2";
-    case nn::Feature::xy: return "xy";
-    case nn::Feature::sin_x: return "sin x";
-    case nn::Feature::sin_y: return "sin y";
-  }
-  return "?";
-}
-
 Rgba mix(const Rgba& a, const Rgba& b, float t) {
   return {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t};
 }
@@ -200,7 +187,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         p.out.rect({x - 2.0f * s, pos[1] + radius - h, x + 2.0f * s, pos[1] + radius}, b >= 0 ? p.c.positive() : p.c.negative());
       }
       if (c == 0 && radius >= 4.0f)
-        p.fonts.regular.draw(p.out, feature_label(p.scene.input_map.features[j]), pos[0] - radius - 10 * s, pos[1] + 6 * s,
+        p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos[0] - radius - 10 * s, pos[1] + 6 * s,
                              18 * s, p.c.text, Align::right);
     }
     const float x = area.x0 + col_step * float(c);

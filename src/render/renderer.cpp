@@ -104,8 +104,8 @@ struct PanelSlot {
   }
 
   // Architecture changes (rare) set the evaluators up again; parameters are copied when they
-  // changed. Returns false when neither changed since the last frame of this slot.
-  bool set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
+  // changed. Either change forgets what the evaluators' outputs hold.
+  void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
     const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
                       layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
                       std::equal(layout.layers.begin(), layout.layers.end(), network.layers.begin(), [](const auto& a, const auto& b) {
@@ -117,24 +117,21 @@ struct PanelSlot {
       network = layout;
       field_request.reset();
       thumb_request.reset();
-    } else if (params.size() == last_params.size() && std::equal(params.begin(), params.end(), last_params.begin())) {
-      return false;
+    } else if (std::ranges::equal(params, last_params)) {
+      return;
     }
     last_params.assign(params.begin(), params.end());
     field_eval.set_params(params);
     thumb_eval.set_params(params);
     field_request.reset();
     thumb_request.reset();
-    return true;
   }
 
   // Records an evaluation unless this slot's evaluator already holds the same request for the
   // same network and parameters (a paused run, or a still view): its output is still valid.
   static uint32_t evaluate(gpu::FieldEvaluator& eval, const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req,
                            std::optional<std::pair<gpu::FieldRequest, uint32_t>>& last) {
-    if (last && last->first.width == req.width && last->first.height == req.height && last->first.view == req.view &&
-        last->first.neuron_layer == req.neuron_layer && last->first.neuron == req.neuron && last->first.all_hidden == req.all_hidden)
-      return last->second;
+    if (last && last->first == req) return last->second;
     const uint32_t channels = eval.record(cb, req);
     last = std::pair{req, channels};
     return channels;

@@ -36,6 +36,7 @@ struct FieldRequest {
   int neuron_layer = -1;                // >= 0: write this hidden layer's neuron instead of the outputs
   int neuron = 0;
   bool all_hidden = false;              // write every hidden neuron (layer by layer) instead of the outputs
+  bool operator==(const FieldRequest&) const = default;
 };
 
 struct FieldResult {

@@ -17,6 +17,8 @@ enum class Feature : uint32_t { x = 0, y = 1, x2 = 2, y2 = 3, xy = 4, sin_x = 5,
 inline constexpr int k_feature_count = 7;
 
 std::string_view to_string(Feature f);                         // "x", "y", "x2", "y2", "xy", "sinx", "siny"
+// For people (UTF-8, NUL-terminated): "x", "y", "x²", "y²", "xy", "sin x", "sin y".
+const char* display_name(Feature f);
 std::optional<Feature> parse_feature(std::string_view name);   // also accepts "sin_x", "x^2"
 std::string feature_names();                                   // comma-separated, for messages
 float raw_feature(Feature f, float x, float y);

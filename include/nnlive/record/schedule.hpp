@@ -17,6 +17,7 @@ class EpochSchedule {
  public:
   // Throws core::UserError(usage) naming the problem.
   static EpochSchedule parse(const std::string& text);
+  static EpochSchedule constant(double epochs_per_frame);  // K for the whole video, K >= 0
   double at(double seconds) const;  // epochs per frame at this video time
 
  private:

@@ -335,18 +335,7 @@ int LiveApp::run() {
     }
     ImGui::Render();
 
-    render::Scene scene;
-    scene.title = state->config->name;
-    scene.snapshot = &state->snapshot;
-    scene.history = &history_;
-    scene.dataset = state->dataset.get();
-    scene.input_map = state->input_map;
-    scene.view = view_.value_or(state->view);
-    scene.loss = state->config->loss;
-    scene.classes = state->dataset->classes;
-    scene.time_s = anim;
-    scene.learning_rate = state->learning_rate;
-    const std::vector<render::Panel> panels{{scene, view_options(), scene_rect()}};
+    const std::vector<render::Panel> panels{{scene_of(*state, history_, view_.value_or(state->view), anim), view_options(), scene_rect()}};
 
     const size_t slot = frame % render::Renderer::k_frames_in_flight;
     if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again

@@ -59,7 +59,7 @@ class LiveApp {
     int layer = -1, from = -1, to = -1;  // or an edge of this layer
   };
   DiagramHit hit_diagram(double x, double y, const LiveState& state) const;
-  void click_diagram(const DiagramHit& hit);
+  void click_diagram(const DiagramHit& hit, const LiveState& state);
   void draw_computation(const LiveState& state);
   void draw_edge(const LiveState& state);
   void track_edge(const LiveState& state);

@@ -90,7 +90,7 @@ void LiveApp::handle_input(const LiveState& state) {
     if (b.action == GLFW_PRESS) {
       if (io.WantCaptureMouse) continue;
       if (!to_data(b.x, b.y)) {
-        if (b.button == GLFW_MOUSE_BUTTON_LEFT) click_diagram(hit_diagram(b.x, b.y, state));
+        if (b.button == GLFW_MOUSE_BUTTON_LEFT) click_diagram(hit_diagram(b.x, b.y, state), state);
         continue;
       }
       if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && now - last_release_time_ < k_double_click_s) {
@@ -283,11 +283,10 @@ void LiveApp::draw_ui(const LiveState& state) {
     changed = true;
   }
   ImGui::Text("inputs");
-  const char* feature_names[] = {"x", "y", "x\xC2\xB2", "y\xC2\xB2", "xy", "sin x", "sin y"};
-  for (int f = 0; f < 7; ++f) {
+  for (int f = 0; f < nn::k_feature_count; ++f) {
     bool on = std::find(edit_.features.begin(), edit_.features.end(), nn::Feature(f)) != edit_.features.end();
     if (f % 4) ImGui::SameLine();
-    if (ImGui::Checkbox(feature_names[f], &on)) {
+    if (ImGui::Checkbox(nn::display_name(nn::Feature(f)), &on)) {
       if (on) edit_.features.push_back(nn::Feature(f));
       else if (edit_.features.size() > 1) edit_.features.erase(std::find(edit_.features.begin(), edit_.features.end(), nn::Feature(f)));
       std::sort(edit_.features.begin(), edit_.features.end());

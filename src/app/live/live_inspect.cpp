@@ -29,19 +29,20 @@ std::string num(double v) {
 }
 
 // A term of a sum, in brackets when negative: "(-0.3)".
-std::string term(double v) { return v < 0 ? "(" + num(v) + ")" : num(v); }
-
-std::string feature_name(nn::Feature f) {
-  static const char* names[] = {"x", "y", "x\xC2\xB2", "y\xC2\xB2", "xy", "sin x", "sin y"};
-  return names[int(f)];
+std::string term(double v) {
+  std::string s = num(v);
+  if (v < 0) s.insert(s.begin(), '('), s.push_back(')');
+  return s;
 }
 
 // Names of node j of column c: inputs by feature, hidden neurons "h<layer>.<n>", outputs "out".
 std::string node_name(const LiveState& state, size_t c, int j) {
   const auto& layers = state.snapshot.layers;
-  if (c == 0) return feature_name(state.input_map.features[size_t(j)]);
-  if (c == layers.size()) return layers.back().out > 1 ? "out" + std::to_string(j) : "out";
-  return "h" + std::to_string(c) + "." + std::to_string(j + 1);
+  if (c == 0) return nn::display_name(state.input_map.features[size_t(j)]);
+  char buf[48];
+  if (c == layers.size()) std::snprintf(buf, sizeof buf, layers.back().out > 1 ? "out%d" : "out", j);
+  else std::snprintf(buf, sizeof buf, "h%zu.%d", c, j + 1);
+  return buf;
 }
 
 // Indices 0..n-1 in order when n <= all, else the `all` largest by magnitude of values.
@@ -103,8 +104,8 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
   return hit;
 }
 
-void LiveApp::click_diagram(const DiagramHit& hit) {
-  const int columns = int(trainer_->latest()->snapshot.layers.size()) + 1;
+void LiveApp::click_diagram(const DiagramHit& hit, const LiveState& state) {
+  const int columns = int(state.snapshot.layers.size()) + 1;
   if (hit.column > 0 && hit.column < columns - 1) {
     const std::pair<int, int> n{hit.column - 1, hit.node};
     pinned_neuron_ = pinned_neuron_ == n ? std::nullopt : std::optional(n);  // a second click unpins
@@ -116,8 +117,8 @@ void LiveApp::click_diagram(const DiagramHit& hit) {
     edge_grads_.clear();
     edge_last_step_ = -1;
     // Its values at the trainer's checkpoints, for the history before this moment.
-    const auto state = trainer_->latest();
-    const auto& L = state->snapshot.layers[size_t(hit.layer)];
+    edge_generation_ = state.generation;
+    const auto& L = state.snapshot.layers[size_t(hit.layer)];
     const uint64_t request = ++edge_request_;
     trainer_->edge_history(L.w_offset + size_t(hit.to) * L.in + size_t(hit.from),
                            [mailbox = edge_history_, request](std::vector<float> w, std::vector<float> g) {
@@ -147,7 +148,7 @@ render::RenderOptions LiveApp::view_options() const {
 }
 
 void LiveApp::adapt_resolution(const LiveState& state, double dt) {
-  const bool training = state.playing && !state.finished && playing_;
+  const bool training = playing_ && !state.finished;
   if (!adaptive_resolution_ || !training) {
     field_resolution_ = 1.0f;  // paused: one evaluation per pixel at once
     slow_for_s_ = fast_for_s_ = 0.0;
@@ -169,15 +170,12 @@ void LiveApp::track_edge(const LiveState& state) {
                          pinned_neuron_->second >= hidden[size_t(pinned_neuron_->first)].out))
     pinned_neuron_.reset();
   if (!edge_) return;
-  const auto& layers = state.snapshot.layers;
-  if (state.generation != edge_generation_ || size_t(edge_->layer) >= layers.size() || edge_->from >= layers[size_t(edge_->layer)].in ||
-      edge_->to >= layers[size_t(edge_->layer)].out) {
-    // Another run or network: the old edge means nothing there.
-    if (state.generation != edge_generation_ && edge_last_step_ >= 0) edge_.reset();
-    edge_generation_ = state.generation;
-    edge_weights_.clear(), edge_grads_.clear(), edge_last_step_ = -1;
-    if (!edge_) return;
+  // Another run (a restart, a step back): the edge and its history mean nothing there.
+  if (state.generation != edge_generation_) {
+    edge_.reset();
+    return;
   }
+  const auto& layers = state.snapshot.layers;
   {
     std::lock_guard lock(edge_history_->mutex);
     if (edge_history_->ready && edge_history_->request == edge_request_) {
@@ -289,9 +287,14 @@ void LiveApp::draw_computation(const LiveState& state) {
           line += term(W[i]) + "\xC2\xB7" + term(prev[size_t(i)]) + " + ";
           rest -= terms[size_t(i)];
         }
-        if (int(idx.size()) < L.in) line += "(" + std::to_string(L.in - int(idx.size())) + " more: " + num(rest) + ") + ";
-        line += "b " + term(e.params_before[L.b_offset + size_t(j)]) + " = " + num(ex.z[size_t(j)]) + "   a = " +
-                (L.activation == nn::Activation::softmax ? "softmax(z)" : act + "(z)") + " = " + num(ex.a[size_t(j)]);
+        if (int(idx.size()) < L.in) {
+          char more[64];
+          std::snprintf(more, sizeof more, "(%d more: %s) + ", L.in - int(idx.size()), num(rest).c_str());
+          line += more;
+        }
+        line.append("b ").append(term(e.params_before[L.b_offset + size_t(j)])).append(" = ").append(num(ex.z[size_t(j)]));
+        line.append("   a = ").append(L.activation == nn::Activation::softmax ? std::string("softmax") : act);
+        line.append("(z) = ").append(num(ex.a[size_t(j)]));
         ImGui::TextWrapped("%s", line.c_str());
       }
       ImGui::Unindent();

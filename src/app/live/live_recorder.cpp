@@ -18,12 +18,6 @@ record::VideoFormat format_for(const RecordRequest& r, const render::RenderOptio
   return f;
 }
 
-std::string epochs_text(double k) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", k);
-  return buf;
-}
-
 }  // namespace
 
 LiveRecorder::LiveRecorder(const gpu::Context& ctx, LiveTrainer& trainer, const RecordRequest& request, int steps_per_epoch,
@@ -33,7 +27,7 @@ LiveRecorder::LiveRecorder(const gpu::Context& ctx, LiveTrainer& trainer, const 
       renderer_(ctx),
       writer_(record::open_sink(request.path, format_for(request, picture)), 3, false),
       pipeline_(ctx, renderer_, request.width, request.height, [this](std::vector<uint8_t> rgba) { writer_.push(std::move(rgba)); }),
-      clock_(record::EpochSchedule::parse(epochs_text(request.epochs_per_frame)), request.fps, std::max(steps_per_epoch, 1)) {
+      clock_(record::EpochSchedule::constant(request.epochs_per_frame), request.fps, std::max(steps_per_epoch, 1)) {
   trainer_.set_lockstep(true);
   ticket_ = trainer_.advance(0);  // frame 0: the run as it is now
 }
@@ -49,17 +43,7 @@ LiveRecorder::~LiveRecorder() {
 void LiveRecorder::update(const LiveState& state, const std::vector<nn::Metrics>& history, render::RenderOptions picture,
                           bool playing) {
   if (done_ || state.ticket < ticket_ || !pipeline_.ready()) return;
-  render::Scene scene;
-  scene.title = state.config->name;
-  scene.snapshot = &state.snapshot;
-  scene.history = &history;
-  scene.dataset = state.dataset.get();
-  scene.input_map = state.input_map;
-  scene.view = state.view;
-  scene.loss = state.config->loss;
-  scene.classes = state.dataset->classes;
-  scene.time_s = double(frame_) / request_.fps;
-  scene.learning_rate = state.learning_rate;
+  const render::Scene scene = scene_of(state, history, state.view, double(frame_) / request_.fps);
   picture.field_resolution = 1.0f;  // a recording is always one evaluation per pixel
   picture.transparent = false;
   const std::vector<render::Panel> panels{{scene, picture, {0, 0, float(request_.width), float(request_.height)}}};

@@ -13,6 +13,21 @@ using clock = std::chrono::steady_clock;
 constexpr auto k_publish_every = std::chrono::milliseconds(8);
 }  // namespace
 
+render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& history, const nn::View& view, double time_s) {
+  render::Scene scene;
+  scene.title = state.config->name;
+  scene.snapshot = &state.snapshot;
+  scene.history = &history;
+  scene.dataset = state.dataset.get();
+  scene.input_map = state.input_map;
+  scene.view = view;
+  scene.loss = state.config->loss;
+  scene.classes = state.dataset->classes;
+  scene.time_s = time_s;
+  scene.learning_rate = state.learning_rate;
+  return scene;
+}
+
 LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
   rebuild(core::build_run(config));
   publish(true);
@@ -194,17 +209,21 @@ void LiveTrainer::set_learning_rate(float lr) {
   });
 }
 
+void LiveTrainer::points_changed(core::Run& run) {
+  run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+  // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses it
+  // again once it is). A run at its epoch cap stays there.
+  if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
+  config_ = std::make_shared<const core::ExperimentConfig>(run.config);
+  dataset_ = std::make_shared<const data::Dataset>(run.dataset);
+  checkpoint();  // replays after this point train on the new set
+}
+
 void LiveTrainer::add_point(const data::Point& p) {
   post([this, p](core::Run& run) {
     run.config.user_points.push_back(p);
     run.dataset.user.push_back(p);
-    run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
-    // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses
-    // it again once it is). A run at its epoch cap stays there.
-    if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
-    config_ = std::make_shared<const core::ExperimentConfig>(run.config);
-    dataset_ = std::make_shared<const data::Dataset>(run.dataset);
-    checkpoint();
+    points_changed(run);
   });
 }
 
@@ -222,13 +241,7 @@ void LiveTrainer::remove_nearest_point(float x, float y, float radius) {
     if (!best_list || (best_list == &run.dataset.train && run.dataset.training_points().size() <= 1)) return;
     best_list->erase(best_list->begin() + long(best));
     run.config.user_points = run.dataset.user;
-    run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
-    // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses
-    // it again once it is). A run at its epoch cap stays there.
-    if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
-    config_ = std::make_shared<const core::ExperimentConfig>(run.config);
-    dataset_ = std::make_shared<const data::Dataset>(run.dataset);
-    checkpoint();
+    points_changed(run);
   });
 }
 

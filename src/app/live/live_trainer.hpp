@@ -26,6 +26,7 @@
 
 #include "nnlive/core/experiment.hpp"
 #include "nnlive/nn/snapshot.hpp"
+#include "nnlive/render/scene.hpp"
 
 namespace nnlive::app {
 
@@ -45,6 +46,10 @@ struct LiveState {
   bool finished = false;                        // paused by the stop rule, capped or diverged
   int steps_per_epoch = 1;
 };
+
+// The scene of a state: its snapshot, dataset and experiment with the UI's metrics history
+// (which must outlive the scene), shown over `view` at animation time time_s.
+render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& history, const nn::View& view, double time_s);
 
 class LiveTrainer {
  public:
@@ -85,6 +90,7 @@ class LiveTrainer {
   void rebuild(core::Run run);
   void one_step();      // a step, and a checkpoint when one is due
   void checkpoint();    // the trainer as it is now
+  void points_changed(core::Run& run);  // after run.dataset's points changed
   void go_back();
 
   struct Checkpoint {
