@@ -48,6 +48,10 @@ struct Reader {
     if (n.is_number()) return *n.value<double>();
     fail(&n, "'" + std::string(key) + "' must be a number");
   }
+  bool boolean(const toml::node& n, std::string_view key) const {
+    if (auto v = n.value<bool>()) return *v;
+    fail(&n, "'" + std::string(key) + "' must be true or false");
+  }
   int small_int(const toml::node& n, std::string_view key) const {
     const int64_t v = integer(n, key);
     if (v < -2147483647 || v > 2147483647) fail(&n, "'" + std::string(key) + "' is out of range");
@@ -137,11 +141,12 @@ void apply_training(const Reader& r, const toml::table& t, ExperimentConfig& c) 
 }
 
 void apply_stop(const Reader& r, const toml::table& t, ExperimentConfig& c) {
-  r.only_keys(t, {"threshold", "window"}, "stop");
+  r.only_keys(t, {"threshold", "window", "endless"}, "stop");
   for (const auto& [key, n] : t) {
     const auto k = key.str();
     if (k == "threshold") c.training.stop_threshold = r.number(n, k);
     else if (k == "window") c.training.stop_window = r.small_int(n, k);
+    else if (k == "endless") c.training.endless = r.boolean(n, k);
   }
 }
 
@@ -264,7 +269,7 @@ std::string to_toml(const ExperimentConfig& c) {
                        {"l1", double(t.l1)},
                        {"l2", double(t.l2)},
                        {"epochs", t.max_epochs}};
-  toml::table stop{{"threshold", t.stop_threshold}, {"window", t.stop_window}};
+  toml::table stop{{"threshold", t.stop_threshold}, {"window", t.stop_window}, {"endless", t.endless}};
   toml::table root{{"name", c.name}, {"description", c.description}, {"seed", static_cast<int64_t>(c.seed)},
                    {"data", data},   {"model", model},               {"training", training},
                    {"stop", stop}};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include "nnlive/common/rng.hpp"
 #include "nnlive/data/dataset.hpp"
@@ -20,18 +21,29 @@ struct Generated {
   double scale = k_radius;  // what position noise is a fraction of
   std::array<double, 4> view = k_playground_view;
   int classes = 2;
+  int group = 1;  // consecutive points that belong together: the train/test split never parts them
 };
 
 Point pt(double x, double y, int label) { return {static_cast<float>(x), static_cast<float>(y), label, false}; }
 
+// XOR: four clusters, one per quadrant, in groups of four mirror images. A band of
+// 2 * k_margin along each axis holds no points, so a network that has learnt XOR is right on
+// held-out points as well. Base positions follow a randomly shifted R2 low-discrepancy sequence
+// rather than independent draws, so every part of a quadrant has points (no empty corner for a
+// held-out point to fall into). Each group is (x, y), (-x, -y) of class 1 and (-x, y), (x, -y) of
+// class 0: the split keeps groups together, so train and test sets are symmetric and the best a
+// straight line can do is exactly chance (p = 0.5 everywhere), as S1's "too simple" claims.
 Generated gen_xor(int n, Rng& r) {
+  constexpr double k_margin = 2.0;
+  constexpr double k_a1 = 0.7548776662466927, k_a2 = 0.5698402909980532;  // 1/g, 1/g^2 with g^3 = g + 1
   Generated g;
-  for (int i = 0; i < n; ++i) {
-    double x = r.uniform(-k_radius, k_radius), y = r.uniform(-k_radius, k_radius);
-    constexpr double pad = 0.3;  // keeps points off the axes so the classes do not touch
-    x += x > 0 ? pad : -pad;
-    y += y > 0 ? pad : -pad;
-    g.points.push_back(pt(x, y, x * y >= 0 ? 1 : 0));
+  g.group = 4;
+  const double sx = r.uniform(0.0, 1.0), sy = r.uniform(0.0, 1.0);
+  for (int i = 0; g.points.size() < size_t(n); ++i) {
+    const double x = k_margin + std::fmod(sx + i * k_a1, 1.0) * (k_radius - k_margin);
+    const double y = k_margin + std::fmod(sy + i * k_a2, 1.0) * (k_radius - k_margin);
+    for (const auto& [px, py, label] : {std::tuple{x, y, 1}, {-x, -y, 1}, {-x, y, 0}, {x, -y, 0}})
+      if (g.points.size() < size_t(n)) g.points.push_back(pt(px, py, label));
   }
   return g;
 }
@@ -53,8 +65,10 @@ Generated gen_spiral(int n, Rng&) {
   for (int arm = 0; arm < 2; ++arm) {
     const int m = arm == 0 ? n - half : half;
     for (int i = 0; i < m; ++i) {
+      // The arms start a tenth of the way out, opposite each other, so the two classes never
+      // share the centre (where arms that both start at the origin are indistinguishable).
       const double t = double(i) / std::max(m, 1);
-      const double rad = t * k_radius;
+      const double rad = (0.1 + 0.9 * t) * k_radius;
       const double a = 1.75 * t * 2.0 * k_pi + (arm == 0 ? 0.0 : k_pi);
       g.points.push_back(pt(rad * std::sin(a), rad * std::cos(a), arm == 0 ? 1 : 0));
     }
@@ -197,26 +211,37 @@ Dataset make_dataset(const DatasetSpec& spec) {
     }
   }
 
-  // Seeded shuffle; label noise flips the first `flips` points of it, the split takes the first
-  // `n_test` points of a second shuffle as the test set.
   auto shuffle = [&](std::vector<size_t>& idx) {
     for (size_t i = idx.size(); i-- > 1;) std::swap(idx[i], idx[noise_rng.below(i + 1)]);
   };
-  std::vector<size_t> idx(pts.size());
-  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const auto flips = static_cast<size_t>(std::llround(spec.label_noise * double(pts.size())));
-  if (flips > 0) {
-    shuffle(idx);
+  // The split shuffles whole groups (see Generated::group) and takes the first `n_test` points
+  // as the test set, rounded to whole groups.
+  const size_t group = size_t(std::max(g.group, 1));
+  std::vector<size_t> groups((pts.size() + group - 1) / group);
+  for (size_t i = 0; i < groups.size(); ++i) groups[i] = i;
+  shuffle(groups);
+  std::vector<size_t> idx;
+  for (size_t gi : groups)
+    for (size_t i = gi * group; i < std::min(pts.size(), (gi + 1) * group); ++i) idx.push_back(i);
+  size_t n_test = static_cast<size_t>(std::llround(spec.test_ratio * double(pts.size())));
+  if (group > 1) n_test = std::min(pts.size(), (n_test + group / 2) / group * group);
+  if (n_test >= pts.size()) throw DataError("the test ratio leaves no training points");
+
+  // Label noise flips the same fraction of the test set and of the training set (a random pick
+  // within each), so a held-out score is never skewed by where the flipped labels happened to go.
+  auto flip_some = [&](std::vector<size_t> part) {
+    const auto flips = static_cast<size_t>(std::llround(spec.label_noise * double(part.size())));
+    if (flips == 0) return;
+    shuffle(part);
     for (size_t i = 0; i < flips; ++i) {
-      Point& p = pts[idx[i]];
+      Point& p = pts[part[i]];
       const int shift = 1 + static_cast<int>(noise_rng.below(uint64_t(g.classes - 1)));
       p.label = (p.label + shift) % g.classes;
       p.noisy = true;
     }
-  }
-  shuffle(idx);
-  const auto n_test = static_cast<size_t>(std::llround(spec.test_ratio * double(pts.size())));
-  if (n_test >= pts.size()) throw DataError("the test ratio leaves no training points");
+  };
+  flip_some({idx.begin(), idx.begin() + std::ptrdiff_t(n_test)});
+  flip_some({idx.begin() + std::ptrdiff_t(n_test), idx.end()});
 
   Dataset d;
   d.classes = g.classes;

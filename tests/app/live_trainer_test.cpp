@@ -80,5 +80,32 @@ TEST(LiveTrainer, LockStepRunsExactlyTheStepsAsked) {
   wait_for(t, [&](const app::LiveState& st) { return st.snapshot.step > after_a + 1000; });  // free-running again
 }
 
+TEST(LiveTrainer, APointRestartsARunAtItsCapOrPausedByTheStopRule) {
+  core::ExperimentConfig capped = core::load_preset("xor");
+  capped.training.max_epochs = 30;
+  app::LiveTrainer t(capped, true);
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.finished; });
+  EXPECT_EQ(s->snapshot.epoch, 30);
+  t.add_point({1.0f, -1.0f, 1, false});  // a new point: training goes on past the cap
+  s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.epoch > 30; });
+  EXPECT_EQ(s->dataset->user.size(), 1u);
+
+  app::LiveTrainer paused(core::load_preset("xor"), true);  // the stop rule pauses it
+  s = wait_for(paused, [](const app::LiveState& s) { return s.finished; });
+  ASSERT_TRUE(s->snapshot.paused_at);
+  const int at = s->snapshot.epoch;
+  paused.add_point({4.0f, -4.0f, 1, false});  // deep in the other class: not learnt yet
+  wait_for(paused, [at](const app::LiveState& s) { return s.snapshot.epoch > at; });
+}
+
+TEST(LiveTrainer, AnEndlessRunTrainsPastItsCap) {
+  core::ExperimentConfig c = core::load_preset("spiral");
+  ASSERT_TRUE(c.training.endless);
+  c.training.max_epochs = 5;
+  app::LiveTrainer t(c, true);
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.epoch > 20; });
+  EXPECT_FALSE(s->finished);
+}
+
 }  // namespace
 }  // namespace nnlive

@@ -131,22 +131,26 @@ TEST(Trainer, LearningRateChangesWithoutReset) {
   EXPECT_EQ(run.trainer->epoch(), 11);
 }
 
+// Seed 1 only; tests/app/preset_phenomena_test.cpp checks every preset for seeds 1-20.
 TEST(Presets, SpiralPlateausThenFalls) {
   const core::Run run = train(core::load_preset("spiral"));
   const auto& h = run.trainer->history();
-  ASSERT_GT(h.size(), 1000u);
-  for (int e = 1; e <= 300; ++e) EXPECT_GT(h[e].train_loss, 0.55) << "epoch " << e;  // the plateau
+  ASSERT_EQ(h.size(), 3001u);  // no stop rule: it runs to the cap
+  for (int e = 1; e <= 150; ++e) EXPECT_GT(h[e].train_loss, 0.55) << "epoch " << e;  // the plateau
   int fall = 0;
   while (fall < static_cast<int>(h.size()) && h[fall].train_loss > 0.1) ++fall;
-  EXPECT_LT(fall, 2000);  // the sudden fall
+  EXPECT_LT(fall, 1000);  // the sudden fall
   EXPECT_GE(h.back().train_acc, 0.99);
-  EXPECT_GE(h.back().test_acc, 0.9);
+  EXPECT_GE(h.back().test_acc, 0.95);
 }
 
-TEST(Presets, TooHotThrashes) {
+TEST(Presets, TooHotSpikesButStaysFinite) {
   const core::Run hot = train(core::load_preset("too-hot"));
-  EXPECT_FALSE(hot.trainer->paused_at());
-  EXPECT_GT(hot.trainer->history().back().train_loss, 0.1);
+  EXPECT_FALSE(hot.trainer->diverged());
+  int jumps = 0;
+  const auto& h = hot.trainer->history();
+  for (size_t e = 1; e < h.size(); ++e) jumps += h[e].train_loss > 1.5 * h[e - 1].train_loss;
+  EXPECT_GE(jumps, 5);
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ struct TrainConfig {
   int max_epochs = 5000;      // cap, >= 0
   double stop_threshold = 0.02;  // stop rule: training loss below this ...
   int stop_window = 200;         // ... for this many consecutive epochs; 0 disables the rule
+  bool endless = false;          // the live window trains on past the cap (never stops by itself);
+                                 // headless commands (train, render, record) still end at the cap
 };
 
 class Trainer {

@@ -304,6 +304,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   if (slider_log("stop below", &thr, 1e-4f, 1.0f)) edit_.training.stop_threshold = thr, changed = true;
   changed |= ImGui::SliderInt("for epochs", &edit_.training.stop_window, 0, 2000);
   changed |= ImGui::SliderInt("epoch cap", &edit_.training.max_epochs, 1, 100000, "%d", ImGuiSliderFlags_Logarithmic);
+  changed |= ImGui::Checkbox("never stop (window)", &edit_.training.endless);
   // An experiment changed here is no longer its preset: say so in its name (header, Ctrl+S,
   // recordings), once.
   if (changed && !edit_.name.ends_with(k_edited)) edit_.name += k_edited;

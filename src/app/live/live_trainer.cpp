@@ -6,11 +6,13 @@
 #include <chrono>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace nnlive::app {
 namespace {
 using clock = std::chrono::steady_clock;
 constexpr auto k_publish_every = std::chrono::milliseconds(8);
+constexpr int k_epochs_after_points = 1000;  // more epochs for a capped run that gets new points
 }  // namespace
 
 render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& history, const nn::View& view, double time_s) {
@@ -50,6 +52,9 @@ std::shared_ptr<const LiveState> LiveTrainer::latest() const {
 
 void LiveTrainer::rebuild(core::Run run) {
   run_ = std::move(run);
+  // An endless experiment (the spiral story) never stops in the window: its cap is where
+  // headless commands end, not where the live run does.
+  if (run_.config.training.endless) run_.trainer->extend(std::numeric_limits<int>::max());
   config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
   // Checkpoints: a copy costs about as much as a step over 4 samples, so one every 80 / batch
@@ -211,9 +216,12 @@ void LiveTrainer::set_learning_rate(float lr) {
 
 void LiveTrainer::points_changed(core::Run& run) {
   run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
-  // A run the stop rule paused goes on: the new data may not be learnt yet (the rule pauses it
-  // again once it is). A run at its epoch cap stays there.
-  if (run.trainer->paused_at()) run.trainer->extend(run.trainer->config().max_epochs);
+  // A stopped run goes on: the new data may not be learnt yet. One the stop rule paused resumes
+  // (the rule pauses it again once it is learnt); one at its epoch cap gets k_epochs_after_points
+  // more. A diverged run stays stopped (R resets it).
+  nn::Trainer& t = *run.trainer;
+  if (t.paused_at()) t.extend(t.config().max_epochs);
+  else if (!t.diverged() && t.epoch() >= t.config().max_epochs) t.extend(t.epoch() + k_epochs_after_points);
   config_ = std::make_shared<const core::ExperimentConfig>(run.config);
   dataset_ = std::make_shared<const data::Dataset>(run.dataset);
   checkpoint();  // replays after this point train on the new set
