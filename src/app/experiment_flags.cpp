@@ -19,7 +19,7 @@ void ExperimentFlags::add_to(CLI::App& app) {
   add("config", config_, "TOML experiment file, applied over the preset");
   add("seed", seed_, "seed for data, initialization and batch order (same seed, same run)");
   add("epochs", epochs_, "epoch cap: train at most this many epochs");
-  add("dataset", dataset_, "xor, circle, spiral, moons, gaussians, blobs, linear, fruit, or FILE.csv (x,y,label)");
+  add("dataset", dataset_, "xor, circle, spiral, moons, gaussians, blobs, linear, fruit, empty (only added points), or FILE.csv (x,y,label)");
   add("points", points_, "number of points, train and test together (2..100000)");
   add("noise", noise_, "position noise as a fraction of the data's extent (0..1)");
   add("label-noise", label_noise_, "fraction of labels flipped (0..0.5)");

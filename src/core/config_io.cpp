@@ -209,7 +209,16 @@ std::vector<PresetInfo> list_presets() {
     const std::string name(f.name.substr(0, f.name.size() - 5));  // drop ".toml"
     out.push_back({name, load_preset(name).description});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  // The presets a lecture starts from come first, in the order of the stories (digits 1-9 in the
+  // window pick them); the exercises follow by name.
+  static const std::vector<std::string> k_stage{"spiral", "xor", "too-hot", "too-simple", "overfit",
+                                                "slow", "xor-sigmoid", "playground", "fruit"};
+  auto rank = [](const std::string& n) {
+    return size_t(std::find(k_stage.begin(), k_stage.end(), n) - k_stage.begin());
+  };
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    return rank(a.name) != rank(b.name) ? rank(a.name) < rank(b.name) : a.name < b.name;
+  });
   return out;
 }
 

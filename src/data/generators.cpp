@@ -168,7 +168,7 @@ std::vector<Point> Dataset::training_points() const {
 
 const std::vector<std::string>& dataset_names() {
   static const std::vector<std::string> names{"xor",   "circle", "spiral", "moons", "gaussians",
-                                              "blobs", "linear", "fruit"};
+                                              "blobs", "linear", "fruit", "empty"};
   return names;
 }
 
@@ -195,6 +195,7 @@ Dataset make_dataset(const DatasetSpec& spec) {
   else if (s == "blobs") g = gen_blobs(spec.points, spec.classes, gen_rng);
   else if (s == "linear") g = gen_linear(spec.points, gen_rng);
   else if (s == "fruit") g = gen_fruit(spec.points, gen_rng);
+  else if (s == "empty") g = Generated{};  // only the points a user places (the count is ignored)
   else {
     std::string list;
     for (const auto& n : dataset_names()) list += (list.empty() ? "" : ", ") + n;
@@ -225,7 +226,7 @@ Dataset make_dataset(const DatasetSpec& spec) {
     for (size_t i = gi * group; i < std::min(pts.size(), (gi + 1) * group); ++i) idx.push_back(i);
   size_t n_test = static_cast<size_t>(std::llround(spec.test_ratio * double(pts.size())));
   if (group > 1) n_test = std::min(pts.size(), (n_test + group / 2) / group * group);
-  if (n_test >= pts.size()) throw DataError("the test ratio leaves no training points");
+  if (!pts.empty() && n_test >= pts.size()) throw DataError("the test ratio leaves no training points");
 
   // Label noise flips the same fraction of the test set and of the training set (a random pick
   // within each), so a held-out score is never skewed by where the flipped labels happened to go.

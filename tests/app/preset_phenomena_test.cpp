@@ -76,10 +76,14 @@ int jumps(const std::vector<double>& v, double ratio, int from = 1) {
   for (size_t e = std::max(from, 1); e < v.size(); ++e) n += v[e] > ratio * v[e - 1];
   return n;
 }
+// Finite metrics throughout (a run with no test set has none to check there).
 bool all_finite(const Curves& c) {
-  for (const auto* v : {&c.train_loss, &c.test_loss, &c.train_acc, &c.test_acc})
+  const bool has_test = !c.test_loss.empty() && !std::isnan(c.test_loss[0]);
+  for (const auto* v : {&c.train_loss, &c.test_loss, &c.train_acc, &c.test_acc}) {
+    if (!has_test && (v == &c.test_loss || v == &c.test_acc)) continue;
     for (double x : *v)
       if (!std::isfinite(x)) return false;
+  }
   return !c.train_loss.empty();
 }
 bool paused(const Curves& c) { return c.summary.is_object() && c.summary["paused_at"].is_number(); }
@@ -106,6 +110,34 @@ void expect_for_every_seed(const std::string& preset, const std::vector<Claim>& 
   }
   for (size_t i = 0; i < claims.size(); ++i)
     std::cout << "[ phenomena ] " << preset << ": " << claims[i].name << ": " << held[i] << "/" << k_seeds << " seeds\n";
+}
+
+// A claim comparing two presets run with the same seed (one knob apart).
+struct PairClaim {
+  std::string name;
+  std::function<bool(const Curves&, const Curves&, std::ostream&)> holds;
+};
+
+void expect_pair_for_every_seed(const std::string& a, const std::string& b, const std::vector<PairClaim>& claims) {
+  std::vector<int> held(claims.size(), 0);
+  for (int seed = 1; seed <= k_seeds; ++seed) {
+    const Curves ca = train(a, seed), cb = train(b, seed);
+    for (size_t i = 0; i < claims.size(); ++i) {
+      std::ostringstream what;
+      const bool ok = all_finite(ca) && all_finite(cb) && claims[i].holds(ca, cb, what);
+      held[i] += ok;
+      EXPECT_TRUE(ok) << a << " vs " << b << " seed " << seed << ": " << claims[i].name << " does not hold (" << what.str() << ")";
+    }
+  }
+  for (size_t i = 0; i < claims.size(); ++i)
+    std::cout << "[ phenomena ] " << a << " vs " << b << ": " << claims[i].name << ": " << held[i] << "/" << k_seeds << " seeds\n";
+}
+
+// Mean |change of log loss| per epoch: how jagged a curve is.
+double roughness(const std::vector<double>& v) {
+  double total = 0.0;
+  for (size_t e = 1; e < v.size(); ++e) total += std::abs(std::log(v[e]) - std::log(v[e - 1]));
+  return v.size() > 1 ? total / double(v.size() - 1) : 0.0;
 }
 
 Claim finite_and_not_diverged() {
@@ -256,6 +288,80 @@ TEST(PresetPhenomena, BlobsFruitAndPlaygroundLearn) {
   expect_for_every_seed("blobs", {finite_and_not_diverged(), final_accuracy(0.95, 0.95)});
   expect_for_every_seed("fruit", {finite_and_not_diverged(), final_accuracy(0.9, 0.9)});
   expect_for_every_seed("playground", {finite_and_not_diverged(), final_accuracy(0.8, 0.75)});
+}
+
+// The playground builder's exercises (S3) and S1's capacity ladder, each a pair or a ladder of
+// presets one knob apart, compared seed by seed.
+TEST(PresetPhenomena, VanishingGradientsSigmoidStallsWhereReluLearns) {
+  expect_pair_for_every_seed("deep-sigmoid", "deep-relu",
+                             {{"sigmoid x4 stays at ln 2 (within 0.015) for 1000 epochs; ReLU falls below 0.35",
+                               [](const Curves& sig, const Curves& relu, std::ostream& os) {
+                                 os << "sigmoid " << sig.train_loss.back() << ", relu " << relu.train_loss.back();
+                                 return std::abs(sig.train_loss.back() - std::log(2.0)) < 0.015 &&
+                                        relu.train_loss.back() < 0.35;
+                               }}});
+}
+
+TEST(PresetPhenomena, RateTooHighThrashesAndHalvingItCalms) {
+  expect_pair_for_every_seed(
+      "circle-hot", "circle-halved",
+      {{"too hot: over the last 500 epochs the loss reaches above 1 and moves 5 %+ between epochs in 400+",
+        [](const Curves& hot, const Curves&, std::ostream& os) {
+          const int from = hot.epochs() - 500;
+          int moves = 0;
+          for (int e = from; e <= hot.epochs(); ++e)
+            moves += std::abs(hot.train_loss[e] - hot.train_loss[e - 1]) > 0.05 * hot.train_loss[e - 1];
+          os << "max " << max_from(hot.train_loss, from) << ", moves " << moves;
+          return max_from(hot.train_loss, from) > 1.0 && moves >= 400;
+        }},
+       {"halved: over the last 500 epochs the loss stays below 0.05, 100 % train accuracy",
+        [](const Curves&, const Curves& calm, std::ostream& os) {
+          os << "max " << max_from(calm.train_loss, calm.epochs() - 500) << ", acc " << calm.train_acc.back();
+          return max_from(calm.train_loss, calm.epochs() - 500) < 0.05 && calm.train_acc.back() == 1.0;
+        }}});
+}
+
+TEST(PresetPhenomena, BatchOneIsJaggedBatch64SmoothButSlower) {
+  expect_pair_for_every_seed(
+      "batch-1", "batch-64",
+      {{"batch 1's curve at least twice as jagged (mean |d log loss| per epoch)",
+        [](const Curves& one, const Curves& many, std::ostream& os) {
+          os << roughness(one.train_loss) << " vs " << roughness(many.train_loss);
+          return roughness(one.train_loss) > 2.0 * roughness(many.train_loss);
+        }},
+       {"batch 64 slower per epoch: higher loss at epoch 50",
+        [](const Curves& one, const Curves& many, std::ostream& os) {
+          os << one.train_loss[50] << " vs " << many.train_loss[50];
+          return many.train_loss[50] > one.train_loss[50];
+        }}});
+}
+
+TEST(PresetPhenomena, SpiralOneByFourBarelySeparatesTwoByEightCurls) {
+  expect_pair_for_every_seed("spiral-1x4", "spiral-2x8",
+                             {{"1x4 train acc <= 0.72, 2x8 >= 0.85",
+                               [](const Curves& small, const Curves& big, std::ostream& os) {
+                                 os << small.train_acc.back() << " vs " << big.train_acc.back();
+                                 return small.train_acc.back() <= 0.72 && big.train_acc.back() >= 0.85;
+                               }}});
+}
+
+TEST(PresetPhenomena, SpiralCapacityLadder) {
+  expect_pair_for_every_seed("ladder-0", "ladder-2",
+                             {{"no hidden layer: train acc <= 0.65; 2 neurons: <= 0.72",
+                               [](const Curves& line, const Curves& two, std::ostream& os) {
+                                 os << line.train_acc.back() << ", " << two.train_acc.back();
+                                 return line.train_acc.back() <= 0.65 && two.train_acc.back() <= 0.72;
+                               }}});
+  expect_for_every_seed("ladder-8", {finite_and_not_diverged(), final_accuracy(0.8, 0.6)});
+}
+
+TEST(PresetPhenomena, EightPointsMemorized) {
+  expect_for_every_seed("eight-points", {finite_and_not_diverged(),
+                                         {"every point right, loss below 0.01, auto-paused",
+                                          [](const Curves& c, std::ostream& os) {
+                                            os << "acc " << c.train_acc.back() << ", loss " << c.train_loss.back();
+                                            return c.train_acc.back() == 1.0 && c.train_loss.back() < 0.01 && paused(c);
+                                          }}});
 }
 
 }  // namespace

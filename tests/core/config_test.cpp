@@ -90,6 +90,7 @@ TEST(Config, ErrorsNameFileLineAndProblem) {
   EXPECT_NE(error_of("[data]\npoints = \"many\"\n").find("test.toml:2: 'points' must be an integer"), std::string::npos);
   EXPECT_NE(error_of("[model]\nactivation = \"swish\"\n").find("test.toml:2: unknown activation 'swish'"), std::string::npos);
   EXPECT_NE(error_of("seed = = 1\n").find("test.toml:1:"), std::string::npos);
+  EXPECT_NE(error_of("[stop]\nendless = 1\n").find("test.toml:2: 'endless' must be true or false"), std::string::npos);
   EXPECT_NE(error_of("[training]\noptimizer = \"rmsprop\"\n").find("unknown optimizer"), std::string::npos);
   EXPECT_NE(error_of("view = [1, 2]\n").find("'view' is [x0, y0, x1, y1]"), std::string::npos);
   EXPECT_NE(error_of("data = 3\n").find("'data' must be a table"), std::string::npos);

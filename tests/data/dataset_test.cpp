@@ -2,6 +2,7 @@
 // Dataset generators, noise, split and CSV import.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -46,7 +47,66 @@ TEST_P(EveryGenerator, CountsLabelsAndDeterminism) {
   EXPECT_TRUE(differs);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, EveryGenerator, testing::ValuesIn(dataset_names()));
+std::vector<std::string> generators_with_points() {
+  std::vector<std::string> out;
+  for (const auto& n : dataset_names())
+    if (n != "empty") out.push_back(n);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, EveryGenerator, testing::ValuesIn(generators_with_points()));
+
+TEST(Dataset, EmptyHasNoPointsAndAPlaygroundView) {
+  DatasetSpec s;
+  s.name = "empty";
+  s.test_ratio = 0.3;
+  const Dataset d = make_dataset(s);
+  EXPECT_TRUE(d.train.empty());
+  EXPECT_TRUE(d.test.empty());
+  EXPECT_EQ(d.classes, 2);
+  EXPECT_LT(d.view[0], d.view[2]);
+}
+
+TEST(Dataset, XorIsSymmetricWithAMarginAndTheSplitKeepsGroups) {
+  DatasetSpec s;
+  s.name = "xor";
+  s.points = 60;
+  s.test_ratio = 1.0 / 3.0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    s.seed = seed;
+    const Dataset d = make_dataset(s);
+    ASSERT_EQ(d.test.size(), 20u);
+    for (const auto* set : {&d.train, &d.test}) {
+      double sx = 0, sy = 0;
+      int per_quadrant[4] = {0, 0, 0, 0};
+      for (const auto& p : *set) {
+        EXPECT_GE(std::abs(p.x), 2.0f);  // the margin along each axis
+        EXPECT_GE(std::abs(p.y), 2.0f);
+        sx += p.x, sy += p.y;
+        ++per_quadrant[(p.x > 0) + 2 * (p.y > 0)];
+      }
+      // Whole mirror groups: every quadrant has as many points, and they balance about the origin.
+      for (int q = 1; q < 4; ++q) EXPECT_EQ(per_quadrant[q], per_quadrant[0]) << "seed " << seed;
+      EXPECT_NEAR(sx, 0.0, 1e-3);
+      EXPECT_NEAR(sy, 0.0, 1e-3);
+    }
+  }
+}
+
+TEST(Dataset, LabelNoiseFlipsTheSameFractionOfTrainAndTest) {
+  DatasetSpec s;
+  s.name = "circle";
+  s.points = 90;
+  s.test_ratio = 1.0 / 3.0;
+  s.label_noise = 0.1;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    s.seed = seed;
+    const Dataset d = make_dataset(s);
+    auto noisy = [](const std::vector<Point>& v) { return std::count_if(v.begin(), v.end(), [](const Point& p) { return p.noisy; }); };
+    EXPECT_EQ(noisy(d.test), 3) << "seed " << seed;
+    EXPECT_EQ(noisy(d.train), 6) << "seed " << seed;
+  }
+}
 
 TEST(Dataset, XorLabelsFollowQuadrants) {
   DatasetSpec s;

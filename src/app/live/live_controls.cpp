@@ -245,6 +245,10 @@ void LiveApp::draw_ui(const LiveState& state) {
       if (ImGui::Selectable(n.c_str(), n == edit_.data.name)) edit_.data.name = n, changed = true;
     ImGui::EndCombo();
   }
+  ImGui::SameLine();
+  // Start from no data: the points a user places are the whole training set (S3's "a few points
+  // and a big network" exercise).
+  if (ImGui::Button("Clear")) edit_.data.name = "empty", edit_.user_points.clear(), changed = true;
   changed |= ImGui::SliderInt("points", &edit_.data.points, 10, 2000);
   float noise = float(edit_.data.noise), label_noise = float(edit_.data.label_noise), test = float(edit_.data.test_ratio);
   if (ImGui::SliderFloat("noise", &noise, 0.0f, 0.5f)) edit_.data.noise = noise, changed = true;
