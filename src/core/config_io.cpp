@@ -49,7 +49,7 @@ struct Reader {
     fail(&n, "'" + std::string(key) + "' must be a number");
   }
   bool boolean(const toml::node& n, std::string_view key) const {
-    if (auto v = n.value<bool>()) return *v;
+    if (n.is_boolean()) return *n.value<bool>();
     fail(&n, "'" + std::string(key) + "' must be true or false");
   }
   int small_int(const toml::node& n, std::string_view key) const {
