@@ -32,6 +32,9 @@ std::function<int()> add_run_command(CLI::App& app) {
       ->capture_default_str()
       ->group(g);
   sub->add_flag("--paused", s->live.paused, "open with training paused (Space starts it)")->group(g);
+  sub->add_option("--speed", s->live.speed, "training pace in epochs per second, 0 for full speed (default: the preset's pace)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->group(g);
   sub->add_option("--quit-after", s->live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
   return [s, sub]() {
     if (!sub->parsed()) return -1;

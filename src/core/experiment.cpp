@@ -104,6 +104,7 @@ void validate(const ExperimentConfig& c) {
   in_range("the epoch count", t.max_epochs, 0, 10000000);
   in_range("the stop threshold", t.stop_threshold, 0.0, 100.0);
   in_range("the stop window", t.stop_window, 0, 10000000);
+  in_range("the pace (epochs per second)", c.pace, 0.0, 100000.0);
 
   const auto& d = c.data;
   if (!data::is_csv_name(d.name) &&

@@ -32,6 +32,8 @@ struct ExperimentConfig {
 
   nn::TrainConfig training;           // optimizer, lr, batch, l1, l2, epoch cap, stop rule
   std::optional<nn::View> view;       // x0, y0, x1, y1; unset = the dataset's suggestion
+  double pace = 0.0;                  // live window: epochs per second, so a story takes tens of
+                                      // seconds; 0 = as fast as it goes. Headless runs ignore it.
 
   int classes() const;                // outputs of the softmax loss; 2 otherwise
 };

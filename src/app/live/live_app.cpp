@@ -203,10 +203,16 @@ void LiveApp::apply(const core::ExperimentConfig& c) {
   view_.reset();
 }
 
+void LiveApp::set_pace(double epochs_per_second) {
+  speed_ = epochs_per_second;
+  trainer_->set_speed(speed_);
+}
+
 void LiveApp::load_preset(const std::string& name) {
   core::ExperimentConfig c = core::load_preset(name);
   edit_ = c;
   apply(c);
+  set_pace(c.pace);  // each preset's story at its own watchable pace
   message("preset " + name);
 }
 
@@ -226,6 +232,7 @@ void LiveApp::load() {
     core::ExperimentConfig c = core::load_experiment(std::nullopt, options_.save_path);
     edit_ = c;
     apply(c);
+    set_pace(c.pace);
     message("loaded " + options_.save_path);
   } catch (const core::UserError& e) {
     message(e.what(), true);
@@ -253,6 +260,7 @@ int LiveApp::run() {
   init_imgui();
   edit_ = options_.config;
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
+  set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
   const auto start = clock::now();
   const long long first_step = trainer_->latest()->snapshot.step;
   auto last = clock::now();

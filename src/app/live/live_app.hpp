@@ -20,6 +20,7 @@ struct LiveOptions {
   uint32_t width = 1280, height = 720;
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
+  double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace
 };
 
 // Runs until the window closes; returns the exit code. Throws core::UserError / gpu::GpuError.

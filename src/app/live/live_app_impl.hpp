@@ -71,6 +71,7 @@ class LiveApp {
   void toggle_fullscreen();
   void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
   void load_preset(const std::string& name);
+  void set_pace(double epochs_per_second);  // the trainer's pace and the panel's slider
   void save();
   void load();
   void message(const std::string& text, bool error = false);
@@ -100,7 +101,7 @@ class LiveApp {
   core::ExperimentConfig edit_;        // what the panel shows and edits
   std::optional<nn::View> view_;       // zoomed/panned view; unset = the run's
   int selected_class_ = 1;
-  double speed_ = 0.0;                 // steps/s; 0 = as fast as possible
+  double speed_ = 0.0;                 // epochs/s; 0 = as fast as possible
   bool playing_ = true;
   std::string message_;
   bool message_error_ = false;

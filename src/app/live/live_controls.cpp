@@ -198,10 +198,10 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::TextDisabled("history from step %lld", state.oldest_step);
   float speed = float(speed_);
   bool max_speed = speed_ <= 0.0;
-  if (ImGui::Checkbox("full speed", &max_speed)) speed_ = max_speed ? 0.0 : 10.0, trainer_->set_speed(speed_);
+  if (ImGui::Checkbox("full speed", &max_speed)) set_pace(max_speed ? 0.0 : (state.config->pace > 0 ? state.config->pace : 50.0));
   if (!max_speed) {
     ImGui::SameLine();
-    if (slider_log("steps/s", &speed, 1.0f, 10000.0f)) speed_ = speed, trainer_->set_speed(speed_);
+    if (slider_log("epochs/s", &speed, 0.1f, 10000.0f)) set_pace(speed);
   }
 
   ImGui::Separator();

@@ -140,10 +140,10 @@ void LiveTrainer::set_playing(bool playing) {
   wake_.notify_all();
 }
 
-void LiveTrainer::set_speed(double steps_per_second) {
+void LiveTrainer::set_speed(double epochs_per_second) {
   {
     std::lock_guard lock(mutex_);
-    speed_ = std::max(0.0, steps_per_second);
+    speed_ = std::max(0.0, epochs_per_second);
   }
   wake_.notify_all();
 }
@@ -270,7 +270,7 @@ void LiveTrainer::loop() {
       if (stop_) return;
       commands.swap(commands_);
       playing = playing_ && !lockstep_;
-      speed = speed_;
+      speed = speed_ * run_.trainer->steps_per_epoch();  // steps per second
       steps = pending_steps_;
       pending_steps_ = 0;
     }

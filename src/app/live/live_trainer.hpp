@@ -63,7 +63,7 @@ class LiveTrainer {
 
   void set_playing(bool playing);
   // Steps per second while playing; 0 = as fast as the CPU goes.
-  void set_speed(double steps_per_second);
+  void set_speed(double epochs_per_second);  // 0 = as fast as it goes
   void step(int steps = 1);                  // while paused: this many steps, then publish
   void step_back();                          // pauses, then goes back one step (if held)
   // Lock-step: no free-running; advance(n) runs n steps (fewer if the run finishes) and returns
