@@ -107,5 +107,28 @@ TEST(LiveTrainer, AnEndlessRunTrainsPastItsCap) {
   EXPECT_FALSE(s->finished);
 }
 
+TEST(LiveTrainer, ResumeContinuesAStoppedRunButNotADivergedOne) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.max_epochs = 20;
+  app::LiveTrainer t(c, true);
+  wait_for(t, [](const app::LiveState& s) { return s.finished; });
+  t.resume();  // the cap: 1000 more epochs
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.epoch > 20; });
+  EXPECT_TRUE(s->playing);
+
+  core::ExperimentConfig hot = core::load_preset("xor");
+  hot.hidden = {16, 16};
+  hot.activations = {nn::Activation::linear};
+  hot.training.optimizer.lr = 100.0f;
+  app::LiveTrainer d(hot, true);
+  s = wait_for(d, [](const app::LiveState& s) { return s.snapshot.diverged; });
+  const long long at = s->snapshot.step;
+  d.resume();
+  d.step(0);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(d.latest()->snapshot.step, at);
+  EXPECT_TRUE(d.latest()->finished);
+}
+
 }  // namespace
 }  // namespace nnlive

@@ -107,4 +107,30 @@ wait "$app_pid" || code=$?
 app_pid=""
 [ "$code" = "0" ] || fail "Ctrl+Q exited with code $code"
 grep -q ", 2 training steps" app.log || fail "expected 2 training steps (3 forward, 1 back) in the session report"
+
+# A preset digit once does not lose a run that has trained; the same digit twice switches.
+NNLIVE_VALIDATION=1 "$bin" run --preset xor --paused --save-path digits.toml >app.log 2>&1 &
+app_pid=$!
+wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "no window for the digit test"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+sleep 2
+xdotool key s
+sleep 1
+xdotool key 3
+sleep 0.5
+xdotool key ctrl+s
+for _ in $(seq 50); do [ -s digits.toml ] && break; sleep 0.1; done
+grep -q "^name = 'xor'" digits.toml || fail "one press of 3 switched the preset: $(grep '^name' digits.toml)"
+grep -q "press 3 again to switch to too-hot" app.log || fail "no message asking for a second press"
+rm -f digits.toml
+xdotool key 3 3
+sleep 1
+xdotool key ctrl+s
+for _ in $(seq 50); do [ -s digits.toml ] && break; sleep 0.1; done
+grep -q "^name = 'too-hot'" digits.toml || fail "3 pressed twice did not switch to too-hot: $(grep '^name' digits.toml)"
+xdotool key ctrl+q
+code=0
+wait "$app_pid" || code=$?
+app_pid=""
+[ "$code" = "0" ] || fail "Ctrl+Q exited with code $code (digit test)"
 echo "live window test passed"

@@ -71,7 +71,8 @@ class LiveApp {
   void toggle_fullscreen();
   void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
   void load_preset(const std::string& name);
-  void set_pace(double epochs_per_second);  // the trainer's pace and the panel's slider
+  void set_pace(double epochs_per_second);
+  void toggle_play(const LiveState& state);  // Space and the play button  // the trainer's pace and the panel's slider
   void save();
   void load();
   void message(const std::string& text, bool error = false);
@@ -106,6 +107,8 @@ class LiveApp {
   std::string message_;
   bool message_error_ = false;
   clock::time_point message_at_{};
+  int pending_preset_key_ = 0;           // a preset digit pressed once: the same again switches
+  clock::time_point pending_preset_at_{};
   // Pointer gestures on the field.
   bool pressing_ = false, dragging_ = false;
   int press_button_ = 0, press_mods_ = 0;

@@ -14,6 +14,7 @@ namespace nnlive::app::live {
 namespace {
 
 constexpr const char* k_edited = "-edited";
+constexpr double k_confirm_s = 2.5;  // a preset digit pressed twice within this switches
 
 bool slider_log(const char* label, float* v, float lo, float hi) {
   return ImGui::SliderFloat(label, v, lo, hi, "%.4g", ImGuiSliderFlags_Logarithmic);
@@ -27,7 +28,7 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   if (ctrl && key == GLFW_KEY_Q) quit_ = true;
   else if (ctrl && key == GLFW_KEY_S) save();
   else if (ctrl && key == GLFW_KEY_O) load();
-  else if (key == GLFW_KEY_SPACE) playing_ = !playing_, trainer_->set_playing(playing_);
+  else if (key == GLFW_KEY_SPACE) toggle_play(state);
   else if (key == GLFW_KEY_S || key == GLFW_KEY_RIGHT) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
   else if (key == GLFW_KEY_LEFT) {
     playing_ = false;
@@ -45,7 +46,20 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   } else if (key == GLFW_KEY_F11) toggle_fullscreen();
   else if (key == GLFW_KEY_H) show_ui_ = !show_ui_;
   else if (key == GLFW_KEY_P) screenshot_ = true;
-  else if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9 && size_t(key - GLFW_KEY_1) < presets.size()) load_preset(presets[size_t(key - GLFW_KEY_1)].name);
+  else if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9 && size_t(key - GLFW_KEY_1) < presets.size()) {
+    // A digit alone must not lose a run (a stray key, a value typed in the wrong place): once the
+    // run has trained, the same digit pressed again within k_confirm_s switches.
+    const std::string& name = presets[size_t(key - GLFW_KEY_1)].name;
+    const bool confirmed = pending_preset_key_ == key && clock::now() - pending_preset_at_ < std::chrono::duration<double>(k_confirm_s);
+    if (state.snapshot.step == 0 || confirmed) {
+      pending_preset_key_ = 0;
+      load_preset(name);
+    } else {
+      pending_preset_key_ = key;
+      pending_preset_at_ = clock::now();
+      message("press " + std::to_string(key - GLFW_KEY_0) + " again to switch to " + name + " (this run is left)");
+    }
+  }
   else if (key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN) {
     size_t i = 0;
     std::string current = state.config->name;
@@ -55,6 +69,19 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
     const size_t next = i >= n ? 0 : key == GLFW_KEY_PAGE_DOWN ? (i + 1) % n : (i + n - 1) % n;
     load_preset(presets[next].name);
   } else if (key == GLFW_KEY_ESCAPE && glfwGetWindowMonitor(window_)) toggle_fullscreen();
+}
+
+void LiveApp::toggle_play(const LiveState& state) {
+  if (state.snapshot.diverged) {
+    message("the run diverged: R resets it, N starts a new initialization", true);
+  } else if (state.finished) {
+    playing_ = true;
+    trainer_->resume();
+    message(state.snapshot.paused_at ? "continuing past the stop rule" : "1000 more epochs");
+  } else {
+    playing_ = !playing_;
+    trainer_->set_playing(playing_);
+  }
 }
 
 void LiveApp::handle_input(const LiveState& state) {
@@ -184,7 +211,14 @@ void LiveApp::draw_ui(const LiveState& state) {
   const nn::Snapshot& snap = state.snapshot;
   ImGui::Text("epoch %d   step %lld", snap.epoch, snap.step);
   ImGui::Text("%.0f steps/s%s   %.1f frames/s", state.steps_per_second, recorder_ ? " (lock-step)" : "", fps_);
-  if (ImGui::Button(playing_ ? "Pause (Space)" : "Play (Space)")) playing_ = !playing_, trainer_->set_playing(playing_);
+  // The button says what Space does now: a run its stop rule or cap stopped continues.
+  const char* play_label = state.snapshot.diverged ? "Diverged: Reset (R)"
+                           : state.finished        ? "Continue (Space)"
+                           : playing_              ? "Pause (Space)"
+                                                   : "Play (Space)";
+  ImGui::BeginDisabled(state.snapshot.diverged);
+  if (ImGui::Button(play_label)) toggle_play(state);
+  ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
   ImGui::SameLine();

@@ -214,14 +214,22 @@ void LiveTrainer::set_learning_rate(float lr) {
   });
 }
 
+void LiveTrainer::go_on(nn::Trainer& t) {
+  if (t.paused_at()) t.extend(t.config().max_epochs);
+  else if (!t.diverged() && t.epoch() >= t.config().max_epochs) t.extend(t.epoch() + k_epochs_after_points);
+}
+
+void LiveTrainer::resume() {
+  post([this](core::Run& run) { go_on(*run.trainer); });
+  set_playing(true);
+}
+
 void LiveTrainer::points_changed(core::Run& run) {
   run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
   // A stopped run goes on: the new data may not be learnt yet. One the stop rule paused resumes
   // (the rule pauses it again once it is learnt); one at its epoch cap gets k_epochs_after_points
   // more. A diverged run stays stopped (R resets it).
-  nn::Trainer& t = *run.trainer;
-  if (t.paused_at()) t.extend(t.config().max_epochs);
-  else if (!t.diverged() && t.epoch() >= t.config().max_epochs) t.extend(t.epoch() + k_epochs_after_points);
+  go_on(*run.trainer);
   config_ = std::make_shared<const core::ExperimentConfig>(run.config);
   dataset_ = std::make_shared<const data::Dataset>(run.dataset);
   checkpoint();  // replays after this point train on the new set

@@ -64,6 +64,9 @@ class LiveTrainer {
   void set_playing(bool playing);
   // Steps per second while playing; 0 = as fast as the CPU goes.
   void set_speed(double epochs_per_second);  // 0 = as fast as it goes
+  // A run the stop rule paused goes on (until the rule pauses it again); one at its cap gets
+  // 1000 more epochs; a diverged one stays stopped. Then plays.
+  void resume();
   void step(int steps = 1);                  // while paused: this many steps, then publish
   void step_back();                          // pauses, then goes back one step (if held)
   // Lock-step: no free-running; advance(n) runs n steps (fewer if the run finishes) and returns
@@ -91,6 +94,7 @@ class LiveTrainer {
   void one_step();      // a step, and a checkpoint when one is due
   void checkpoint();    // the trainer as it is now
   void points_changed(core::Run& run);  // after run.dataset's points changed
+  static void go_on(nn::Trainer& t);    // a stopped run goes on (see resume())
   void go_back();
 
   struct Checkpoint {
