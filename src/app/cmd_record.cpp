@@ -12,12 +12,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "experiment_flags.hpp"
 #include "frame_pipeline.hpp"
+#include "lesson_player.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/record/schedule.hpp"
@@ -103,6 +105,49 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// `record --lesson`: every frame of a lesson played headless, captions and highlights drawn.
+int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long long total, const RenderFlags& picture,
+                  const std::string& out, record::VideoFormat format, double fps, bool quiet) {
+  HeadlessLesson play(lesson, timing, fps);
+  format.background = background_rgb(picture.options_for(play.run().trainer->model(), true));
+  record::QueuedWriter writer(record::open_sink(out, format), 3, format.transparent);
+  gpu::Context ctx;
+  render::Renderer renderer(ctx);
+  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+  InterruptGuard guard;
+  Progress progress(uint64_t(total), !quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  long long made = 0;
+  try {
+    for (long long f = 0; f < total && !guard.interrupted(); ++f) {
+      if (f > 0 && !play.advance()) break;
+      const nn::Snapshot snap = play.run().trainer->snapshot(play.run().trainer->epoch(), 0);
+      render::RenderOptions options = picture.options_for(play.run().trainer->model(), true);
+      std::vector<render::Panel> panels{{play.scene(snap, double(f) / fps, options), options,
+                                         {0, 0, float(format.width), float(format.height)}}};
+      panels[0].options = options;
+      pipeline.submit(panels);
+      ++made;
+      progress.update(pipeline.consumed());
+    }
+    pipeline.flush();
+    progress.update(pipeline.consumed());
+    progress.end();
+    writer.finish();
+  } catch (...) {
+    progress.end();
+    writer.abort();
+    throw;
+  }
+  if (guard.interrupted())
+    throw core::UserError(core::ExitCode::interrupted, "interrupted after " + std::to_string(made) + " of " + std::to_string(total) +
+                                                           " frames; " + out + " holds them");
+  std::cerr << "nnlive: lesson " << lesson.name << " (" << lesson.steps.size() << " steps), " << made << " frames ("
+            << format.width << "x" << format.height << " at " << fps << " fps), written to " << out << " in "
+            << clock_text(since(t0)) << " on " << ctx.device_name() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 std::function<int()> add_record_command(CLI::App& app) {
@@ -115,6 +160,8 @@ std::function<int()> add_record_command(CLI::App& app) {
     long long frames = 0;
     int crf = 18;
     bool transparent = false, quiet = false;
+    std::string lesson;
+    double caption_seconds = -1.0, speed = -1.0;
   };
   auto s = std::make_shared<State>();
   s->flags.add_to(*sub);
@@ -135,13 +182,33 @@ std::function<int()> add_record_command(CLI::App& app) {
   sub->add_option("--crf", s->crf, "quality for h264/h265 (0..51) and vp9 (0..63); lower is better")->capture_default_str()->group(g);
   sub->add_flag("--transparent", s->transparent, "transparent background: ProRes 4444 (.mov), VP9 (.webm) or PNG frames")->group(g);
   sub->add_flag("--quiet", s->quiet, "no progress bar")->group(g);
+  const char* gl = "Lesson";
+  sub->add_option("--lesson", s->lesson, "record a whole lesson with its captions (NAME or FILE.toml); its length is the lesson's")
+      ->group(gl);
+  sub->add_option("--caption-seconds", s->caption_seconds, "how long a step that waits for the viewer lasts (default: reading time)")
+      ->check(CLI::Range(0.0, 600.0))
+      ->group(gl);
+  sub->add_option("--speed", s->speed, "epochs per second in every step (default: each step's pace)")
+      ->check(CLI::Range(0.001, 100000.0))
+      ->group(gl);
   return [s, sub, secs, frames]() {
     if (!sub->parsed()) return -1;
     const core::ExperimentConfig config = s->flags.resolve();
     const auto [w, h] = parse_frame_size(s->size);
     if (!(s->fps >= 1.0 && s->fps <= 240.0)) throw core::UserError(core::ExitCode::usage, "--fps must be 1 to 240");
     long long total = 0;
-    if (frames->count()) {
+    std::optional<core::Lesson> lesson;
+    const LessonTiming timing{s->caption_seconds, s->speed};
+    if (!s->lesson.empty()) {
+      if (frames->count() || secs->count() || !s->picture.compare.empty())
+        throw core::UserError(core::ExitCode::usage, "--lesson sets the length and the experiments; drop --frames, --seconds and --compare");
+      lesson = core::load_lesson(s->lesson);
+      // A dry run counts the frames (and checks every step against its network) before any output.
+      HeadlessLesson dry(*lesson, timing, s->fps);
+      total = 1;
+      while (dry.advance())
+        if (++total > 10'000'000) throw core::UserError(core::ExitCode::usage, "the lesson runs over 10 million frames at this pace");
+    } else if (frames->count()) {
       if (s->frames < 1 || s->frames > 10'000'000) throw core::UserError(core::ExitCode::usage, "--frames must be 1 to 10000000");
       total = s->frames;
     } else {
@@ -166,6 +233,7 @@ std::function<int()> add_record_command(CLI::App& app) {
     const record::EpochSchedule schedule = record::EpochSchedule::parse(s->schedule);
 
     s->picture.transparent = s->transparent;
+    if (lesson) return record_lesson(*lesson, timing, total, s->picture, s->out, format, s->fps, s->quiet);
     Experiments experiments(config, s->picture, w, h, s->size);
     std::vector<record::StepClock> clocks;
     for (size_t i = 0; i < experiments.size(); ++i)

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "experiment_flags.hpp"
+#include "lesson_player.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/file_io.hpp"
 #include "nnlive/gpu/context.hpp"
@@ -21,6 +22,38 @@ std::pair<uint32_t, uint32_t> parse_frame_size(const std::string& text) {
   return {w, h};
 }
 
+namespace {
+
+// `render --lesson NAME --step K`: the lesson played headless (30 frames a second of lesson
+// time) until step K is over, drawn with its caption and highlights.
+template <class State>
+int render_lesson_step(const State& s, uint32_t w, uint32_t h) {
+  if (!s.picture.compare.empty()) throw core::UserError(core::ExitCode::usage, "--lesson draws one experiment; drop --compare");
+  const core::Lesson lesson = core::load_lesson(s.lesson);
+  const size_t step = s.step > 0 ? size_t(s.step) : lesson.steps.size();
+  if (step > lesson.steps.size())
+    throw core::UserError(core::ExitCode::usage, "--step " + std::to_string(step) + ": the lesson " + lesson.name + " has " +
+                                                     std::to_string(lesson.steps.size()) + " steps");
+  HeadlessLesson play(lesson, {s.caption_seconds, s.speed}, 30.0);
+  play.finish_step(step - 1);
+  const nn::Snapshot snap = play.run().trainer->snapshot(play.run().trainer->epoch(), 0);
+  render::RenderOptions options = s.picture.options_for(play.run().trainer->model(), true);
+  const render::Scene scene = play.scene(snap, s.time, options);
+  const std::vector<render::Panel> panels{{scene, options, {0, 0, float(w), float(h)}}};
+  gpu::Context ctx;
+  render::Renderer renderer(ctx);
+  render::SceneTarget target(ctx, w, h);
+  renderer.render(panels, target);
+  const auto pixels = target.pixels();
+  core::write_png(s.out, int(w), int(h), 4, pixels.data());
+  std::cerr << "nnlive: " << w << "x" << h << " picture of lesson " << lesson.name << ", step " << step << " of "
+            << lesson.steps.size() << " (" << play.run().config.name << " at epoch " << play.run().trainer->epoch()
+            << ") written to " << s.out << "\n";
+  return 0;
+}
+
+}  // namespace
+
 std::function<int()> add_render_command(CLI::App& app) {
   auto* sub = app.add_subcommand("render", "Train in lock-step, then write the picture (field, points, diagram, curves) as PNG");
   struct State {
@@ -28,6 +61,9 @@ std::function<int()> add_render_command(CLI::App& app) {
     RenderFlags picture;
     std::string size = "1920x1080", out;
     double time = 1.8;
+    std::string lesson;
+    int step = 0;
+    double caption_seconds = -1.0, speed = -1.0;
   };
   auto s = std::make_shared<State>();
   s->flags.add_to(*sub);
@@ -35,6 +71,20 @@ std::function<int()> add_render_command(CLI::App& app) {
   sub->add_option("--size", s->size, "picture WIDTHxHEIGHT, 320x240 to 7680x4320")->capture_default_str();
   sub->add_option("--out", s->out, "output PNG")->required();
   sub->add_option("--time", s->time, "animation time in seconds (where the forward/backprop pulses are)")->capture_default_str();
+  const char* gl = "Lesson";
+  auto* lesson = sub->add_option("--lesson", s->lesson, "draw a lesson's step with its caption (NAME or FILE.toml)")->group(gl);
+  sub->add_option("--step", s->step, "the step to draw, from 1 (default: the last), as it is when the step is over")
+      ->check(CLI::Range(1, 1000))
+      ->needs(lesson)
+      ->group(gl);
+  sub->add_option("--caption-seconds", s->caption_seconds, "how long a step that waits for the viewer lasts (default: reading time)")
+      ->check(CLI::Range(0.0, 600.0))
+      ->needs(lesson)
+      ->group(gl);
+  sub->add_option("--speed", s->speed, "epochs per second in every step (default: each step's pace)")
+      ->check(CLI::Range(0.001, 100000.0))
+      ->needs(lesson)
+      ->group(gl);
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     const core::ExperimentConfig config = s->flags.resolve();
@@ -43,6 +93,7 @@ std::function<int()> add_render_command(CLI::App& app) {
     if (s->out.size() < 4 || s->out.substr(s->out.size() - 4) != ".png")
       throw core::UserError(core::ExitCode::usage, "--out must end in .png; got '" + s->out + "'");
     core::check_writable(s->out);
+    if (!s->lesson.empty()) return render_lesson_step(*s, w, h);
     Experiments experiments(config, s->picture, w, h, s->size);
     // Every run trains to its own epoch cap (or stop rule, or divergence).
     for (size_t i = 0; i < experiments.size(); ++i)

@@ -16,6 +16,8 @@ std::function<int()> add_render_command(CLI::App& app);
 std::function<int()> add_record_command(CLI::App& app);
 std::function<int()> add_bench_record_command(CLI::App& bench);  // `bench record`, registered by add_bench_command
 std::function<int()> add_run_command(CLI::App& app);
+std::function<int()> add_lesson_command(CLI::App& app);   // nnlive lesson NAME|FILE
+std::function<int()> add_lessons_command(CLI::App& app);  // nnlive lessons
 // `nnlive` with no subcommand: the live window with the default experiment.
 int run_default();
 

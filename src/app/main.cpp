@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
       nnlive::app::add_train_command(app), nnlive::app::add_field_command(app),
       nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app),
       nnlive::app::add_render_command(app), nnlive::app::add_record_command(app),
-      nnlive::app::add_run_command(app)};
+      nnlive::app::add_run_command(app), nnlive::app::add_lesson_command(app),
+      nnlive::app::add_lessons_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

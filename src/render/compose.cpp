@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "compose_parts.hpp"
 #include "nnlive/render/palette.hpp"
@@ -84,14 +87,84 @@ void header(const Header& h, const Scene& scene, const Rect& r, const Fonts& fon
   else fonts.regular.draw(out, h.stats, r.x1, base, 22.0f * k, c.text, Align::right);
 }
 
+// A lesson's highlights: a ring around a region of the field, a frame around the loss chart
+// with the curve's name.
+void highlights(const Parts& p, const FieldPanel& field, const Rect& curves) {
+  const float s = p.s, k = std::max(1.0f, p.options.header_scale);
+  const Rgba ring{0.93f, 0.16f, 0.45f, 1.0f};
+  if (p.scene.highlight_region) {
+    const nn::View& v = field.view;
+    const auto& r = *p.scene.highlight_region;
+    auto px = [&](double x) { return float(field.rect.x0 + (x - v[0]) / (v[2] - v[0]) * field.rect.width()); };
+    auto py = [&](double y) { return float(field.rect.y0 + (v[3] - y) / (v[3] - v[1]) * field.rect.height()); };
+    const Rect box{std::max(px(r[0]), field.rect.x0), std::max(py(r[3]), field.rect.y0), std::min(px(r[2]), field.rect.x1),
+                   std::min(py(r[1]), field.rect.y1)};
+    if (box.x1 > box.x0 && box.y1 > box.y0) p.out.rect_outline(box, 4.0f * s * k, ring);
+  }
+  if (!p.scene.highlight_curve.empty() && curves.width() > 0) {
+    p.out.rect_outline(curves.inset(-3.0f * s), 4.0f * s * k, ring);
+    const std::string label = "watch the " + p.scene.highlight_curve + " loss";
+    const float size = 22.0f * s * k;
+    p.fonts.bold.draw(p.out, label, 0.5f * (curves.x0 + curves.x1), curves.y0 + 26.0f * s * k, size, ring, Align::center);
+  }
+}
+
+// Words of `text` in lines no wider than `width` at `size`.
+std::vector<std::string> wrap(const std::string& text, float width, float size, const Font& font) {
+  std::vector<std::string> lines;
+  std::string line, word;
+  std::istringstream words(text);
+  while (words >> word) {
+    const std::string longer = line.empty() ? word : line + " " + word;
+    if (!line.empty() && font.measure(longer, size) > width) lines.push_back(line), line = word;
+    else line = longer;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// The caption band across the bottom of the frame: large light text on a dark band, readable
+// from the back of a hall (34 px at 1080p, times the presentation scale), hint at the right.
+struct CaptionBand {
+  std::vector<std::string> lines;
+  float size = 0, line_h = 0, pad = 0, height = 0;
+};
+
+CaptionBand plan_caption(const Scene& scene, const RenderOptions& o, float W, float H, float s, const Fonts& fonts) {
+  CaptionBand b;
+  if (scene.caption.empty()) return b;
+  const float k = std::clamp(o.header_scale, 1.0f, 8.0f);
+  b.size = 34.0f * s * k, b.line_h = 1.3f * b.size, b.pad = 0.6f * b.size;
+  const float hint_w = scene.caption_hint.empty() ? 0.0f : fonts.bold.measure(scene.caption_hint, b.size) + 2.0f * b.pad;
+  b.lines = wrap(scene.caption, W - 2.0f * b.pad - hint_w, b.size, fonts.regular);
+  const size_t max_lines = std::max<size_t>(1, size_t((0.3f * H - 2.0f * b.pad) / b.line_h));
+  if (b.lines.size() > max_lines) b.lines.resize(max_lines), b.lines.back() += " \xE2\x80\xA6";
+  b.height = std::round(float(b.lines.size()) * b.line_h + 2.0f * b.pad);
+  return b;
+}
+
+void caption_band(const CaptionBand& b, const Scene& scene, float W, float H, const Fonts& fonts, ShapeBatch& out) {
+  const Rect band{0.0f, H - b.height, W, H};
+  out.rect(band, {0.07f, 0.08f, 0.11f, 0.94f});
+  const Rgba ink{0.97f, 0.97f, 0.98f, 1.0f};
+  float y = band.y0 + b.pad + 0.95f * b.size;
+  for (const auto& l : b.lines) fonts.regular.draw(out, l, b.pad, y, b.size, ink), y += b.line_h;
+  if (!scene.caption_hint.empty())
+    fonts.bold.draw(out, scene.caption_hint, W - b.pad, band.y1 - b.pad - 0.25f * b.size, b.size, {1.0f, 0.78f, 0.25f, 1.0f},
+                    Align::right);
+}
+
 }  // namespace
 
 Composition compose(const Scene& scene, const RenderOptions& options, uint32_t width, uint32_t height, const Fonts& fonts) {
   const Colours c = colours_for(options.palette);
   Composition comp;
   comp.background = c.background;
-  const float W = float(width), H = float(height);
-  const float s = std::min(W / 1920.0f, H / 1080.0f);  // design scale: 1 at 1080p, 2 at 4K
+  const float W = float(width), full_H = float(height);
+  const float s = std::min(W / 1920.0f, full_H / 1080.0f);  // design scale: 1 at 1080p, 2 at 4K
+  // A lesson's caption band takes the bottom of the frame; the picture is laid out above it.
+  const CaptionBand band = plan_caption(scene, options, W, full_H, s, fonts);
+  const float H = full_H - band.height;
   const float m = std::round(22.0f * s);
   ShapeBatch& out = comp.shapes;
 
@@ -156,6 +229,8 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
     comp.underlay.rect(curves, c.panel);
     draw_curves(parts, curves);
   }
+  highlights(parts, comp.field, show_curves ? curves : Rect{});
+  if (!band.lines.empty()) caption_band(band, scene, W, full_H, fonts, out);
   return comp;
 }
 

@@ -12,5 +12,6 @@ struct File {
 };
 
 std::span<const File> presets();  // assets/presets/*.toml
+std::span<const File> lessons();  // assets/lessons/*.toml
 
 }  // namespace nnlive::embedded

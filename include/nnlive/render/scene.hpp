@@ -52,6 +52,12 @@ struct Scene {
   int classes = 2;
   double time_s = 0.0;                   // animation time (live: wall clock; recording: frame / fps)
   double learning_rate = 0.0;
+  // A lesson's step: its caption in a band across the bottom (empty: no band), a hint at the
+  // band's right end (such as "→ next"), a region of the field ringed (data units) and a loss
+  // curve outlined ("train" or "test").
+  std::string caption, caption_hint;
+  std::optional<nn::View> highlight_region;
+  std::string highlight_curve;
 };
 
 // The scene of a run at a snapshot; it refers to the run's dataset and history and to snap,

@@ -203,6 +203,73 @@ void LiveApp::apply(const core::ExperimentConfig& c) {
   view_.reset();
 }
 
+void LiveApp::lesson_enter(size_t k) {
+  const auto config = lesson_->enter(k);
+  const core::LessonStep& step = lesson_->step();
+  if (config) {
+    edit_ = *config;
+    lesson_generation_ = trainer_->latest()->generation;
+    lesson_rebuilding_ = true;
+    apply(*config);
+    view_.reset();
+  } else if (step.learning_rate) {
+    trainer_->set_learning_rate(*step.learning_rate);
+    edit_.training.optimizer.lr = *step.learning_rate;
+  }
+  set_pace(lesson_->pace());
+  playing_ = !step.pause;
+  trainer_->set_playing(playing_);
+  lesson_step_at_ = clock::now();
+  message(lesson_->lesson().title + ": step " + std::to_string(k + 1) + " of " + std::to_string(lesson_->size()));
+}
+
+bool LiveApp::lesson_waiting() const {
+  return lesson_ && lesson_->step().until == core::Until::next && !options_.lesson_auto;
+}
+
+void LiveApp::lesson_update(const LiveState& state) {
+  if (lesson_rebuilding_ && state.generation == lesson_generation_) return;  // the step's run is not up yet
+  lesson_rebuilding_ = false;
+  const double seconds = std::chrono::duration<double>(clock::now() - lesson_step_at_).count();
+  if (!lesson_->over(state.snapshot.epoch, history_, state.finished, seconds, options_.lesson_auto)) return;
+  if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
+  else if (options_.lesson_auto) lesson_enter(0);  // unattended: the lesson starts over
+}
+
+void LiveApp::lesson_next() {
+  if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
+  else message("the end of the lesson: â goes back");
+}
+
+void LiveApp::lesson_previous() {
+  if (lesson_->index() == 0) {
+    lesson_enter(0);  // the first step again, from its start
+    return;
+  }
+  const size_t k = lesson_->index() - 1;
+  // The run as it was when step k began: played headless from the step that set its experiment.
+  HeadlessLesson replay(lesson_->lesson(), options_.lesson_timing, 30.0, k);
+  while (!replay.ended() && replay.step_index() < k) replay.advance();
+  if (replay.step_index() != k) return;
+  lesson_->enter(k);
+  edit_ = replay.run().config;
+  trainer_->restart(std::move(replay.run()));
+  view_.reset();
+  set_pace(lesson_->pace());
+  playing_ = !lesson_->step().pause;
+  trainer_->set_playing(playing_);
+  lesson_generation_ = trainer_->latest()->generation;
+  lesson_rebuilding_ = true;
+  lesson_step_at_ = clock::now();
+  message(lesson_->lesson().title + ": back to step " + std::to_string(k + 1));
+}
+
+bool LiveApp::lesson_key(int key) {
+  if (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_SPACE) return lesson_next(), true;
+  if (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP) return lesson_previous(), true;
+  return false;
+}
+
 void LiveApp::set_pace(double epochs_per_second) {
   speed_ = epochs_per_second;
   trainer_->set_speed(speed_);
@@ -261,6 +328,10 @@ int LiveApp::run() {
   edit_ = options_.config;
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
+  if (options_.lesson) {
+    lesson_.emplace(*options_.lesson, options_.lesson_timing);
+    lesson_enter(0);
+  }
   const auto start = clock::now();
   const long long first_step = trainer_->latest()->snapshot.step;
   auto last = clock::now();
@@ -298,6 +369,7 @@ int LiveApp::run() {
     edit_.user_points = state->config->user_points;
     track_edge(*state);
     adapt_resolution(*state, dt);
+    if (lesson_) lesson_update(*state);
 
     ImGui_ImplVulkan_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -343,7 +415,10 @@ int LiveApp::run() {
     }
     ImGui::Render();
 
-    const std::vector<render::Panel> panels{{scene_of(*state, history_, view_.value_or(state->view), anim), view_options(), scene_rect()}};
+    render::Scene scene = scene_of(*state, history_, view_.value_or(state->view), anim);
+    render::RenderOptions picture = view_options();
+    if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
+    const std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
 
     const size_t slot = frame % render::Renderer::k_frames_in_flight;
     if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again

@@ -4,7 +4,11 @@
 #pragma once
 #include <string>
 
+#include <optional>
+
+#include "lesson_player.hpp"
 #include "nnlive/core/experiment.hpp"
+#include "nnlive/core/lesson.hpp"
 #include "nnlive/render/scene.hpp"
 
 namespace nnlive::app {
@@ -21,6 +25,10 @@ struct LiveOptions {
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
   double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace
+  std::optional<core::Lesson> lesson;   // play this lesson (`nnlive lesson`); config is its first experiment
+  LessonTiming lesson_timing;
+  bool lesson_auto = false;             // steps waiting for the viewer move on after their caption time,
+                                        // and the lesson starts over at its end (unattended use)
 };
 
 // Runs until the window closes; returns the exit code. Throws core::UserError / gpu::GpuError.

@@ -72,7 +72,15 @@ class LiveApp {
   void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
   void load_preset(const std::string& name);
   void set_pace(double epochs_per_second);
-  void toggle_play(const LiveState& state);  // Space and the play button  // the trainer's pace and the panel's slider
+  void toggle_play(const LiveState& state);  // Space and the play button
+  // Lessons: enter a step (the run it sets, its knobs and pace), move on when it is over, and
+  // go back by replaying headless to the previous step's start.
+  void lesson_enter(size_t k);
+  void lesson_update(const LiveState& state);
+  void lesson_next();
+  void lesson_previous();
+  bool lesson_key(int key);                  // → PageDown Space: next; ← PageUp: back
+  bool lesson_waiting() const;               // the step waits for the viewer  // the trainer's pace and the panel's slider
   void save();
   void load();
   void message(const std::string& text, bool error = false);
@@ -107,6 +115,10 @@ class LiveApp {
   std::string message_;
   bool message_error_ = false;
   clock::time_point message_at_{};
+  std::optional<LessonPlayer> lesson_;
+  clock::time_point lesson_step_at_{};
+  uint64_t lesson_generation_ = 0;       // the run generation a step's new experiment replaces
+  bool lesson_rebuilding_ = false;       // waiting for that rebuild before checking conditions
   int pending_preset_key_ = 0;           // a preset digit pressed once: the same again switches
   clock::time_point pending_preset_at_{};
   // Pointer gestures on the field.

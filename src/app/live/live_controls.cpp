@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* k_edited = "-edited";
 constexpr double k_confirm_s = 2.5;  // a preset digit pressed twice within this switches
+constexpr float k_caption_band = 0.14f;  // a lesson's caption band: about this much of the picture's height
 
 bool slider_log(const char* label, float* v, float lo, float hi) {
   return ImGui::SliderFloat(label, v, lo, hi, "%.4g", ImGuiSliderFlags_Logarithmic);
@@ -24,6 +25,7 @@ bool slider_log(const char* label, float* v, float lo, float hi) {
 
 void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   const bool ctrl = mods & GLFW_MOD_CONTROL;
+  if (lesson_ && !ctrl && lesson_key(key)) return;
   const auto& presets = presets_;
   if (ctrl && key == GLFW_KEY_Q) quit_ = true;
   else if (ctrl && key == GLFW_KEY_S) save();
@@ -116,6 +118,11 @@ void LiveApp::handle_input(const LiveState& state) {
   for (const auto& b : ev.buttons) {
     if (b.action == GLFW_PRESS) {
       if (io.WantCaptureMouse) continue;
+      // A tap on a lesson's caption band (the bottom of the picture) is "next".
+      if (lesson_ && b.button == GLFW_MOUSE_BUTTON_LEFT && b.y > scene_rect().y1 - k_caption_band * scene_rect().height()) {
+        lesson_next();
+        continue;
+      }
       if (!to_data(b.x, b.y)) {
         if (b.button == GLFW_MOUSE_BUTTON_LEFT) click_diagram(hit_diagram(b.x, b.y, state), state);
         continue;
