@@ -203,6 +203,7 @@ std::function<int()> add_record_command(CLI::App& app) {
       if (frames->count() || secs->count() || !s->picture.compare.empty())
         throw core::UserError(core::ExitCode::usage, "--lesson sets the length and the experiments; drop --frames, --seconds and --compare");
       lesson = core::load_lesson(s->lesson);
+      validate_lesson(*lesson);
       // A dry run counts the frames (and checks every step against its network) before any output.
       HeadlessLesson dry(*lesson, timing, s->fps);
       total = 1;

@@ -30,6 +30,7 @@ template <class State>
 int render_lesson_step(const State& s, uint32_t w, uint32_t h) {
   if (!s.picture.compare.empty()) throw core::UserError(core::ExitCode::usage, "--lesson draws one experiment; drop --compare");
   const core::Lesson lesson = core::load_lesson(s.lesson);
+  validate_lesson(lesson);
   const size_t step = s.step > 0 ? size_t(s.step) : lesson.steps.size();
   if (step > lesson.steps.size())
     throw core::UserError(core::ExitCode::usage, "--step " + std::to_string(step) + ": the lesson " + lesson.name + " has " +

@@ -123,16 +123,22 @@ void validate_lesson(const core::Lesson& lesson) {
 
 void HeadlessLesson::start(size_t k) {
   step_over_ = false;
+  step_frames_ = 0;
   if (auto config = player_.enter(k)) run_ = core::build_run(*config);
   else if (player_.step().learning_rate) run_.trainer->set_learning_rate(*player_.step().learning_rate);
   player_.check_highlights(run_.trainer->model());
-  step_seconds_ = 0.0;
   carry_ = 0.0;
 }
 
 bool HeadlessLesson::advance() {
   if (ended_) return false;
-  if (step_over_) start(player_.index() + 1);
+  if (step_over_) {
+    if (player_.index() + 1 >= player_.size()) {
+      ended_ = true;
+      return false;
+    }
+    start(player_.index() + 1);
+  }
   nn::Trainer& t = *run_.trainer;
   if (!player_.step().pause) {
     // The frame's share of the pace; a step that trains to a condition stops at it exactly.
@@ -149,14 +155,14 @@ bool HeadlessLesson::advance() {
     }
     carry_ = std::min(carry_, 1.0);
   }
-  step_seconds_ += 1.0 / fps_;
-  step_over_ = player_.over(t, step_seconds_, true);
-  if (step_over_ && player_.index() + 1 >= player_.size()) ended_ = true;
-  return !ended_;
+  ++step_frames_;  // counted in frames, so "1 s at 10 fps" is exactly 10 frames
+  step_over_ = player_.over(t, double(step_frames_) / fps_ + 1e-9, true);
+  return true;
 }
 
 void HeadlessLesson::finish_step(size_t k) {
-  while (!ended_ && !(player_.index() == k && step_over_) && player_.index() <= k) advance();
+  while (!ended_ && !(player_.index() == k && step_over_) && player_.index() <= k)
+    if (!advance()) break;
 }
 
 render::Scene HeadlessLesson::scene(const nn::Snapshot& snap, double time_s, render::RenderOptions& options) const {

@@ -70,8 +70,8 @@ class HeadlessLesson {
   // Starts at step `first` (from the step that set its experiment, played headless from there).
   HeadlessLesson(core::Lesson lesson, LessonTiming timing, double fps, size_t first = 0);
   // Advances one frame: starts the next step if the last frame ended one, trains the frame's
-  // steps and checks whether the step is over. False once the last step is over (that frame is
-  // not shown).
+  // steps and checks whether the step is over (the frame that ends a step still shows it).
+  // False, and no frame, once the last step is over.
   bool advance();
   // Advances until step k (0-based) is over (the run as it ends), or the lesson ends.
   void finish_step(size_t k);
@@ -87,7 +87,7 @@ class HeadlessLesson {
   LessonPlayer player_;
   double fps_;
   core::Run run_;
-  double step_seconds_ = 0.0;
+  long long step_frames_ = 0;  // frames the current step has been shown
   double carry_ = 0.0;  // fractional training steps owed
   bool step_over_ = false;  // the current step is over; the next frame starts the next one
   bool ended_ = false;

@@ -77,6 +77,11 @@ struct Where {
   }
 };
 
+// Of two nodes, the one further down the file (a table's keys come sorted by name, not by line).
+const toml::node* later(const toml::node* a, const toml::node* b) {
+  return !a || b->source().begin.line > a->source().begin.line ? b : a;
+}
+
 LessonStep parse_step(const Where& w, const toml::table& t) {
   static const std::vector<std::string_view> keys{
       "caption",     "preset",     "seed",           "learning_rate",    "pace",           "until_epoch",
@@ -85,6 +90,7 @@ LessonStep parse_step(const Where& w, const toml::table& t) {
   LessonStep s;
   s.line = t.source().begin.line;
   int untils = 0;
+  const toml::node* last_until = nullptr;
   std::optional<uint64_t> seed;
   const toml::node* seed_node = nullptr;
   for (const auto& [key, n] : t) {
@@ -108,12 +114,12 @@ LessonStep parse_step(const Where& w, const toml::table& t) {
     else if (k == "pace") s.pace = w.number(n, k, 0.0, 100000.0);
     else if (k == "until_epoch") {
       if (!n.is_integer()) w.fail(&n, "'until_epoch' must be a whole number");
-      s.until = Until::epoch, s.epoch = static_cast<int>(w.number(n, k, 0, 10000000)), ++untils;
-    } else if (k == "until_loss") s.until = Until::loss, s.loss = w.number(n, k, 0.0, 100.0), ++untils;
+      s.until = Until::epoch, s.epoch = static_cast<int>(w.number(n, k, 0, 10000000)), ++untils, last_until = later(last_until, &n);
+    } else if (k == "until_loss") s.until = Until::loss, s.loss = w.number(n, k, 0.0, 100.0), ++untils, last_until = later(last_until, &n);
     else if (k == "for_epochs") {
       if (!n.is_integer()) w.fail(&n, "'for_epochs' must be a whole number");
       s.for_epochs = static_cast<int>(w.number(n, k, 1, 1000000));
-    } else if (k == "until_seconds") s.until = Until::seconds, s.seconds = w.number(n, k, 0.1, 3600.0), ++untils;
+    } else if (k == "until_seconds") s.until = Until::seconds, s.seconds = w.number(n, k, 0.1, 3600.0), ++untils, last_until = later(last_until, &n);
     else if (k == "pause") s.pause = w.boolean(n, k);
     else if (k == "invite") s.invite_click = w.boolean(n, k);
     else if (k == "highlight_neuron") {
@@ -128,7 +134,7 @@ LessonStep parse_step(const Where& w, const toml::table& t) {
     } else if (k == "highlight_region") s.region = w.rect(n, k);
     else if (k == "zoom") s.zoom = w.rect(n, k);
   }
-  if (untils > 1) w.fail(&t, "a step has one of until_epoch, until_loss and until_seconds, not several");
+  if (untils > 1) w.fail(last_until, "a step has one of until_epoch, until_loss and until_seconds, not several");
   if (t.contains("for_epochs") && s.until != Until::loss) w.fail(t.get("for_epochs"), "'for_epochs' goes with until_loss");
   if (seed) {
     if (!s.experiment) w.fail(seed_node, "'seed' goes with 'preset' (it seeds the experiment the step sets)");

@@ -326,3 +326,63 @@ TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
 }
 
 }  // namespace
+
+namespace lessons {
+
+const char* k_short_lesson =
+    "title = \"Short\"\n"
+    "[[step]]\npreset = \"xor\"\npause = true\ncaption = \"Four clusters.\"\n"
+    "[[step]]\nuntil_epoch = 30\nhighlight_curve = \"train\"\ncaption = \"Training.\"\n"
+    "[[step]]\npreset = \"too-simple\"\nuntil_seconds = 1\nhighlight_region = [-5, -5, 0, 0]\ncaption = \"A line.\"\n";
+
+TEST_F(Cli, LessonsAreListedAndDrawnStepByStep) {
+  const Result list = run("lessons");
+  ASSERT_EQ(list.code, 0) << list.err;
+  for (const char* name : {"spiral-story", "training-loop", "xor-step-by-step", "playground-exercises", "fruit-backprop"})
+    EXPECT_NE(list.out.find(name), std::string::npos) << name;
+  const Result r = run("render --lesson training-loop --step 2 --size 480x270 --out s.png");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("step 2 of 7 (xor at epoch 60)"), std::string::npos) << r.err;
+  const Result bad_step = run("render --lesson training-loop --step 8 --out s2.png");
+  EXPECT_EQ(bad_step.code, 2);
+  EXPECT_NE(bad_step.err.find("has 7 steps"), std::string::npos) << bad_step.err;
+  expect_only({"s.png"});
+}
+
+TEST_F(Cli, RecordALessonFrameExact) {
+  write("short.toml", k_short_lesson);
+  const std::string args = "record --lesson short.toml --size 320x240 --fps 10 --caption-seconds 0.5 --speed 100 --quiet --out ";
+  const Result a = run(args + "a.mp4");
+  ASSERT_EQ(a.code, 0) << a.err;
+  // Frame 0, then step 1 waits 0.5 s (5 frames), step 2 trains 30 epochs at 10 a frame but
+  // stays the 0.5 s minimum (5 frames), step 3 lasts 1 s (10 frames): 21 frames.
+  EXPECT_EQ(probe(path("a.mp4")), "h264,320,240,yuv420p,21");
+  EXPECT_NE(a.err.find("lesson short (3 steps), 21 frames"), std::string::npos) << a.err;
+  const Result b = run(args + "b.mp4");
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_EQ(read(path("a.mp4")), read(path("b.mp4")));  // same command, same bytes
+  const Result frames = run("record --lesson short.toml --frames 5 --out c.mp4");
+  EXPECT_EQ(frames.code, 2);
+  expect_only({"short.toml", "a.mp4", "b.mp4"});
+}
+
+TEST_F(Cli, BadLessonFileNamesFileLineAndProblem) {
+  write("bad.toml", std::string(k_short_lesson) + "until_epoch = 3\n");
+  for (const std::string cmd : {"render --lesson bad.toml --out x.png", "record --lesson bad.toml --out x.mp4", "lesson bad.toml"}) {
+    const Result r = run(cmd);
+    EXPECT_EQ(r.code, 3) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("bad.toml:15: a step has one of until_epoch"), std::string::npos) << cmd << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;  // one sentence
+  }
+  write("hl.toml", std::string(k_short_lesson) + "highlight_edge = \"1:3:1\"\n");
+  const Result r = run("render --lesson hl.toml --out x.png");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("highlight_edge 1:3:1 is not an edge of the network"), std::string::npos) << r.err;
+  const Result missing = run("lesson nope.toml");
+  EXPECT_EQ(missing.code, 3);
+  const Result unknown = run("lesson nope");
+  EXPECT_EQ(unknown.code, 2);
+  expect_only({"bad.toml", "hl.toml"});
+}
+
+}  // namespace lessons

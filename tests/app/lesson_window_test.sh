@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Lessons in the live window under Xvfb: every built-in lesson plays through unattended (--auto,
+# captions shortened, full speed) and starts over at its end; a lesson driven by keys goes
+# forward with → and PageDown, back with ← (replayed to the step's start), and a tap on the
+# caption band is "next". The validation layer must report nothing; Ctrl+Q exits with code 0.
+set -euo pipefail
+bin="$1"
+work="$(mktemp -d)"
+export XDG_RUNTIME_DIR="$work/xdg"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+cd "$work"
+xvfb_pid=""
+app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- app log"; cat app.log 2>/dev/null || true; exit 1; }
+
+for n in $(seq 141 190); do
+  [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }
+done
+Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >xvfb.log 2>&1 &
+xvfb_pid=$!
+export DISPLAY="$display"
+for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+quit_and_check() {
+  local wid="$1" what="$2"
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
+  xdotool key ctrl+q
+  local code=0
+  wait "$app_pid" || code=$?
+  app_pid=""
+  [ "$code" = "0" ] || fail "$what: Ctrl+Q exited with code $code"
+  if grep -qi "validation" app.log; then fail "$what: validation messages"; fi
+}
+
+# Every built-in lesson, unattended, to its end and round to its first step again.
+for lesson in $("$bin" lessons | awk '{print $1}'); do
+  steps="$("$bin" lessons | awk -v l="$lesson" '$1 == l {print $(NF-1)}' | tr -d '(')"
+  NNLIVE_VALIDATION=1 "$bin" lesson "$lesson" --auto --caption-seconds 0.3 --speed 0 --quit-after 170 >app.log 2>&1 &
+  app_pid=$!
+  wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "$lesson: no window"
+  for _ in $(seq 1600); do
+    grep -q "step $steps of $steps" app.log && [ "$(grep -c "step 1 of $steps" app.log)" -ge 2 ] && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  for k in $(seq 1 "$steps"); do grep -q "step $k of $steps" app.log || fail "$lesson: step $k of $steps never came"; done
+  [ "$(grep -c "step 1 of $steps" app.log)" -ge 2 ] || fail "$lesson: --auto did not start over at the end"
+  ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 "shot-$lesson.png"
+  [ "$(stat -c %s "shot-$lesson.png")" -gt 30000 ] || fail "$lesson: the screen is nearly blank"
+  quit_and_check "$wid" "$lesson"
+  echo "lesson $lesson: $steps steps played through"
+done
+
+# Keys and taps: → and PageDown go on, ← goes back, a tap on the caption band goes on.
+NNLIVE_VALIDATION=1 "$bin" lesson training-loop --speed 0 --present >app.log 2>&1 &
+app_pid=$!
+wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "keys: no window"
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+sleep 2
+xdotool key Right
+sleep 0.5
+grep -q "step 2 of 7" app.log || fail "→ did not go to step 2"
+xdotool key Next
+sleep 0.5
+grep -q "step 3 of 7" app.log || fail "PageDown did not go to step 3"
+xdotool key Left
+for _ in $(seq 100); do grep -q "back to step 2" app.log && break; sleep 0.1; done
+grep -q "back to step 2" app.log || fail "← did not go back to step 2"
+xdotool mousemove --window "$wid" 640 700 click 1
+sleep 0.5
+[ "$(grep -c "step 3 of 7" app.log)" -ge 2 ] || fail "a tap on the caption band did not go on"
+quit_and_check "$wid" "keys"
+echo "lesson window test passed"
