@@ -14,6 +14,7 @@ namespace {
 constexpr size_t k_max_edges_per_layer = 1500;   // the strongest; weaker ones fade out entirely
 constexpr size_t k_max_pulses_per_layer = 240;
 constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one backprop wave
+constexpr float k_streak = 0.16f;                // a pulse's streak: this fraction of its edge
 constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
 constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
 
@@ -114,7 +115,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   const double u = forward ? phase * 2.0 * double(layers.size()) : (1.0 - (phase - 0.5) * 2.0) * double(layers.size());
   const size_t l = std::min(size_t(u), layers.size() - 1);
   const float frac = float(u - double(l));
-  if (!snap.grads.empty()) {
+  if (!snap.grads.empty() && p.scene.training) {
     const auto& L = layers[l];
     std::vector<float> mag(size_t(L.in) * L.out);
     for (int j = 0; j < L.out; ++j)
@@ -130,15 +131,24 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       if (t < 0.02f) continue;
       const int j = int(e) / L.in, i = int(e) % L.in;
       const auto a = node(l, i), b = node(l + 1, j);
-      const float f = forward ? frac : 1.0f - frac;
+      // Each edge's pulse keeps its own time: strong edges lead, and the target's position
+      // staggers the rest, so a still shows streaks along edges, not a column of dots that
+      // reads as another layer.
+      const float lead = 0.35f * (1.0f - t) + 0.15f * float(j) / float(std::max(L.out - 1, 1));
+      const float f_wave = (frac * 1.5f - lead) / (1.5f - 0.5f);
+      if (f_wave <= 0.0f || f_wave >= 1.0f) continue;  // not started yet, or arrived
+      const float fade = std::min({1.0f, f_wave / 0.12f, (1.0f - f_wave) / 0.12f});
+      const float f = forward ? f_wave : 1.0f - f_wave;
+      const float tail = std::clamp(forward ? f - k_streak : f + k_streak, 0.0f, 1.0f);
       const float x = a[0] + (b[0] - a[0]) * f, y = a[1] + (b[1] - a[1]) * f;
+      const float tx = a[0] + (b[0] - a[0]) * tail, ty = a[1] + (b[1] - a[1]) * tail;
       Rgba c = forward ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
                        : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
-      const float rr = std::max(1.5f, (2.0f + 4.0f * t) * s * std::sqrt(k));
-      p.under.disc(x, y, 2.2f * rr, {c[0], c[1], c[2], 0.22f * t});
-      c[3] = 0.35f + 0.65f * t;
-      p.under.disc(x, y, rr, c);
-      p.under.disc(x, y, rr, p.c.outline, std::max(0.6f, 0.8f * s));
+      const float w = std::max(1.5f, (1.5f + 3.5f * t) * s * std::sqrt(k));
+      p.under.line(tx, ty, x, y, 2.4f * w, {c[0], c[1], c[2], 0.18f * t * fade});  // glow
+      c[3] = (0.4f + 0.6f * t) * fade;
+      p.under.line(tx, ty, x, y, w, c);                                       // the streak
+      p.under.disc(x, y, 0.9f * w, c);                                        // its bright head
     }
   }
 
@@ -194,8 +204,10 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     const std::string title = c == 0 ? "input" : output ? "output" : std::to_string(counts[c]);
     p.fonts.regular.draw(p.out, title, x, r.y0 + 26 * s, 15 * s, p.c.muted, Align::center);
   }
-  p.fonts.regular.draw(p.out, forward ? "forward pass \xE2\x86\x92" : "\xE2\x86\x90 backprop: |gradient|, sign of update",
-                       r.x0 + 12 * s, r.y1 - 12 * s, 15 * s, p.c.muted);
+  const char* legend = !p.scene.training ? "not training: no pulses"
+                       : forward         ? "forward pass \xE2\x86\x92"
+                                         : "\xE2\x86\x90 backprop: |gradient|, sign of update";
+  p.fonts.regular.draw(p.out, legend, r.x0 + 12 * s, r.y1 - 12 * s, 15 * s, p.c.muted);
 }
 
 }  // namespace nnlive::render

@@ -31,6 +31,7 @@ Scene make_scene(const core::Run& run, const nn::Snapshot& snap, double time_s) 
   scene.classes = run.dataset.classes;
   scene.time_s = time_s;
   scene.learning_rate = run.trainer->config().optimizer.lr;
+  scene.training = !run.trainer->finished();
   return scene;
 }
 

@@ -151,8 +151,31 @@ TEST_F(Render, SameSceneSamePixels) {
   EXPECT_EQ(draw("playground", 20, 400, 300), draw("playground", 20, 400, 300));
 }
 
+// The scene of a run at `epochs` that is still training (a cap far away), at time_s.
+std::vector<uint8_t> draw_training(bool training, double time_s) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.max_epochs = 1000;
+  core::Run run = core::build_run(c);
+  for (int e = 0; e < 50; ++e) run.trainer->run_epoch();
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  render::Scene scene = render::make_scene(run, snap, time_s);
+  EXPECT_TRUE(scene.training);  // not finished: pulses run
+  scene.training = training;
+  render::SceneTarget target(context(), 400, 300);
+  renderer().render(scene, {}, target);
+  return target.pixels();
+}
+
 TEST_F(Render, AnimationTimeMovesThePulses) {
-  EXPECT_NE(draw("xor", 50, 400, 300, {}, 0.3), draw("xor", 50, 400, 300, {}, 1.5));
+  const auto a = draw_training(true, 0.3), b = draw_training(true, 0.5);
+  EXPECT_GT(differing_pixels(a, b), 200u);  // the streaks moved along their edges
+}
+
+TEST_F(Render, PulsesStopWhenTrainingStops) {
+  EXPECT_EQ(draw_training(false, 0.3), draw_training(false, 1.5));  // nothing moves
+  EXPECT_NE(draw_training(false, 0.3), draw_training(true, 0.3));
+  const auto t = train("xor", 50);  // at its cap: finished
+  EXPECT_FALSE(t->scene.training);
 }
 
 TEST_F(Render, LargeNetworkStaysDrawable) {

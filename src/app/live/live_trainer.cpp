@@ -27,6 +27,7 @@ render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& h
   scene.classes = state.dataset->classes;
   scene.time_s = time_s;
   scene.learning_rate = state.learning_rate;
+  scene.training = state.playing && !state.finished;
   return scene;
 }
 
