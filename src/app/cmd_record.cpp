@@ -182,6 +182,7 @@ std::function<int()> add_record_command(CLI::App& app) {
   sub->add_option("--crf", s->crf, "quality for h264/h265 (0..51) and vp9 (0..63); lower is better")->capture_default_str()->group(g);
   sub->add_flag("--transparent", s->transparent, "transparent background: ProRes 4444 (.mov), VP9 (.webm) or PNG frames")->group(g);
   sub->add_flag("--quiet", s->quiet, "no progress bar")->group(g);
+  sub->add_flag("--present", s->picture.present, "text as presentation mode draws it (20 pt at 1080p, for projectors)")->group(g);
   const char* gl = "Lesson";
   sub->add_option("--lesson", s->lesson, "record a whole lesson with its captions (NAME or FILE.toml); its length is the lesson's")
       ->group(gl);

@@ -71,6 +71,7 @@ std::function<int()> add_render_command(CLI::App& app) {
   s->picture.add_to(*sub);
   sub->add_option("--size", s->size, "picture WIDTHxHEIGHT, 320x240 to 7680x4320")->capture_default_str();
   sub->add_option("--out", s->out, "output PNG")->required();
+  sub->add_flag("--present", s->picture.present, "text as presentation mode draws it (20 pt at 1080p, for projectors)");
   sub->add_option("--time", s->time, "animation time in seconds (where the forward/backprop pulses are)")->capture_default_str();
   const char* gl = "Lesson";
   auto* lesson = sub->add_option("--lesson", s->lesson, "draw a lesson's step with its caption (NAME or FILE.toml)")->group(gl);

@@ -33,6 +33,7 @@ render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_exp
   o.discretize = discretize;
   o.log_loss = !linear_loss;
   o.transparent = transparent;
+  if (present) o.header_scale = k_present_text_px / 22.0f, o.min_text_px = k_present_text_px;
   if (main_experiment && !neuron.empty()) std::tie(o.neuron_layer, o.neuron) = parse_neuron(neuron, mlp);
   return o;
 }

@@ -13,10 +13,14 @@
 
 namespace nnlive::app {
 
+// Presentation text: 20 pt at 96 dpi, in pixels at 1080p (scaled with the frame).
+inline constexpr float k_present_text_px = 20.0f * 96.0f / 72.0f;
+
 struct RenderFlags {
   std::string layout = "full", palette = "blue-orange", neuron;
   std::vector<std::string> compare;
   bool discretize = false, linear_loss = false;
+  bool present = false;      // text as presentation mode draws it: 20 pt at 1080p, header included
   bool transparent = false;  // set by `record --transparent`; not a flag of its own here
 
   void add_to(CLI::App& app);

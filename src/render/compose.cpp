@@ -103,9 +103,12 @@ void highlights(const Parts& p, const FieldPanel& field, const Rect& curves) {
   }
   if (!p.scene.highlight_curve.empty() && curves.width() > 0) {
     p.out.rect_outline(curves.inset(-3.0f * s), 4.0f * s * k, ring);
+    // A tag on the frame's top edge, clear of the chart's own title and legend.
     const std::string label = "watch the " + p.scene.highlight_curve + " loss";
-    const float size = 22.0f * s * k;
-    p.fonts.bold.draw(p.out, label, 0.5f * (curves.x0 + curves.x1), curves.y0 + 26.0f * s * k, size, ring, Align::center);
+    const float size = p.text(20), w = p.fonts.bold.measure(label, size) + size;
+    const float cx = 0.5f * (curves.x0 + curves.x1), top = curves.y0 - 3.0f * s;
+    p.out.rect({cx - 0.5f * w, top - 0.75f * size, cx + 0.5f * w, top + 0.55f * size}, ring);
+    p.fonts.bold.draw(p.out, label, cx, top + 0.33f * size, size, {1, 1, 1, 1}, Align::center);
   }
 }
 

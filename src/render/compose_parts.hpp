@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The drawing functions of the composition, one per element (private to src/render).
 #pragma once
+#include <algorithm>
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
 
@@ -14,6 +15,8 @@ struct Parts {
   float s;          // design scale
   ShapeBatch& out;  // over the field views
   ShapeBatch& under;  // beneath them
+  // A text size: `design` pixels at 1080p, scaled, and never below the presentation minimum.
+  float text(float design) const { return std::max(design, options.min_text_px) * s; }
 };
 
 void draw_points(const Parts& p, const FieldPanel& panel);

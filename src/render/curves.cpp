@@ -105,33 +105,41 @@ std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::
 }
 
 void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent) {
-  const float s = p.s, fs = 15.0f * s;
+  const float s = p.s, fs = p.text(15);
   const Rect& r = plot.r;
   p.out.line(r.x0, r.y1, r.x1, r.y1, std::max(1.0f, s), p.c.muted);
   p.out.line(r.x0, r.y0, r.x0, r.y1, std::max(1.0f, s), p.c.muted);
   // y ticks
   if (plot.log) {
-    for (int k = int(std::ceil(plot.y0)); k <= int(std::floor(plot.y1)); ++k) {
+    // Decades labelled no closer than 1.4 text heights: every n-th one when they would crowd.
+    const float decade_px = r.height() / float(std::max(plot.y1 - plot.y0, 1e-9));
+    const int every = std::max(1, int(std::ceil(1.4f * fs / std::max(decade_px, 1e-3f))));
+    const int top = int(std::floor(plot.y1));
+    for (int k = int(std::ceil(plot.y0)); k <= top; ++k) {
       const float y = plot.y(std::pow(10.0, k));
       p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
-      p.fonts.regular.draw(p.out, tick_label(std::pow(10.0, k), false), r.x0 - 6 * s, y + 5 * s, fs, p.c.muted, Align::right);
+      if ((top - k) % every == 0)
+        p.fonts.regular.draw(p.out, tick_label(std::pow(10.0, k), false), r.x0 - 6 * s, y + 0.33f * fs, fs, p.c.muted, Align::right);
     }
   } else {
-    const double step = nice_step(plot.y1 - plot.y0, 4);
+    const int ticks = std::clamp(int(r.height() / (1.5f * fs)), 1, 4);  // never crowded
+    const double step = nice_step(plot.y1 - plot.y0, ticks);
     for (double v = std::ceil(plot.y0 / step) * step; v <= plot.y1 + 1e-9; v += step) {
       const float y = plot.y(v);
       p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
-      p.fonts.regular.draw(p.out, tick_label(v, percent), r.x0 - 6 * s, y + 5 * s, fs, p.c.muted, Align::right);
+      p.fonts.regular.draw(p.out, tick_label(v, percent), r.x0 - 6 * s, y + 0.33f * fs, fs, p.c.muted, Align::right);
     }
   }
   // x ticks (epochs)
-  const double step = std::max(1.0, nice_step(plot.e1 - plot.e0, 5));
+  // Epoch ticks: about five, fewer when their labels would not fit.
+  const int ticks = std::clamp(int(r.width() / (4.0f * fs)), 2, 5);
+  const double step = std::max(1.0, nice_step(plot.e1 - plot.e0, ticks));
   for (double e = std::ceil(plot.e0 / step) * step; e <= plot.e1 + 1e-9; e += step) {
     const float x = plot.x(e);
     p.out.line(x, r.y1, x, r.y1 + 5 * s, std::max(1.0f, s), p.c.muted);
-    p.fonts.regular.draw(p.out, tick_label(e, false), x, r.y1 + 21 * s, fs, p.c.muted, Align::center);
+    p.fonts.regular.draw(p.out, tick_label(e, false), x, r.y1 + 5 * s + 1.05f * fs, fs, p.c.muted, Align::center);
   }
-  p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 12 * s, 18 * s, p.c.text);
+  p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 0.66f * p.text(18), p.text(18), p.c.text);
 }
 
 }  // namespace
@@ -139,8 +147,10 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
 void draw_curves(const Parts& p, const Rect& area) {
   const auto& h = *p.scene.history;
   const float s = p.s;
-  const Rect inner{area.x0 + 70 * s, area.y0 + 40 * s, area.x1 - 20 * s, area.y1 - 36 * s};
-  const float gap = 56 * s;
+  const float fs = p.text(15), title_px = p.text(18), small_px = p.text(14), legend_px = p.text(16);
+  const Rect inner{area.x0 + std::max(70 * s, 4.4f * fs), area.y0 + std::max(40 * s, 2.2f * title_px), area.x1 - std::max(20 * s, 1.4f * fs),
+                   area.y1 - std::max(36 * s, 2.4f * fs)};
+  const float gap = std::max(56 * s, 1.6f * fs + 2.0f * title_px);
   const float loss_h = (inner.height() - gap) * 0.62f;
   const Rect loss_r{inner.x0, inner.y0, inner.x1, inner.y0 + loss_h};
   const Rect acc_r{inner.x0, loss_r.y1 + gap, inner.x1, inner.y1};
@@ -168,12 +178,14 @@ void draw_curves(const Parts& p, const Rect& area) {
   polyline(p.out, curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; }), w, p.c.train_curve);
 
   // Legend.
-  const float ly = loss_r.y0 - 12 * s;
-  float lx = loss_r.x1 - 250 * s;
-  polyline(p.out, {{lx, ly - 6 * s}, {lx + 34 * s, ly - 6 * s}}, w, p.c.train_curve);
-  lx = p.fonts.regular.draw(p.out, "train", lx + 42 * s, ly, 16 * s, p.c.text) + 18 * s;
-  polyline(p.out, {{lx, ly - 6 * s}, {lx + 34 * s, ly - 6 * s}}, w, p.c.test_curve, 9.0f * s);
-  p.fonts.regular.draw(p.out, "test", lx + 42 * s, ly, 16 * s, p.c.text);
+  const float ly = loss_r.y0 - 0.66f * title_px;
+  const float legend_w = 2.0f * 42 * s + 18 * s + p.fonts.regular.measure("train", legend_px) + p.fonts.regular.measure("test", legend_px);
+  float lx = loss_r.x1 - legend_w;
+  const float mid = ly - 0.35f * legend_px;
+  polyline(p.out, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.train_curve);
+  lx = p.fonts.regular.draw(p.out, "train", lx + 42 * s, ly, legend_px, p.c.text) + 18 * s;
+  polyline(p.out, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.test_curve, 9.0f * s);
+  p.fonts.regular.draw(p.out, "test", lx + 42 * s, ly, legend_px, p.c.text);
 
   // Markers: best test loss and the epoch the stop rule paused at.
   const nn::Metrics* best = nullptr;
@@ -182,19 +194,21 @@ void draw_curves(const Parts& p, const Rect& area) {
   if (best && best->epoch > 0) {
     const float x = loss.x(best->epoch), y = loss.y(best->test_loss);
     p.out.marker(SHAPE_DIAMOND, x, y, 6 * s, p.c.marker);
-    p.fonts.regular.draw(p.out, "best test", x, y + 22 * s, 14 * s, p.c.marker, Align::center);
+    // Below the marker, or above it when that would leave the chart.
+    const float below = y + 8 * s + small_px;
+    p.fonts.regular.draw(p.out, "best test", x, below <= loss_r.y1 ? below : y - 10 * s, small_px, p.c.marker, Align::center);
   }
   if (const auto& paused = p.scene.snapshot->paused_at) {
     const float x = loss.x(*paused);
     polyline(p.out, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
-    p.fonts.regular.draw(p.out, "paused", x - 6 * s, loss_r.y0 + 16 * s, 14 * s, p.c.marker, Align::right);
+    p.fonts.regular.draw(p.out, "paused", x - 6 * s, loss_r.y0 + 1.1f * small_px, small_px, p.c.marker, Align::right);
   }
 
   Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};
   axes(p, acc, "accuracy", true);
   polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
   polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
-  p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 34 * s, 14 * s, p.c.muted, Align::right);
+  p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
 }
 
 }  // namespace nnlive::render

@@ -48,7 +48,9 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   std::vector<int> counts{layers.front().in};
   for (const auto& l : layers) counts.push_back(l.out);
 
-  const Rect area{r.x0 + 78 * s, r.y0 + 48 * s, r.x1 - 52 * s, r.y1 - 40 * s};
+  const float label_px = p.text(15), name_px = p.text(18);
+  const Rect area{r.x0 + std::max(78 * s, 2.2f * name_px + 12 * s), r.y0 + std::max(48 * s, 2.6f * label_px), r.x1 - 52 * s,
+                  r.y1 - std::max(40 * s, 2.2f * label_px)};
   const float col_step = columns > 1 ? area.width() / float(columns - 1) : 0.0f;
   const int widest = *std::max_element(counts.begin(), counts.end());
   const float row_step = area.height() / float(widest);
@@ -197,17 +199,17 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         p.out.rect({x - 2.0f * s, pos[1] + radius - h, x + 2.0f * s, pos[1] + radius}, b >= 0 ? p.c.positive() : p.c.negative());
       }
       if (c == 0 && radius >= 4.0f)
-        p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos[0] - radius - 10 * s, pos[1] + 6 * s,
-                             18 * s, p.c.text, Align::right);
+        p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos[0] - radius - 10 * s,
+                             pos[1] + 0.33f * name_px, name_px, p.c.text, Align::right);
     }
     const float x = area.x0 + col_step * float(c);
     const std::string title = c == 0 ? "input" : output ? "output" : std::to_string(counts[c]);
-    p.fonts.regular.draw(p.out, title, x, r.y0 + 26 * s, 15 * s, p.c.muted, Align::center);
+    p.fonts.regular.draw(p.out, title, x, r.y0 + 1.7f * label_px, label_px, p.c.muted, Align::center);
   }
   const char* legend = !p.scene.training ? "not training: no pulses"
                        : forward         ? "forward pass \xE2\x86\x92"
                                          : "\xE2\x86\x90 backprop: |gradient|, sign of update";
-  p.fonts.regular.draw(p.out, legend, r.x0 + 12 * s, r.y1 - 12 * s, 15 * s, p.c.muted);
+  p.fonts.regular.draw(p.out, legend, r.x0 + 12 * s, r.y1 - 0.8f * label_px, label_px, p.c.muted);
 }
 
 }  // namespace nnlive::render

@@ -171,6 +171,15 @@ TEST_F(Render, AnimationTimeMovesThePulses) {
   EXPECT_GT(differing_pixels(a, b), 200u);  // the streaks moved along their edges
 }
 
+TEST_F(Render, PresentationTextIsLargerEverywhere) {
+  render::RenderOptions present;
+  present.min_text_px = 20.0f * 96.0f / 72.0f;
+  const auto normal = draw("xor", 100, 960, 540), big = draw("xor", 100, 960, 540, present);
+  // The diagram's and the charts' labels and ticks grow (the header is unchanged here).
+  EXPECT_GT(differing_pixels(crop(normal, 960, 480, 40, 480, 500), crop(big, 960, 480, 40, 480, 500)), 2000u);
+  EXPECT_EQ(crop(normal, 960, 0, 0, 960, 30), crop(big, 960, 0, 0, 960, 30));
+}
+
 TEST_F(Render, PulsesStopWhenTrainingStops) {
   EXPECT_EQ(draw_training(false, 0.3), draw_training(false, 1.5));  // nothing moves
   EXPECT_NE(draw_training(false, 0.3), draw_training(true, 0.3));

@@ -39,6 +39,10 @@ struct RenderOptions {
   float field_resolution = 1.0f;
   // Header text and height multiplied by this (presentation mode: readable on a projector).
   float header_scale = 1.0f;
+  // Presentation: no text in the panels (ticks, labels, legends) smaller than this many pixels
+  // at 1080p (scaled with the frame like every size); 0 = the design sizes (14-18 px at 1080p).
+  // Margins grow with the text.
+  float min_text_px = 0.0f;
 };
 
 struct Scene {

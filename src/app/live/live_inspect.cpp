@@ -143,6 +143,7 @@ render::RenderOptions LiveApp::view_options() const {
     const float s = std::min(float(target_->width()) / 1920.0f, float(target_->height()) / 1080.0f);
     const float want_px = 20.0f * 96.0f / 72.0f * content_scale_;
     o.header_scale = std::max(1.0f, want_px / (22.0f * s));
+    o.min_text_px = want_px / s;  // every text, not just the header
   }
   return o;
 }
