@@ -4,7 +4,8 @@
 // boundary is |g| / |grad g| with g the log-odds (one output: logit p; softmax: log p_i - log p_j
 // of the two likeliest classes), exact where g is linear, as with no hidden layer. A field
 // evaluated at a reduced resolution (the live window while training on a slow device) is
-// interpolated bilinearly and the boundary's width is still measured in output pixels.
+// interpolated with a cubic in log-odds and the boundary's width is still measured in output
+// pixels.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
@@ -23,15 +24,46 @@ float texel(ivec2 t, uint k) {
 // Texels per output pixel: 1 when the field has one evaluation per pixel.
 vec2 texel_scale() { return vec2(pc.v.grid.xy) / (pc.v.rect.zw - pc.v.rect.xy); }
 
-// The value at output pixel t (relative to the panel): its own texel, or bilinear between the
-// four nearest of a reduced field.
+// Probabilities are interpolated as log-odds (one output) or log-probabilities (softmax), where
+// the network's output is smooth; in probability space a saturated sigmoid turns a reduced
+// field's cells into visible steps along the boundary.
+bool interpolate_log() { return pc.v.mode.x == FIELD_VIEW_OUTPUT; }
+float to_interp(float p) {
+  if (!interpolate_log()) return p;
+  if (pc.v.mode.y <= 1u) {
+    p = clamp(p, 1e-6, 1.0 - 1e-6);
+    return log(p / (1.0 - p));
+  }
+  return log(max(p, 1e-12));
+}
+float from_interp(float x) {
+  if (!interpolate_log()) return x;
+  return pc.v.mode.y <= 1u ? 1.0 / (1.0 + exp(-x)) : exp(x);
+}
+
+// Catmull-Rom weights for the four taps around fraction f: a cubic through the samples, so
+// the boundary bends smoothly across cell edges instead of kinking at them.
+vec4 catmull_rom(float f) {
+  const float f2 = f * f, f3 = f2 * f;
+  return vec4(-0.5 * f3 + f2 - 0.5 * f, 1.5 * f3 - 2.5 * f2 + 1.0, -1.5 * f3 + 2.0 * f2 + 0.5 * f, 0.5 * f3 - 0.5 * f2);
+}
+
+// The value at output pixel t (relative to the panel): its own texel, or cubic between the
+// sixteen nearest of a reduced field.
 float value(ivec2 t, uint k) {
   const vec2 s = texel_scale();
   if (s.x >= 1.0 && s.y >= 1.0) return texel(t, k);
   const vec2 p = (vec2(t) + 0.5) * s - 0.5;
   const ivec2 i = ivec2(floor(p));
   const vec2 f = p - vec2(i);
-  return mix(mix(texel(i, k), texel(i + ivec2(1, 0), k), f.x), mix(texel(i + ivec2(0, 1), k), texel(i + ivec2(1, 1), k), f.x), f.y);
+  const vec4 wx = catmull_rom(f.x), wy = catmull_rom(f.y);
+  float sum = 0.0;
+  for (int y = 0; y < 4; ++y) {
+    float row = 0.0;
+    for (int x = 0; x < 4; ++x) row += wx[x] * to_interp(texel(i + ivec2(x - 1, y - 1), k));
+    sum += wy[y] * row;
+  }
+  return from_interp(sum);
 }
 
 float logit(float p) {

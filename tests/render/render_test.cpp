@@ -260,6 +260,27 @@ TEST_F(Render, ReducedFieldResolutionIsCloseButNotThePerPixelField) {
   EXPECT_LT(total / double(a.size()), 2.0);  // mean difference per channel, in 0..255
 }
 
+TEST_F(Render, QuarterResolutionFieldStaysSmooth) {
+  // A quarter-resolution field (1/16 of the evaluations) is interpolated in log-odds with a
+  // cubic kernel: the boundary lands where the per-pixel field puts it, without stair steps.
+  render::RenderOptions full, quarter;
+  full.layout = quarter.layout = render::Layout::field;
+  quarter.field_resolution = 0.25f;
+  const auto a = draw("spiral", 900, 640, 480, full), b = draw("spiral", 900, 640, 480, quarter);
+  double total = 0.0;
+  size_t other_side = 0;
+  for (size_t i = 0; i < a.size(); i += 4) {
+    for (size_t c = 0; c < 3; ++c) total += std::abs(int(a[i + c]) - int(b[i + c]));
+    // Blue-ish (class 1) or orange-ish (class 0): red channel below or above blue.
+    other_side += (int(a[i]) > int(a[i + 2]) + 30) != (int(b[i]) > int(b[i + 2]) + 30) &&
+                  (int(a[i + 2]) > int(a[i]) + 30) != (int(b[i + 2]) > int(b[i]) + 30);
+  }
+  const double mean = total / double(a.size() / 4 * 3);
+  std::printf("quarter-resolution field: mean difference %.3f per channel, %zu pixels on the other side\n", mean, other_side);
+  EXPECT_LT(mean, 0.2);  // bilinear in probability was 0.44 here; the cubic in log-odds 0.03
+  EXPECT_LT(other_side, a.size() / 4 / 200);  // under 0.5 % of the pixels change class
+}
+
 TEST_F(Render, PresentationHeaderIsLargerAndPushesTheContentDown) {
   const auto t = train("spiral", 10);
   render::RenderOptions present;
