@@ -105,28 +105,16 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// `record --lesson`: every frame of a lesson played headless, captions and highlights drawn.
-int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long long total, const RenderFlags& picture,
-                  const std::string& out, record::VideoFormat format, double fps, bool quiet) {
-  HeadlessLesson play(lesson, timing, fps);
-  format.background = background_rgb(picture.options_for(play.run().trainer->model(), true));
-  record::QueuedWriter writer(record::open_sink(out, format), 3, format.transparent);
-  gpu::Context ctx;
-  render::Renderer renderer(ctx);
-  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
-  InterruptGuard guard;
-  Progress progress(uint64_t(total), !quiet);
-  const auto t0 = std::chrono::steady_clock::now();
+// Submits frames 0..total-1 until interrupted (submit(f) returns false to end early), then
+// flushes the pipeline and finishes the file; on any error the writer is aborted (nothing is
+// left under the output's name). Returns the frames made.
+template <class Submit>
+long long record_frames(long long total, const InterruptGuard& guard, Progress& progress, FramePipeline& pipeline,
+                        record::QueuedWriter& writer, Submit&& submit) {
   long long made = 0;
   try {
     for (long long f = 0; f < total && !guard.interrupted(); ++f) {
-      if (f > 0 && !play.advance()) break;
-      const nn::Snapshot snap = play.run().trainer->snapshot(play.run().trainer->epoch(), 0);
-      render::RenderOptions options = picture.options_for(play.run().trainer->model(), true);
-      std::vector<render::Panel> panels{{play.scene(snap, double(f) / fps, options), options,
-                                         {0, 0, float(format.width), float(format.height)}}};
-      panels[0].options = options;
-      pipeline.submit(panels);
+      if (!submit(f)) break;
       ++made;
       progress.update(pipeline.consumed());
     }
@@ -139,6 +127,30 @@ int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long l
     writer.abort();
     throw;
   }
+  return made;
+}
+
+// `record --lesson`: every frame of a lesson played headless, captions and highlights drawn.
+int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long long total, const RenderFlags& picture,
+                  const std::string& out, record::VideoFormat format, double fps, bool quiet) {
+  HeadlessLesson play(lesson, timing, fps);
+  format.background = background_rgb(picture.options_for(play.run().trainer->model(), true));
+  record::QueuedWriter writer(record::open_sink(out, format), 3, format.transparent);
+  gpu::Context ctx;
+  render::Renderer renderer(ctx);
+  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+  InterruptGuard guard;
+  Progress progress(uint64_t(total), !quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  const long long made = record_frames(total, guard, progress, pipeline, writer, [&](long long f) {
+    if (f > 0 && !play.advance()) return false;
+    const nn::Snapshot snap = play.run().trainer->snapshot(play.run().trainer->epoch(), 0);
+    render::RenderOptions options = picture.options_for(play.run().trainer->model(), true);
+    render::Scene scene = play.scene(snap, double(f) / fps, options);  // the step's highlights go into options
+    const std::vector<render::Panel> panels{{std::move(scene), options, {0, 0, float(format.width), float(format.height)}}};
+    pipeline.submit(panels);
+    return true;
+  });
   if (guard.interrupted())
     throw core::UserError(core::ExitCode::interrupted, "interrupted after " + std::to_string(made) + " of " + std::to_string(total) +
                                                            " frames; " + out + " holds them");
@@ -250,27 +262,15 @@ std::function<int()> add_record_command(CLI::App& app) {
     InterruptGuard guard;
     Progress progress(uint64_t(total), !s->quiet);
     const auto t0 = std::chrono::steady_clock::now();
-    long long made = 0;
-    try {
-      for (long long f = 0; f < total && !guard.interrupted(); ++f) {
-        // Frame 0 shows the untrained network; each later frame first trains its scheduled steps.
-        for (size_t i = 0; i < experiments.size() && f > 0; ++i) {
-          nn::Trainer& trainer = *experiments.run(i).trainer;
-          for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished(); --n) trainer.step();
-        }
-        pipeline.submit(experiments.panels(double(f) / s->fps));
-        ++made;
-        progress.update(pipeline.consumed());
+    const long long made = record_frames(total, guard, progress, pipeline, writer, [&](long long f) {
+      // Frame 0 shows the untrained network; each later frame first trains its scheduled steps.
+      for (size_t i = 0; i < experiments.size() && f > 0; ++i) {
+        nn::Trainer& trainer = *experiments.run(i).trainer;
+        for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished(); --n) trainer.step();
       }
-      pipeline.flush();
-      progress.update(pipeline.consumed());
-      progress.end();
-      writer.finish();
-    } catch (...) {
-      progress.end();
-      writer.abort();
-      throw;
-    }
+      pipeline.submit(experiments.panels(double(f) / s->fps));
+      return true;
+    });
     const double wall = since(t0);
     const nn::Trainer& trainer = *experiments.run(0).trainer;
     if (guard.interrupted())

@@ -1,0 +1,24 @@
+# Sourced by the window tests: a private working folder and XDG_RUNTIME_DIR, an Xvfb display
+# (1280x720) on a free number from $1 to $2, cleanup of the app and the server on exit, and
+# fail() that prints the app's log. Sets work, display, xvfb_pid and app_pid.
+work="$(mktemp -d)"
+export XDG_RUNTIME_DIR="$work/xdg"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+cd "$work"
+xvfb_pid=""
+app_pid=""
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- app log"; cat app.log 2>/dev/null || true; exit 1; }
+
+for n in $(seq "$1" "$2"); do
+  [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }
+done
+Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >xvfb.log 2>&1 &
+xvfb_pid=$!
+export DISPLAY="$display"
+for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
