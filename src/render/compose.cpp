@@ -68,9 +68,15 @@ Header plan_header(const Scene& scene, const RenderOptions& o, float width, floa
   std::snprintf(lr, sizeof lr, "%g", scene.learning_rate);
   h.stats = "train loss " + format_loss(m.train_loss) + "   test loss " + format_loss(m.test_loss) + "   train acc " +
             format_percent(m.train_acc) + "   test acc " + format_percent(m.test_acc) + "   \xCE\xB7 " + lr;
-  const float left = fonts.bold.measure(scene.title, 36.0f * h.k) + 28.0f * h.k + fonts.bold.measure(h.epoch, 26.0f * h.k) +
-                     30.0f * h.k + (h.state.empty() ? 0.0f : fonts.bold.measure(h.state, 24.0f * h.k));
-  const float right = fonts.regular.measure(h.stats, 22.0f * h.k);
+  // One row or two is decided from the widest the figures can get (a state line, 7-digit
+  // epochs, the longest number formats), not from this frame's values: the header, and the
+  // field below it, never jump as the numbers change.
+  const std::string widest_loss = "8.88e-08", widest_acc = "100.0%";
+  const std::string widest_stats = "train loss " + widest_loss + "   test loss " + widest_loss + "   train acc " + widest_acc +
+                                   "   test acc " + widest_acc + "   \xCE\xB7 " + lr;
+  const float left = fonts.bold.measure(scene.title, 36.0f * h.k) + 28.0f * h.k + fonts.bold.measure("epoch 8888888", 26.0f * h.k) +
+                     30.0f * h.k + fonts.bold.measure("diverged at epoch 8888888", 24.0f * h.k);
+  const float right = fonts.regular.measure(widest_stats, 22.0f * h.k);
   h.two_rows = left + 40.0f * h.k + right > width;
   h.height = (h.two_rows ? 112.0f : 70.0f) * h.k;
   return h;

@@ -171,6 +171,25 @@ TEST_F(Render, AnimationTimeMovesThePulses) {
   EXPECT_GT(differing_pixels(a, b), 200u);  // the streaks moved along their edges
 }
 
+TEST_F(Render, HeaderNeverMovesTheFieldAsFiguresChange) {
+  // A short run and one stopped at a late epoch with a state line: the same field rectangle,
+  // at every presentation scale (one row or two is decided from the widest figures).
+  auto early = train("xor", 3);
+  auto late = train("xor", 4000);  // paused by the stop rule: "paused at epoch ..."
+  ASSERT_TRUE(late->snap.paused_at);
+  for (float scale : {1.0f, 1.3f, 1.6f, 2.0f, 2.5f}) {
+    render::RenderOptions o;
+    o.header_scale = scale;
+    render::SceneTarget target(context(), 1280, 720);
+    renderer().render(early->scene, o, target);
+    const render::Rect a = renderer().last_placements()[0].rect;
+    renderer().render(late->scene, o, target);
+    const render::Rect b = renderer().last_placements()[0].rect;
+    EXPECT_EQ(a.y0, b.y0) << "scale " << scale;
+    EXPECT_EQ(a.height(), b.height()) << "scale " << scale;
+  }
+}
+
 TEST_F(Render, PresentationTextIsLargerEverywhere) {
   render::RenderOptions present;
   present.min_text_px = 20.0f * 96.0f / 72.0f;
