@@ -22,6 +22,8 @@ struct Generated {
   std::array<double, 4> view = k_playground_view;
   int classes = 2;
   int group = 1;  // consecutive points that belong together: the train/test split never parts them
+  std::array<std::string, 2> axis_names;
+  std::vector<std::string> class_names;
 };
 
 Point pt(double x, double y, int label) { return {static_cast<float>(x), static_cast<float>(y), label, false}; }
@@ -124,6 +126,8 @@ Generated gen_fruit(int n, Rng& r) {
   Generated g;
   g.scale = 1.0;
   g.view = {-0.05, -0.05, 1.05, 1.05};
+  g.axis_names = {"sweetness", "redness"};
+  g.class_names = {"lemon", "strawberry"};
   for (int i = 0; i < n; ++i) {
     const int label = i % 2 == 0 ? 1 : 0;
     const double sx = std::clamp(r.normal(label ? 0.70 : 0.32, 0.12), 0.0, 1.0);
@@ -247,6 +251,8 @@ Dataset make_dataset(const DatasetSpec& spec) {
   Dataset d;
   d.classes = g.classes;
   d.view = g.view;
+  d.axis_names = g.axis_names;
+  d.class_names = g.class_names;
   for (size_t i = 0; i < idx.size(); ++i) (i < n_test ? d.test : d.train).push_back(pts[idx[i]]);
   return d;
 }

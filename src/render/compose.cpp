@@ -222,6 +222,7 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
 
   Parts parts{scene, options, c, fonts, s, out, comp.underlay};
   draw_points(parts, comp.field);
+  draw_names(parts, comp.field);
   if (options.neuron_layer >= 0 && options.layout != Layout::field) {
     const std::string label = "neuron " + std::to_string(options.neuron_layer + 1) + ":" + std::to_string(options.neuron + 1);
     const float size = 22.0f * s;

@@ -20,6 +20,7 @@ struct Parts {
 };
 
 void draw_points(const Parts& p, const FieldPanel& panel);
+void draw_names(const Parts& p, const FieldPanel& panel);  // named axes and classes, if the data has them
 void draw_curves(const Parts& p, const Rect& r);
 void draw_network(const Parts& p, const Rect& r, Composition& comp);
 

@@ -34,9 +34,9 @@ const char* const k_bold_paths[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans
 std::vector<uint32_t> wanted_codepoints() {
   std::vector<uint32_t> cps;
   for (uint32_t c = 32; c < 127; ++c) cps.push_back(c);
-  // η (learning rate), ², ·, ×, −, →, ←, ≤, ≥, µ, ±, …, ▶, ‖
-  for (uint32_t c : {0x3B7u, 0xB2u, 0xB7u, 0xD7u, 0x2212u, 0x2192u, 0x2190u, 0x2264u, 0x2265u, 0xB5u, 0xB1u, 0x2026u,
-                     0x25B6u, 0x2016u, 0x3B1u, 0x3BBu})
+  // η (learning rate), ², ·, ×, −, →, ←, ↑, ≤, ≥, µ, ±, …, ▶, ‖
+  for (uint32_t c : {0x3B7u, 0xB2u, 0xB7u, 0xD7u, 0x2212u, 0x2192u, 0x2190u, 0x2191u, 0x2264u, 0x2265u, 0xB5u, 0xB1u,
+                     0x2026u, 0x25B6u, 0x2016u, 0x3B1u, 0x3BBu})
     cps.push_back(c);
   return cps;
 }

@@ -27,6 +27,37 @@ float radius_for(uint32_t kind, float r) {
 
 }  // namespace
 
+// A dataset's names: what each axis measures along the field's bottom and left edges, and a
+// legend of the classes (their point shape and colour, and name) in the top-right corner.
+void draw_names(const Parts& p, const FieldPanel& panel) {
+  const data::Dataset& d = *p.scene.dataset;
+  const Rect& r = panel.rect;
+  const float size = p.text(20), pad = 0.35f * size;
+  const Rgba pill{1, 1, 1, 0.86f};
+  auto label = [&](const std::string& text, float x, float y, Align align) {
+    const float w = p.fonts.regular.measure(text, size);
+    const float x0 = align == Align::right ? x - w : align == Align::center ? x - 0.5f * w : x;
+    p.out.rect({x0 - pad, y - size - 0.2f * pad, x0 + w + pad, y + 1.2f * pad}, pill);
+    p.fonts.regular.draw(p.out, text, x, y - 0.1f * size, size, p.c.text, align);
+  };
+  if (!d.axis_names[0].empty()) label(d.axis_names[0] + " \xE2\x86\x92", 0.5f * (r.x0 + r.x1), r.y1 - pad, Align::center);
+  if (!d.axis_names[1].empty()) label("\xE2\x86\x91 " + d.axis_names[1], r.x0 + 1.5f * pad, r.y0 + size + pad, Align::left);
+  if (d.class_names.empty()) return;
+  float y = r.y0 + size + pad;
+  for (size_t k = d.class_names.size(); k-- > 0;) {  // the last class on top, as in the data
+    const std::string& name = d.class_names[k];
+    const float w = p.fonts.regular.measure(name, size);
+    const float x1 = r.x1 - 1.5f * pad, x0 = x1 - w - 1.6f * size;
+    p.out.rect({x0 - pad, y - size - 0.2f * pad, x1 + pad, y + 1.2f * pad}, pill);
+    const uint32_t kind = k_class_shapes[k & 7];
+    const float cx = x0 + 0.55f * size, cy = y - 0.38f * size;
+    p.out.marker(kind, cx, cy, radius_for(kind, 0.42f * size), p.c.class_colour(int(k)));
+    p.out.marker(kind, cx, cy, radius_for(kind, 0.42f * size), p.c.outline, std::max(1.0f, 1.3f * p.s));
+    p.fonts.regular.draw(p.out, name, x1, y - 0.1f * size, size, p.c.text, Align::right);
+    y += size + 2.0f * pad;
+  }
+}
+
 void draw_points(const Parts& p, const FieldPanel& panel) {
   const data::Dataset& d = *p.scene.dataset;
   const nn::Mlp model = nn::model_of(*p.scene.snapshot);

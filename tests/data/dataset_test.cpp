@@ -56,6 +56,18 @@ std::vector<std::string> generators_with_points() {
 
 INSTANTIATE_TEST_SUITE_P(All, EveryGenerator, testing::ValuesIn(generators_with_points()));
 
+TEST(Dataset, FruitNamesItsAxesAndClasses) {
+  DatasetSpec s;
+  s.name = "fruit";
+  const Dataset d = make_dataset(s);
+  EXPECT_EQ(d.axis_names[0], "sweetness");
+  EXPECT_EQ(d.axis_names[1], "redness");
+  ASSERT_EQ(d.class_names.size(), 2u);
+  EXPECT_EQ(d.class_names[1], "strawberry");  // class 1: sweet and red
+  s.name = "xor";
+  EXPECT_TRUE(make_dataset(s).class_names.empty());
+}
+
 TEST(Dataset, EmptyHasNoPointsAndAPlaygroundView) {
   DatasetSpec s;
   s.name = "empty";

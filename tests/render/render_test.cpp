@@ -190,6 +190,25 @@ TEST_F(Render, HeaderNeverMovesTheFieldAsFiguresChange) {
   }
 }
 
+TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
+  auto fruit = train("fruit", 5);
+  render::SceneTarget target(context(), 960, 540);
+  renderer().render(fruit->scene, {}, target);
+  const auto named = target.pixels();
+  data::Dataset unnamed = fruit->run.dataset;
+  unnamed.axis_names = {"", ""};
+  unnamed.class_names.clear();
+  fruit->scene.dataset = &unnamed;
+  renderer().render(fruit->scene, {}, target);
+  const auto plain = target.pixels();
+  const render::Rect f = renderer().last_placements()[0].rect;
+  // The class legend in the field's top-right corner and the x axis name at its bottom.
+  EXPECT_GT(differing_pixels(crop(named, 960, uint32_t(f.x1) - 150, uint32_t(f.y0), 150, 60),
+                             crop(plain, 960, uint32_t(f.x1) - 150, uint32_t(f.y0), 150, 60)), 300u);
+  EXPECT_GT(differing_pixels(crop(named, 960, uint32_t(f.x0 + f.x1) / 2 - 60, uint32_t(f.y1) - 30, 120, 30),
+                             crop(plain, 960, uint32_t(f.x0 + f.x1) / 2 - 60, uint32_t(f.y1) - 30, 120, 30)), 200u);
+}
+
 TEST_F(Render, PresentationTextIsLargerEverywhere) {
   render::RenderOptions present;
   present.min_text_px = 20.0f * 96.0f / 72.0f;

@@ -33,6 +33,8 @@ struct Dataset {
   std::vector<Point> user;        // user-added points; they train but are kept apart to be saved
   int classes = 2;
   std::array<double, 4> view{};   // suggested view x0, y0, x1, y1 (data units)
+  std::array<std::string, 2> axis_names;  // what x and y measure ("" = unnamed)
+  std::vector<std::string> class_names;   // per class, or empty (unnamed)
 
   // What the network trains on: train followed by user.
   std::vector<Point> training_points() const;
