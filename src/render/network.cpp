@@ -4,6 +4,7 @@
 // field thumbnails (small networks), and the animated forward and backprop pulses.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "compose_parts.hpp"
@@ -159,6 +160,20 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   auto activation_colour = [&](float a) {
     return mix(neutral, a >= 0 ? p.c.positive() : p.c.negative(), std::pow(std::min(std::abs(a), 1.0f), 0.8f));
   };
+  // The probe sample's label: the output nodes show how wrong the network is on it (S4).
+  int probe_label = -1;
+  if (snap.probe_index >= 0 && p.scene.dataset) {
+    const size_t n_train = p.scene.dataset->train.size();
+    const size_t i = size_t(snap.probe_index);
+    if (i < n_train) probe_label = p.scene.dataset->train[i].label;
+    else if (i - n_train < p.scene.dataset->user.size()) probe_label = p.scene.dataset->user[i - n_train].label;
+  }
+  // A red halo around an output node, as wide and strong as its error on the probe sample.
+  auto error_halo = [&](const std::array<float, 2>& pos, float error) {
+    if (probe_label < 0 || radius < 4.0f || !(error > 0.02f)) return;
+    const float e = std::min(error, 1.0f);
+    p.out.disc(pos[0], pos[1], radius * (1.15f + 0.45f * e), {0.86f, 0.10f, 0.12f, 0.15f + 0.6f * e});
+  };
   uint32_t channel = 0;
   for (size_t c = 0; c < columns; ++c) {
     const bool hidden = c > 0 && c < columns - 1;
@@ -181,9 +196,18 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), activation_colour(a));
         p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), p.c.outline, std::max(0.6f, 0.9f * s));
       } else if (output && counts[c] > 1) {
+        error_halo(pos, std::abs((probe_label == j ? 1.0f : 0.0f) - a));
         p.out.disc(pos[0], pos[1], radius, mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)));
         p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
       } else if (output) {
+        const float error = std::abs(float(probe_label) - a);
+        error_halo(pos, error);
+        if (probe_label >= 0 && radius >= 4.0f) {
+          char text[48];
+          std::snprintf(text, sizeof text, "error %.2f", double(error));
+          p.fonts.regular.draw(p.out, text, pos[0], pos[1] + 1.6f * radius + p.text(14), p.text(14),
+                               error > 0.5f ? Rgba{0.78f, 0.08f, 0.12f, 1.0f} : p.c.muted, Align::center);
+        }
         p.out.disc(pos[0], pos[1], radius, mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
         p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
       } else {

@@ -209,6 +209,23 @@ TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
                              crop(plain, 960, uint32_t(f.x0 + f.x1) / 2 - 60, uint32_t(f.y1) - 30, 120, 30)), 200u);
 }
 
+TEST_F(Render, OutputNodeShowsItsErrorOnTheProbeSample) {
+  auto fruit = train("fruit", 0);  // untrained: about 0.5 on every sample
+  render::SceneTarget target(context(), 960, 540);
+  renderer().render(fruit->scene, {}, target);
+  const auto with_label = target.pixels();
+  data::Dataset flipped = fruit->run.dataset;
+  ASSERT_GE(fruit->snap.probe_index, 0);
+  flipped.train[size_t(fruit->snap.probe_index)].label ^= 1;  // the other label: another error
+  fruit->scene.dataset = &flipped;
+  renderer().render(fruit->scene, {}, target);
+  const auto other = target.pixels();
+  // Only the output node's halo and error caption (and the probe's point) change.
+  const size_t changed = differing_pixels(with_label, other);
+  EXPECT_GT(changed, 100u);
+  EXPECT_LT(changed, 20000u);
+}
+
 TEST_F(Render, PresentationTextIsLargerEverywhere) {
   render::RenderOptions present;
   present.min_text_px = 20.0f * 96.0f / 72.0f;
