@@ -34,22 +34,15 @@ std::function<int()> add_lesson_command(CLI::App& app) {
   sub->add_option("--speed", s->live.lesson_timing.speed, "epochs per second in every step, 0 for full speed (default: each step's pace)")
       ->check(CLI::Range(0.0, 100000.0))
       ->group(gl);
-  const char* g = "Window";
-  sub->add_option("--size", s->size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
-  sub->add_flag("--fullscreen", s->live.fullscreen, "full screen (F11 toggles)")->group(g);
-  sub->add_option("--monitor", s->live.monitor, "monitor for --fullscreen, from 0")->group(g);
-  sub->add_flag("--present", s->live.present, "presentation mode: no controls, large header and captions (H toggles)")->group(g);
-  sub->add_option("--palette", s->picture.palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str()->group(g);
-  sub->add_option("--quit-after", s->live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
+  add_window_flags(*sub, s->live, s->size);
+  sub->add_option("--palette", s->picture.palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str()->group("Window");
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     core::Lesson lesson = core::load_lesson(s->lesson);
     validate_lesson(lesson);  // every step's network and highlights, before the window opens
     s->live.config = *lesson.steps.front().experiment;
-    const auto [w, h] = parse_size(s->size, "--size", 7680);
-    s->live.width = w, s->live.height = h;
+    check_window_flags(s->live, s->size);
     s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
-    if (!(s->live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
     s->live.lesson = std::move(lesson);
     return run_live(s->live);
   };

@@ -217,7 +217,7 @@ std::function<int()> add_record_command(CLI::App& app) {
         throw core::UserError(core::ExitCode::usage, "--lesson sets the length and the experiments; drop --frames, --seconds and --compare");
       lesson = core::load_lesson(s->lesson);
       validate_lesson(*lesson);
-      // A dry run counts the frames (and checks every step against its network) before any output.
+      // A dry run counts the frames before any output is opened.
       HeadlessLesson dry(*lesson, timing, s->fps);
       total = 1;
       while (dry.advance())

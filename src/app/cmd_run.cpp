@@ -9,6 +9,21 @@
 
 namespace nnlive::app {
 
+void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
+  const char* g = "Window";
+  sub.add_option("--size", size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
+  sub.add_flag("--fullscreen", live.fullscreen, "full screen (F11 toggles)")->group(g);
+  sub.add_option("--monitor", live.monitor, "monitor for --fullscreen, from 0")->group(g);
+  sub.add_flag("--present", live.present, "presentation mode: no controls, large text (H toggles)")->group(g);
+  sub.add_option("--quit-after", live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
+}
+
+void check_window_flags(LiveOptions& live, const std::string& size) {
+  const auto [w, h] = parse_size(size, "--size", 7680);
+  live.width = w, live.height = h;
+  if (!(live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
+}
+
 std::function<int()> add_run_command(CLI::App& app) {
   auto* sub = app.add_subcommand("run", "Open the live window: the network trains while you watch (also `nnlive` alone)");
   struct State {
@@ -20,11 +35,8 @@ std::function<int()> add_run_command(CLI::App& app) {
   auto s = std::make_shared<State>();
   s->flags.add_to(*sub);
   s->picture.add_to(*sub);
+  add_window_flags(*sub, s->live, s->size);
   const char* g = "Window";
-  sub->add_option("--size", s->size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
-  sub->add_flag("--fullscreen", s->live.fullscreen, "full screen (F11 toggles)")->group(g);
-  sub->add_option("--monitor", s->live.monitor, "monitor for --fullscreen, from 0")->group(g);
-  sub->add_flag("--present", s->live.present, "presentation mode: no controls, large header (H toggles)")->group(g);
   sub->add_option("--present-mode", s->live.present_mode, "fifo (vsync), fifo-relaxed, mailbox or immediate")
       ->capture_default_str()
       ->group(g);
@@ -35,16 +47,13 @@ std::function<int()> add_run_command(CLI::App& app) {
   sub->add_option("--speed", s->live.speed, "training pace in epochs per second, 0 for full speed (default: the preset's pace)")
       ->check(CLI::Range(0.0, 100000.0))
       ->group(g);
-  sub->add_option("--quit-after", s->live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     if (!s->picture.compare.empty())
       throw core::UserError(core::ExitCode::usage, "--compare works with render and record; the window shows one experiment");
     s->live.config = s->flags.resolve();
-    const auto [w, h] = parse_size(s->size, "--size", 7680);
-    s->live.width = w, s->live.height = h;
+    check_window_flags(s->live, s->size);
     s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
-    if (!(s->live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
     return run_live(s->live);
   };
 }

@@ -7,6 +7,8 @@
 
 namespace nnlive::app {
 
+struct LiveOptions;  // live/live_app.hpp
+
 // Registers the subcommand; the returned function runs it after parsing.
 std::function<int()> add_train_command(CLI::App& app);
 std::function<int()> add_field_command(CLI::App& app);
@@ -16,7 +18,11 @@ std::function<int()> add_render_command(CLI::App& app);
 std::function<int()> add_record_command(CLI::App& app);
 std::function<int()> add_bench_record_command(CLI::App& bench);  // `bench record`, registered by add_bench_command
 std::function<int()> add_run_command(CLI::App& app);
-std::function<int()> add_lesson_command(CLI::App& app);   // nnlive lesson NAME|FILE
+std::function<int()> add_lesson_command(CLI::App& app);
+// The window options `run` and `lesson` share (--size, --fullscreen, --monitor, --present,
+// --quit-after), and their checks once parsed (throws UserError(usage)).
+void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size);
+void check_window_flags(LiveOptions& live, const std::string& size);   // nnlive lesson NAME|FILE
 std::function<int()> add_lessons_command(CLI::App& app);  // nnlive lessons
 // `nnlive` with no subcommand: the live window with the default experiment.
 int run_default();

@@ -17,7 +17,6 @@ LessonPlayer::LessonPlayer(core::Lesson lesson, LessonTiming timing) : lesson_(s
 std::optional<core::ExperimentConfig> LessonPlayer::enter(size_t k) {
   index_ = std::min(k, size() - 1);
   // The experiment, pace and zoom in force at step k: the latest ones set at or before it.
-  std::optional<core::ExperimentConfig> set_here;
   experiment_.reset(), pace_.reset(), zoom_.reset();
   for (size_t i = 0; i <= index_; ++i) {
     const core::LessonStep& s = lesson_.steps[i];
@@ -26,8 +25,7 @@ std::optional<core::ExperimentConfig> LessonPlayer::enter(size_t k) {
     if (s.pace) pace_ = *s.pace;
     if (s.zoom) zoom_ = *s.zoom;
   }
-  if (step().experiment) set_here = experiment_;
-  return set_here;
+  return step().experiment ? experiment_ : std::nullopt;
 }
 
 double LessonPlayer::pace() const {
@@ -126,7 +124,6 @@ void HeadlessLesson::start(size_t k) {
   step_frames_ = 0;
   if (auto config = player_.enter(k)) run_ = core::build_run(*config);
   else if (player_.step().learning_rate) run_.trainer->set_learning_rate(*player_.step().learning_rate);
-  player_.check_highlights(run_.trainer->model());
   carry_ = 0.0;
 }
 

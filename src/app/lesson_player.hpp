@@ -34,10 +34,8 @@ class LessonPlayer {
   const core::LessonStep& step() const { return lesson_.steps[index_]; }
 
   // Enters step k: returns the experiment to start if the step sets one (the caller builds and
-  // starts it), and keeps its own record of the current experiment.
+  // starts it), and keeps its own record of the experiment in force (for its pace).
   std::optional<core::ExperimentConfig> enter(size_t k);
-  // The experiment in force at the current step (the latest one a step set).
-  const core::ExperimentConfig& experiment() const { return *experiment_; }
   // Epochs per second while this step trains (0 = as fast as it goes).
   double pace() const;
   // Whether the step's training condition holds (epoch reached, loss held low), or the run has
@@ -65,6 +63,7 @@ class LessonPlayer {
 
 // A lesson played headless at `fps`, frame by frame: the same runs, the same pace, steps that
 // wait for the viewer lasting their caption time. Frame 0 is the first step's untrained network.
+// It trusts the lesson's highlights: check them with validate_lesson first.
 class HeadlessLesson {
  public:
   // Starts at step `first` (from the step that set its experiment, played headless from there).
@@ -79,7 +78,7 @@ class HeadlessLesson {
   bool ended() const { return ended_; }
   core::Run& run() { return run_; }
   const LessonPlayer& player() const { return player_; }
-  // The frame's scene and options (options from `base`, with the step's highlights).
+  // The frame's scene; `options` (the picture's) gets the step's highlights.
   render::Scene scene(const nn::Snapshot& snap, double time_s, render::RenderOptions& options) const;
 
  private:

@@ -2,8 +2,6 @@
 // Lesson TOML: parsing and checking every key with file:line messages, and the built-in list.
 #include "nnlive/core/lesson.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/embedded.hpp"
 #include "nnlive/core/error.hpp"
+#include "toml_reader.hpp"
 
 namespace nnlive::core {
 namespace {
@@ -20,69 +19,61 @@ namespace {
 constexpr size_t k_max_file_bytes = 1 << 20;  // a lesson is a page of text, not megabytes
 constexpr size_t k_max_steps = 200;
 
-struct Where {
-  std::string source;
-  [[noreturn]] void fail(const toml::node* n, const std::string& msg) const {
-    std::string at = source;
-    if (n && n->source().begin.line > 0) at += ":" + std::to_string(n->source().begin.line);
-    throw UserError(ExitCode::bad_input, at + ": " + msg);
+// A number in [lo, hi]; the message names the key and the range.
+double number_in(const Reader& r, const toml::node& n, std::string_view key, double lo, double hi) {
+  const double v = r.number(n, key);
+  if (!(v >= lo && v <= hi)) {
+    std::ostringstream os;
+    os << "'" << key << "' must be between " << lo << " and " << hi << ", got " << v;
+    r.fail(&n, os.str());
   }
-  std::string str(const toml::node& n, std::string_view key) const {
-    if (n.is_string()) return *n.value<std::string>();
-    fail(&n, "'" + std::string(key) + "' must be a string");
-  }
-  double number(const toml::node& n, std::string_view key, double lo, double hi) const {
-    if (!n.is_number()) fail(&n, "'" + std::string(key) + "' must be a number");
-    const double v = *n.value<double>();
-    if (!(v >= lo && v <= hi)) {
-      std::ostringstream os;
-      os << "'" << key << "' must be between " << lo << " and " << hi << ", got " << v;
-      fail(&n, os.str());
+  return v;
+}
+
+// A whole number in [lo, hi].
+int whole_in(const Reader& r, const toml::node& n, std::string_view key, int lo, int hi) {
+  if (!n.is_integer()) r.fail(&n, "'" + std::string(key) + "' must be a whole number");
+  return static_cast<int>(number_in(r, n, key, lo, hi));
+}
+
+nn::View rect(const Reader& r, const toml::node& n, std::string_view key) {
+  const auto* a = n.as_array();
+  if (!a || a->size() != 4) r.fail(&n, "'" + std::string(key) + "' must be [x0, y0, x1, y1]");
+  nn::View v{};
+  for (size_t i = 0; i < 4; ++i) v[i] = number_in(r, *a->get(i), key, -1e6, 1e6);
+  if (!(v[2] > v[0] && v[3] > v[1])) r.fail(&n, "'" + std::string(key) + "' must have x1 > x0 and y1 > y0");
+  return v;
+}
+
+// "L:I" or "L:F:T", numbers from 1, as 0-based values.
+std::vector<int> indices(const Reader& r, const toml::node& n, std::string_view key, size_t count) {
+  const std::string text = r.str(n, key);
+  std::vector<int> out;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ':')) {
+    size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
     }
-    return v;
+    if (used == 0 || used != part.size() || v < 1 || v > 100000) break;
+    out.push_back(v - 1);
   }
-  bool boolean(const toml::node& n, std::string_view key) const {
-    if (n.is_boolean()) return *n.value<bool>();
-    fail(&n, "'" + std::string(key) + "' must be true or false");
-  }
-  nn::View rect(const toml::node& n, std::string_view key) const {
-    const auto* a = n.as_array();
-    if (!a || a->size() != 4) fail(&n, "'" + std::string(key) + "' must be [x0, y0, x1, y1]");
-    nn::View v{};
-    for (size_t i = 0; i < 4; ++i) v[i] = number(*a->get(i), key, -1e6, 1e6);
-    if (!(v[2] > v[0] && v[3] > v[1])) fail(&n, "'" + std::string(key) + "' must have x1 > x0 and y1 > y0");
-    return v;
-  }
-  // "L:I" or "L:F:T", numbers from 1, as 0-based values.
-  std::vector<int> indices(const toml::node& n, std::string_view key, size_t count) const {
-    const std::string text = str(n, key);
-    std::vector<int> out;
-    std::stringstream ss(text);
-    std::string part;
-    while (std::getline(ss, part, ':')) {
-      size_t used = 0;
-      int v = 0;
-      try {
-        v = std::stoi(part, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != part.size() || v < 1 || v > 100000) break;
-      out.push_back(v - 1);
-    }
-    if (out.size() != count)
-      fail(&n, "'" + std::string(key) + "' must be " + (count == 2 ? "LAYER:NEURON" : "LAYER:FROM:TO") +
+  if (out.size() != count)
+    r.fail(&n, "'" + std::string(key) + "' must be " + (count == 2 ? "LAYER:NEURON" : "LAYER:FROM:TO") +
                    " with numbers from 1, got '" + text + "'");
-    return out;
-  }
-};
+  return out;
+}
 
 // Of two nodes, the one further down the file (a table's keys come sorted by name, not by line).
 const toml::node* later(const toml::node* a, const toml::node* b) {
   return !a || b->source().begin.line > a->source().begin.line ? b : a;
 }
 
-LessonStep parse_step(const Where& w, const toml::table& t) {
+LessonStep parse_step(const Reader& w, const toml::table& t) {
   static const std::vector<std::string_view> keys{
       "caption",     "preset",     "seed",           "learning_rate",    "pace",           "until_epoch",
       "until_loss",  "for_epochs", "until_seconds",  "pause",            "invite",         "highlight_neuron",
@@ -108,31 +99,33 @@ LessonStep parse_step(const Where& w, const toml::table& t) {
         w.fail(&n, e.what());
       }
     } else if (k == "seed") {
-      seed = static_cast<uint64_t>(w.number(n, k, 0, 9007199254740991.0)), seed_node = &n;
       if (!n.is_integer()) w.fail(&n, "'seed' must be a whole number");
-    } else if (k == "learning_rate") s.learning_rate = static_cast<float>(w.number(n, k, 1e-5, 100.0));
-    else if (k == "pace") s.pace = w.number(n, k, 0.0, 100000.0);
+      seed = static_cast<uint64_t>(number_in(w, n, k, 0, 9007199254740991.0)), seed_node = &n;
+    } else if (k == "learning_rate") s.learning_rate = static_cast<float>(number_in(w, n, k, 1e-5, 100.0));
+    else if (k == "pace") s.pace = number_in(w, n, k, 0.0, 100000.0);
     else if (k == "until_epoch") {
-      if (!n.is_integer()) w.fail(&n, "'until_epoch' must be a whole number");
-      s.until = Until::epoch, s.epoch = static_cast<int>(w.number(n, k, 0, 10000000)), ++untils, last_until = later(last_until, &n);
-    } else if (k == "until_loss") s.until = Until::loss, s.loss = w.number(n, k, 0.0, 100.0), ++untils, last_until = later(last_until, &n);
-    else if (k == "for_epochs") {
-      if (!n.is_integer()) w.fail(&n, "'for_epochs' must be a whole number");
-      s.for_epochs = static_cast<int>(w.number(n, k, 1, 1000000));
-    } else if (k == "until_seconds") s.until = Until::seconds, s.seconds = w.number(n, k, 0.1, 3600.0), ++untils, last_until = later(last_until, &n);
-    else if (k == "pause") s.pause = w.boolean(n, k);
+      s.until = Until::epoch, s.epoch = whole_in(w, n, k, 0, 10000000);
+      ++untils, last_until = later(last_until, &n);
+    } else if (k == "until_loss") {
+      s.until = Until::loss, s.loss = number_in(w, n, k, 0.0, 100.0);
+      ++untils, last_until = later(last_until, &n);
+    } else if (k == "for_epochs") s.for_epochs = whole_in(w, n, k, 1, 1000000);
+    else if (k == "until_seconds") {
+      s.until = Until::seconds, s.seconds = number_in(w, n, k, 0.1, 3600.0);
+      ++untils, last_until = later(last_until, &n);
+    } else if (k == "pause") s.pause = w.boolean(n, k);
     else if (k == "invite") s.invite_click = w.boolean(n, k);
     else if (k == "highlight_neuron") {
-      const auto v = w.indices(n, k, 2);
+      const auto v = indices(w, n, k, 2);
       s.neuron_layer = v[0], s.neuron = v[1];
     } else if (k == "highlight_edge") {
-      const auto v = w.indices(n, k, 3);
+      const auto v = indices(w, n, k, 3);
       s.edge_layer = v[0], s.edge_from = v[1], s.edge_to = v[2];
     } else if (k == "highlight_curve") {
       s.curve = w.str(n, k);
       if (s.curve != "train" && s.curve != "test") w.fail(&n, "'highlight_curve' must be \"train\" or \"test\"");
-    } else if (k == "highlight_region") s.region = w.rect(n, k);
-    else if (k == "zoom") s.zoom = w.rect(n, k);
+    } else if (k == "highlight_region") s.region = rect(w, n, k);
+    else if (k == "zoom") s.zoom = rect(w, n, k);
   }
   if (untils > 1) w.fail(last_until, "a step has one of until_epoch, until_loss and until_seconds, not several");
   if (t.contains("for_epochs") && s.until != Until::loss) w.fail(t.get("for_epochs"), "'for_epochs' goes with until_loss");
@@ -149,7 +142,7 @@ LessonStep parse_step(const Where& w, const toml::table& t) {
 }  // namespace
 
 Lesson parse_lesson(const std::string& text, const std::string& source, const std::string& name) {
-  const Where w{source};
+  const Reader w{source};
   if (text.size() > k_max_file_bytes) w.fail(nullptr, "the file is over 1 MiB; a lesson is a page of text");
   if (text.find('\0') != std::string::npos) w.fail(nullptr, "the file holds a NUL byte; a lesson is text");
   toml::table root;

@@ -170,6 +170,11 @@ std::vector<Point> Dataset::training_points() const {
   return all;
 }
 
+const Point* Dataset::training_point(size_t i) const {
+  if (i < train.size()) return &train[i];
+  return i - train.size() < user.size() ? &user[i - train.size()] : nullptr;
+}
+
 const std::vector<std::string>& dataset_names() {
   static const std::vector<std::string> names{"xor",   "circle", "spiral", "moons", "gaussians",
                                               "blobs", "linear", "fruit", "empty"};

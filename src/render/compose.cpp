@@ -99,12 +99,10 @@ void highlights(const Parts& p, const FieldPanel& field, const Rect& curves) {
   const float s = p.s, k = std::max(1.0f, p.options.header_scale);
   const Rgba ring{0.93f, 0.16f, 0.45f, 1.0f};
   if (p.scene.highlight_region) {
-    const nn::View& v = field.view;
     const auto& r = *p.scene.highlight_region;
-    auto px = [&](double x) { return float(field.rect.x0 + (x - v[0]) / (v[2] - v[0]) * field.rect.width()); };
-    auto py = [&](double y) { return float(field.rect.y0 + (v[3] - y) / (v[3] - v[1]) * field.rect.height()); };
-    const Rect box{std::max(px(r[0]), field.rect.x0), std::max(py(r[3]), field.rect.y0), std::min(px(r[2]), field.rect.x1),
-                   std::min(py(r[1]), field.rect.y1)};
+    const auto a = field.pixel(float(r[0]), float(r[3])), b = field.pixel(float(r[2]), float(r[1]));  // top left, bottom right
+    const Rect box{std::max(a[0], field.rect.x0), std::max(a[1], field.rect.y0), std::min(b[0], field.rect.x1),
+                   std::min(b[1], field.rect.y1)};
     if (box.x1 > box.x0 && box.y1 > box.y0) p.out.rect_outline(box, 4.0f * s * k, ring);
   }
   if (!p.scene.highlight_curve.empty() && curves.width() > 0) {

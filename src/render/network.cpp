@@ -162,12 +162,8 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   };
   // The probe sample's label: the output nodes show how wrong the network is on it (S4).
   int probe_label = -1;
-  if (snap.probe_index >= 0 && p.scene.dataset) {
-    const size_t n_train = p.scene.dataset->train.size();
-    const size_t i = size_t(snap.probe_index);
-    if (i < n_train) probe_label = p.scene.dataset->train[i].label;
-    else if (i - n_train < p.scene.dataset->user.size()) probe_label = p.scene.dataset->user[i - n_train].label;
-  }
+  if (snap.probe_index >= 0 && p.scene.dataset)
+    if (const data::Point* pt = p.scene.dataset->training_point(size_t(snap.probe_index))) probe_label = pt->label;
   // A red halo around an output node, as wide and strong as its error on the probe sample.
   auto error_halo = [&](const std::array<float, 2>& pos, float error) {
     if (probe_label < 0 || radius < 4.0f || !(error > 0.02f)) return;

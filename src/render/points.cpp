@@ -61,16 +61,14 @@ void draw_names(const Parts& p, const FieldPanel& panel) {
 void draw_points(const Parts& p, const FieldPanel& panel) {
   const data::Dataset& d = *p.scene.dataset;
   const nn::Mlp model = nn::model_of(*p.scene.snapshot);
-  const auto& v = panel.view;
   const Rect& r = panel.rect;
-  const float sx = r.width() / float(v[2] - v[0]), sy = r.height() / float(v[3] - v[1]);
   const float radius = std::max(2.5f, 6.0f * p.s);
   const float stroke = std::max(1.0f, 1.3f * p.s);
   std::vector<float> in(p.scene.input_map.size());
   nn::Trace t;
 
   auto draw = [&](const data::Point& pt, bool test, bool user) {
-    const float x = r.x0 + (pt.x - float(v[0])) * sx, y = r.y0 + (float(v[3]) - pt.y) * sy;
+    const auto [x, y] = panel.pixel(pt.x, pt.y);
     if (x < r.x0 - radius || x > r.x1 + radius || y < r.y0 - radius || y > r.y1 + radius) return;
     p.scene.input_map.apply(pt.x, pt.y, in.data());
     model.forward(in.data(), 1, t);
@@ -98,10 +96,8 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
   // dark ring with a crosshair.
   const int probe = p.scene.snapshot->probe_index;
   if (p.options.mark_probe && probe >= 0) {
-    const std::vector<data::Point> training = d.training_points();
-    if (size_t(probe) < training.size()) {
-      const data::Point& pt = training[size_t(probe)];
-      const float x = r.x0 + (pt.x - float(v[0])) * sx, y = r.y0 + (float(v[3]) - pt.y) * sy;
+    if (const data::Point* pt = d.training_point(size_t(probe))) {
+      const auto [x, y] = panel.pixel(pt->x, pt->y);
       const float ring = radius * 2.6f;
       p.out.disc(x, y, ring, {1, 1, 1, 0.9f}, 4.0f * stroke);
       p.out.disc(x, y, ring, p.c.text, 2.0f * stroke);

@@ -10,11 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh" 141 190
 quit_and_check() {
   local wid="$1" what="$2"
   xdotool windowfocus --sync "$wid" 2>/dev/null || true
-  xdotool key ctrl+q
-  local code=0
-  wait "$app_pid" || code=$?
-  app_pid=""
-  [ "$code" = "0" ] || fail "$what: Ctrl+Q exited with code $code"
+  quit_app "$what"
   if grep -qi "validation" app.log; then fail "$what: validation messages"; fi
 }
 

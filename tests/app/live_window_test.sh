@@ -80,11 +80,7 @@ video="$(echo "$line" | awk '{print $5}')"
 probed="$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$video")"
 [ "$probed" = "1920,1080,$frames" ] || fail "the video $video is '$probed', expected 1920,1080,$frames"
 
-xdotool key ctrl+q
-code=0
-wait "$app_pid" || code=$?
-app_pid=""
-[ "$code" = "0" ] || fail "Ctrl+Q exited with code $code"
+quit_app
 grep -q ", 2 training steps" app.log || fail "expected 2 training steps (3 forward, 1 back) in the session report"
 
 # A preset digit once does not lose a run that has trained; the same digit twice switches.
@@ -107,9 +103,5 @@ sleep 1
 xdotool key ctrl+s
 for _ in $(seq 50); do [ -s digits.toml ] && break; sleep 0.1; done
 grep -q "^name = 'too-hot'" digits.toml || fail "3 pressed twice did not switch to too-hot: $(grep '^name' digits.toml)"
-xdotool key ctrl+q
-code=0
-wait "$app_pid" || code=$?
-app_pid=""
-[ "$code" = "0" ] || fail "Ctrl+Q exited with code $code (digit test)"
+quit_app "digit test"
 echo "live window test passed"

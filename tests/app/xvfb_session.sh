@@ -1,6 +1,6 @@
 # Sourced by the window tests: a private working folder and XDG_RUNTIME_DIR, an Xvfb display
 # (1280x720) on a free number from $1 to $2, cleanup of the app and the server on exit, and
-# fail() that prints the app's log. Sets work, display, xvfb_pid and app_pid.
+# fail() that prints the app's log, and quit_app. Sets work, display, xvfb_pid and app_pid.
 work="$(mktemp -d)"
 export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
@@ -22,3 +22,13 @@ Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >xvfb.log 2>&1 &
 xvfb_pid=$!
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+# Ctrl+Q to the app (started in the background as $app_pid); fails unless it exits with code 0.
+# $1 names the case in the message.
+quit_app() {
+  xdotool key ctrl+q
+  local code=0
+  wait "$app_pid" || code=$?
+  app_pid=""
+  [ "$code" = "0" ] || fail "Ctrl+Q exited with code $code${1:+ ($1)}"
+}

@@ -38,6 +38,8 @@ struct Dataset {
 
   // What the network trains on: train followed by user.
   std::vector<Point> training_points() const;
+  // training_points()[i] without the copy; nullptr past the end.
+  const Point* training_point(size_t i) const;
 };
 
 // Thrown for anything wrong with a dataset request or a CSV file; what() is one sentence.

@@ -16,6 +16,12 @@ namespace nnlive::render {
 struct FieldPanel {
   Rect rect;                  // whole pixels; one field evaluation per pixel
   nn::View view{};            // the scene's view expanded to the panel's aspect ratio
+
+  // Where data point (x, y) lands in the frame, in pixels.
+  std::array<float, 2> pixel(float x, float y) const {
+    return {rect.x0 + (x - float(view[0])) * (rect.width() / float(view[2] - view[0])),
+            rect.y0 + (float(view[3]) - y) * (rect.height() / float(view[3] - view[1]))};
+  }
 };
 
 struct Thumbnail {

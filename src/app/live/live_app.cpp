@@ -203,15 +203,21 @@ void LiveApp::apply(const core::ExperimentConfig& c) {
   view_.reset();
 }
 
-void LiveApp::lesson_enter(size_t k) {
+void LiveApp::lesson_enter(size_t k, std::optional<core::Run> replayed) {
   const auto config = lesson_->enter(k);
   const core::LessonStep& step = lesson_->step();
-  if (config) {
-    edit_ = *config;
+  if (replayed || config) {
+    // Conditions are checked again once the trainer publishes the new run (a new generation).
     lesson_generation_ = trainer_->latest()->generation;
     lesson_rebuilding_ = true;
-    apply(*config);
-    view_.reset();
+    if (replayed) {
+      edit_ = replayed->config;
+      trainer_->restart(std::move(*replayed));
+      view_.reset();
+    } else {
+      edit_ = *config;
+      apply(*config);
+    }
   } else if (step.learning_rate) {
     trainer_->set_learning_rate(*step.learning_rate);
     edit_.training.optimizer.lr = *step.learning_rate;
@@ -220,7 +226,8 @@ void LiveApp::lesson_enter(size_t k) {
   playing_ = !step.pause;
   trainer_->set_playing(playing_);
   lesson_step_at_ = clock::now();
-  message(lesson_->lesson().title + ": step " + std::to_string(k + 1) + " of " + std::to_string(lesson_->size()));
+  message(lesson_->lesson().title + (replayed ? ": back to step " : ": step ") + std::to_string(k + 1) + " of " +
+          std::to_string(lesson_->size()));
 }
 
 bool LiveApp::lesson_waiting() const {
@@ -250,18 +257,7 @@ void LiveApp::lesson_previous() {
   // The run as it was when step k began: played headless from the step that set its experiment.
   HeadlessLesson replay(lesson_->lesson(), options_.lesson_timing, 30.0, k);
   while (!replay.ended() && replay.step_index() < k) replay.advance();
-  if (replay.step_index() != k) return;
-  lesson_->enter(k);
-  edit_ = replay.run().config;
-  trainer_->restart(std::move(replay.run()));
-  view_.reset();
-  set_pace(lesson_->pace());
-  playing_ = !lesson_->step().pause;
-  trainer_->set_playing(playing_);
-  lesson_generation_ = trainer_->latest()->generation;
-  lesson_rebuilding_ = true;
-  lesson_step_at_ = clock::now();
-  message(lesson_->lesson().title + ": back to step " + std::to_string(k + 1));
+  if (replay.step_index() == k) lesson_enter(k, std::move(replay.run()));
 }
 
 bool LiveApp::lesson_key(int key) {

@@ -75,7 +75,8 @@ class LiveApp {
   void toggle_play(const LiveState& state);  // Space and the play button
   // Lessons: enter a step (the run it sets, its knobs and pace), move on when it is over, and
   // go back by replaying headless to the previous step's start.
-  void lesson_enter(size_t k);
+  // `replayed`: the run as it was when step k began (going back), instead of building one.
+  void lesson_enter(size_t k, std::optional<core::Run> replayed = std::nullopt);
   void lesson_update(const LiveState& state);
   void lesson_next();
   void lesson_previous();
