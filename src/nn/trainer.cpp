@@ -110,6 +110,7 @@ void Trainer::end_epoch() {
   ++epoch_;
   Metrics m = measure();
   history_.push_back(m);
+  if (history_cap_ > 0 && history_.size() > history_cap_) thin_history(history_, history_cap_);
   if (train_.size() > 0 && !std::isfinite(m.train_loss)) {
     diverged_at_ = epoch_;
     return;
@@ -118,6 +119,33 @@ void Trainer::end_epoch() {
     below_threshold_ = m.train_loss < config_.stop_threshold ? below_threshold_ + 1 : 0;
     if (below_threshold_ >= config_.stop_window) paused_at_ = epoch_;
   }
+}
+
+void Trainer::put_history(std::vector<Metrics> h) {
+  // Only what this trainer has lived through: a checkpoint restored at epoch e keeps 0..e.
+  while (!h.empty() && h.back().epoch > epoch_) h.pop_back();
+  if (h.empty() || h.back().epoch != epoch_) h.push_back(measure());
+  history_ = std::move(h);
+}
+
+void thin_history(std::vector<Metrics>& h, size_t cap) {
+  cap = std::max<size_t>(cap, 8);
+  if (h.size() <= cap) return;
+  const size_t old_end = h.size() - cap / 2;  // [0, old_end) is thinned, the rest kept
+  size_t best = 0;
+  for (size_t i = 0; i < old_end; ++i)
+    if (std::isfinite(h[i].test_loss) && (!std::isfinite(h[best].test_loss) || h[i].test_loss < h[best].test_loss)) best = i;
+  long long stride = 2;
+  auto kept = [&](long long s) {
+    size_t n = 0;
+    for (size_t i = 0; i < old_end; ++i) n += (h[i].epoch % s == 0);
+    return n;
+  };
+  while (kept(stride) > cap / 4 && stride < (1LL << 40)) stride *= 2;
+  size_t out = 0;
+  for (size_t i = 0; i < h.size(); ++i)
+    if (i >= old_end || i == 0 || i == best || h[i].epoch % stride == 0) h[out++] = h[i];
+  h.resize(out);
 }
 
 Metrics Trainer::measure() const {
@@ -136,8 +164,9 @@ Snapshot Trainer::snapshot(int metrics_from, int probe) const {
   s.params = model_.params();
   s.grads = grads_;
   s.last_update = optimizer_.last_update();
-  const int from = std::clamp(metrics_from, 0, static_cast<int>(history_.size()));
-  s.new_metrics.assign(history_.begin() + from, history_.end());
+  const auto from = std::lower_bound(history_.begin(), history_.end(), metrics_from,
+                                     [](const Metrics& m, int e) { return m.epoch < e; });
+  s.new_metrics.assign(from, history_.end());
   s.latest = history_.back();
   if (probe >= 0 && probe < train_.size()) {
     Trace t;

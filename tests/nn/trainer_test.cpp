@@ -2,6 +2,7 @@
 // Trainer behaviour: determinism, convergence, stop rule, cap, divergence, regularization.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "nnlive/core/config_io.hpp"
@@ -132,6 +133,55 @@ TEST(Trainer, LearningRateChangesWithoutReset) {
 }
 
 // Seed 1 only; tests/app/preset_phenomena_test.cpp checks every preset for seeds 1-20.
+TEST(Trainer, ThinnedHistoryStaysWithinItsCapAndKeepsWhatCurvesNeed) {
+  std::vector<nn::Metrics> h;
+  for (int e = 0; e < 100000; ++e) {
+    nn::Metrics m;
+    m.epoch = e;
+    m.train_loss = 1.0 / (1 + e);
+    m.test_loss = e == 1234 ? 1e-9 : 1.0 + 1e-6 * e;  // the best test loss, long ago
+    h.push_back(m);
+    nn::thin_history(h, 1000);
+    ASSERT_LE(h.size(), 1000u);
+  }
+  EXPECT_EQ(h.front().epoch, 0);
+  EXPECT_EQ(h.back().epoch, 99999);
+  for (size_t i = 1; i < h.size(); ++i) ASSERT_LT(h[i - 1].epoch, h[i].epoch);
+  // The newest half of the cap is every epoch; the older part is spread over the whole run.
+  for (size_t i = h.size() - 500; i < h.size(); ++i) EXPECT_EQ(h[i].epoch, h[i - 1].epoch + 1);
+  EXPECT_TRUE(std::any_of(h.begin(), h.end(), [](const nn::Metrics& m) { return m.epoch == 1234; }));
+  int gaps_over_1000 = 0;
+  for (size_t i = 1; i < h.size(); ++i) gaps_over_1000 += h[i].epoch - h[i - 1].epoch > 1000;
+  EXPECT_EQ(gaps_over_1000, 0);
+  EXPECT_GE(h.size(), 700u);
+}
+
+TEST(Trainer, AHistoryCapBoundsTheRunsHistoryAndSnapshotsReadItByEpoch) {
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.training.stop_window = 0;
+  c.training.max_epochs = 3000;
+  const core::Run full = train(c);
+  core::Run capped = core::build_run(c);
+  capped.trainer->set_history_cap(100);
+  while (!capped.trainer->finished()) {
+    capped.trainer->run_epoch();
+    ASSERT_LE(capped.trainer->history().size(), 100u);
+  }
+  EXPECT_EQ(capped.trainer->model().params(), full.trainer->model().params());  // training is untouched
+  const auto& h = capped.trainer->history();
+  for (const auto& m : h) EXPECT_EQ(m.train_loss, full.trainer->history()[size_t(m.epoch)].train_loss);
+  const nn::Snapshot s = capped.trainer->snapshot(2990, -1);
+  ASSERT_EQ(s.new_metrics.size(), 11u);
+  EXPECT_EQ(s.new_metrics.front().epoch, 2990);
+  // Taken out and put back at an earlier epoch's trainer: cut to that epoch.
+  core::Run early = core::build_run(c);
+  for (int i = 0; i < 50; ++i) early.trainer->run_epoch();
+  early.trainer->put_history(capped.trainer->take_history());
+  EXPECT_TRUE(capped.trainer->history().empty());
+  EXPECT_EQ(early.trainer->history().back().epoch, 50);
+  EXPECT_EQ(early.trainer->history().back().train_loss, full.trainer->history()[50].train_loss);
+}
+
 TEST(Presets, SpiralPlateausThenFalls) {
   const core::Run run = train(core::load_preset("spiral"));
   const auto& h = run.trainer->history();

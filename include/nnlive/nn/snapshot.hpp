@@ -23,6 +23,12 @@ struct Metrics {
   double test_acc = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Keeps a long history within `cap` entries (cap >= 8): when it holds more, the newest cap / 2
+// stay as they are and the older ones are thinned to about cap / 4 on a grid of epochs (every
+// 2nd, 4th, ... epoch, the coarsest the older part needs), always keeping the first entry and
+// the one with the lowest test loss. Entries stay in epoch order; curves read the epoch of each.
+void thin_history(std::vector<Metrics>& history, size_t cap);
+
 struct Snapshot {
   int epoch = 0;                          // completed epochs
   long long step = 0;                     // completed optimizer steps

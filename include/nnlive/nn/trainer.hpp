@@ -6,6 +6,7 @@
 // Contract: construct, then step() or run_epoch() until finished(). Once diverged, paused or
 // capped, steps do nothing. Parameters are always finite.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -53,7 +54,16 @@ class Trainer {
   bool diverged() const { return diverged_at_.has_value(); }
   std::optional<int> diverged_at() const { return diverged_at_; }
   std::optional<int> paused_at() const { return paused_at_; }
-  const std::vector<Metrics>& history() const { return history_; }  // history()[e]: after epoch e
+  // Metrics after each epoch, epoch 0 first, in epoch order: history()[e] is after epoch e
+  // unless a history cap thins it (then look at each entry's epoch).
+  const std::vector<Metrics>& history() const { return history_; }
+  // Bounds history() to `cap` entries with thin_history (0 = keep every epoch, the default):
+  // runs that never stop (the live window) keep flat memory.
+  void set_history_cap(size_t cap) { history_cap_ = cap == 0 ? 0 : std::max<size_t>(cap, 8); }
+  // Moves the history out and back in: a copy of the trainer without its history is cheap
+  // (step-back checkpoints), and a restored copy gets the history up to its own epoch.
+  std::vector<Metrics> take_history() { return std::move(history_); }
+  void put_history(std::vector<Metrics> h);
   const Mlp& model() const { return model_; }
   const TrainConfig& config() const { return config_; }
   const std::vector<float>& last_grads() const { return grads_; }
@@ -65,7 +75,8 @@ class Trainer {
   // Raises the cap or clears a pause so a finished run can go on.
   void extend(int max_epochs);
 
-  // A snapshot of now. metrics_from: first epoch to put in new_metrics. probe: training sample
+  // A snapshot of now. metrics_from: the first epoch to put in new_metrics (entries of that
+  // epoch and later). probe: training sample
   // whose activations to include (-1 for none).
   Snapshot snapshot(int metrics_from, int probe) const;
 
@@ -86,6 +97,7 @@ class Trainer {
   int below_threshold_ = 0;      // consecutive epochs under the stop threshold
   std::optional<int> diverged_at_, paused_at_;
   std::vector<Metrics> history_;
+  size_t history_cap_ = 0;
   std::vector<float> grads_;     // (param_count) of the last step
   // Scratch reused by every step.
   Trace trace_;

@@ -359,9 +359,12 @@ int LiveApp::run() {
       history_.clear();
       edit_ = *state->config;
     }
+    // Entries arrive in epoch order, thinned where the trainer thinned its own; the next one
+    // wanted is the epoch after the last held.
     for (const auto& m : state->snapshot.new_metrics)
-      if (m.epoch == int(history_.size())) history_.push_back(m);
-    trainer_->acknowledge(generation_, int(history_.size()));
+      if (history_.empty() || m.epoch > history_.back().epoch) history_.push_back(m);
+    nn::thin_history(history_, k_live_history_cap);
+    trainer_->acknowledge(generation_, history_.empty() ? 0 : history_.back().epoch + 1);
     edit_.user_points = state->config->user_points;
     track_edge(*state);
     adapt_resolution(*state, dt);

@@ -56,6 +56,7 @@ void LiveTrainer::rebuild(core::Run run) {
   // An endless experiment (the spiral story) never stops in the window: its cap is where
   // headless commands end, not where the live run does.
   if (run_.config.training.endless) run_.trainer->extend(std::numeric_limits<int>::max());
+  run_.trainer->set_history_cap(k_live_history_cap);  // flat memory however long it trains
   config_ = std::make_shared<const core::ExperimentConfig>(run_.config);
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
   // Checkpoints: a copy costs about as much as a step over 4 samples, so one every 80 / batch
@@ -74,9 +75,12 @@ void LiveTrainer::rebuild(core::Run run) {
 }
 
 void LiveTrainer::checkpoint() {
-  const nn::Trainer& t = *run_.trainer;
+  nn::Trainer& t = *run_.trainer;
   if (!checkpoints_.empty() && checkpoints_.back().step == t.steps()) checkpoints_.pop_back();  // the newer state wins
+  // Without the metrics history: the run's own history is the one truth, cut back on restore.
+  std::vector<nn::Metrics> history = t.take_history();
   checkpoints_.push_back({t.steps(), std::make_shared<const nn::Trainer>(t)});
+  t.put_history(std::move(history));
   while (checkpoints_.size() > max_checkpoints_) checkpoints_.pop_front();
 }
 
@@ -92,6 +96,7 @@ void LiveTrainer::go_back() {
   if (target < 0 || checkpoints_.empty() || checkpoints_.front().step > target) return;
   while (checkpoints_.back().step > target) checkpoints_.pop_back();
   nn::Trainer restored = *checkpoints_.back().trainer;
+  restored.put_history(t.take_history());
   while (restored.steps() < target) {
     if (restored.finished()) restored.extend(restored.epoch() + 1);  // the user had stepped past the end
     const long long before = restored.steps();

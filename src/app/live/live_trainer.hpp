@@ -8,8 +8,8 @@
 // epochs 0..n-1 of that generation, so later snapshots carry only newer ones (none are lost if a
 // State is skipped).
 //
-// Step back: the trainer keeps a bounded list of checkpoints (copies of the whole trainer:
-// weights, optimizer moments, batch order) every few steps and after every change from outside
+// Step back: the trainer keeps a bounded list of checkpoints (copies of the whole trainer but
+// its metrics history: weights, optimizer moments, batch order) every few steps and after every change from outside
 // (points, learning rate). Training is deterministic, so stepping back to step n restores the
 // checkpoint before it and replays the steps in between: exact, whatever the spacing.
 //
@@ -29,6 +29,10 @@
 #include "nnlive/render/scene.hpp"
 
 namespace nnlive::app {
+
+// The most metrics entries the live trainer and the window keep (nn::thin_history): about
+// 1.3 MB each, however long a run goes on.
+constexpr size_t k_live_history_cap = size_t(1) << 15;
 
 // What the UI sees of the run at one moment.
 struct LiveState {
