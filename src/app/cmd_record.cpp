@@ -3,7 +3,6 @@
 // lock-step: frame n shows animation time n/fps after the scheduled training steps. Frames go
 // through FramePipeline (two in flight) to a writer thread and on to ffmpeg or PNG files.
 // `nnlive bench record`: frames/s for render only, encode only and both, at 1080p and 4K.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,6 +20,7 @@
 #include "frame_pipeline.hpp"
 #include "lesson_player.hpp"
 #include "nnlive/core/error.hpp"
+#include "nnlive/core/interrupt.hpp"
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/record/schedule.hpp"
 #include "nnlive/render/palette.hpp"
@@ -33,31 +33,6 @@ namespace nnlive::app {
 std::pair<uint32_t, uint32_t> parse_frame_size(const std::string& text);  // cmd_render.cpp
 
 namespace {
-
-volatile sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) { g_interrupted = 1; }
-
-// Ctrl-C (and SIGTERM) set a flag for the frame loop instead of killing the process, for as
-// long as this object lives.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  bool interrupted() const { return g_interrupted != 0; }
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 std::string clock_text(double seconds) {
   const long s = std::lround(std::max(seconds, 0.0));
@@ -109,11 +84,11 @@ double since(std::chrono::steady_clock::time_point t0) {
 // flushes the pipeline and finishes the file; on any error the writer is aborted (nothing is
 // left under the output's name). Returns the frames made.
 template <class Submit>
-long long record_frames(long long total, const InterruptGuard& guard, Progress& progress, FramePipeline& pipeline,
-                        record::QueuedWriter& writer, Submit&& submit) {
+long long record_frames(long long total, Progress& progress, FramePipeline& pipeline, record::QueuedWriter& writer,
+                        Submit&& submit) {
   long long made = 0;
   try {
-    for (long long f = 0; f < total && !guard.interrupted(); ++f) {
+    for (long long f = 0; f < total && !core::interrupted(); ++f) {
       if (!submit(f)) break;
       ++made;
       progress.update(pipeline.consumed());
@@ -121,6 +96,8 @@ long long record_frames(long long total, const InterruptGuard& guard, Progress& 
     pipeline.flush();
     progress.update(pipeline.consumed());
     progress.end();
+    // Interrupted before the first frame (during setup): there is nothing worth keeping.
+    if (made == 0) throw core::UserError(core::ExitCode::interrupted, "interrupted before the first frame; nothing was written");
     writer.finish();
   } catch (...) {
     progress.end();
@@ -132,17 +109,16 @@ long long record_frames(long long total, const InterruptGuard& guard, Progress& 
 
 // `record --lesson`: every frame of a lesson played headless, captions and highlights drawn.
 int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long long total, const RenderFlags& picture,
-                  const std::string& out, record::VideoFormat format, double fps, bool quiet) {
+                  const std::string& out, record::VideoFormat format, double fps, bool quiet, bool overwrite) {
   HeadlessLesson play(lesson, timing, fps);
   format.background = background_rgb(picture.options_for(play.run().trainer->model(), true));
-  record::QueuedWriter writer(record::open_sink(out, format), 3, format.transparent);
+  record::QueuedWriter writer(record::open_sink(out, format, overwrite), 3, format.transparent);
   gpu::Context ctx;
   render::Renderer renderer(ctx);
   FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
-  InterruptGuard guard;
   Progress progress(uint64_t(total), !quiet);
   const auto t0 = std::chrono::steady_clock::now();
-  const long long made = record_frames(total, guard, progress, pipeline, writer, [&](long long f) {
+  const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
     if (f > 0 && !play.advance()) return false;
     const nn::Snapshot snap = play.run().trainer->snapshot(play.run().trainer->epoch(), 0);
     render::RenderOptions options = picture.options_for(play.run().trainer->model(), true);
@@ -151,7 +127,7 @@ int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long l
     pipeline.submit(panels);
     return true;
   });
-  if (guard.interrupted())
+  if (core::interrupted())
     throw core::UserError(core::ExitCode::interrupted, "interrupted after " + std::to_string(made) + " of " + std::to_string(total) +
                                                            " frames; " + out + " holds them");
   std::cerr << "nnlive: lesson " << lesson.name << " (" << lesson.steps.size() << " steps), " << made << " frames ("
@@ -171,7 +147,7 @@ std::function<int()> add_record_command(CLI::App& app) {
     double fps = 60.0, seconds = 0.0;
     long long frames = 0;
     int crf = 18;
-    bool transparent = false, quiet = false;
+    bool transparent = false, quiet = false, overwrite = false;
     std::string lesson;
     double caption_seconds = -1.0, speed = -1.0;
   };
@@ -194,6 +170,7 @@ std::function<int()> add_record_command(CLI::App& app) {
   sub->add_option("--crf", s->crf, "quality for h264/h265 (0..51) and vp9 (0..63); lower is better")->capture_default_str()->group(g);
   sub->add_flag("--transparent", s->transparent, "transparent background: ProRes 4444 (.mov), VP9 (.webm) or PNG frames")->group(g);
   sub->add_flag("--quiet", s->quiet, "no progress bar")->group(g);
+  sub->add_flag("--overwrite", s->overwrite, "replace the frame_*.png files an earlier recording left in the --out folder")->group(g);
   sub->add_flag("--present", s->picture.present, "text as presentation mode draws it (20 pt at 1080p, for projectors)")->group(g);
   const char* gl = "Lesson";
   sub->add_option("--lesson", s->lesson, "record a whole lesson with its captions (NAME or FILE.toml); its length is the lesson's")
@@ -220,8 +197,10 @@ std::function<int()> add_record_command(CLI::App& app) {
       // A dry run counts the frames before any output is opened.
       HeadlessLesson dry(*lesson, timing, s->fps);
       total = 1;
-      while (dry.advance())
+      while (dry.advance()) {
+        core::throw_if_interrupted("while timing the lesson; nothing was written");
         if (++total > 10'000'000) throw core::UserError(core::ExitCode::usage, "the lesson runs over 10 million frames at this pace");
+      }
     } else if (frames->count()) {
       if (s->frames < 1 || s->frames > 10'000'000) throw core::UserError(core::ExitCode::usage, "--frames must be 1 to 10000000");
       total = s->frames;
@@ -247,7 +226,7 @@ std::function<int()> add_record_command(CLI::App& app) {
     const record::EpochSchedule schedule = record::EpochSchedule::parse(s->schedule);
 
     s->picture.transparent = s->transparent;
-    if (lesson) return record_lesson(*lesson, timing, total, s->picture, s->out, format, s->fps, s->quiet);
+    if (lesson) return record_lesson(*lesson, timing, total, s->picture, s->out, format, s->fps, s->quiet, s->overwrite);
     Experiments experiments(config, s->picture, w, h, s->size);
     std::vector<record::StepClock> clocks;
     for (size_t i = 0; i < experiments.size(); ++i)
@@ -255,25 +234,24 @@ std::function<int()> add_record_command(CLI::App& app) {
     format.background = background_rgb(experiments.options(0));
 
     // Everything that can fail on bad input has been checked: open the output, then the GPU.
-    record::QueuedWriter writer(record::open_sink(s->out, format), 3, s->transparent);
+    record::QueuedWriter writer(record::open_sink(s->out, format, s->overwrite), 3, s->transparent);
     gpu::Context ctx;
     render::Renderer renderer(ctx);
     FramePipeline pipeline(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
-    InterruptGuard guard;
     Progress progress(uint64_t(total), !s->quiet);
     const auto t0 = std::chrono::steady_clock::now();
-    const long long made = record_frames(total, guard, progress, pipeline, writer, [&](long long f) {
+    const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
       // Frame 0 shows the untrained network; each later frame first trains its scheduled steps.
       for (size_t i = 0; i < experiments.size() && f > 0; ++i) {
         nn::Trainer& trainer = *experiments.run(i).trainer;
-        for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished(); --n) trainer.step();
+        for (long long n = clocks[i].steps_for_frame(f); n > 0 && !trainer.finished() && !core::interrupted(); --n) trainer.step();
       }
       pipeline.submit(experiments.panels(double(f) / s->fps));
       return true;
     });
     const double wall = since(t0);
     const nn::Trainer& trainer = *experiments.run(0).trainer;
-    if (guard.interrupted())
+    if (core::interrupted())
       throw core::UserError(core::ExitCode::interrupted, "interrupted after " + std::to_string(made) + " of " +
                                                              std::to_string(total) + " frames; " + s->out + " holds them");
     char rate[32];

@@ -99,7 +99,7 @@ std::function<int()> add_render_command(CLI::App& app) {
     Experiments experiments(config, s->picture, w, h, s->size);
     // Every run trains to its own epoch cap (or stop rule, or divergence).
     for (size_t i = 0; i < experiments.size(); ++i)
-      while (!experiments.run(i).trainer->finished()) experiments.run(i).trainer->run_epoch();
+      core::train_to_end(*experiments.run(i).trainer);
     const auto& panels = experiments.panels(s->time);
 
     gpu::Context ctx;

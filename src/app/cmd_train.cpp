@@ -25,10 +25,6 @@ nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::js
 template <class T>
 nlohmann::json optional_json(const std::optional<T>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
-void train_to_end(core::Run& run) {
-  while (!run.trainer->finished()) run.trainer->run_epoch();
-}
-
 nlohmann::json summary(const core::Run& run, double seconds) {
   const nn::Trainer& t = *run.trainer;
   const nn::Metrics& m = t.history().back();
@@ -84,7 +80,7 @@ std::function<int()> add_train_command(CLI::App& app) {
       if (o->count()) core::check_writable(o->as<std::string>());
     const auto start = std::chrono::steady_clock::now();
     core::Run run = core::build_run(config);
-    train_to_end(run);
+    core::train_to_end(*run.trainer);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (w->count()) core::save_weights(s->weights, run.trainer->model(), run.input_map, run.view);
     if (m->count()) {

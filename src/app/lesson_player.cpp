@@ -2,6 +2,8 @@
 // The lesson player: steps, conditions, highlights; and its headless, frame-exact driver.
 #include "lesson_player.hpp"
 
+#include "nnlive/core/interrupt.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -142,7 +144,7 @@ bool HeadlessLesson::advance() {
     const double pace = player_.pace() > 0.0 ? player_.pace() : k_full_speed;
     carry_ += pace * t.steps_per_epoch() / fps_;
     const bool to_condition = player_.step().until == core::Until::epoch || player_.step().until == core::Until::loss;
-    for (; carry_ >= 1.0; carry_ -= 1.0) {
+    for (; carry_ >= 1.0 && !core::interrupted(); carry_ -= 1.0) {
       if (to_condition && player_.trained_enough(t)) break;
       if (t.finished()) {
         if (!run_.config.training.endless || t.diverged()) break;

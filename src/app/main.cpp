@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
+#include "nnlive/core/interrupt.hpp"
 #include "nnlive/gpu/context.hpp"
 
 namespace nnlive::app {
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
   }
   try {
+    nnlive::core::install_interrupt_handlers();
     int rc = -1;
     for (const auto& run : commands)
       if (rc < 0) rc = run();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Experiment validation, list parsing and building a run (dataset, input map, trainer).
 #include "nnlive/core/experiment.hpp"
+#include "nnlive/core/interrupt.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -140,6 +141,13 @@ nn::LabeledSet to_labeled_set(const std::vector<data::Point>& points, const nn::
     s.labels[i] = points[i].label;
   }
   return s;
+}
+
+void train_to_end(nn::Trainer& t) {
+  while (!t.finished()) {
+    throw_if_interrupted("at epoch " + std::to_string(t.epoch()) + "; nothing was written");
+    t.step();
+  }
 }
 
 Run build_run(const ExperimentConfig& config) {

@@ -14,23 +14,80 @@
 #include <stb/stb_image_write.h>
 
 #include "nnlive/core/error.hpp"
+#include "nnlive/core/interrupt.hpp"
 
 namespace nnlive::core {
 namespace fs = std::filesystem;
 
-void check_writable(const std::string& path) {
-  const fs::path p(path);
-  const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+namespace {
+
+// Where an output really goes. Symlinks are followed on purpose: the file a link names is
+// replaced and the link stays a link (a dangling link creates the file it names). Anything
+// that exists and is neither a regular file nor a folder (a device such as /dev/null or
+// /dev/stdout, a FIFO, a socket) is written in place, never replaced.
+struct Target {
+  fs::path path;
+  bool special = false;
+};
+
+Target resolve_output(const std::string& given) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw UserError(ExitCode::output, "cannot write " + path + ": the folder " + dir.string() + " does not exist");
-  if (fs::is_directory(p, ec)) throw UserError(ExitCode::output, "cannot write " + path + ": it is a folder");
-  if (access(dir.c_str(), W_OK) != 0) throw UserError(ExitCode::output, "cannot write " + path + ": the folder " + dir.string() + " is not writable");
+  const fs::file_status st = fs::status(given, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) return {given, true};
+  fs::path p(given);
+  if (fs::exists(st)) {
+    if (fs::is_symlink(fs::symlink_status(p, ec))) {
+      const fs::path real = fs::canonical(p, ec);
+      if (!ec) return {real, false};
+    }
+    return {p, false};
+  }
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
+    const fs::path link = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = link.is_absolute() ? link : p.parent_path() / link;
+  }
+  return {p.lexically_normal(), false};
+}
+
+void check_target(const std::string& path, const Target& t) {
+  std::error_code ec;
+  if (t.special) {
+    if (access(t.path.c_str(), W_OK) != 0) throw UserError(ExitCode::output, "cannot write " + path + ": it is not writable");
+    return;
+  }
+  const fs::path dir = t.path.parent_path().empty() ? fs::path(".") : t.path.parent_path();
+  const std::string named = t.path.string() == path ? path : path + " (" + t.path.string() + ")";
+  if (!fs::is_directory(dir, ec)) throw UserError(ExitCode::output, "cannot write " + named + ": the folder " + dir.string() + " does not exist");
+  if (fs::is_directory(t.path, ec)) throw UserError(ExitCode::output, "cannot write " + named + ": it is a folder");
+  if (access(dir.c_str(), W_OK) != 0) throw UserError(ExitCode::output, "cannot write " + named + ": the folder " + dir.string() + " is not writable");
+}
+
+}  // namespace
+
+void check_writable(const std::string& path) { check_target(path, resolve_output(path)); }
+
+std::string regular_output_path(const std::string& path) {
+  const Target t = resolve_output(path);
+  if (t.special) throw UserError(ExitCode::output, "cannot write " + path + ": it is a device, FIFO or socket, not a file");
+  check_target(path, t);
+  return t.path.string();
 }
 
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  check_writable(path);
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp" + std::to_string(getpid()));
+  const Target target = resolve_output(path);
+  check_target(path, target);
+  if (target.special) {
+    std::ofstream out(target.path, std::ios::binary);
+    if (!out) throw UserError(ExitCode::output, "cannot write " + path + ": cannot open it");
+    write(out);
+    out.flush();
+    if (!out) throw UserError(ExitCode::output, "cannot write " + path + ": writing failed");
+    return;
+  }
+  sweep_stale_partials(target.path.string());
+  const fs::path tmp = partial_path(target.path.string());
+  const PartialOutput guard(tmp.string());
   try {
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -40,7 +97,7 @@ void write_file_atomically(const std::string& path, const std::function<void(std
       if (!out) throw UserError(ExitCode::output, "cannot write " + path + " (disk full?)");
     }
     std::error_code ec;
-    fs::rename(tmp, target, ec);
+    fs::rename(tmp, target.path, ec);
     if (ec) throw UserError(ExitCode::output, "cannot write " + path + ": " + ec.message());
   } catch (...) {
     std::error_code ec;

@@ -16,9 +16,11 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/file_io.hpp"
+#include "nnlive/core/interrupt.hpp"
 
 extern char** environ;
 
@@ -49,9 +51,44 @@ std::string last_line(const std::string& text) {
   return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
+// Runs a program to completion (stdin from /dev/null) and returns its exit status (127 when it
+// cannot start) with what it printed on stdout and stderr together.
+std::pair<int, std::string> run_program(std::vector<std::string> args) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return {127, std::strerror(errno)};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 2);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  std::string text;
+  if (rc == 0) {
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = read(out[0], buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (text.size() < 65536) text.append(buf, size_t(n));
+    }
+  }
+  close(out[0]);
+  if (rc != 0) return {127, std::strerror(rc)};
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+}
+
 class PngFolderSink final : public FrameSink {
  public:
-  PngFolderSink(std::string dir, const VideoFormat& f) : dir_(std::move(dir)), width_(f.width), height_(f.height) {
+  PngFolderSink(std::string dir, const VideoFormat& f, bool overwrite) : dir_(std::move(dir)), width_(f.width), height_(f.height) {
     while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
     std::error_code ec;
     if (!fs::exists(dir_, ec)) {
@@ -64,6 +101,23 @@ class PngFolderSink final : public FrameSink {
     }
     if (!fs::is_directory(dir_, ec)) throw UserError(ExitCode::output, "cannot write " + dir_ + ": it is not a folder");
     if (access(dir_.c_str(), W_OK) != 0) throw UserError(ExitCode::output, "cannot write into " + dir_ + ": it is not writable");
+    // Frames of an earlier recording would mix with the new ones (a shorter run leaves the old
+    // tail): refused, or removed with overwrite. Other files in the folder are not ours to touch.
+    std::vector<fs::path> old;
+    for (const auto& e : fs::directory_iterator(dir_, ec))
+      if (is_frame_name(e.path().filename().string())) old.push_back(e.path());
+    if (!old.empty() && !overwrite)
+      throw UserError(ExitCode::output, "the folder " + dir_ + " already holds " + std::to_string(old.size()) +
+                                            " frames of an earlier recording; use --overwrite to replace them, or another folder");
+    for (const auto& p : old)
+      if (!fs::remove(p, ec) || ec) throw UserError(ExitCode::output, "cannot remove the old frame " + p.string() + ": " + ec.message());
+  }
+
+  // frame_ followed by five or more digits and .png: the names write() gives.
+  static bool is_frame_name(const std::string& n) {
+    if (n.size() < 15 || n.rfind("frame_", 0) != 0 || n.substr(n.size() - 4) != ".png") return false;
+    const std::string digits = n.substr(6, n.size() - 10);
+    return digits.find_first_not_of("0123456789") == std::string::npos;
   }
 
   void write(std::span<const uint8_t> rgba) override {
@@ -94,10 +148,9 @@ class PngFolderSink final : public FrameSink {
 class FfmpegSink final : public FrameSink {
  public:
   FfmpegSink(const std::string& path, const OutputPlan& plan, const VideoFormat& format)
-      : final_(path), frame_bytes_(size_t(format.width) * format.height * 4) {
-    core::check_writable(path);
-    const fs::path target(path);
-    partial_ = (target.parent_path() / ("." + target.filename().string() + ".partial")).string();
+      : named_(path), final_(core::regular_output_path(path)), partial_(core::partial_path(final_)), partial_guard_(partial_),
+        frame_bytes_(size_t(format.width) * format.height * 4) {
+    core::sweep_stale_partials(final_);
     // A dead ffmpeg must make write() fail with EPIPE rather than kill nnlive.
     signal(SIGPIPE, SIG_IGN);
     int in[2], err[2];
@@ -139,6 +192,7 @@ class FfmpegSink final : public FrameSink {
       throw UserError(ExitCode::output, std::string("cannot start ffmpeg: ") + std::strerror(rc));
     }
     stdin_ = in[1];
+    partial_guard_.set_writer(pid_);  // a second Ctrl-C kills it and removes the partial file
     drain_ = std::thread([this, fd = err[0]] {
       char buf[4096];
       for (;;) {
@@ -182,11 +236,12 @@ class FfmpegSink final : public FrameSink {
       abort();
       throw failure(status);
     }
+    verify();
     std::error_code ec;
     fs::rename(partial_, final_, ec);
     if (ec) {
       abort();
-      throw UserError(ExitCode::output, "cannot write " + final_ + ": " + ec.message());
+      throw UserError(ExitCode::output, "cannot write " + named_ + ": " + ec.message());
     }
     done_ = true;
   }
@@ -207,6 +262,34 @@ class FfmpegSink final : public FrameSink {
   uint64_t frames() const override { return frames_; }
 
  private:
+  // ffmpeg exits 0 even when the disk fills up under it, leaving a truncated file: read the
+  // result back (ffprobe demuxes it, without decoding) and expect every frame written, before
+  // it gets its final name.
+  void verify() {
+    if (frames_ == 0) return;
+    auto [status, said] = run_program({"ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries",
+                                       "stream=nb_read_packets", "-of", "csv=p=0", partial_});
+    if (status == 127) return;  // no ffprobe (it comes with ffmpeg): ffmpeg's status is all there is
+    // The packet count is the last line; anything before it is what ffprobe found wrong.
+    const size_t end = said.find_last_not_of(" \r\n");
+    said.erase(end == std::string::npos ? 0 : end + 1);
+    const size_t nl = said.find_last_of('\n');
+    const std::string count = nl == std::string::npos ? said : said.substr(nl + 1);
+    const bool counted = !count.empty() && count.size() < 19 && count.find_first_not_of("0123456789") == std::string::npos;
+    std::string problem;
+    if (status != 0 || !counted)
+      problem = said.empty() ? "ffprobe cannot read it" : said.substr(0, said.find('\n'));
+    else if (std::stoull(count) < frames_)
+      problem = "it holds " + count + " of " + std::to_string(frames_) + " frames";
+    if (problem.empty()) return;
+    std::error_code ec;
+    const auto space = fs::space(fs::path(final_).parent_path().empty() ? fs::path(".") : fs::path(final_).parent_path(), ec);
+    const bool full = !ec && space.available < 1024 * 1024;
+    abort();
+    throw UserError(ExitCode::output, "cannot write " + named_ + (full ? ": the disk is full" : "") + " (the video ffmpeg wrote is incomplete: " +
+                                          problem + "); nothing was written");
+  }
+
   // Waits for ffmpeg to exit and collects the rest of its output; its exit status, or 128+signal.
   int reap() noexcept {
     if (pid_ <= 0) return exit_status_;
@@ -221,14 +304,15 @@ class FfmpegSink final : public FrameSink {
 
   UserError failure(int status) {
     std::lock_guard lock(mutex_);
-    std::string message = "ffmpeg failed writing " + final_ + " (exit status " + std::to_string(status) + "): " + last_line(stderr_);
+    std::string message = "ffmpeg failed writing " + named_ + " (exit status " + std::to_string(status) + "): " + last_line(stderr_);
     // The whole of what ffmpeg said, after the sentence, for anyone who needs more.
     const std::string said = stderr_.substr(0, stderr_.find_last_not_of(" \r\n") + 1);
     if (said.find('\n') != std::string::npos) message += "\nffmpeg said:\n" + said;
     return UserError(ExitCode::output, message);
   }
 
-  std::string final_, partial_;
+  std::string named_, final_, partial_;  // as given, the file it names, the file being written
+  core::PartialOutput partial_guard_;
   size_t frame_bytes_;
   pid_t pid_ = -1;
   int stdin_ = -1;
@@ -346,9 +430,9 @@ void unpremultiply(std::span<uint8_t> rgba) {
   }
 }
 
-std::unique_ptr<FrameSink> open_sink(const std::string& path, const VideoFormat& format) {
+std::unique_ptr<FrameSink> open_sink(const std::string& path, const VideoFormat& format, bool overwrite) {
   const OutputPlan plan = plan_output(path, format);
-  if (plan.directory) return std::make_unique<PngFolderSink>(path, format);
+  if (plan.directory) return std::make_unique<PngFolderSink>(path, format, overwrite);
   return std::make_unique<FfmpegSink>(path, plan, format);
 }
 

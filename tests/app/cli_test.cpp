@@ -302,7 +302,7 @@ TEST_F(Cli, RecordInterruptedLeavesAPlayableFileOfTheFramesSoFar) {
   // Ctrl-C once frames are reaching the encoder (its partial file has grown).
   const std::string cmd = "cd '" + dir_.string() + "' && (NNLIVE_VALIDATION=1 " NNLIVE_BINARY
                           " record --preset xor --size 320x240 --frames 100000 --out v.mp4 2>err.txt & pid=$!; "
-                          "for i in $(seq 600); do [ -s .v.mp4.partial ] && break; sleep 0.1; done; "
+                          "for i in $(seq 600); do [ -n \"$(find . -name '.v.mp4.*.partial' -size +0)\" ] && break; sleep 0.1; done; "
                           "kill -INT $pid; wait $pid; echo $? >code.txt)";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_EQ(read(path("code.txt")), "6\n") << read(path("err.txt"));
@@ -313,6 +313,79 @@ TEST_F(Cli, RecordInterruptedLeavesAPlayableFileOfTheFramesSoFar) {
   fs::remove(path("err.txt"));
   fs::remove(path("code.txt"));
   expect_only({"v.mp4"});
+}
+
+TEST_F(Cli, RecordOnAFullDiskFailsAndLeavesNoFile) {
+  // ffmpeg exits 0 on a full disk, leaving a truncated file: an ffmpeg that does just that.
+  fs::create_directories(path("bin"));
+  write("bin/ffmpeg", "#!/bin/sh\ncat >/dev/null\nfor last; do :; done\nhead -c 3000 /dev/urandom >\"$last\"\nexit 0\n");
+  fs::permissions(path("bin/ffmpeg"), fs::perms::owner_all);
+  const Result r = run("record --preset xor --size 320x240 --frames 5 --quiet --out v.mp4", "PATH=" + path("bin") + ":$PATH");
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_NE(r.err.find("cannot write v.mp4"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("incomplete"), std::string::npos) << r.err;
+  fs::remove_all(path("bin"));
+  expect_only({});
+}
+
+TEST_F(Cli, InterruptedCommandsExit6AndWriteNothing) {
+  // Ctrl-C while training (a long run), and during record's setup, before the first frame.
+  auto interrupted = [&](const std::string& args, const char* delay) {
+    const std::string cmd = "cd '" + dir_.string() + "' && (" NNLIVE_BINARY " " + args + " 2>err.txt & pid=$!; sleep " + delay +
+                            "; kill -INT $pid; wait $pid; echo $? >code.txt)";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    const std::string code = read(path("code.txt")), err = read(path("err.txt"));
+    fs::remove(path("code.txt"));
+    fs::remove(path("err.txt"));
+    EXPECT_EQ(code, "6\n") << args << ": " << err;
+    EXPECT_NE(err.find("interrupted"), std::string::npos) << err;
+  };
+  interrupted("train --preset spiral --epochs 10000000 --stop-window 0 --metrics m.csv --save-weights w.json", "1");
+  interrupted("render --preset spiral --epochs 10000000 --stop-window 0 --out r.png", "1");
+  interrupted("record --preset xor --size 320x240 --frames 100 --quiet --out v.mp4", "0.05");
+  // Many epochs per frame: the signal is seen between two steps, not after the frame.
+  interrupted("record --preset spiral --size 320x240 --frames 3 --epochs-per-frame 100000 --epochs 10000000 --stop-window 0 "
+              "--quiet --out v2.mp4", "2");
+  EXPECT_FALSE(fs::exists(path("m.csv")));
+  EXPECT_FALSE(fs::exists(path("v.mp4")));
+  fs::remove(path("v2.mp4"));  // frames so far, kept (or none if the frame had not ended)
+  expect_only({});
+}
+
+TEST_F(Cli, OutputsFollowSymlinksWriteFifosInPlaceAndSweepStalePartials) {
+  fs::create_directories(path("real"));
+  fs::create_symlink("real/w.json", path("link.json"));
+  ASSERT_EQ(std::system(("mkfifo '" + path("fifo.csv") + "'").c_str()), 0);
+  write(".c.toml.partial", "left by an older version");
+  write(".c.toml.999999999.partial", "left by a process killed long ago");
+  const std::string cmd = "cd '" + dir_.string() + "' && (cat fifo.csv >from_fifo.txt & " NNLIVE_BINARY
+                          " train --preset xor --save-weights link.json --metrics fifo.csv --save-config c.toml >/dev/null 2>err.txt; "
+                          "echo $? >code.txt; wait)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(read(path("code.txt")), "0\n") << read(path("err.txt"));
+  EXPECT_TRUE(fs::is_symlink(path("link.json")));
+  EXPECT_NE(read(path("real/w.json")).find("\"layers\""), std::string::npos);
+  EXPECT_TRUE(fs::is_fifo(path("fifo.csv")));
+  EXPECT_EQ(read(path("from_fifo.txt")).substr(0, 6), "epoch,");
+  for (const char* f : {"code.txt", "err.txt", "from_fifo.txt", "fifo.csv", "link.json"}) fs::remove(path(f));
+  fs::remove_all(path("real"));
+  expect_only({"c.toml"});
+}
+
+TEST_F(Cli, RecordRefusesAFolderWithOldFramesUnlessOverwrite) {
+  const Result first = run("record --preset xor --size 320x240 --frames 4 --quiet --out frames/");
+  ASSERT_EQ(first.code, 0) << first.err;
+  write("frames/notes.txt", "not ours");
+  const Result again = run("record --preset xor --size 320x240 --frames 2 --quiet --out frames/");
+  EXPECT_EQ(again.code, 4) << again.err;
+  EXPECT_NE(again.err.find("already holds 4 frames"), std::string::npos) << again.err;
+  EXPECT_TRUE(fs::exists(path("frames/frame_00003.png")));
+  const Result over = run("record --preset xor --size 320x240 --frames 2 --quiet --overwrite --out frames/");
+  ASSERT_EQ(over.code, 0) << over.err;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(path("frames"))) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"frame_00000.png", "frame_00001.png", "notes.txt"}));
 }
 
 TEST_F(Cli, BenchFieldPrintsOneJsonLine) {

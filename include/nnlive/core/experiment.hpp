@@ -53,6 +53,10 @@ struct Run {
 // Validates, generates the dataset and initializes the network; throws UserError.
 Run build_run(const ExperimentConfig& config);
 
+// Trains until the run finishes (stop rule, cap or divergence). Ctrl-C (core/interrupt.hpp)
+// stops it between two steps with UserError(interrupted).
+void train_to_end(nn::Trainer& trainer);
+
 // Maps points through the input map into a labelled set for the trainer.
 nn::LabeledSet to_labeled_set(const std::vector<data::Point>& points, const nn::InputMap& map);
 

@@ -62,7 +62,9 @@ class FrameSink {
 };
 
 // The sink for `path` (see plan_output); checks the folder is writable and ffmpeg is installed
-// before any frame is made.
-std::unique_ptr<FrameSink> open_sink(const std::string& path, const VideoFormat& format);
+// before any frame is made. A PNG folder that already holds frame_*.png files is refused
+// (UserError output) unless `overwrite`, which removes those files first. A video is checked
+// after ffmpeg ends (ffprobe must read every frame back) before it gets its final name.
+std::unique_ptr<FrameSink> open_sink(const std::string& path, const VideoFormat& format, bool overwrite = false);
 
 }  // namespace nnlive::record

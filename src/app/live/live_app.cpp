@@ -25,6 +25,7 @@
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/file_io.hpp"
+#include "nnlive/core/interrupt.hpp"
 #include "nnlive/gpu/swapchain.hpp"
 #include "nnlive/render/renderer.hpp"
 
@@ -333,7 +334,7 @@ int LiveApp::run() {
   auto last = clock::now();
   double anim = 0.0;
   uint64_t frame = 0;
-  while (!glfwWindowShouldClose(window_) && !quit_) {
+  while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
     glfwPollEvents();
     if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
     int fw = 0, fh = 0;
@@ -510,7 +511,9 @@ int LiveApp::run() {
   ctx_.reset();
   glfwDestroyWindow(window_);
   glfwTerminate();
-  return 0;
+  // Ctrl-C or SIGTERM closed the window as the close button would (a recording is finished and
+  // kept); the exit code says it was a signal.
+  return core::interrupted() ? int(core::ExitCode::interrupted) : 0;
 }
 
 }  // namespace nnlive::app::live
