@@ -77,11 +77,28 @@ float odds(ivec2 t, uint i, uint j) {
   return log(max(value(t, i), 1e-12)) - log(max(value(t, j), 1e-12));
 }
 
+// A field value that is NaN or infinite (parameters that overflow float32): shown as grey
+// diagonal stripes, its own state, never the white of "unsure".
+bool no_value(ivec2 t) {
+  const uint channels = pc.v.mode.x == FIELD_VIEW_NEURON ? 1u : max(pc.v.mode.y, 1u);
+  const ivec2 nearest = ivec2(floor((vec2(t) + 0.5) * min(texel_scale(), vec2(1.0))));
+  for (uint k = 0u; k < channels; ++k) {
+    const float v = texel(nearest, k);
+    if (isnan(v) || isinf(v)) return true;
+  }
+  return false;
+}
+
 void main() {
   const ivec2 t = ivec2(floor(gl_FragCoord.xy - pc.v.rect.xy));
   const uint classes = pc.v.mode.y;
   vec3 colour;
   uint first = 0u, second = 1u;
+  if (no_value(t)) {
+    const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(pc.target_size.y / 1080.0, 1.0))), 2.0);
+    out_color = vec4(vec3(stripe > 0.5 ? 0.30 : 0.45), pc.v.style.z);
+    return;
+  }
 
   if (pc.v.mode.x == FIELD_VIEW_NEURON) {
     const float a = clamp(value(t, 0u) / pc.v.style.y, -1.0, 1.0);

@@ -38,6 +38,7 @@ std::function<int()> add_run_command(CLI::App& app) {
   add_window_flags(*sub, s->live, s->size);
   const char* g = "Window";
   sub->add_option("--present-mode", s->live.present_mode, "fifo (vsync), fifo-relaxed, mailbox or immediate")
+      ->check(CLI::IsMember({"fifo", "vsync", "fifo-relaxed", "mailbox", "immediate"}))
       ->capture_default_str()
       ->group(g);
   sub->add_option("--save-path", s->live.save_path, "where Ctrl+S saves and Ctrl+O loads the experiment (TOML)")

@@ -152,8 +152,8 @@ nn::View parse_view(const std::string& text) {
       break;
     }
     if (i == 3) {
-      if (!std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }) || !(v[2] > v[0]) || !(v[3] > v[1]))
-        break;
+      if (const std::string why = nn::view_problem(v); !why.empty())
+        throw core::UserError(core::ExitCode::usage, "--view '" + text + "' is unusable: " + why);
       return v;
     }
     start = comma + 1;

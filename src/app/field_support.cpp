@@ -60,6 +60,14 @@ std::vector<uint8_t> colour_field(const gpu::FieldResult& f) {
       const float t = (top - 1.0f / f.channels) / (1.0f - 1.0f / f.channels);
       for (int i = 0; i < 3; ++i) c[i] = 1.0f + (c[i] - 1.0f) * std::clamp(t, 0.0f, 1.0f);
     }
+    // No value (NaN or infinite, from parameters that overflow float32): grey diagonal
+    // stripes, never the white of "unsure".
+    bool finite = true;
+    for (uint32_t k = 0; k < f.channels; ++k) finite = finite && std::isfinite(f.values[p * f.channels + k]);
+    if (!finite) {
+      const size_t x = p % f.width, y = p / f.width;
+      c.fill((x + y) / 6 % 2 ? 0.30f : 0.45f);
+    }
     for (int i = 0; i < 3; ++i) rgb[p * 3 + i] = static_cast<uint8_t>(std::lround(std::clamp(c[i], 0.0f, 1.0f) * 255.0f));
   }
   return rgb;

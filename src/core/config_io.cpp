@@ -11,6 +11,7 @@
 
 #include <toml++/toml.h>
 
+#include "nnlive/common/text_file.hpp"
 #include "nnlive/core/embedded.hpp"
 #include "nnlive/core/error.hpp"
 #include "toml_reader.hpp"
@@ -111,11 +112,9 @@ const toml::table& table(const Reader& r, const toml::node& n, std::string_view 
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(ExitCode::bad_input, "cannot open the config file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text, problem;
+  if (!read_text_file(path, size_t(1) << 20, text, problem)) throw UserError(ExitCode::bad_input, "the config file " + path + " " + problem);
+  return text;
 }
 
 std::optional<std::string> preset_text(const std::string& name) {

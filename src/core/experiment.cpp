@@ -125,9 +125,7 @@ void validate(const ExperimentConfig& c) {
   }
 
   if (c.view) {
-    const auto& v = *c.view;
-    if (!std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }) || !(v[2] > v[0]) || !(v[3] > v[1]))
-      bad("the view must be x0,y0,x1,y1 with x1 > x0 and y1 > y0");
+    if (const std::string why = nn::view_problem(*c.view); !why.empty()) bad("the view [x0, y0, x1, y1] is unusable: " + why);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "nnlive/common/text_file.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/embedded.hpp"
 #include "nnlive/core/error.hpp"
@@ -41,7 +42,7 @@ nn::View rect(const Reader& r, const toml::node& n, std::string_view key) {
   if (!a || a->size() != 4) r.fail(&n, "'" + std::string(key) + "' must be [x0, y0, x1, y1]");
   nn::View v{};
   for (size_t i = 0; i < 4; ++i) v[i] = number_in(r, *a->get(i), key, -1e6, 1e6);
-  if (!(v[2] > v[0] && v[3] > v[1])) r.fail(&n, "'" + std::string(key) + "' must have x1 > x0 and y1 > y0");
+  if (const std::string why = nn::view_problem(v); !why.empty()) r.fail(&n, "'" + std::string(key) + "' is unusable: " + why);
   return v;
 }
 
@@ -198,16 +199,10 @@ Lesson load_lesson(const std::string& name_or_path) {
     for (const auto& f : embedded::lessons()) list += (list.empty() ? "" : ", ") + std::string(f.name.substr(0, f.name.size() - 5));
     throw UserError(ExitCode::usage, "unknown lesson '" + name_or_path + "'; choose one of " + list + ", or a FILE.toml");
   }
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(name_or_path, ec))
-    throw UserError(ExitCode::bad_input, "cannot read the lesson file " + name_or_path + ": not a regular file");
-  if (std::filesystem::file_size(name_or_path, ec) > k_max_file_bytes)
-    throw UserError(ExitCode::bad_input, name_or_path + ": the file is over 1 MiB; a lesson is a page of text");
-  std::ifstream in(name_or_path, std::ios::binary);
-  if (!in) throw UserError(ExitCode::bad_input, "cannot open the lesson file " + name_or_path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_lesson(ss.str(), name_or_path, std::filesystem::path(name_or_path).stem().string());
+  std::string text, problem;
+  if (!read_text_file(name_or_path, k_max_file_bytes, text, problem))
+    throw UserError(ExitCode::bad_input, "the lesson file " + name_or_path + " " + problem);
+  return parse_lesson(text, name_or_path, std::filesystem::path(name_or_path).stem().string());
 }
 
 double reading_seconds(const std::string& caption) {

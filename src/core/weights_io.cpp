@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnlive/common/text_file.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/file_io.hpp"
 
@@ -68,10 +69,11 @@ void save_weights(const std::string& path, const nn::Mlp& mlp, const nn::InputMa
 
 LoadedNetwork parse_weights(const std::string& text, const std::string& source) {
   const Checker c{source};
+  if (text.find('\0') != std::string::npos) c.fail("holds a NUL byte; a weights file is JSON text");
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers too large for a double
     c.fail(std::string("not valid JSON (") + e.what() + ")");
   }
   if (!doc.is_object()) c.fail("expected a JSON object");
@@ -94,7 +96,7 @@ LoadedNetwork parse_weights(const std::string& text, const std::string& source) 
     const auto& v = doc["view"];
     if (!v.is_array() || v.size() != 4) c.fail("\"view\" must be [x0, y0, x1, y1]");
     for (size_t i = 0; i < 4; ++i) view[i] = c.number(v[i], "\"view\"[" + std::to_string(i) + "]");
-    if (!(view[2] > view[0] && view[3] > view[1])) c.fail("\"view\" must have x1 > x0 and y1 > y0");
+    if (const std::string why = nn::view_problem(view); !why.empty()) c.fail("\"view\" is unusable: " + why);
   }
 
   if (!doc.contains("layers") || !doc["layers"].is_array() || doc["layers"].empty())
@@ -157,11 +159,10 @@ LoadedNetwork parse_weights(const std::string& text, const std::string& source) 
 }
 
 LoadedNetwork load_weights(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(ExitCode::bad_input, "cannot open the weights file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_weights(ss.str(), path);
+  // 256 MiB holds the largest network nnlive trains many times over.
+  std::string text, problem;
+  if (!read_text_file(path, size_t(256) << 20, text, problem)) throw UserError(ExitCode::bad_input, "the weights file " + path + " " + problem);
+  return parse_weights(text, path);
 }
 
 }  // namespace nnlive::core

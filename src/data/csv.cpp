@@ -2,9 +2,11 @@
 // CSV import of labelled points: `x,y,label`, with or without a header line.
 #include <charconv>
 #include <cmath>
-#include <fstream>
+#include <algorithm>
+#include <sstream>
 #include <string_view>
 
+#include "nnlive/common/text_file.hpp"
 #include "nnlive/data/dataset.hpp"
 
 namespace nnlive::data {
@@ -16,17 +18,22 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool parse_double(std::string_view s, double& out) {
+// The whole field is a number (finite or not).
+bool parse_any(std::string_view s, double& out) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
+  return (ec == std::errc() || ec == std::errc::result_out_of_range) && p == s.data() + s.size() && !s.empty();
 }
+
+// A coordinate: a number within +-1e6 (views and the float32 field go no further).
+bool parse_coordinate(std::string_view s, double& out) { return parse_any(s, out) && std::isfinite(out) && std::abs(out) <= 1e6; }
 
 }  // namespace
 
 std::vector<Point> read_csv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError("cannot open the CSV file " + path);
+  std::string text, problem;
+  if (!read_text_file(path, size_t(64) << 20, text, problem)) throw DataError("the CSV file " + path + " " + problem);
+  std::istringstream in(text);
   std::vector<Point> points;
   std::string line;
   int line_no = 0;
@@ -47,22 +54,22 @@ std::vector<Point> read_csv(const std::string& path) {
     }
     const std::string where = path + ":" + std::to_string(line_no) + ": ";
     double x = 0, y = 0, label = 0;
-    const bool numeric = count >= 1 && parse_double(f[0], x);
-    if (!seen_data_or_header && !numeric) {  // the header line
-      seen_data_or_header = true;
-      continue;
-    }
+    // A header is a first line of three names: no field empty, none a number (nan and inf
+    // count as numbers, so "nan,1,0" is a bad data line, not a header).
+    double ignored = 0;
+    const bool names = count == 3 && std::none_of(f, f + 3, [&](std::string_view v) { return v.empty() || parse_any(v, ignored); });
+    const bool first = !seen_data_or_header;
     seen_data_or_header = true;
+    if (first && names) continue;
     if (count != 3)
       throw DataError(where + "expected 3 comma-separated values (x,y,label), found " + std::to_string(count));
-    if (!numeric) throw DataError(where + "x '" + std::string(f[0]) + "' is not a finite number");
-    if (!parse_double(f[1], y)) throw DataError(where + "y '" + std::string(f[1]) + "' is not a finite number");
-    if (!parse_double(f[2], label) || label != std::floor(label) || label < -1 || label > 7)
+    if (!parse_coordinate(f[0], x)) throw DataError(where + "x '" + std::string(f[0]) + "' is not a number within -1e6..1e6");
+    if (!parse_coordinate(f[1], y)) throw DataError(where + "y '" + std::string(f[1]) + "' is not a number within -1e6..1e6");
+    if (!parse_any(f[2], label) || label != std::floor(label) || label < -1 || label > 7)
       throw DataError(where + "label '" + std::string(f[2]) + "' is not a class index 0..7 (or -1 for class 0)");
     points.push_back({static_cast<float>(x), static_cast<float>(y), label < 0 ? 0 : static_cast<int>(label), false});
     if (points.size() > 1000000) throw DataError(path + ": more than 1000000 points; nnlive takes at most that many");
   }
-  if (in.bad()) throw DataError("error while reading " + path);
   if (points.size() < 2) throw DataError(path + ": needs at least 2 points, found " + std::to_string(points.size()));
   return points;
 }

@@ -54,6 +54,16 @@ InputMap InputMap::identity(std::vector<Feature> features) {
   return m;
 }
 
+std::string view_problem(const View& v) {
+  for (double x : v)
+    if (!std::isfinite(x) || std::abs(x) > 1e6) return "its coordinates must be finite numbers within -1e6..1e6";
+  if (!(v[2] > v[0]) || !(v[3] > v[1])) return "it needs x1 > x0 and y1 > y0";
+  const double largest = std::max({std::abs(v[0]), std::abs(v[1]), std::abs(v[2]), std::abs(v[3])});
+  const double least = std::max(1e-3, 1e-5 * largest);
+  if (v[2] - v[0] < least || v[3] - v[1] < least) return "it is too small to draw (each side at least 1e-3, and 1e-5 of its largest coordinate)";
+  return {};
+}
+
 InputMap InputMap::for_view(std::vector<Feature> features, const View& v) {
   InputMap m = identity(std::move(features));
   const double cx = 0.5 * (v[0] + v[2]), cy = 0.5 * (v[1] + v[3]);

@@ -59,7 +59,7 @@ bool Optimizer::step(std::vector<float>& params, const std::vector<float>& grads
     }
   }
   for (size_t i = 0; i < n; ++i)
-    if (!std::isfinite(params[i] + delta_[i])) {
+    if (!(std::abs(params[i] + delta_[i]) <= k_max_param)) {  // also catches NaN and infinities
       std::fill(delta_.begin(), delta_.end(), 0.0f);
       return false;
     }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 namespace {
@@ -152,6 +153,11 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
   write("bad.toml", "[model]\nhiden = [3]\n");
   write("bad.csv", "x,y,label\n1,2,1\n3,oops,0\n");
   write("bad.json", "{\"format\": \"nnlive.mlp/1\"}");
+  ASSERT_EQ(run("train --preset xor --epochs 1 --save-weights ok.json").code, 0);
+  const std::string ok = read(path("ok.json"));
+  write("huge.json", std::regex_replace(ok, std::regex("\"bias\": \\["), "\"bias\": [1e400, ", std::regex_constants::format_first_only));
+  write("nul.json", ok + '\0');
+  write("tiny_view.json", std::regex_replace(ok, std::regex("\"view\": \\[[^\\]]*\\]"), "\"view\": [0, 0, 1e-300, 1e-300]"));
   const BadCase cases[] = {
       {"train --preset nope", 2, "unknown preset 'nope'"},
       {"train --frobnicate", 2, "frobnicate"},
@@ -165,11 +171,28 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"train --lr 1000", 2, "learning rate"},
       {"train --features x,q", 2, "unknown input feature 'q'"},
       {"train --config bad.toml", 3, "bad.toml:2: unknown key 'hiden'"},
-      {"train --config missing.toml", 3, "cannot open the config file"},
+      {"train --config missing.toml", 3, "the config file missing.toml cannot be opened"},
+      {"train --config .", 3, "is a folder"},
+      {"train --config /dev/zero", 3, "over 1 MiB"},
+      {"train --epochs ''", 2, "--epochs: needs a value"},
+      {"train --seed ''", 2, "--seed: needs a value"},
+      {"train --noise ''", 2, "--noise: needs a value"},
+      {"train --batch ''", 2, "--batch: needs a value"},
+      {"train --hidden ''", 2, "--hidden: needs a value"},
+      {"render --preset xor --time '' --out r.png", 2, "--time: needs a value"},
+      {"record --preset xor --crf '' --out v.mp4", 2, "--crf: needs a value"},
+      {"run --present-mode foo", 2, "--present-mode"},
+      {"field --weights /dev/zero --size 8x8 --out f.npy", 3, "over 256 MiB"},
+      {"field --weights huge.json --size 8x8 --out f.npy", 3, "number overflow"},
+      {"field --weights nul.json --size 8x8 --out f.npy", 3, "NUL byte"},
+      {"field --weights tiny_view.json --size 8x8 --out f.npy", 3, "too small to draw"},
+      {"field --weights ok.json --size 8x8 --view 0,0,1e-300,1e-300 --out f.npy", 2, "too small to draw"},
+      {"field --weights ok.json --size 8x8 --view -1e308,0,1e308,1 --out f.npy", 2, "within -1e6..1e6"},
+      {"train --dataset /dev/zero.csv", 3, "cannot be opened"},
       {"train --dataset bad.csv", 3, "bad.csv:3: y 'oops'"},
       {"train --epochs 1 --save-weights nodir/w.json", 4, "does not exist"},
       {"field --weights bad.json --size 8x8 --out f.npy", 3, "bad.json"},
-      {"field --weights missing.json --size 8x8 --out f.npy", 3, "cannot open the weights file"},
+      {"field --weights missing.json --size 8x8 --out f.npy", 3, "the weights file missing.json cannot be opened"},
       {"field --weights bad.json --size 0x8 --out f.npy", 2, "--size"},
       {"field --weights bad.json --size 8 --out f.npy", 2, "--size"},
       {"field --weights bad.json --size 8x8 --out f.txt", 2, ".npy or .png"},
@@ -209,7 +232,7 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
     EXPECT_EQ(r.err.rfind("nnlive: ", 0), 0u) << c.args << "\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
   }
-  expect_only({"bad.toml", "bad.csv", "bad.json"});
+  expect_only({"bad.toml", "bad.csv", "bad.json", "ok.json", "huge.json", "nul.json", "tiny_view.json"});
 }
 
 TEST_F(Cli, RenderWritesAPng) {

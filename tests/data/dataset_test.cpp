@@ -220,7 +220,12 @@ TEST_F(Csv, ReadsWithAndWithoutHeader) {
 
 TEST_F(Csv, BadLinesNameFileAndLine) {
   EXPECT_NE(error_of("x,y,label\n1,2,1\n3,4\n").find(":3: expected 3 comma-separated values"), std::string::npos);
-  EXPECT_NE(error_of("1,2,1\n1,abc,0\n").find(":2: y 'abc' is not a finite number"), std::string::npos);
+  EXPECT_NE(error_of("1,2,1\n1,abc,0\n").find(":2: y 'abc' is not a number within -1e6..1e6"), std::string::npos);
+  // A bad first line is an error, not a header: only three names are a header.
+  for (const char* first : {"nan,1,0", "abc,1,0", ",,", "x,y", "inf,y,label"})
+    EXPECT_NE(error_of(std::string(first) + "\n1,2,1\n3,4,0\n").find(":1: "), std::string::npos) << first;
+  EXPECT_NE(error_of("1e300,1,0\n1,2,1\n").find(":1: x '1e300' is not a number within -1e6..1e6"), std::string::npos);
+  EXPECT_NE(error_of(std::string("1,2,1\n3,4,0\n") + '\0').find("NUL byte"), std::string::npos);
   EXPECT_NE(error_of("1,2,1\n1,2,9\n").find(":2: label '9'"), std::string::npos);
   EXPECT_NE(error_of("1,2,1\n1,2,0.5\n").find(":2: label"), std::string::npos);
   EXPECT_NE(error_of("1,2,1\nnan,2,0\n").find(":2: x"), std::string::npos);

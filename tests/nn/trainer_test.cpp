@@ -71,7 +71,8 @@ TEST(Trainer, DivergenceStopsWithFiniteParameters) {
   ASSERT_TRUE(t.diverged());
   ASSERT_TRUE(t.diverged_at().has_value());
   EXPECT_LE(*t.diverged_at(), 2000);
-  for (float p : t.model().params()) ASSERT_TRUE(std::isfinite(p));
+  // Bounded, not just finite: float32 evaluation of the field must not overflow to NaN.
+  for (float p : t.model().params()) ASSERT_LE(std::abs(p), nn::Optimizer::k_max_param);
   const nn::Snapshot s = t.snapshot(0, 0);
   EXPECT_TRUE(s.diverged);
   for (float p : s.params) ASSERT_TRUE(std::isfinite(p));
@@ -79,6 +80,13 @@ TEST(Trainer, DivergenceStopsWithFiniteParameters) {
   const auto before = t.model().params();
   run.trainer->step();
   EXPECT_EQ(before, t.model().params());
+  // Every activation at an absurd rate: diverged or not, the parameters stay bounded.
+  for (auto a : {nn::Activation::linear, nn::Activation::leaky_relu, nn::Activation::gelu, nn::Activation::relu}) {
+    c.activations = {a};
+    c.hidden = {4};
+    const core::Run r = train(c);
+    for (float p : r.trainer->model().params()) ASSERT_LE(std::abs(p), nn::Optimizer::k_max_param) << int(a);
+  }
 }
 
 TEST(Trainer, L2ShrinksWeights) {

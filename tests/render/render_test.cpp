@@ -209,6 +209,37 @@ TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
                              crop(plain, 960, uint32_t(f.x0 + f.x1) / 2 - 60, uint32_t(f.y1) - 30, 120, 30)), 200u);
 }
 
+TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
+  // Parameters that overflow float32 on the GPU: h1 = -h2 huge, output = 1e20 * (h1 + h2) = inf - inf.
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.hidden = {2};
+  c.activations = {nn::Activation::linear};
+  c.features = {nn::Feature::x, nn::Feature::y};
+  auto t = std::make_unique<Trained>(Trained{core::build_run(c), {}, {}});
+  t->snap = t->run.trainer->snapshot(0, 0);
+  const auto& L = t->snap.layers;
+  std::fill(t->snap.params.begin(), t->snap.params.end(), 0.0f);
+  t->snap.params[L[0].w_offset + 0] = 1e20f, t->snap.params[L[0].w_offset + 1] = -1e20f;  // h1 = 1e20 (x - y)
+  t->snap.params[L[0].w_offset + 2] = -1e20f, t->snap.params[L[0].w_offset + 3] = 1e20f;  // h2 = -h1
+  t->snap.params[L[1].w_offset + 0] = 1e20f, t->snap.params[L[1].w_offset + 1] = 1e20f;
+  t->scene = render::make_scene(t->run, t->snap, 0.0);
+  render::SceneTarget target(context(), 480, 270);
+  renderer().render(t->scene, {}, target);
+  const auto px = target.pixels();
+  const render::Rect f = renderer().last_placements()[0].rect;
+  // In the top-left corner, away from the line x = y, every pixel is one of the two greys (77 or 115), none white.
+  size_t grey = 0, white = 0, n = 0;
+  for (uint32_t y = uint32_t(f.y0) + 4; y < uint32_t(f.y0) + 40; ++y)
+    for (uint32_t x = uint32_t(f.x0) + 4; x < uint32_t(f.x0) + 40; ++x) {
+      const uint8_t* p = &px[(size_t(y) * 480 + x) * 4];
+      ++n;
+      white += p[0] > 240 && p[1] > 240 && p[2] > 240;
+      grey += std::abs(int(p[0]) - int(p[1])) < 4 && std::abs(int(p[1]) - int(p[2])) < 4 && p[0] > 60 && p[0] < 130;
+    }
+  EXPECT_EQ(white, 0u);
+  EXPECT_GT(grey, n * 9 / 10);
+}
+
 TEST_F(Render, OutputNodeShowsItsErrorOnTheProbeSample) {
   auto fruit = train("fruit", 0);  // untrained: about 0.5 on every sample
   render::SceneTarget target(context(), 960, 540);

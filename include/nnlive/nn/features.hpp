@@ -26,6 +26,11 @@ float raw_feature(Feature f, float x, float y);
 // Data rectangle: x0, y0 (lower left) and x1, y1 (upper right), in data units.
 using View = std::array<double, 4>;
 
+// What is wrong with a view, or empty if it is usable: four finite numbers within +-1e6,
+// x1 > x0 and y1 > y0, and an extent the float32 field can resolve (at least 1e-3, and at
+// least 1e-5 of the largest coordinate). Views outside that draw blank or NaN pictures.
+std::string view_problem(const View& v);
+
 // Maps (x, y) to the network's input vector: input_i = (feature_i(x, y) - offset_i) * scale_i.
 // The normalization keeps inputs near [-1, 1] whatever the data's units; it is fixed by the view
 // (never by the data), and export folds it into the first layer so a weights file needs none.

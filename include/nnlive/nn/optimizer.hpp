@@ -28,8 +28,13 @@ class Optimizer {
  public:
   Optimizer(OptimizerConfig config, size_t param_count);
 
+  // The largest parameter magnitude a run may reach. Beyond it a run has diverged even while
+  // its loss is finite: float32 evaluation of the field (GPU) overflows to NaN.
+  static constexpr float k_max_param = 1e6f;
+
   // Applies one update from grads (same layout as params). Returns false and leaves params,
-  // but not the optimizer's moments, unchanged if any new parameter would be non-finite.
+  // but not the optimizer's moments, unchanged if any new parameter would be non-finite or
+  // larger in magnitude than k_max_param.
   bool step(std::vector<float>& params, const std::vector<float>& grads);
 
   // params_after - params_before of the last accepted step (zeros before the first).

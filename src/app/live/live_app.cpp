@@ -90,12 +90,13 @@ void LiveApp::open_window() {
   co.can_present = [](VkInstance inst, VkPhysicalDevice dev, uint32_t family) {
     return glfwGetPhysicalDevicePresentationSupport(inst, dev, family) == GLFW_TRUE;
   };
+  const vk::PresentModeKHR present_mode = parse_present_mode(options_.present_mode);  // before anything needs freeing
   ctx_ = std::make_unique<gpu::Context>(co);
-  VkSurfaceKHR surface = VK_NULL_HANDLE;
-  if (glfwCreateWindowSurface(*ctx_->instance(), window_, nullptr, &surface) != VK_SUCCESS)
+  VkSurfaceKHR raw_surface = VK_NULL_HANDLE;
+  if (glfwCreateWindowSurface(*ctx_->instance(), window_, nullptr, &raw_surface) != VK_SUCCESS)
     throw gpu::GpuError("cannot create a Vulkan surface for the window");
-  swapchain_ = std::make_unique<gpu::Swapchain>(*ctx_, vk::raii::SurfaceKHR(ctx_->instance(), surface),
-                                                parse_present_mode(options_.present_mode));
+  vk::raii::SurfaceKHR surface(ctx_->instance(), raw_surface);  // owned from here on, whatever fails next
+  swapchain_ = std::make_unique<gpu::Swapchain>(*ctx_, std::move(surface), present_mode);
   renderer_ = std::make_unique<render::Renderer>(*ctx_);
   for (auto& s : acquired_) s = vk::raii::Semaphore(ctx_->device(), vk::SemaphoreCreateInfo{});
 }
