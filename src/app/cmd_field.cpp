@@ -50,6 +50,7 @@ std::function<int()> add_field_command(CLI::App& app) {
     eval.set_network(to_layout(net.mlp, net.input_map));
     eval.set_params(net.mlp.params());
     const gpu::FieldResult field = eval.evaluate(req);
+    check_gpu_clean();
     if (png) {
       const auto rgb = colour_field(field);
       core::write_png(s->out, int(w), int(h), 3, rgb.data());

@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "experiment_flags.hpp"
+#include "field_support.hpp"
 #include "frame_pipeline.hpp"
 #include "lesson_player.hpp"
 #include "nnlive/core/error.hpp"
@@ -98,6 +99,7 @@ long long record_frames(long long total, Progress& progress, FramePipeline& pipe
     progress.end();
     // Interrupted before the first frame (during setup): there is nothing worth keeping.
     if (made == 0) throw core::UserError(core::ExitCode::interrupted, "interrupted before the first frame; nothing was written");
+    check_gpu_clean();  // frames drawn after a GPU error may be wrong: none is kept
     writer.finish();
   } catch (...) {
     progress.end();

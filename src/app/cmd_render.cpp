@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "field_support.hpp"
 #include "experiment_flags.hpp"
 #include "lesson_player.hpp"
 #include "nnlive/core/error.hpp"
@@ -46,6 +47,7 @@ int render_lesson_step(const State& s, uint32_t w, uint32_t h) {
   render::SceneTarget target(ctx, w, h);
   renderer.render(panels, target);
   const auto pixels = target.pixels();
+  check_gpu_clean();
   core::write_png(s.out, int(w), int(h), 4, pixels.data());
   std::cerr << "nnlive: " << w << "x" << h << " picture of lesson " << lesson.name << ", step " << step << " of "
             << lesson.steps.size() << " (" << play.run().config.name << " at epoch " << play.run().trainer->epoch()
@@ -110,6 +112,7 @@ std::function<int()> add_render_command(CLI::App& app) {
     renderer.render(panels, target);  // a steady-state frame, as in a video
     const double frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const auto pixels = target.pixels();
+    check_gpu_clean();
     core::write_png(s->out, int(w), int(h), 4, pixels.data());
     std::cerr << "nnlive: " << w << "x" << h << " picture of " << config.name;
     if (experiments.size() > 1) std::cerr << " and " << experiments.size() - 1 << " more";

@@ -2,6 +2,8 @@
 // nn -> gpu network description, CPU reference field, provisional field colouring.
 #include "field_support.hpp"
 
+#include "nnlive/core/error.hpp"
+#include "nnlive/gpu/context.hpp"
 #include "nnlive/render/renderer.hpp"
 
 #include <algorithm>
@@ -30,6 +32,12 @@ std::vector<float> cpu_field(const nn::Mlp& mlp, const nn::InputMap& map, uint32
     std::copy(t.output().begin(), t.output().end(), out.begin() + size_t(r) * width * k);
   }
   return out;
+}
+
+void check_gpu_clean() {
+  if (const uint32_t n = gpu::validation_messages_in_process(); n > 0)
+    throw core::UserError(core::ExitCode::internal,
+                          "the Vulkan validation layer reported " + std::to_string(n) + " message(s); nothing was written");
 }
 
 std::vector<uint8_t> colour_field(const gpu::FieldResult& f) {

@@ -198,6 +198,12 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
   const uint32_t mode = neuron_mode ? FIELD_MODE_NEURON : req.all_hidden ? FIELD_MODE_HIDDEN : FIELD_MODE_OUTPUT;
 
   const vk::DeviceSize bytes = vk::DeviceSize(req.width) * req.height * channels * sizeof(float);
+  const uint64_t binding_limit = m.options.max_binding_bytes > 0 ? std::min<uint64_t>(m.options.max_binding_bytes, m.ctx.limits().maxStorageBufferRange)
+                                                                 : m.ctx.limits().maxStorageBufferRange;
+  if (bytes > binding_limit)
+    throw GpuError("a " + std::to_string(req.width) + "x" + std::to_string(req.height) + " field of " + std::to_string(channels) +
+                   " values per pixel needs " + std::to_string(bytes >> 20) + " MiB, more than this device binds at once (" +
+                   std::to_string(binding_limit >> 20) + " MiB)");
   if (!m.output || m.output->size() < bytes) {
     m.output.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
     ++m.output_version;
@@ -228,6 +234,40 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
 }
 
 FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
+  Impl& m = *impl_;
+  // A storage buffer may be bound with at most maxStorageBufferRange bytes (128 MiB on many
+  // devices; a 8192x8192 field of one float is 256 MiB): larger fields are evaluated in bands
+  // of whole rows, each with its own slice of the view, and put together here.
+  uint64_t limit = m.ctx.limits().maxStorageBufferRange;
+  if (m.options.max_binding_bytes > 0) limit = std::min<uint64_t>(limit, m.options.max_binding_bytes);
+  uint32_t channels = 1;
+  if (m.weights && req.neuron_layer < 0) {
+    const auto& layers = m.layout.layers;
+    uint32_t hidden = 0;
+    for (size_t l = 0; l + 1 < layers.size(); ++l) hidden += layers[l].out;
+    channels = req.all_hidden ? std::max(hidden, 1u) : layers.back().out;
+  }
+  const uint64_t row_bytes = uint64_t(std::max(req.width, 1u)) * channels * sizeof(float);
+  if (row_bytes * req.height <= limit || req.height < 2) return evaluate_band(req);
+  const uint32_t band = uint32_t(std::max<uint64_t>(1, limit / row_bytes));
+  FieldResult all;
+  all.width = req.width, all.height = req.height, all.gpu_ms = 0.0;
+  all.values.reserve(size_t(row_bytes / sizeof(float)) * req.height);
+  const double top = req.view[3], per_row = (double(req.view[3]) - double(req.view[1])) / req.height;
+  for (uint32_t r0 = 0; r0 < req.height; r0 += band) {
+    FieldRequest part = req;
+    part.height = std::min(band, req.height - r0);
+    part.view[3] = float(top - per_row * r0);
+    part.view[1] = float(top - per_row * (r0 + part.height));
+    FieldResult r = evaluate_band(part);
+    all.channels = r.channels;
+    all.values.insert(all.values.end(), r.values.begin(), r.values.end());
+    all.gpu_ms = r.gpu_ms >= 0.0 && all.gpu_ms >= 0.0 ? all.gpu_ms + r.gpu_ms : -1.0;
+  }
+  return all;
+}
+
+FieldResult FieldEvaluator::evaluate_band(const FieldRequest& req) {
   Impl& m = *impl_;
   const auto& cb = m.cb;
   cb.reset();

@@ -421,7 +421,16 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
 
     const Rect& fr = d.comp.field.rect;
     const auto& v = d.comp.field.view;
-    const float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
+    float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
+    // A field larger than the device binds at once (maxStorageBufferRange; an 8K frame with
+    // eight classes) is evaluated at the finest resolution that fits and interpolated like the
+    // live window's reduced field, instead of failing.
+    {
+      const double channels = p.options.neuron_layer >= 0 || snap.layers.empty() ? 1.0 : double(snap.layers.back().out);
+      const double bytes = double(fr.width()) * res * double(fr.height()) * res * channels * sizeof(float);
+      const double limit = double(m.ctx.limits().maxStorageBufferRange);
+      if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
+    }
     d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
              {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
     d.neuron = p.options.neuron_layer >= 0;

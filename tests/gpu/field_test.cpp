@@ -96,6 +96,29 @@ TEST_F(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
   }
 }
 
+TEST_F(GpuField, FieldsLargerThanOneBindingAreEvaluatedInBands) {
+  // Bands of 5 rows (200 bytes per row of 2 channels x 25 pixels): the same field as one piece,
+  // and the CPU's within float32 rounding.
+  gpu::FieldEvaluatorOptions o;
+  o.max_binding_bytes = 1000;
+  gpu::FieldEvaluator banded(context(), o), whole(context());
+  const Arch a{{8, 8}, {nn::Activation::tanh}, 2};
+  const nn::Mlp m = make(a, 3);
+  const nn::View view{-5, -3, 7, 4};
+  const nn::InputMap map = nn::InputMap::for_view(a.features, view);
+  EXPECT_LE(max_diff(m, map, banded, 25, 23, view), 1e-3);
+  for (auto* e : {&banded, &whole}) e->set_network(app::to_layout(m, map)), e->set_params(m.params());
+  const gpu::FieldRequest req{25, 23, {-5.0f, -3.0f, 7.0f, 4.0f}};
+  const gpu::FieldResult b = banded.evaluate(req), w = whole.evaluate(req);
+  ASSERT_EQ(b.values.size(), w.values.size());
+  for (size_t i = 0; i < b.values.size(); ++i) ASSERT_NEAR(b.values[i], w.values[i], 1e-5) << i;
+  // What a single recording cannot bind is refused with a reason, not a validation message.
+  const vk::raii::CommandBuffers cbs(context().device(), {*context().command_pool(), vk::CommandBufferLevel::ePrimary, 1});
+  cbs[0].begin({});
+  EXPECT_THROW(banded.record(cbs[0], req), gpu::GpuError);
+  cbs[0].end();
+}
+
 TEST_F(GpuField, LargeNetworksFallBackToStorageWeights) {
   gpu::FieldEvaluator eval(context());
   const Arch a{{512, 40}, {nn::Activation::leaky_relu}, 2};  // ~22k parameters: more than 64 KiB

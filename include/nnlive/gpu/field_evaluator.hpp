@@ -47,6 +47,8 @@ struct FieldResult {
 
 struct FieldEvaluatorOptions {
   bool force_storage_weights = false;  // use the storage-buffer variant even if weights fit a uniform buffer
+  uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
+                                       // fields into bands sooner (tests exercise the bands with it)
 };
 
 class FieldEvaluator {
@@ -56,11 +58,13 @@ class FieldEvaluator {
 
   void set_network(const NetworkLayout& layout);
   void set_params(std::span<const float> params);
-  // Evaluates now: records, submits, waits and reads the field back.
+  // Evaluates now: records, submits, waits and reads the field back (in bands of rows when the
+  // whole field is more than the device binds at once).
   FieldResult evaluate(const FieldRequest& request);
   // Records the dispatch into the caller's command buffer and returns the channel count. Once
   // it has run, output_buffer() holds (height, width, channels) floats; the caller adds the
   // barrier its reader needs. One recording in flight at a time (parameters live in one buffer).
+  // GpuError if the field is larger than the device's maxStorageBufferRange.
   uint32_t record(const vk::raii::CommandBuffer& cb, const FieldRequest& request);
   vk::Buffer output_buffer() const;
   // Changes whenever output_buffer() is a new buffer (a handle alone may be reused by the driver
@@ -72,6 +76,7 @@ class FieldEvaluator {
   uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket
 
  private:
+  FieldResult evaluate_band(const FieldRequest& request);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
