@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev
   fonts-dejavu-core ffmpeg
   libimgui-dev xvfb xauth xdotool
+  clang-15 libfuzzer-15-dev
 )
 
 missing=()

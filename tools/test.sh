@@ -10,5 +10,6 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
   export XDG_RUNTIME_DIR
 fi
 export NNLIVE_VALIDATION=1
-cd "$root/build"
-ctest --output-on-failure --parallel "$(nproc)" --timeout 600
+(cd "$root/build" && ctest --output-on-failure --parallel "$(nproc)" --timeout 600)
+# The parsers under libFuzzer with ASan and UBSan, briefly (a long run: tools/fuzz.sh 3600).
+bash "$root/tools/fuzz.sh" "${NNLIVE_FUZZ_SECONDS:-20}"

@@ -39,6 +39,14 @@ void ExperimentFlags::add_to(CLI::App& app) {
   add("stop-window", stop_window_, "... for this many consecutive epochs (0 disables the rule)");
 }
 
+void refuse_empty_values(CLI::App& app) {
+  const CLI::Validator non_empty([](std::string& v) { return v.empty() ? std::string("needs a value, not an empty string") : std::string(); },
+                                 "", "non-empty");
+  for (CLI::Option* o : app.get_options())
+    if (o->get_items_expected_max() > 0 && o->get_expected_min() > 0) o->check(non_empty);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*sub);
+}
+
 bool ExperimentFlags::given(const char* name) const { return options_.at(name)->count() > 0; }
 
 core::ExperimentConfig ExperimentFlags::resolve() const { return resolve_over(core::load_experiment(std::nullopt, std::nullopt)); }

@@ -34,6 +34,10 @@ class ExperimentFlags {
 // ("--hidden 8 --lr 0.1") applied over `base`. Throws core::UserError naming the spec.
 std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig& base, const std::vector<std::string>& specs);
 
+// An empty value ("--epochs ''") would convert to 0, or to no hidden layer: every option of
+// app and its subcommands that takes a value refuses an empty one (CLI::ValidationError).
+void refuse_empty_values(CLI::App& app);
+
 // "WxH" -> (W, H); throws UserError(usage) naming the flag.
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side);
 // "LAYER:INDEX" (from 1) of a hidden neuron of mlp -> zero-based (layer, index); throws UserError(usage).

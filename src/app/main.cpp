@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "experiment_flags.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/interrupt.hpp"
@@ -31,16 +32,6 @@ constexpr const char* k_exit_codes =
     "5 no usable Vulkan device or display, or GPU failure; 6 interrupted (what was written so far is kept); "
     "7 a program nnlive needs (ffmpeg) is not installed.";
 
-// An empty value ("--epochs ''") would convert to 0, or to no hidden layer: every option that
-// takes a value refuses an empty one, in every subcommand.
-void refuse_empty_values(CLI::App& app) {
-  const CLI::Validator non_empty([](std::string& v) { return v.empty() ? std::string("needs a value, not an empty string") : std::string(); },
-                                 "", "non-empty");
-  for (CLI::Option* o : app.get_options())
-    if (o->get_items_expected_max() > 0 && o->get_expected_min() > 0) o->check(non_empty);
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*sub);
-}
-
 int fail(nnlive::core::ExitCode code, const std::string& message) {
   std::cerr << "nnlive: " << message << "\n";
   return static_cast<int>(code);
@@ -59,7 +50,7 @@ int main(int argc, char** argv) {
       nnlive::app::add_render_command(app), nnlive::app::add_record_command(app),
       nnlive::app::add_run_command(app), nnlive::app::add_lesson_command(app),
       nnlive::app::add_lessons_command(app)};
-  refuse_empty_values(app);
+  nnlive::app::refuse_empty_values(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

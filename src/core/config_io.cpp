@@ -63,12 +63,12 @@ void apply_model(const Reader& r, const toml::table& t, ExperimentConfig& c) {
     if (k == "hidden") {
       c.hidden.clear();
       for (const auto& e : r.array(n, k)) c.hidden.push_back(r.small_int(e, k));
-    } else if (k == "activation") rethrow_at(r, n, [&] { c.activations = parse_activations(r.list(n, k)); });
+    } else if (k == "activation") rethrow_at(r, n, [&, &n = n] { c.activations = parse_activations(r.list(n, k)); });
     else if (k == "loss") {
       const auto l = nn::parse_loss(r.str(n, k));
       if (!l) r.fail(&n, "unknown loss '" + r.str(n, k) + "'; choose bce, mse or softmax");
       c.loss = *l;
-    } else if (k == "features") rethrow_at(r, n, [&] { c.features = parse_features(r.list(n, k)); });
+    } else if (k == "features") rethrow_at(r, n, [&, &n = n] { c.features = parse_features(r.list(n, k)); });
   }
 }
 

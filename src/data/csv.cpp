@@ -33,6 +33,11 @@ bool parse_coordinate(std::string_view s, double& out) { return parse_any(s, out
 std::vector<Point> read_csv(const std::string& path) {
   std::string text, problem;
   if (!read_text_file(path, size_t(64) << 20, text, problem)) throw DataError("the CSV file " + path + " " + problem);
+  return parse_csv(text, path);
+}
+
+std::vector<Point> parse_csv(const std::string& text, const std::string& path) {
+  if (text.find('\0') != std::string::npos) throw DataError(path + ": holds a NUL byte; a CSV file is text");
   std::istringstream in(text);
   std::vector<Point> points;
   std::string line;

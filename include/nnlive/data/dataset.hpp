@@ -57,5 +57,7 @@ Dataset make_dataset(const DatasetSpec& spec);
 // Reads `x,y,label` rows (an optional header line, blank lines and # comments are skipped).
 // Labels are class indices 0..7; -1 is read as class 0. Throws DataError with file:line.
 std::vector<Point> read_csv(const std::string& path);
+// The same from text already read; `source` names it in errors.
+std::vector<Point> parse_csv(const std::string& text, const std::string& source);
 
 }  // namespace nnlive::data
