@@ -80,6 +80,17 @@ TEST(LiveTrainer, LockStepRunsExactlyTheStepsAsked) {
   wait_for(t, [&](const app::LiveState& st) { return st.snapshot.step > after_a + 1000; });  // free-running again
 }
 
+TEST(LiveTrainer, UserPointsAreBoundedOldestFirst) {
+  app::LiveTrainer t(core::load_preset("xor"), false);
+  const size_t extra = 25;
+  for (size_t i = 0; i < app::k_max_user_points + extra; ++i) t.add_point({float(i % 100) * 0.01f, float(i) * 1e-4f, int(i % 2), false});
+  t.step(1);  // a marker that all commands ran
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 1; });
+  ASSERT_EQ(s->dataset->user.size(), app::k_max_user_points);
+  EXPECT_FLOAT_EQ(s->dataset->user.front().y, float(extra) * 1e-4f);  // the first 25 went
+  EXPECT_EQ(s->config->user_points.size(), app::k_max_user_points);
+}
+
 TEST(LiveTrainer, APointRestartsARunAtItsCapOrPausedByTheStopRule) {
   core::ExperimentConfig capped = core::load_preset("xor");
   capped.training.max_epochs = 30;

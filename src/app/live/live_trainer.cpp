@@ -243,8 +243,11 @@ void LiveTrainer::points_changed(core::Run& run) {
 
 void LiveTrainer::add_point(const data::Point& p) {
   post([this, p](core::Run& run) {
-    run.config.user_points.push_back(p);
+    // Bounded: an exhibit's visitors add points for weeks; the oldest make way.
+    if (run.dataset.user.size() >= k_max_user_points)
+      run.dataset.user.erase(run.dataset.user.begin(), run.dataset.user.begin() + long(run.dataset.user.size() - k_max_user_points + 1));
     run.dataset.user.push_back(p);
+    run.config.user_points = run.dataset.user;
     points_changed(run);
   });
 }

@@ -34,6 +34,9 @@ namespace nnlive::app {
 // 1.3 MB each, however long a run goes on.
 constexpr size_t k_live_history_cap = size_t(1) << 15;
 
+// The most points a user adds by hand; beyond it each new point replaces the oldest.
+constexpr size_t k_max_user_points = 1000;
+
 // What the UI sees of the run at one moment.
 struct LiveState {
   uint64_t generation = 0;                      // changes when the run is rebuilt (reset, new config)
@@ -86,7 +89,7 @@ class LiveTrainer {
   // The weight and gradient of parameter `index` at every checkpoint, oldest first, delivered
   // to `done` on the trainer thread (for an edge's history from the start of what is held).
   void edge_history(size_t index, std::function<void(std::vector<float> weights, std::vector<float> grads)> done);
-  void add_point(const data::Point& p);       // joins training at once
+  void add_point(const data::Point& p);       // joins training at once (the oldest of k_max_user_points goes)
   void remove_nearest_point(float x, float y, float radius);  // user or training point
   // Runs f on the trainer thread with the run (for anything else the UI needs).
   void post(std::function<void(core::Run&)> f);

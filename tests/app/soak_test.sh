@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Soak: the live window trains without end (the endless spiral at full speed) under a storm of
+# synthetic X input (clicks and right-clicks on the field, drags, keys, resizes) while its
+# resident memory is sampled every second. After the warm-up (the first 40 %) memory must stay
+# flat: the last third of the samples may not rise above the first third after warm-up by
+# more than 3 % + 8 MB. The app must survive, exit 0 on Ctrl+Q, and report no validation
+# message. CI runs it for 60 s; a long run: bash tests/app/soak_test.sh build/src/app/nnlive 3600
+set -euo pipefail
+bin="$1"
+seconds="${2:-60}"
+preset="${3:-spiral}"
+source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh" 141 190
+
+NNLIVE_VALIDATION=1 "$bin" run --preset "$preset" --speed 0 --save-path saved.toml >app.log 2>&1 &
+app_pid=$!
+wid="$(timeout 60 xdotool search --sync --classname '^nnlive$' | head -1)" || fail "no window appeared"
+sleep 2
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+
+rss() { awk '/VmRSS/{print $2}' "/proc/$app_pid/status"; }
+# No key that pauses, steps back or switches preset (a preset brings its own slower pace):
+# training goes on at full speed for the whole soak.
+keys=(h Escape F11 Right)
+sizes=("1280 720" "900 600" "1100 700" "640 480" "1280 720")
+RANDOM=7
+start=$(date +%s)
+next_sample=$start
+samples=()
+frames_at_start=""
+while :; do
+  now=$(date +%s)
+  [ $((now - start)) -ge "$seconds" ] && break
+  kill -0 "$app_pid" 2>/dev/null || fail "the app died during the storm"
+  if [ "$now" -ge "$next_sample" ]; then
+    samples+=("$(rss)")
+    next_sample=$((now + 1))
+  fi
+  case $((RANDOM % 10)) in
+    0|1|2|3) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) click 1 ;;
+    4) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) click 3 ;;
+    5) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) mousedown 1 \
+         mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) mouseup 1 ;;
+    6|7) xdotool key "${keys[$((RANDOM % ${#keys[@]}))]}" ;;
+    8) [ $((RANDOM % 4)) -eq 0 ] && xdotool windowsize "$wid" ${sizes[$((RANDOM % ${#sizes[@]}))]} ;;
+    *) sleep 0.05 ;;
+  esac
+  sleep 0.05
+done
+kill -0 "$app_pid" 2>/dev/null || fail "the app died during the storm"
+xdotool windowsize "$wid" 1280 720
+xdotool key Escape
+sleep 1
+quit_app "after the soak"
+grep -q "nnlive: .* frames in" app.log || fail "no frame report"
+
+n=${#samples[@]}
+warm=$((n * 2 / 5))
+rest=$((n - warm))
+[ "$rest" -ge 6 ] || fail "too few samples ($n)"
+third=$((rest / 3))
+early=0
+late=0
+for ((i = warm; i < warm + third; ++i)); do [ "${samples[$i]}" -gt "$early" ] && early=${samples[$i]}; done
+for ((i = n - third; i < n; ++i)); do [ "${samples[$i]}" -gt "$late" ] && late=${samples[$i]}; done
+allowed=$((early + early * 3 / 100 + 8192))
+echo "soak: samples (kB): ${samples[*]}" >&2
+echo "soak: $seconds s, $n samples; RSS at start ${samples[0]} kB, after warm-up (max) $early kB, at the end (max) $late kB, allowed $allowed kB"
+grep "nnlive: .* frames in" app.log || true
+[ "$late" -le "$allowed" ] || fail "memory grew after warm-up: $early kB -> $late kB (samples: ${samples[*]})"
+echo "soak: passed"
