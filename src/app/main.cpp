@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
     return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
   }
   try {
-    nnlive::core::install_interrupt_handlers();
+    // Commands whose long loops check for Ctrl-C get the handler (a clean stop, exit 6); field
+    // and bench are one GPU job each and keep the default (the process ends at once).
+    if (!app.got_subcommand("field") && !app.got_subcommand("bench")) nnlive::core::install_interrupt_handlers();
     int rc = -1;
     for (const auto& run : commands)
       if (rc < 0) rc = run();

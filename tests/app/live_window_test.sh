@@ -104,4 +104,16 @@ xdotool key ctrl+s
 for _ in $(seq 50); do [ -s digits.toml ] && break; sleep 0.1; done
 grep -q "^name = 'too-hot'" digits.toml || fail "3 pressed twice did not switch to too-hot: $(grep '^name' digits.toml)"
 quit_app "digit test"
+
+# Ctrl-C (SIGINT) closes the window as its close button would, with exit code 6.
+NNLIVE_VALIDATION=1 "$bin" run --preset spiral >app.log 2>&1 &
+app_pid=$!
+timeout 60 xdotool search --sync --classname '^nnlive$' >/dev/null || fail "no window for the Ctrl-C test"
+sleep 2
+kill -INT "$app_pid"
+code=0
+wait "$app_pid" || code=$?
+app_pid=""
+[ "$code" = "6" ] || fail "SIGINT: exit code $code, expected 6"
+grep -q "frames in" app.log || fail "SIGINT: the window did not close cleanly (no session report)"
 echo "live window test passed"
