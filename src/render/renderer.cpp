@@ -453,8 +453,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   size_t at = 0;
   for (const auto& d : draws) {
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
-    std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
-    std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+    // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
+    if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
+    if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
     ranges.push_back({at, under, at + under, over});
     at += under + over;
   }

@@ -18,9 +18,10 @@ sleep 2
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 
 rss() { awk '/VmRSS/{print $2}' "/proc/$app_pid/status"; }
-# No key that pauses, steps back or switches preset (a preset brings its own slower pace):
-# training goes on at full speed for the whole soak.
-keys=(h Escape F11 Right)
+# No key that pauses, steps or switches preset (a preset brings its own slower pace), and
+# clicks only right of the control panel: training goes on at full speed for the whole soak
+# (the session report's step count proves it).
+keys=(h Escape F11 i)
 sizes=("1280 720" "900 600" "1100 700" "640 480" "1280 720")
 RANDOM=7
 start=$(date +%s)
@@ -36,10 +37,10 @@ while :; do
     next_sample=$((now + 1))
   fi
   case $((RANDOM % 10)) in
-    0|1|2|3) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) click 1 ;;
-    4) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) click 3 ;;
-    5) xdotool mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) mousedown 1 \
-         mousemove --window "$wid" $((RANDOM % 1200 + 20)) $((RANDOM % 680 + 20)) mouseup 1 ;;
+    0|1|2|3) xdotool mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) click 1 ;;
+    4) xdotool mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) click 3 ;;
+    5) xdotool mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) mousedown 1 \
+         mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) mouseup 1 ;;
     6|7) xdotool key "${keys[$((RANDOM % ${#keys[@]}))]}" ;;
     8) [ $((RANDOM % 4)) -eq 0 ] && xdotool windowsize "$wid" ${sizes[$((RANDOM % ${#sizes[@]}))]} ;;
     *) sleep 0.05 ;;
@@ -51,7 +52,8 @@ xdotool windowsize "$wid" 1280 720
 xdotool key Escape
 sleep 1
 quit_app "after the soak"
-grep -q "nnlive: .* frames in" app.log || fail "no frame report"
+steps="$(sed -n 's/.* frames in .*, \([0-9]*\) training steps .*/\1/p' app.log)"
+[ -n "$steps" ] && [ "$steps" -gt $((seconds * 20)) ] || fail "training did not go on during the soak ($steps steps)"
 
 n=${#samples[@]}
 warm=$((n * 2 / 5))
