@@ -108,6 +108,17 @@ struct FieldEvaluator::Impl {
     descriptors_dirty = false;
   }
 
+  // The most bytes one storage binding may hold: the device's range, or less if asked.
+  uint64_t binding_limit() const {
+    const uint64_t range = ctx.limits().maxStorageBufferRange;
+    return options.max_binding_bytes > 0 ? std::min<uint64_t>(range, options.max_binding_bytes) : range;
+  }
+  uint32_t hidden_count() const {
+    uint32_t hidden = 0;
+    for (size_t l = 0; l + 1 < layout.layers.size(); ++l) hidden += layout.layers[l].out;
+    return hidden;
+  }
+
   const Context& ctx;
   FieldEvaluatorOptions options;
   Variant ubo, ssbo;
@@ -191,15 +202,13 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
   if (neuron_mode && (req.neuron_layer + 1 >= static_cast<int>(layers.size()) || req.neuron < 0 ||
                       req.neuron >= static_cast<int>(layers[req.neuron_layer].out)))
     throw GpuError("no hidden neuron " + std::to_string(req.neuron_layer + 1) + ":" + std::to_string(req.neuron + 1));
-  uint32_t hidden = 0;
-  for (size_t l = 0; l + 1 < layers.size(); ++l) hidden += layers[l].out;
+  const uint32_t hidden = m.hidden_count();
   if (req.all_hidden && hidden == 0) throw GpuError("the network has no hidden neurons");
   const uint32_t channels = neuron_mode ? 1 : req.all_hidden ? hidden : layers.back().out;
   const uint32_t mode = neuron_mode ? FIELD_MODE_NEURON : req.all_hidden ? FIELD_MODE_HIDDEN : FIELD_MODE_OUTPUT;
 
   const vk::DeviceSize bytes = vk::DeviceSize(req.width) * req.height * channels * sizeof(float);
-  const uint64_t binding_limit = m.options.max_binding_bytes > 0 ? std::min<uint64_t>(m.options.max_binding_bytes, m.ctx.limits().maxStorageBufferRange)
-                                                                 : m.ctx.limits().maxStorageBufferRange;
+  const uint64_t binding_limit = m.binding_limit();
   if (bytes > binding_limit)
     throw GpuError("a " + std::to_string(req.width) + "x" + std::to_string(req.height) + " field of " + std::to_string(channels) +
                    " values per pixel needs " + std::to_string(bytes >> 20) + " MiB, more than this device binds at once (" +
@@ -238,15 +247,9 @@ FieldResult FieldEvaluator::evaluate(const FieldRequest& req) {
   // A storage buffer may be bound with at most maxStorageBufferRange bytes (128 MiB on many
   // devices; a 8192x8192 field of one float is 256 MiB): larger fields are evaluated in bands
   // of whole rows, each with its own slice of the view, and put together here.
-  uint64_t limit = m.ctx.limits().maxStorageBufferRange;
-  if (m.options.max_binding_bytes > 0) limit = std::min<uint64_t>(limit, m.options.max_binding_bytes);
+  const uint64_t limit = m.binding_limit();
   uint32_t channels = 1;
-  if (m.weights && req.neuron_layer < 0) {
-    const auto& layers = m.layout.layers;
-    uint32_t hidden = 0;
-    for (size_t l = 0; l + 1 < layers.size(); ++l) hidden += layers[l].out;
-    channels = req.all_hidden ? std::max(hidden, 1u) : layers.back().out;
-  }
+  if (m.weights && req.neuron_layer < 0) channels = req.all_hidden ? std::max(m.hidden_count(), 1u) : m.layout.layers.back().out;
   const uint64_t row_bytes = uint64_t(std::max(req.width, 1u)) * channels * sizeof(float);
   if (row_bytes * req.height <= limit || req.height < 2) return evaluate_band(req);
   const uint32_t band = uint32_t(std::max<uint64_t>(1, limit / row_bytes));
