@@ -32,15 +32,28 @@ std::pair<double, double> loss_and_accuracy(const Mlp& model, Loss loss, const L
 
 Trainer::Trainer(Mlp model, TrainConfig config, uint64_t order_seed, LabeledSet train, LabeledSet test)
     : model_(std::move(model)), config_(config), optimizer_(config.optimizer, model_.param_count()),
-      order_rng_(order_seed), train_(std::move(train)), test_(std::move(test)), weight_mask_(model_.weight_mask()),
+      order_rng_(order_seed), train_(std::make_shared<const LabeledSet>(std::move(train))),
+      test_(std::make_shared<const LabeledSet>(std::move(test))), weight_mask_(model_.weight_mask()),
       grads_(model_.param_count(), 0.0f) {
-  order_.resize(train_.size());
+  order_.resize(train_->size());
   std::iota(order_.begin(), order_.end(), 0);
   history_.push_back(measure());
 }
 
+size_t Trainer::state_bytes() const {
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  // Parameters, gradients, the optimizer's moments and last update (at most four per parameter).
+  const size_t params = model_.param_count();
+  return sizeof(Trainer) + params * sizeof(float) * 6 + bytes(weight_mask_) + bytes(order_) + bytes(history_);
+}
+
+size_t Trainer::data_bytes() const {
+  auto bytes = [](const LabeledSet& s) { return s.x.capacity() * sizeof(float) + s.labels.capacity() * sizeof(int); };
+  return bytes(*train_) + bytes(*test_);
+}
+
 int Trainer::steps_per_epoch() const {
-  const int n = train_.size();
+  const int n = train_->size();
   if (n == 0) return 1;
   const int b = config_.batch <= 0 || config_.batch >= n ? n : config_.batch;
   return (n + b - 1) / b;
@@ -49,8 +62,8 @@ int Trainer::steps_per_epoch() const {
 void Trainer::set_learning_rate(float lr) { optimizer_.set_learning_rate(lr); config_.optimizer.lr = lr; }
 
 void Trainer::set_train_set(LabeledSet train) {
-  train_ = std::move(train);
-  order_.resize(train_.size());
+  train_ = std::make_shared<const LabeledSet>(std::move(train));
+  order_.resize(train_->size());
   std::iota(order_.begin(), order_.end(), 0);
   cursor_ = 0;
 }
@@ -63,7 +76,8 @@ void Trainer::extend(int max_epochs) {
 
 void Trainer::step() {
   if (finished()) return;
-  const int n = train_.size();
+  const LabeledSet& train = *train_;
+  const int n = train.size();
   if (n == 0) {
     end_epoch();
     return;
@@ -74,18 +88,19 @@ void Trainer::step() {
     for (int i = n - 1; i > 0; --i) std::swap(order_[i], order_[order_rng_.below(uint64_t(i) + 1)]);
   }
   const int b = full ? n : std::min(config_.batch, n - cursor_);
-  const int in = train_.inputs;
-  batch_x_.resize(size_t(b) * in);
-  batch_labels_.resize(b);
+  const int in = train.inputs;
+  Scratch& w = scratch_;
+  w.batch_x.resize(size_t(b) * in);
+  w.batch_labels.resize(b);
   for (int s = 0; s < b; ++s) {
     const int idx = order_[cursor_ + s];
-    std::copy_n(train_.x.data() + size_t(idx) * in, in, batch_x_.data() + size_t(s) * in);
-    batch_labels_[s] = train_.labels[idx];
+    std::copy_n(train.x.data() + size_t(idx) * in, in, w.batch_x.data() + size_t(s) * in);
+    w.batch_labels[s] = train.labels[idx];
   }
-  model_.forward(batch_x_.data(), b, trace_);
-  dL_dz_.resize(size_t(b) * model_.outputs());
-  const double loss = evaluate_loss(config_.loss, trace_, batch_labels_.data(), dL_dz_.data());
-  model_.backward(trace_, dL_dz_.data(), grads_.data());
+  model_.forward(w.batch_x.data(), b, w.trace);
+  w.dL_dz.resize(size_t(b) * model_.outputs());
+  const double loss = evaluate_loss(config_.loss, w.trace, w.batch_labels.data(), w.dL_dz.data());
+  model_.backward(w.trace, w.dL_dz.data(), grads_.data());
   const auto& p = model_.params();
   if (config_.l1 > 0.0f || config_.l2 > 0.0f)
     for (size_t i = 0; i < grads_.size(); ++i)
@@ -111,7 +126,7 @@ void Trainer::end_epoch() {
   Metrics m = measure();
   history_.push_back(m);
   if (history_cap_ > 0 && history_.size() > history_cap_) thin_history(history_, history_cap_);
-  if (train_.size() > 0 && !std::isfinite(m.train_loss)) {
+  if (train_->size() > 0 && !std::isfinite(m.train_loss)) {
     diverged_at_ = epoch_;
     return;
   }
@@ -151,8 +166,8 @@ void thin_history(std::vector<Metrics>& h, size_t cap) {
 Metrics Trainer::measure() const {
   Metrics m;
   m.epoch = epoch_;
-  std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, train_);
-  std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, test_);
+  std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, *train_);
+  std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, *test_);
   return m;
 }
 
@@ -168,9 +183,9 @@ Snapshot Trainer::snapshot(int metrics_from, int probe) const {
                                      [](const Metrics& m, int e) { return m.epoch < e; });
   s.new_metrics.assign(from, history_.end());
   s.latest = history_.back();
-  if (probe >= 0 && probe < train_.size()) {
+  if (probe >= 0 && probe < train_->size()) {
     Trace t;
-    model_.forward(train_.x.data() + size_t(probe) * train_.inputs, 1, t);
+    model_.forward(train_->x.data() + size_t(probe) * train_->inputs, 1, t);
     s.probe_index = probe;
     s.probe = t.a;
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "live/live_trainer.hpp"
@@ -89,6 +90,43 @@ TEST(LiveTrainer, UserPointsAreBoundedOldestFirst) {
   ASSERT_EQ(s->dataset->user.size(), app::k_max_user_points);
   EXPECT_FLOAT_EQ(s->dataset->user.front().y, float(extra) * 1e-4f);  // the first 25 went
   EXPECT_EQ(s->config->user_points.size(), app::k_max_user_points);
+}
+
+// What the checkpoints hold, asked on the trainer thread.
+std::pair<size_t, size_t> usage(app::LiveTrainer& t) {
+  std::promise<std::pair<size_t, size_t>> p;
+  auto f = p.get_future();
+  t.post([&](core::Run&) { p.set_value(t.checkpoint_usage()); });
+  return f.get();
+}
+
+TEST(LiveTrainer, CheckpointsStayWithinTheirBudgetWhilePointsPourIn) {
+  // Every added point makes a new training set and a checkpoint holding it: an exhibit's
+  // visitors would fill memory with old sets if the checkpoints were not bounded in bytes.
+  core::ExperimentConfig c = core::load_preset("playground");
+  c.data.points = 3000;
+  app::LiveTrainer t(c, false);
+  const size_t budget = size_t(2) << 20;
+  t.set_checkpoint_budget(budget);
+  for (int i = 0; i < 300; ++i) {
+    t.add_point({float(i % 20) * 0.1f - 1.0f, float(i / 20) * 0.1f - 1.0f, i % 2, false});
+    t.step(1);  // a checkpoint per step: each holds the set of its time
+    wait_for(t, [i](const app::LiveState& s) { return s.snapshot.step == i + 1; });
+  }
+  const auto [count, bytes] = usage(t);
+  EXPECT_LE(bytes, budget);
+  EXPECT_GE(count, app::k_min_checkpoints);
+  EXPECT_LT(count, 300u);  // the oldest went
+  // Stepping back still lands exactly: on the latest set, one step back.
+  t.step(3);
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 303; });
+  const std::vector<float> after = s->snapshot.params;
+  t.step_back();
+  wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 302; });
+  t.step(1);
+  s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 303; });
+  EXPECT_EQ(s->snapshot.params, after);
+  EXPECT_LE(usage(t).second, budget);
 }
 
 TEST(LiveTrainer, APointRestartsARunAtItsCapOrPausedByTheStopRule) {

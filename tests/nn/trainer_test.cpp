@@ -30,6 +30,27 @@ TEST(Trainer, SameSeedGivesBitIdenticalRun) {
   EXPECT_NE(a.trainer->model().params(), d.trainer->model().params());
 }
 
+TEST(Trainer, ACopySharesTheDataAndGoesOnExactlyLikeTheOriginal) {
+  core::ExperimentConfig c = core::load_preset("playground");
+  c.data.points = 4000;  // data much larger than the network's state
+  core::Run run = core::build_run(c);
+  nn::Trainer& t = *run.trainer;
+  for (int i = 0; i < 37; ++i) t.step();
+  nn::Trainer copy = t;  // a step-back checkpoint
+  EXPECT_TRUE(copy.same_train_set(t));
+  EXPECT_GE(t.data_bytes(), size_t(4000) * (2 * sizeof(float) + sizeof(int)));
+  EXPECT_LT(copy.state_bytes(), t.data_bytes() / 2);  // the sets are not copied (the batch order is)
+  for (int i = 0; i < 50; ++i) t.step(), copy.step();
+  EXPECT_EQ(copy.model().params(), t.model().params());
+  EXPECT_EQ(copy.history().size(), t.history().size());
+  t.set_train_set(core::to_labeled_set({{0.5f, 0.5f, 1, false}, {-0.5f, -0.5f, 0, false}}, run.input_map));
+  EXPECT_FALSE(copy.same_train_set(t));
+  EXPECT_EQ(t.steps_per_epoch(), 1);
+  t.step();
+  copy.step();  // the copy trains on its own (old) set, untouched
+  EXPECT_NE(copy.model().params(), t.model().params());
+}
+
 TEST(Trainer, XorConvergesAndTheStopRulePauses) {
   const core::Run run = train(core::load_preset("xor"));
   const nn::Trainer& t = *run.trainer;

@@ -7,7 +7,9 @@
 // capped, steps do nothing. Parameters are always finite.
 #pragma once
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -68,6 +70,15 @@ class Trainer {
   const TrainConfig& config() const { return config_; }
   const std::vector<float>& last_grads() const { return grads_; }
   const std::vector<float>& last_update() const { return optimizer_.last_update(); }
+  // Copies are cheap enough to keep hundreds (step-back checkpoints): the data sets are shared,
+  // immutable, between a trainer and its copies, and the per-step scratch is not copied.
+  // state_bytes: what a copy owns (parameters, optimizer state, gradients, batch order,
+  // history); data_bytes: the shared training and test sets.
+  size_t state_bytes() const;
+  size_t data_bytes() const;
+  // Whether two trainers share the same training set (a checkpoint before a point was added
+  // holds the set of its time).
+  bool same_train_set(const Trainer& other) const { return train_ == other.train_; }
 
   void set_learning_rate(float lr);
   // Replaces the training set (user-added points); the run goes on from where it is.
@@ -88,7 +99,7 @@ class Trainer {
   TrainConfig config_;
   Optimizer optimizer_;
   Rng order_rng_;
-  LabeledSet train_, test_;
+  std::shared_ptr<const LabeledSet> train_, test_;  // shared with copies, replaced, never changed
   std::vector<uint8_t> weight_mask_;
   std::vector<int> order_;       // shuffled sample order of the current epoch
   int cursor_ = 0;               // next position in order_
@@ -99,10 +110,19 @@ class Trainer {
   std::vector<Metrics> history_;
   size_t history_cap_ = 0;
   std::vector<float> grads_;     // (param_count) of the last step
-  // Scratch reused by every step.
-  Trace trace_;
-  std::vector<float> batch_x_, dL_dz_;
-  std::vector<int> batch_labels_;
+  // Scratch reused by every step; a copy starts with none (step() sizes it again).
+  struct Scratch {
+    Trace trace;
+    std::vector<float> batch_x, dL_dz;
+    std::vector<int> batch_labels;
+    Scratch() = default;
+    Scratch(const Scratch&) {}
+    Scratch& operator=(const Scratch&) { return *this; }
+    Scratch(Scratch&&) = default;
+    Scratch& operator=(Scratch&&) = default;
+    ~Scratch() = default;
+  };
+  Scratch scratch_;
 };
 
 }  // namespace nnlive::nn

@@ -61,15 +61,12 @@ void LiveTrainer::rebuild(core::Run run) {
   dataset_ = std::make_shared<const data::Dataset>(run_.dataset);
   // Checkpoints: a copy costs about as much as a step over 4 samples, so one every 80 / batch
   // steps keeps the cost near 5% of training; small networks, whose replays are cheap, go
-  // up to 2M parameter-samples of work apart (at most 200 steps). As many as fit in about
-  // 256 MB (at least 16, at most 512).
+  // up to 2M parameter-samples of work apart (at most 200 steps).
   const nn::Trainer& t = *run_.trainer;
   const double params = double(t.model().param_count());
   const int train_size = int(run_.dataset.train.size() + run_.dataset.user.size());
   const double batch = std::max(1, run_.config.training.batch <= 0 ? train_size : std::min(run_.config.training.batch, train_size));
-  const double bytes = params * 4.0 * 6.0 + double(run_.dataset.train.size() + run_.dataset.test.size()) * 64.0 + 4096.0;
   checkpoint_every_ = std::clamp<long long>(std::llround(std::max(80.0 / batch, 2e6 / (std::max(params, 1.0) * batch))), 1, 200);
-  max_checkpoints_ = size_t(std::clamp(256e6 / bytes, 16.0, 512.0));
   checkpoints_.clear();
   checkpoint();
 }
@@ -81,7 +78,31 @@ void LiveTrainer::checkpoint() {
   std::vector<nn::Metrics> history = t.take_history();
   checkpoints_.push_back({t.steps(), std::make_shared<const nn::Trainer>(t)});
   t.put_history(std::move(history));
-  while (checkpoints_.size() > max_checkpoints_) checkpoints_.pop_front();
+  trim_checkpoints();
+}
+
+// A checkpoint costs its own state, and the data sets when it is the first to hold them (the
+// oldest, or the first after points changed).
+std::pair<size_t, size_t> LiveTrainer::checkpoint_usage() const {
+  size_t bytes = 0;
+  for (size_t i = 0; i < checkpoints_.size(); ++i) {
+    const nn::Trainer& t = *checkpoints_[i].trainer;
+    bytes += t.state_bytes();
+    if (i == 0 || !t.same_train_set(*checkpoints_[i - 1].trainer)) bytes += t.data_bytes();
+  }
+  return {checkpoints_.size(), bytes};
+}
+
+void LiveTrainer::trim_checkpoints() {
+  while (checkpoints_.size() > k_max_checkpoints) checkpoints_.pop_front();
+  while (checkpoints_.size() > k_min_checkpoints && checkpoint_usage().second > checkpoint_budget_) checkpoints_.pop_front();
+}
+
+void LiveTrainer::set_checkpoint_budget(size_t bytes) {
+  post([this, bytes](core::Run&) {
+    checkpoint_budget_ = bytes;
+    trim_checkpoints();
+  });
 }
 
 void LiveTrainer::one_step() {

@@ -12,6 +12,8 @@
 // its metrics history: weights, optimizer moments, batch order) every few steps and after every change from outside
 // (points, learning rate). Training is deterministic, so stepping back to step n restores the
 // checkpoint before it and replays the steps in between: exact, whatever the spacing.
+// Checkpoints share the data sets of their time; together they stay within
+// k_checkpoint_budget bytes (the oldest go first), however many points a visitor adds.
 //
 // Lock-step (recording from the window): while on, the trainer only runs the steps advance()
 // asks for and tags the state it publishes afterwards with that request's ticket.
@@ -33,6 +35,11 @@ namespace nnlive::app {
 // The most metrics entries the live trainer and the window keep (nn::thin_history): about
 // 1.3 MB each, however long a run goes on.
 constexpr size_t k_live_history_cap = size_t(1) << 15;
+
+// The memory all step-back checkpoints may hold together, and how many they may be.
+constexpr size_t k_checkpoint_budget = size_t(256) << 20;
+constexpr size_t k_max_checkpoints = 512;
+constexpr size_t k_min_checkpoints = 4;  // kept even over the budget (a huge network)
 
 // The most points a user adds by hand; beyond it each new point replaces the oldest.
 constexpr size_t k_max_user_points = 1000;
@@ -93,6 +100,10 @@ class LiveTrainer {
   void remove_nearest_point(float x, float y, float radius);  // user or training point
   // Runs f on the trainer thread with the run (for anything else the UI needs).
   void post(std::function<void(core::Run&)> f);
+  // What the step-back checkpoints hold (count, bytes as they are counted against
+  // k_checkpoint_budget). Only from a posted command (the trainer thread).
+  std::pair<size_t, size_t> checkpoint_usage() const;
+  void set_checkpoint_budget(size_t bytes);  // k_checkpoint_budget unless changed (tests)
 
  private:
   void loop();
@@ -103,6 +114,7 @@ class LiveTrainer {
   void points_changed(core::Run& run);  // after run.dataset's points changed
   static void go_on(nn::Trainer& t);    // a stopped run goes on (see resume())
   void go_back();
+  void trim_checkpoints();  // to k_max_checkpoints and k_checkpoint_budget
 
   struct Checkpoint {
     long long step;
@@ -110,7 +122,7 @@ class LiveTrainer {
   };
   std::deque<Checkpoint> checkpoints_;  // oldest first, by step
   long long checkpoint_every_ = 1;      // steps between regular checkpoints
-  size_t max_checkpoints_ = 64;
+  size_t checkpoint_budget_ = k_checkpoint_budget;
   uint64_t next_ticket_ = 0;            // UI side: tickets handed out
   uint64_t ticket_done_ = 0;            // trainer side
   bool lockstep_ = false;
