@@ -104,6 +104,52 @@ std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::
   return pts;
 }
 
+// How many points of the curves (sampled every 2 px along each segment) fall inside r.
+int points_inside(const std::vector<std::vector<std::array<float, 2>>>& curves, const Rect& r) {
+  int n = 0;
+  auto inside = [&](float x, float y) { return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1; };
+  for (const auto& c : curves)
+    for (size_t i = 0; i + 1 < c.size(); ++i) {
+      const auto& a = c[i];
+      const auto& b = c[i + 1];
+      // Segments wholly to one side of the box cannot touch it.
+      if (std::max(a[0], b[0]) < r.x0 || std::min(a[0], b[0]) > r.x1 || std::max(a[1], b[1]) < r.y0 || std::min(a[1], b[1]) > r.y1)
+        continue;
+      const int steps = std::max(1, int(std::hypot(b[0] - a[0], b[1] - a[1]) / 2.0f));
+      for (int k = 0; k <= steps; ++k) {
+        const float t = float(k) / float(steps);
+        n += inside(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
+      }
+    }
+  return n;
+}
+
+// A marker's label: of the candidate places (text centre x and baseline y), the first that
+// lies inside the chart and covers the fewest curve points; a label set off from its marker
+// gets a thin leader line. Returns the chosen place.
+std::array<float, 2> place_label(const Parts& p, const std::string& text, float px, const Rect& chart,
+                                 const std::vector<std::vector<std::array<float, 2>>>& curves,
+                                 const std::vector<std::array<float, 2>>& candidates) {
+  const float w = p.fonts.regular.measure(text, px), pad = 3 * p.s;
+  auto box = [&](const std::array<float, 2>& c) {
+    return Rect{c[0] - 0.5f * w - pad, c[1] - 0.8f * px - pad, c[0] + 0.5f * w + pad, c[1] + 0.25f * px + pad};
+  };
+  std::array<float, 2> best = candidates.front();
+  int best_score = -1;
+  for (const auto& c : candidates) {
+    const Rect b = box(c);
+    if (b.x0 < chart.x0 || b.x1 > chart.x1 || b.y0 < chart.y0 || b.y1 > chart.y1) continue;
+    const int score = points_inside(curves, b);
+    if (best_score < 0 || score < best_score) best = c, best_score = score;
+    if (score == 0) break;
+  }
+  if (best_score < 0) {  // nowhere fits wholly: the first place, pulled inside the chart
+    best[0] = std::clamp(best[0], chart.x0 + 0.5f * w + pad, std::max(chart.x0 + 0.5f * w + pad, chart.x1 - 0.5f * w - pad));
+    best[1] = std::clamp(best[1], chart.y0 + 0.8f * px + pad, std::max(chart.y0 + 0.8f * px + pad, chart.y1 - 0.25f * px - pad));
+  }
+  return best;
+}
+
 void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent) {
   const float s = p.s, fs = p.text(15);
   const Rect& r = plot.r;
@@ -174,8 +220,10 @@ void draw_curves(const Parts& p, const Rect& area) {
   }
   axes(p, loss, log ? "loss (log)" : "loss", false);
   const float w = std::max(1.2f, 2.2f * s);
-  polyline(p.out, curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }), w, p.c.test_curve, 9.0f * s);
-  polyline(p.out, curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; }), w, p.c.train_curve);
+  const std::vector<std::vector<std::array<float, 2>>> loss_curves{curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }),
+                                                                   curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; })};
+  polyline(p.out, loss_curves[0], w, p.c.test_curve, 9.0f * s);
+  polyline(p.out, loss_curves[1], w, p.c.train_curve);
 
   // Legend.
   const float ly = loss_r.y0 - 0.66f * title_px;
@@ -187,21 +235,40 @@ void draw_curves(const Parts& p, const Rect& area) {
   polyline(p.out, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.test_curve, 9.0f * s);
   p.fonts.regular.draw(p.out, "test", lx + 42 * s, ly, legend_px, p.c.text);
 
-  // Markers: best test loss and the epoch the stop rule paused at.
+  // Markers: best test loss and the epoch the stop rule paused at. Their labels go where they
+  // cover no curve (or the least of one), with a leader line when set off from the marker.
   const nn::Metrics* best = nullptr;
   for (const auto& m : h)
     if (std::isfinite(m.test_loss) && (!best || m.test_loss < best->test_loss)) best = &m;
   if (best && best->epoch > 0) {
     const float x = loss.x(best->epoch), y = loss.y(best->test_loss);
     p.out.marker(SHAPE_DIAMOND, x, y, 6 * s, p.c.marker);
-    // Below the marker, or above it when that would leave the chart.
-    const float below = y + 8 * s + small_px;
-    p.fonts.regular.draw(p.out, "best test", x, below <= loss_r.y1 ? below : y - 10 * s, small_px, p.c.marker, Align::center);
+    const float half = 0.5f * p.fonts.regular.measure("best test", small_px) + 8 * s, below = y + 8 * s + small_px, above = y - 10 * s;
+    std::vector<std::array<float, 2>> places;
+    for (float far : {0.0f, 1.5f * small_px, 3.0f * small_px, 5.0f * small_px})
+      for (float dx : {0.0f, -half, half, -3.0f * half, 3.0f * half}) {
+        places.push_back({x + dx, below + far});
+        places.push_back({x + dx, above - far});
+      }
+    const auto at = place_label(p, "best test", small_px, loss_r, loss_curves, places);
+    if (std::hypot(at[0] - x, at[1] - y) > 1.5f * small_px + 10 * s) {
+      const float ty = at[1] < y ? at[1] + 0.35f * small_px : at[1] - 1.0f * small_px;
+      p.out.line(x, y, at[0], ty, std::max(1.0f, 0.8f * s), p.c.marker);
+    }
+    p.fonts.regular.draw(p.out, "best test", at[0], at[1], small_px, p.c.marker, Align::center);
   }
   if (const auto& paused = p.scene.snapshot->paused_at) {
     const float x = loss.x(*paused);
     polyline(p.out, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
-    p.fonts.regular.draw(p.out, "paused", x - 6 * s, loss_r.y0 + 1.1f * small_px, small_px, p.c.marker, Align::right);
+    const float half = 0.5f * p.fonts.regular.measure("paused", small_px) + 6 * s;
+    std::vector<std::array<float, 2>> places;
+    for (float t : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
+      const float yy = loss_r.y0 + 1.1f * small_px + t * (loss_r.height() - 1.4f * small_px);
+      places.push_back({x - half, yy});
+      places.push_back({x + half, yy});
+    }
+    const auto at = place_label(p, "paused", small_px, loss_r, loss_curves, places);
+    p.fonts.regular.draw(p.out, "paused", at[0], at[1], small_px, p.c.marker, Align::center);
   }
 
   Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};

@@ -179,11 +179,16 @@ void LiveApp::handle_input(const LiveState& state) {
 // only while presenting).
 void LiveApp::draw_overlays() {
   const render::Rect r = scene_rect();
-  // While recording: a red dot and the frame count at the bottom right, in sight even with the
-  // controls hidden (it is not in the video).
+  // While recording: a red dot and the frame count in the top right corner of the field, in
+  // sight even with the controls hidden and clear of every curve and axis (it is not in the
+  // video); the bottom right of the window when no field is drawn.
   if (recorder_) {
-    ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_),
-                            ImGuiCond_Always, ImVec2(1, 1));
+    const auto& fields = renderer_->last_placements();
+    if (!fields.empty())
+      ImGui::SetNextWindowPos(ImVec2(fields[0].rect.x1 - 6 * ui_scale_, fields[0].rect.y0 + 6 * ui_scale_), ImGuiCond_Always, ImVec2(1, 0));
+    else
+      ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_),
+                              ImGuiCond_Always, ImVec2(1, 1));
     ImGui::SetNextWindowBgAlpha(0.92f);
     ImGui::Begin("##recording", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
