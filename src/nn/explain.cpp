@@ -52,6 +52,20 @@ StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<
   return e;
 }
 
+std::vector<PathStrength> path_strengths(const std::vector<LayerShape>& layers, const std::vector<float>& params) {
+  std::vector<PathStrength> paths;
+  if (layers.size() != 2) return paths;
+  const LayerShape& a = layers[0];
+  const LayerShape& b = layers[1];
+  if (a.out != b.in || params.size() < std::max(a.w_offset + size_t(a.in) * a.out, b.w_offset + size_t(b.in) * b.out)) return paths;
+  paths.reserve(size_t(a.in) * a.out * b.out);
+  for (int i = 0; i < a.in; ++i)
+    for (int h = 0; h < a.out; ++h)
+      for (int o = 0; o < b.out; ++o)
+        paths.push_back({i, h, o, params[a.w_offset + size_t(h) * a.in + size_t(i)] * params[b.w_offset + size_t(o) * b.in + size_t(h)]});
+  return paths;
+}
+
 std::vector<int> largest(const std::vector<float>& values, int k) {
   std::vector<int> idx(values.size());
   std::iota(idx.begin(), idx.end(), 0);

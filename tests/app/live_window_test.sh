@@ -62,10 +62,17 @@ ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 pre
 xdotool key h i
 sleep 1
 
-# Three steps forward and one back: the session's report counts 2 training steps.
+# Three steps forward and one back, with the data and weights window (D) open (its weight
+# trace and update log follow the step back): the session's report counts 2 training steps.
+xdotool key d
+sleep 1.5
 xdotool key s s s
 sleep 1
 xdotool key Left
+sleep 1
+ffmpeg -v error -y -f x11grab -video_size 1280x720 -i "$display" -frames:v 1 inspector.png
+[ "$(stat -c %s inspector.png)" -gt 30000 ] || fail "the data and weights window left the screen nearly blank"
+xdotool key d
 sleep 1
 
 # Record a few frames (offscreen, lock-step) and stop.

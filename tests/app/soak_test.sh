@@ -21,7 +21,7 @@ rss() { awk '/VmRSS/{print $2}' "/proc/$app_pid/status"; }
 # No key that pauses, steps or switches preset (a preset brings its own slower pace), and
 # clicks only right of the control panel: training goes on at full speed for the whole soak
 # (the session report's step count proves it).
-keys=(h Escape F11 i)
+keys=(h Escape F11 i d)
 sizes=("1280 720" "900 600" "1100 700" "640 480" "1280 720")
 RANDOM=7
 start=$(date +%s)

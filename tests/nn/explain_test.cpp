@@ -86,5 +86,28 @@ TEST(ExplainStep, RejectsAMismatchedSampleAndRanksByMagnitude) {
   EXPECT_EQ(nn::largest({0.5f}, 4), (std::vector<int>{0}));
 }
 
+TEST(PathStrengths, ProductOfTheTwoWeightsOfEachPathOfOneHiddenLayer) {
+  const std::vector<int> one{3}, two{3, 3}, zero;
+  const std::vector<nn::Activation> tanh1{nn::Activation::tanh}, tanh2{nn::Activation::tanh, nn::Activation::tanh}, no_acts;
+  nn::Mlp mlp(2, one, tanh1, 1, nn::Activation::sigmoid);
+  mlp.init(3);
+  const auto& layers = mlp.layers();
+  const auto& p = mlp.params();
+  const auto paths = nn::path_strengths(layers, p);
+  ASSERT_EQ(paths.size(), 6u);
+  for (const auto& path : paths) {
+    const float w1 = p[layers[0].w_offset + size_t(path.hidden) * 2 + size_t(path.input)];
+    const float w2 = p[layers[1].w_offset + size_t(path.hidden)];
+    EXPECT_FLOAT_EQ(path.strength, w1 * w2);
+    EXPECT_EQ(path.output, 0);
+  }
+  EXPECT_EQ(paths[1].input, 0);  // input-major, then hidden
+  EXPECT_EQ(paths[1].hidden, 1);
+  nn::Mlp deep(2, two, tanh2, 1, nn::Activation::sigmoid);
+  EXPECT_TRUE(nn::path_strengths(deep.layers(), deep.params()).empty());
+  nn::Mlp none(2, zero, no_acts, 1, nn::Activation::sigmoid);
+  EXPECT_TRUE(nn::path_strengths(none.layers(), none.params()).empty());
+}
+
 }  // namespace
 }  // namespace nnlive

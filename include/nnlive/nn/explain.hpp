@@ -37,6 +37,18 @@ struct StepExplanation {
 // input's size does not match the network or the label is out of range.
 StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<float>& input, int label);
 
+// A path input -> hidden neuron -> output of a network with one hidden layer, and its strength:
+// the product of the path's two weights (how strongly, and with what sign, the input drives the
+// output through that neuron, before the activations bend it).
+struct PathStrength {
+  int input = 0, hidden = 0, output = 0;
+  float strength = 0.0f;
+};
+
+// Every path of a network with exactly one hidden layer, input-major then hidden then output;
+// empty for any other depth (paths multiply too fast to list beyond one hidden layer).
+std::vector<PathStrength> path_strengths(const std::vector<LayerShape>& layers, const std::vector<float>& params);
+
 // Indices of the k entries of `values` with the largest magnitude, largest first.
 std::vector<int> largest(const std::vector<float>& values, int k);
 

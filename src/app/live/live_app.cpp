@@ -147,8 +147,8 @@ void LiveApp::init_imgui() {
   ImGui::GetStyle().ScaleAllSizes(ui_scale_);
   ImGui::GetStyle().WindowRounding = 0.0f;
   const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  // Latin, Greek (δ, Σ, η), arrows, mathematical operators and the recording dot.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  // Latin, Greek (δ, Σ, η), arrows, mathematical operators, the recording dot, ✓ and ✗.
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2713, 0x2717, 0};
   if (std::ifstream(font).good()) io.Fonts->AddFontFromFileTTF(font, 15.0f * ui_scale_, nullptr, ranges);
   ImGui_ImplGlfw_InitForVulkan(window_, true);
   const std::array<vk::DescriptorPoolSize, 1> sizes{{{vk::DescriptorType::eCombinedImageSampler, 16}}};
@@ -369,6 +369,7 @@ int LiveApp::run() {
     trainer_->acknowledge(generation_, history_.empty() ? 0 : history_.back().epoch + 1);
     edit_.user_points = state->config->user_points;
     track_edge(*state);
+    track_weights(*state);
     adapt_resolution(*state, dt);
     if (lesson_) lesson_update(*state);
 
@@ -379,6 +380,7 @@ int LiveApp::run() {
     draw_ui(*state);
     if (show_ui_) {
       draw_computation(*state);
+      draw_inspector(*state);
       draw_edge(*state);
     }
     // Hover: on the field, the coordinate and the network's output there; on the diagram, a

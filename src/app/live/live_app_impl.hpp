@@ -15,6 +15,7 @@
 #include "live_app.hpp"
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
+#include "weight_trace.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
 #include "nnlive/render/renderer.hpp"
@@ -35,6 +36,12 @@ struct InputEvents {
   double scroll = 0.0;
   bool resized = false;
 };
+
+// Numbers and names in the inspection windows: "%.4g"; node j of column c (inputs by feature,
+// hidden neurons "h<layer>.<n>", outputs "out"); parameter `index` ("x→h1.2", "bias h1.2").
+std::string num(double v);
+std::string node_name(const LiveState& state, size_t c, int j);
+std::string param_name(const LiveState& state, size_t index);
 
 // The window's own state: the view, the UI's copy of the run's history, and what the panel edits.
 class LiveApp {
@@ -61,6 +68,8 @@ class LiveApp {
   DiagramHit hit_diagram(double x, double y, const LiveState& state) const;
   void click_diagram(const DiagramHit& hit, const LiveState& state);
   void draw_computation(const LiveState& state);
+  void track_weights(const LiveState& state);   // the weight trace and update log, every frame
+  void draw_inspector(const LiveState& state);  // the "Data and weights" window (D)
   void draw_edge(const LiveState& state);
   void track_edge(const LiveState& state);
   void toggle_recording(const LiveState& state);
@@ -161,6 +170,18 @@ class LiveApp {
   uint64_t edge_generation_ = 0;
   bool show_computation_ = false;
   int sample_ = 0;
+  // The "Data and weights" window: samples with predictions, the XOR corners, every weight's
+  // evolution, path strengths, the log of updates.
+  bool show_inspector_ = false;
+  WeightTrace weight_trace_;
+  UpdateLog update_log_;
+  uint64_t traced_generation_ = 0;
+  long long traced_step_ = -1;
+  std::vector<float> predictions_;        // P(class 1), or the predicted class's P, per point shown
+  std::vector<int> predicted_;            // predicted class per point
+  long long predicted_step_ = -1;
+  uint64_t predicted_generation_ = 0;
+  clock::time_point predicted_at_{};
 
   // Recording from the window.
   std::unique_ptr<LiveRecorder> recorder_;

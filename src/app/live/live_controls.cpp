@@ -37,6 +37,7 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
     if (state.snapshot.step <= state.oldest_step) message("no earlier step is held (the history keeps the last ones)", true);
     else trainer_->step_back();
   } else if (key == GLFW_KEY_I) show_computation_ = !show_computation_;
+  else if (key == GLFW_KEY_D) show_inspector_ = !show_inspector_;
   else if (key == GLFW_KEY_V) toggle_recording(state);
   else if (key == GLFW_KEY_R) apply(*state.config), message("reset: the same initialization");
   else if (key == GLFW_KEY_N) {
@@ -262,6 +263,8 @@ void LiveApp::draw_ui(const LiveState& state) {
   int lay = int(picture_.layout);
   if (ImGui::Combo("layout", &lay, "full\0field\0field + curves\0")) picture_.layout = render::Layout(lay);
   ImGui::Checkbox("step-through view (I)", &show_computation_);
+  ImGui::SameLine();
+  ImGui::Checkbox("data and weights (D)", &show_inspector_);
   ImGui::Checkbox("coarser field while training if slow", &adaptive_resolution_);
   if (field_resolution_ < 1.0f) {
     ImGui::SameLine();

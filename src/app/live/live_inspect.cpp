@@ -22,11 +22,6 @@ constexpr int k_all_terms = 6;      // ... and every term of z up to this many i
 constexpr int k_all_weights = 48;   // layers with up to this many weights list all of them
 constexpr size_t k_edge_history = 2000;
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 // A term of a sum, in brackets when negative: "(-0.3)".
 std::string term(double v) {
@@ -35,15 +30,6 @@ std::string term(double v) {
   return s;
 }
 
-// Names of node j of column c: inputs by feature, hidden neurons "h<layer>.<n>", outputs "out".
-std::string node_name(const LiveState& state, size_t c, int j) {
-  const auto& layers = state.snapshot.layers;
-  if (c == 0) return nn::display_name(state.input_map.features[size_t(j)]);
-  char buf[48];
-  if (c == layers.size()) std::snprintf(buf, sizeof buf, layers.back().out > 1 ? "out%d" : "out", j);
-  else std::snprintf(buf, sizeof buf, "h%zu.%d", c, j + 1);
-  return buf;
-}
 
 // Indices 0..n-1 in order when n <= all, else the `all` largest by magnitude of values.
 std::vector<int> shown(const std::vector<float>& values, int all) {
@@ -62,6 +48,34 @@ float distance_to_segment(float px, float py, const std::array<float, 2>& a, con
 }
 
 }  // namespace
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+std::string node_name(const LiveState& state, size_t c, int j) {
+  const auto& layers = state.snapshot.layers;
+  if (c == 0) return nn::display_name(state.input_map.features[size_t(j)]);
+  char buf[48];
+  if (c == layers.size()) std::snprintf(buf, sizeof buf, layers.back().out > 1 ? "out%d" : "out", j);
+  else std::snprintf(buf, sizeof buf, "h%zu.%d", c, j + 1);
+  return buf;
+}
+
+std::string param_name(const LiveState& state, size_t index) {
+  const auto& layers = state.snapshot.layers;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const auto& L = layers[l];
+    if (index >= L.w_offset && index < L.w_offset + size_t(L.in) * L.out) {
+      const size_t k = index - L.w_offset;
+      return node_name(state, l, int(k % size_t(L.in))) + "\xE2\x86\x92" + node_name(state, l + 1, int(k / size_t(L.in)));
+    }
+    if (index >= L.b_offset && index < L.b_offset + size_t(L.out)) return std::string("bias ").append(node_name(state, l + 1, int(index - L.b_offset)));
+  }
+  return std::string("#").append(std::to_string(index));
+}
 
 std::array<double, 2> LiveApp::to_target(double x, double y) const {
   int ww = 1, wh = 1;
@@ -354,6 +368,31 @@ void LiveApp::draw_computation(const LiveState& state) {
         }
         ImGui::EndTable();
       }
+    }
+  }
+  if (ImGui::CollapsingHeader("Notation")) {
+    const char* rows[][2] = {
+        {"x, y", "the sample's coordinates; the inputs are features of them (x, y, x\xC2\xB2, sin x, ...)"},
+        {"w", "a weight: how strongly one neuron's output feeds the next neuron (an edge in the diagram)"},
+        {"b", "a bias: the neuron's own offset, added whatever the inputs"},
+        {"z", "pre-activation: z = \xCE\xA3 w\xC2\xB7" "a + b over the neuron's inputs"},
+        {"a", "activation: a = f(z), the neuron's output (f: tanh, ReLU, sigmoid, ...)"},
+        {"y", "the sample's true class (1 = blue, 0 = orange)"},
+        {"L", "the loss of the sample: how wrong the output is (cross-entropy or squared error)"},
+        {"\xCE\xB4", "dL/dz: how the loss changes with a neuron's z; flows backwards layer by layer (the chain rule)"},
+        {"dL/dw", "\xCE\xB4 of the neuron times a of the input: the weight's gradient for this sample"},
+        {"\xCE\xB7", "the learning rate: the size of each step"},
+        {"\xCE\x94w", "the update: SGD takes \xE2\x88\x92\xCE\xB7\xC2\xB7 the batch gradient; momentum and Adam shape it further"},
+    };
+    if (ImGui::BeginTable("notation", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+      for (const auto& r : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(r[0]);
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", r[1]);
+      }
+      ImGui::EndTable();
     }
   }
   ImGui::End();
