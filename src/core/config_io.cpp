@@ -106,6 +106,12 @@ void apply_live(const Reader& r, const toml::table& t, ExperimentConfig& c) {
     if (key.str() == "epochs_per_second") c.pace = r.number(n, key.str());
 }
 
+void apply_picture(const Reader& r, const toml::table& t, ExperimentConfig& c) {
+  r.only_keys(t, {"error_pulses"}, "picture");
+  for (const auto& [key, n] : t)
+    if (key.str() == "error_pulses") c.error_pulses = r.boolean(n, key.str());
+}
+
 const toml::table& table(const Reader& r, const toml::node& n, std::string_view key) {
   if (const auto* t = n.as_table()) return *t;
   r.fail(&n, "'" + std::string(key) + "' must be a table ([" + std::string(key) + "])");
@@ -134,7 +140,7 @@ void apply_toml(const std::string& text, const std::string& source, const std::s
     throw UserError(ExitCode::bad_input, source + ":" + std::to_string(e.source().begin.line) + ": " +
                                              std::string(e.description()));
   }
-  r.only_keys(root, {"name", "description", "preset", "seed", "view", "data", "model", "training", "stop", "live"}, "");
+  r.only_keys(root, {"name", "description", "preset", "seed", "view", "data", "model", "training", "stop", "live", "picture"}, "");
   for (const auto& [key, n] : root) {
     const auto k = key.str();
     if (k == "name") c.name = r.str(n, k);
@@ -155,6 +161,7 @@ void apply_toml(const std::string& text, const std::string& source, const std::s
     else if (k == "training") apply_training(r, table(r, n, k), c);
     else if (k == "stop") apply_stop(r, table(r, n, k), c);
     else if (k == "live") apply_live(r, table(r, n, k), c);
+    else if (k == "picture") apply_picture(r, table(r, n, k), c);
   }
 }
 
@@ -236,7 +243,8 @@ std::string to_toml(const ExperimentConfig& c) {
   toml::table stop{{"threshold", t.stop_threshold}, {"window", t.stop_window}, {"endless", t.endless}};
   toml::table root{{"name", c.name}, {"description", c.description}, {"seed", static_cast<int64_t>(c.seed)},
                    {"data", data},   {"model", model},               {"training", training},
-                   {"stop", stop}, {"live", toml::table{{"epochs_per_second", c.pace}}}};
+                   {"stop", stop}, {"live", toml::table{{"epochs_per_second", c.pace}}},
+                   {"picture", toml::table{{"error_pulses", c.error_pulses}}}};
   if (c.view) root.insert("view", toml::array{(*c.view)[0], (*c.view)[1], (*c.view)[2], (*c.view)[3]});
   std::ostringstream os;
   os << "# nnlive experiment; load it with: nnlive train --config FILE\n" << root << "\n";

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "compose_parts.hpp"
+#include "nnlive/nn/explain.hpp"
 
 namespace nnlive::render {
 namespace {
@@ -110,14 +111,31 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     }
   }
 
+  // The probe sample's label: the output nodes show how wrong the network is on it (S4).
+  int probe_label = -1;
+  if (snap.probe_index >= 0 && p.scene.dataset)
+    if (const data::Point* pt = p.scene.dataset->training_point(size_t(snap.probe_index))) probe_label = pt->label;
+
   // Pulses: a forward wave input -> output, then a backprop wave output -> input whose
   // brightness on each edge is that edge's gradient magnitude and whose colour is the sign of
-  // the update it caused (the latest step's).
+  // the update it caused (the latest step's). With error pulses (S4) the backward wave is red
+  // and carries the probe sample's error back instead: on each edge |w * delta|, the share of
+  // the target neuron's error signal sent to its source.
   const double phase = std::fmod(std::max(p.scene.time_s, 0.0), k_pulse_period_s) / k_pulse_period_s;
   const bool forward = phase < 0.5;
   const double u = forward ? phase * 2.0 * double(layers.size()) : (1.0 - (phase - 0.5) * 2.0) * double(layers.size());
   const size_t l = std::min(size_t(u), layers.size() - 1);
   const float frac = float(u - double(l));
+  std::vector<float> error_delta;  // the probe's delta of layer l's neurons (error pulses)
+  bool error_wave = false;
+  if (!forward && p.scene.error_pulses && probe_label >= 0 && !snap.probe.empty() && p.scene.training) {
+    try {
+      error_delta = nn::explain_step(snap, p.scene.loss, snap.probe[0], probe_label).layers[l].delta;
+      error_wave = true;
+    } catch (const std::invalid_argument&) {
+      // A probe that does not fit the network (a restart in between): the usual wave.
+    }
+  }
   if (!snap.grads.empty() && p.scene.training) {
     const auto& L = layers[l];
     std::vector<float> mag(size_t(L.in) * L.out);
@@ -125,7 +143,9 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       for (int i = 0; i < L.in; ++i) {
         const size_t e = size_t(j) * L.in + i;
         const float a_in = snap.probe.size() > l ? snap.probe[l][i] : 1.0f;
-        mag[e] = forward ? std::abs(snap.params[L.w_offset + e] * a_in) : std::abs(snap.grads[L.w_offset + e]);
+        mag[e] = forward      ? std::abs(snap.params[L.w_offset + e] * a_in)
+                 : error_wave ? std::abs(snap.params[L.w_offset + e] * error_delta[size_t(j)])
+                              : std::abs(snap.grads[L.w_offset + e]);
       }
     const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-12f);
     const float k = density(mag.size());
@@ -145,8 +165,9 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       const float tail = std::clamp(forward ? f - k_streak : f + k_streak, 0.0f, 1.0f);
       const float x = a[0] + (b[0] - a[0]) * f, y = a[1] + (b[1] - a[1]) * f;
       const float tx = a[0] + (b[0] - a[0]) * tail, ty = a[1] + (b[1] - a[1]) * tail;
-      Rgba c = forward ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
-                       : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
+      Rgba c = forward      ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
+               : error_wave ? Rgba{0.86f, 0.08f, 0.10f, 1.0f}
+                            : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
       const float w = std::max(1.5f, (1.5f + 3.5f * t) * s * std::sqrt(k));
       p.under.line(tx, ty, x, y, 2.4f * w, {c[0], c[1], c[2], 0.18f * t * fade});  // glow
       c[3] = (0.4f + 0.6f * t) * fade;
@@ -160,10 +181,6 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   auto activation_colour = [&](float a) {
     return mix(neutral, a >= 0 ? p.c.positive() : p.c.negative(), std::pow(std::min(std::abs(a), 1.0f), 0.8f));
   };
-  // The probe sample's label: the output nodes show how wrong the network is on it (S4).
-  int probe_label = -1;
-  if (snap.probe_index >= 0 && p.scene.dataset)
-    if (const data::Point* pt = p.scene.dataset->training_point(size_t(snap.probe_index))) probe_label = pt->label;
   // A red halo around an output node, as wide and strong as its error on the probe sample.
   auto error_halo = [&](const std::array<float, 2>& pos, float error) {
     if (probe_label < 0 || radius < 4.0f || !(error > 0.02f)) return;
@@ -228,6 +245,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   }
   const char* legend = !p.scene.training ? "not training: no pulses"
                        : forward         ? "forward pass \xE2\x86\x92"
+                       : error_wave      ? "\xE2\x86\x90 the error flows back (red: the share each edge carries)"
                                          : "\xE2\x86\x90 backprop: |gradient|, sign of update";
   p.fonts.regular.draw(p.out, legend, r.x0 + 12 * s, r.y1 - 0.8f * label_px, label_px, p.c.muted);
 }

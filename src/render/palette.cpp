@@ -32,6 +32,7 @@ Scene make_scene(const core::Run& run, const nn::Snapshot& snap, double time_s) 
   scene.time_s = time_s;
   scene.learning_rate = run.trainer->config().optimizer.lr;
   scene.training = !run.trainer->finished();
+  scene.error_pulses = run.config.error_pulses;
   return scene;
 }
 

@@ -61,6 +61,8 @@ TEST(Presets, XorIsAsSpecified) {
   EXPECT_FLOAT_EQ(load_preset("too-hot").training.optimizer.lr, 30.0f);
   EXPECT_TRUE(load_preset("too-simple").hidden.empty());
   EXPECT_FLOAT_EQ(load_preset("slow").training.optimizer.lr, 0.03f);
+  EXPECT_TRUE(load_preset("fruit").error_pulses);  // S4's red backward pulse
+  EXPECT_FALSE(c.error_pulses);
 }
 
 TEST(Presets, UnknownNameListsTheChoices) {
@@ -94,6 +96,8 @@ TEST(Config, ErrorsNameFileLineAndProblem) {
   EXPECT_NE(error_of("[training]\noptimizer = \"rmsprop\"\n").find("unknown optimizer"), std::string::npos);
   EXPECT_NE(error_of("view = [1, 2]\n").find("'view' is [x0, y0, x1, y1]"), std::string::npos);
   EXPECT_NE(error_of("data = 3\n").find("'data' must be a table"), std::string::npos);
+  EXPECT_NE(error_of("[picture]\nerror_pulses = 2\n").find("test.toml:2: 'error_pulses' must be true or false"), std::string::npos);
+  EXPECT_NE(error_of("[picture]\npulses = true\n").find("unknown key 'pulses' in [picture]"), std::string::npos);
   EXPECT_THROW(load_experiment(std::nullopt, std::string("/nonexistent/x.toml")), UserError);
 }
 
@@ -127,12 +131,14 @@ TEST(Config, SavedTomlLoadsBackEqual) {
   c.features = {nn::Feature::x, nn::Feature::y, nn::Feature::sin_x};
   c.view = nn::View{-5, -4, 5, 4};
   c.training.l2 = 0.001f;
+  c.error_pulses = true;
   const auto path = dir.write("saved.toml", to_toml(c));
   const ExperimentConfig d = load_experiment(std::nullopt, path);
   EXPECT_EQ(to_toml(c), to_toml(d));
   EXPECT_EQ(d.user_points.size(), 2u);
   EXPECT_FLOAT_EQ(d.user_points[0].y, -2.25f);
   EXPECT_EQ(build_run(d).dataset.user.size(), 2u);
+  EXPECT_TRUE(d.error_pulses);
 }
 
 TEST(Config, CsvDatasetResolvesRelativeToTheConfigFile) {

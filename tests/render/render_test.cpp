@@ -257,6 +257,29 @@ TEST_F(Render, OutputNodeShowsItsErrorOnTheProbeSample) {
   EXPECT_LT(changed, 20000u);
 }
 
+TEST_F(Render, ErrorPulsesCarryTheErrorBackInRed) {
+  // The backward half of the pulse period (2.4 s): with error pulses the streaks are red.
+  auto count_red = [](bool error_pulses) {
+    core::ExperimentConfig c = core::load_preset("fruit");
+    c.error_pulses = error_pulses;
+    c.training.max_epochs = 100;
+    core::Run run = core::build_run(c);
+    for (int i = 0; i < 30; ++i) run.trainer->step();
+    const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+    render::Scene scene = render::make_scene(run, snap, 2.1);
+    EXPECT_TRUE(scene.training);
+    EXPECT_EQ(scene.error_pulses, error_pulses);
+    render::SceneTarget target(context(), 960, 540);
+    renderer().render(scene, {}, target);
+    const auto px = target.pixels();
+    size_t red = 0;
+    for (size_t i = 0; i + 3 < px.size(); i += 4) red += px[i] > 170 && px[i + 1] < 70 && px[i + 2] < 70;
+    return red;
+  };
+  const size_t with = count_red(true), without = count_red(false);
+  EXPECT_GT(with, without + 150) << with << " red pixels with error pulses, " << without << " without";
+}
+
 TEST_F(Render, PresentationTextIsLargerEverywhere) {
   render::RenderOptions present;
   present.min_text_px = 20.0f * 96.0f / 72.0f;

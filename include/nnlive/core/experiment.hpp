@@ -34,6 +34,9 @@ struct ExperimentConfig {
   std::optional<nn::View> view;       // x0, y0, x1, y1; unset = the dataset's suggestion
   double pace = 0.0;                  // live window: epochs per second, so a story takes tens of
                                       // seconds; 0 = as fast as it goes. Headless runs ignore it.
+  bool error_pulses = false;          // the diagram's backward wave shows the error flowing back
+                                      // (red, |w * delta| of the probe sample) instead of the
+                                      // update's sign: S4's fruit lesson
 
   int classes() const;                // outputs of the softmax loss; 2 otherwise
 };

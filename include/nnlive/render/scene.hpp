@@ -57,6 +57,7 @@ struct Scene {
   double time_s = 0.0;                   // animation time (live: wall clock; recording: frame / fps)
   double learning_rate = 0.0;
   bool training = true;                  // pulses run only while the network is training
+  bool error_pulses = false;             // the backward wave: the probe's error, not the update's sign
   // A lesson's step: its caption in a band across the bottom (empty: no band), a hint at the
   // band's right end (such as "→ next"), a region of the field ringed (data units) and a loss
   // curve outlined ("train" or "test").

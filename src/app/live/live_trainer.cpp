@@ -28,6 +28,7 @@ render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& h
   scene.time_s = time_s;
   scene.learning_rate = state.learning_rate;
   scene.training = state.playing && !state.finished;
+  scene.error_pulses = state.config->error_pulses;
   return scene;
 }
 
