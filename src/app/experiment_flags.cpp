@@ -34,6 +34,8 @@ void ExperimentFlags::add_to(CLI::App& app) {
   add("batch", batch_, "samples per update; 0 = full batch");
   add("l1", l1_, "L1 regularization rate (0..10)");
   add("l2", l2_, "L2 regularization rate (0..10)");
+  add("confidence-penalty", confidence_, "confidence penalty (0..10): adds this times each output's entropy to the loss, "
+                                         "pushing predictions towards 0 or 1");
   add("features", features_, "input features: x,y,x2,y2,xy,sinx,siny");
   add("stop-threshold", stop_threshold_, "stop rule: pause once the training loss stays below this ...");
   add("stop-window", stop_window_, "... for this many consecutive epochs (0 disables the rule)");
@@ -92,6 +94,7 @@ core::ExperimentConfig ExperimentFlags::resolve_over(const core::ExperimentConfi
   if (given("batch")) c.training.batch = batch_;
   if (given("l1")) c.training.l1 = static_cast<float>(l1_);
   if (given("l2")) c.training.l2 = static_cast<float>(l2_);
+  if (given("confidence-penalty")) c.training.confidence = static_cast<float>(confidence_);
   if (given("features")) c.features = core::parse_features(features_);
   if (given("stop-threshold")) c.training.stop_threshold = stop_threshold_;
   if (given("stop-window")) c.training.stop_window = stop_window_;

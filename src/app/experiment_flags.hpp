@@ -27,7 +27,7 @@ class ExperimentFlags {
   std::string preset_, config_, dataset_, hidden_, activation_, loss_, optimizer_, features_;
   uint64_t seed_ = 1;
   int epochs_ = 0, points_ = 0, batch_ = 0, classes_ = 2, stop_window_ = 0;
-  double noise_ = 0, label_noise_ = 0, test_ratio_ = 0, lr_ = 0, momentum_ = 0, l1_ = 0, l2_ = 0, stop_threshold_ = 0;
+  double noise_ = 0, label_noise_ = 0, test_ratio_ = 0, lr_ = 0, momentum_ = 0, l1_ = 0, l2_ = 0, confidence_ = 0, stop_threshold_ = 0;
 };
 
 // The experiments of --compare: each spec is a preset name, a TOML file, or experiment flags

@@ -73,7 +73,7 @@ void apply_model(const Reader& r, const toml::table& t, ExperimentConfig& c) {
 }
 
 void apply_training(const Reader& r, const toml::table& t, ExperimentConfig& c) {
-  r.only_keys(t, {"optimizer", "learning_rate", "momentum", "batch", "l1", "l2", "epochs"}, "training");
+  r.only_keys(t, {"optimizer", "learning_rate", "momentum", "batch", "l1", "l2", "confidence_penalty", "epochs"}, "training");
   auto& tc = c.training;
   for (const auto& [key, n] : t) {
     const auto k = key.str();
@@ -86,6 +86,7 @@ void apply_training(const Reader& r, const toml::table& t, ExperimentConfig& c) 
     else if (k == "batch") tc.batch = r.small_int(n, k);
     else if (k == "l1") tc.l1 = static_cast<float>(r.number(n, k));
     else if (k == "l2") tc.l2 = static_cast<float>(r.number(n, k));
+    else if (k == "confidence_penalty") tc.confidence = static_cast<float>(r.number(n, k));
     else if (k == "epochs") tc.max_epochs = r.small_int(n, k);
   }
 }
@@ -239,6 +240,7 @@ std::string to_toml(const ExperimentConfig& c) {
                        {"batch", t.batch},
                        {"l1", double(t.l1)},
                        {"l2", double(t.l2)},
+                       {"confidence_penalty", double(t.confidence)},
                        {"epochs", t.max_epochs}};
   toml::table stop{{"threshold", t.stop_threshold}, {"window", t.stop_window}, {"endless", t.endless}};
   toml::table root{{"name", c.name}, {"description", c.description}, {"seed", static_cast<int64_t>(c.seed)},

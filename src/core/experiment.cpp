@@ -102,6 +102,7 @@ void validate(const ExperimentConfig& c) {
   in_range("the batch size", t.batch, 0, 100000);
   in_range("the L1 rate", double(t.l1), 0.0, 10.0);
   in_range("the L2 rate", double(t.l2), 0.0, 10.0);
+  in_range("the confidence penalty", double(t.confidence), 0.0, 10.0);
   in_range("the epoch count", t.max_epochs, 0, 10000000);
   in_range("the stop threshold", t.stop_threshold, 0.0, 100.0);
   in_range("the stop window", t.stop_window, 0, 10000000);

@@ -8,7 +8,7 @@
 
 namespace nnlive::nn {
 
-StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<float>& input, int label) {
+StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<float>& input, int label, double confidence) {
   if (snap.layers.empty()) throw std::invalid_argument("the snapshot has no network");
   if (int(input.size()) != snap.layers.front().in) throw std::invalid_argument("the sample has the wrong number of inputs");
   const int outputs = snap.layers.back().out;
@@ -29,7 +29,7 @@ StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<
   Trace trace;
   model.forward(input.data(), 1, trace);
   std::vector<float> dL_dz(static_cast<size_t>(outputs), 0.0f);
-  e.loss = evaluate_loss(loss, trace, &label, dL_dz.data());
+  e.loss = evaluate_loss(loss, trace, &label, dL_dz.data(), confidence);
   e.sample_grad.assign(model.param_count(), 0.0f);
   model.backward(trace, dL_dz.data(), e.sample_grad.data());
 

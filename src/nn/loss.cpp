@@ -28,7 +28,23 @@ std::optional<Loss> parse_loss(std::string_view name) {
 
 Activation output_activation(Loss l) { return l == Loss::softmax_ce ? Activation::softmax : Activation::sigmoid; }
 
-double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz) {
+double output_entropy(Loss loss, const Trace& t) {
+  const int n = t.n;
+  if (n == 0) return 0.0;
+  const std::vector<float>& a = t.a.back();
+  const int k = static_cast<int>(a.size() / size_t(n));
+  auto plogp = [](double p) { return p > 0.0 ? p * std::log(p) : 0.0; };
+  double total = 0.0;
+  for (int s = 0; s < n; ++s) {
+    const float* as = a.data() + size_t(s) * k;
+    if (loss != Loss::softmax_ce) total -= plogp(as[0]) + plogp(1.0 - as[0]);
+    else
+      for (int j = 0; j < k; ++j) total -= plogp(as[j]);
+  }
+  return total / n;
+}
+
+double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz, double confidence) {
   const int n = t.n;
   if (n == 0) return 0.0;
   const std::vector<float>& z = t.z.back();
@@ -62,6 +78,22 @@ double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz)
         if (dL_dz)
           for (int j = 0; j < k; ++j) dL_dz[size_t(s) * k + j] = static_cast<float>((as[j] - (j == y ? 1.0 : 0.0)) * inv_n);
         break;
+      }
+    }
+    if (dL_dz && confidence > 0.0) {
+      // dH/dz. One sigmoid output p = sigmoid(z): H = -p ln p - (1-p) ln(1-p), dH/dz = -z p (1-p).
+      // Softmax: dH/dz_j = -p_j (ln p_j + H). Both vanish as the prediction becomes certain.
+      if (loss != Loss::softmax_ce) {
+        const double p = as[0];
+        dL_dz[s] += static_cast<float>(confidence * -double(zs[0]) * p * (1.0 - p) * inv_n);
+      } else {
+        double h = 0.0;
+        for (int j = 0; j < k; ++j) h -= as[j] > 0.0f ? double(as[j]) * std::log(double(as[j])) : 0.0;
+        for (int j = 0; j < k; ++j) {
+          const double p = as[j];
+          const double d = p > 0.0 ? -p * (std::log(p) + h) : 0.0;
+          dL_dz[size_t(s) * k + j] += static_cast<float>(confidence * d * inv_n);
+        }
       }
     }
   }

@@ -99,7 +99,7 @@ void Trainer::step() {
   }
   model_.forward(w.batch_x.data(), b, w.trace);
   w.dL_dz.resize(size_t(b) * model_.outputs());
-  const double loss = evaluate_loss(config_.loss, w.trace, w.batch_labels.data(), w.dL_dz.data());
+  const double loss = evaluate_loss(config_.loss, w.trace, w.batch_labels.data(), w.dL_dz.data(), config_.confidence);
   model_.backward(w.trace, w.dL_dz.data(), grads_.data());
   const auto& p = model_.params();
   if (config_.l1 > 0.0f || config_.l2 > 0.0f)

@@ -169,6 +169,7 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"train --activation swish", 2, "unknown activation 'swish'"},
       {"train --dataset mnist", 2, "unknown dataset 'mnist'"},
       {"train --lr 1000", 2, "learning rate"},
+      {"train --confidence-penalty -1", 2, "confidence penalty"},
       {"train --features x,q", 2, "unknown input feature 'q'"},
       {"train --config bad.toml", 3, "bad.toml:2: unknown key 'hiden'"},
       {"train --config missing.toml", 3, "the config file missing.toml cannot be opened"},

@@ -132,6 +132,7 @@ TEST(Config, SavedTomlLoadsBackEqual) {
   c.view = nn::View{-5, -4, 5, 4};
   c.training.l2 = 0.001f;
   c.error_pulses = true;
+  c.training.confidence = 0.25f;
   const auto path = dir.write("saved.toml", to_toml(c));
   const ExperimentConfig d = load_experiment(std::nullopt, path);
   EXPECT_EQ(to_toml(c), to_toml(d));
@@ -139,6 +140,7 @@ TEST(Config, SavedTomlLoadsBackEqual) {
   EXPECT_FLOAT_EQ(d.user_points[0].y, -2.25f);
   EXPECT_EQ(build_run(d).dataset.user.size(), 2u);
   EXPECT_TRUE(d.error_pulses);
+  EXPECT_FLOAT_EQ(d.training.confidence, 0.25f);
 }
 
 TEST(Config, CsvDatasetResolvesRelativeToTheConfigFile) {

@@ -144,6 +144,42 @@ std::vector<GradCase> grad_cases() {
 
 INSTANTIATE_TEST_SUITE_P(AllActivationsAndLosses, GradientCheck, testing::ValuesIn(grad_cases()), case_name);
 
+// The confidence penalty's gradient is that of loss + beta * mean output entropy, for each loss.
+TEST(Loss, ConfidencePenaltyGradientMatchesFiniteDifferences) {
+  for (const Loss loss : {Loss::bce, Loss::mse, Loss::softmax_ce}) {
+    const int k = loss == Loss::softmax_ce ? 3 : 1;
+    const std::vector<int> hidden{4};
+    const std::vector<Activation> acts{Activation::tanh};
+    Mlp m(2, hidden, acts, k, output_activation(loss));
+    m.init(11);
+    const std::vector<float> x{0.3f, -0.8f, -1.1f, 0.4f, 0.9f, 0.7f};
+    const std::vector<int> labels{0, k - 1, 0};
+    const double beta = 0.7;
+    Trace t;
+    m.forward(x.data(), 3, t);
+    std::vector<float> dL_dz(size_t(3 * k)), grads(m.param_count()), plain(size_t(3 * k));
+    const double value = evaluate_loss(loss, t, labels.data(), dL_dz.data(), beta);
+    EXPECT_DOUBLE_EQ(value, evaluate_loss(loss, t, labels.data(), plain.data()));  // the value stays the plain loss
+    EXPECT_NE(dL_dz, plain);
+    m.backward(t, dL_dz.data(), grads.data());
+    auto objective = [&] {
+      m.forward(x.data(), 3, t);
+      return evaluate_loss(loss, t, labels.data(), nullptr) + beta * output_entropy(loss, t);
+    };
+    const float eps = 1e-3f;
+    for (size_t i = 0; i < m.param_count(); ++i) {
+      const float saved = m.params()[i];
+      m.params()[i] = saved + eps;
+      const double up = objective();
+      m.params()[i] = saved - eps;
+      const double down = objective();
+      m.params()[i] = saved;
+      const double numeric = (up - down) / (2.0 * eps);
+      EXPECT_NEAR(grads[i], numeric, 2e-3 + 2e-2 * std::abs(numeric)) << to_string(loss) << " parameter " << i;
+    }
+  }
+}
+
 TEST(Loss, StableForExtremeLogits) {
   const std::vector<int> none;
   Mlp m(1, none, std::vector<Activation>{Activation::tanh}, 1, Activation::sigmoid);

@@ -51,6 +51,25 @@ TEST(Trainer, ACopySharesTheDataAndGoesOnExactlyLikeTheOriginal) {
   EXPECT_NE(copy.model().params(), t.model().params());
 }
 
+TEST(Trainer, AConfidencePenaltyPushesPredictionsTowardsZeroOrOne) {
+  // Noisy labels keep a plain run unsure near the noisy points; the penalty makes it commit.
+  auto mean_entropy = [](float confidence) {
+    core::ExperimentConfig c = core::load_preset("xor");
+    c.data.label_noise = 0.2;
+    c.training.confidence = confidence;
+    c.training.max_epochs = 300;
+    c.training.stop_window = 0;
+    core::Run run = core::build_run(c);
+    while (!run.trainer->finished()) run.trainer->run_epoch();
+    const nn::LabeledSet set = core::to_labeled_set(run.dataset.training_points(), run.input_map);
+    nn::Trace t;
+    run.trainer->model().forward(set.x.data(), set.size(), t);
+    return nn::output_entropy(c.loss, t);
+  };
+  const double plain = mean_entropy(0.0f), penalized = mean_entropy(1.0f);
+  EXPECT_LT(penalized, 0.7 * plain) << "mean output entropy " << plain << " without, " << penalized << " with the penalty";
+}
+
 TEST(Trainer, XorConvergesAndTheStopRulePauses) {
   const core::Run run = train(core::load_preset("xor"));
   const nn::Trainer& t = *run.trainer;

@@ -35,7 +35,8 @@ struct StepExplanation {
 
 // The step that produced `snap`, explained for one sample. Throws std::invalid_argument if the
 // input's size does not match the network or the label is out of range.
-StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<float>& input, int label);
+// confidence: the run's confidence penalty (in the deltas and gradients, as in the trainer).
+StepExplanation explain_step(const Snapshot& snap, Loss loss, const std::vector<float>& input, int label, double confidence = 0.0);
 
 // A path input -> hidden neuron -> output of a network with one hidden layer, and its strength:
 // the product of the path's two weights (how strongly, and with what sign, the input drives the

@@ -18,8 +18,14 @@ std::optional<Loss> parse_loss(std::string_view name);  // also "cross_entropy",
 Activation output_activation(Loss l);                 // sigmoid, sigmoid, softmax
 
 // Mean loss over the trace's n samples. If dL_dz is not null it receives (n, outputs): the
-// gradient of that mean w.r.t. the output layer's pre-activations.
-double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz);
+// gradient of that mean w.r.t. the output layer's pre-activations. confidence >= 0 is the
+// confidence penalty: the gradient is that of loss + confidence * H, H the entropy of each
+// sample's output distribution (binary for one sigmoid output), which pushes predictions towards
+// 0 or 1. The value returned is the plain loss either way (what the curves show).
+double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz, double confidence = 0.0);
+
+// Mean entropy (nats) of the trace's output distributions: what the confidence penalty weighs.
+double output_entropy(Loss loss, const Trace& t);
 
 // The predicted class of one sample from its output activations (k outputs).
 int predicted_class(const float* out, int k);

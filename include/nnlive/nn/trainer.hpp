@@ -35,6 +35,7 @@ struct TrainConfig {
   int batch = 0;              // samples per step; 0 (or >= set size) = full batch
   float l1 = 0.0f;            // penalty l1 * sum |w| on weights (not biases), >= 0
   float l2 = 0.0f;            // penalty l2 / 2 * sum w^2 on weights (not biases), >= 0
+  float confidence = 0.0f;    // confidence penalty: + confidence * entropy of each output, >= 0
   int max_epochs = 5000;      // cap, >= 0
   double stop_threshold = 0.02;  // stop rule: training loss below this ...
   int stop_window = 200;         // ... for this many consecutive epochs; 0 disables the rule

@@ -353,6 +353,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   changed |= ImGui::SliderInt("batch (0 = all)", &edit_.training.batch, 0, 512);
   changed |= slider_log("L1", &edit_.training.l1, 0.0f, 1.0f);
   changed |= slider_log("L2", &edit_.training.l2, 0.0f, 1.0f);
+  changed |= slider_log("confidence penalty", &edit_.training.confidence, 0.0f, 10.0f);
   float thr = float(edit_.training.stop_threshold);
   if (slider_log("stop below", &thr, 1e-4f, 1.0f)) edit_.training.stop_threshold = thr, changed = true;
   changed |= ImGui::SliderInt("for epochs", &edit_.training.stop_window, 0, 2000);

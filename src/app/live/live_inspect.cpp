@@ -268,7 +268,7 @@ void LiveApp::draw_computation(const LiveState& state) {
   const data::Point& pt = points[size_t(sample_)];
   std::vector<float> input(size_t(state.input_map.size()));
   state.input_map.apply(pt.x, pt.y, input.data());
-  const nn::StepExplanation e = nn::explain_step(snap, state.config->loss, input, pt.label);
+  const nn::StepExplanation e = nn::explain_step(snap, state.config->loss, input, pt.label, state.config->training.confidence);
   ImGui::SameLine();
   ImGui::Text("at (%s, %s), class %d", num(pt.x).c_str(), num(pt.y).c_str(), pt.label);
   ImGui::TextWrapped("Step %lld (epoch %d). The numbers are those of this step: the forward and backward passes on the "
@@ -326,6 +326,7 @@ void LiveApp::draw_computation(const LiveState& state) {
       std::string line;
       if (l + 1 == layers.size()) {
         line = state.config->loss == nn::Loss::mse ? "output: \xCE\xB4 = 2(a \xE2\x88\x92 y)\xC2\xB7" "a(1 \xE2\x88\x92 a)" : "output: \xCE\xB4 = a \xE2\x88\x92 y";
+        if (state.config->training.confidence > 0.0f) line += " + " + num(state.config->training.confidence) + "\xC2\xB7" "dH/dz (the confidence penalty; H the output's entropy)";
       } else {
         line = "layer " + std::to_string(l + 1) + ": \xCE\xB4 = (\xCE\xA3 w\xC2\xB7\xCE\xB4 of the next layer) \xC2\xB7 " +
                std::string(nn::to_string(layers[l].activation)) + "'(z)";
