@@ -194,8 +194,8 @@ void LiveApp::draw_overlays() {
     ImGui::Begin("##recording", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frames  (V stops)",
-                       static_cast<unsigned long long>(recorder_->frames()));
+    const auto frames = static_cast<unsigned long long>(recorder_->frames());
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frame%s  (V stops)", frames, frames == 1 ? "" : "s");
     ImGui::End();
   }
   // The last message, over the bottom left of the picture where it is always in sight.
