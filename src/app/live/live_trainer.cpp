@@ -140,7 +140,10 @@ void LiveTrainer::publish(bool rebuilt) {
   const int have = !rebuilt && (ack >> 32) == generation_ ? int(ack & 0xFFFFFFFFu) : 0;
   const int train_size = int(run_.dataset.train.size() + run_.dataset.user.size());
   s->snapshot = run_.trainer->snapshot(have, train_size > 0 ? std::min(probe_.load(), train_size - 1) : -1);
-  s->playing = playing_;
+  {
+    std::lock_guard lock(mutex_);  // set_playing writes it from the UI thread (a race TSan found)
+    s->playing = playing_;
+  }
   s->steps_per_second = measured_rate_;
   s->learning_rate = run_.trainer->config().optimizer.lr;
   s->oldest_step = checkpoints_.empty() ? run_.trainer->steps() : checkpoints_.front().step;
