@@ -28,19 +28,27 @@ std::optional<Loss> parse_loss(std::string_view name) {
 
 Activation output_activation(Loss l) { return l == Loss::softmax_ce ? Activation::softmax : Activation::sigmoid; }
 
+namespace {
+
+double plogp(double p) { return p > 0.0 ? p * std::log(p) : 0.0; }
+
+// The entropy (nats) of one sample's output distribution: binary for one sigmoid output.
+double entropy(Loss loss, const float* a, int k) {
+  if (loss != Loss::softmax_ce) return -(plogp(a[0]) + plogp(1.0 - a[0]));
+  double h = 0.0;
+  for (int j = 0; j < k; ++j) h -= plogp(a[j]);
+  return h;
+}
+
+}  // namespace
+
 double output_entropy(Loss loss, const Trace& t) {
   const int n = t.n;
   if (n == 0) return 0.0;
   const std::vector<float>& a = t.a.back();
   const int k = static_cast<int>(a.size() / size_t(n));
-  auto plogp = [](double p) { return p > 0.0 ? p * std::log(p) : 0.0; };
   double total = 0.0;
-  for (int s = 0; s < n; ++s) {
-    const float* as = a.data() + size_t(s) * k;
-    if (loss != Loss::softmax_ce) total -= plogp(as[0]) + plogp(1.0 - as[0]);
-    else
-      for (int j = 0; j < k; ++j) total -= plogp(as[j]);
-  }
+  for (int s = 0; s < n; ++s) total += entropy(loss, a.data() + size_t(s) * k, k);
   return total / n;
 }
 
@@ -87,8 +95,7 @@ double evaluate_loss(Loss loss, const Trace& t, const int* labels, float* dL_dz,
         const double p = as[0];
         dL_dz[s] += static_cast<float>(confidence * -double(zs[0]) * p * (1.0 - p) * inv_n);
       } else {
-        double h = 0.0;
-        for (int j = 0; j < k; ++j) h -= as[j] > 0.0f ? double(as[j]) * std::log(double(as[j])) : 0.0;
+        const double h = entropy(loss, as, k);
         for (int j = 0; j < k; ++j) {
           const double p = as[j];
           const double d = p > 0.0 ? -p * (std::log(p) + h) : 0.0;

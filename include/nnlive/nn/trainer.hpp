@@ -121,7 +121,6 @@ class Trainer {
     Scratch& operator=(const Scratch&) { return *this; }
     Scratch(Scratch&&) = default;
     Scratch& operator=(Scratch&&) = default;
-    ~Scratch() = default;
   };
   Scratch scratch_;
 };

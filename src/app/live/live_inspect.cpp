@@ -22,14 +22,12 @@ constexpr int k_all_terms = 6;      // ... and every term of z up to this many i
 constexpr int k_all_weights = 48;   // layers with up to this many weights list all of them
 constexpr size_t k_edge_history = 2000;
 
-
 // A term of a sum, in brackets when negative: "(-0.3)".
 std::string term(double v) {
   std::string s = num(v);
   if (v < 0) s.insert(s.begin(), '('), s.push_back(')');
   return s;
 }
-
 
 // Indices 0..n-1 in order when n <= all, else the `all` largest by magnitude of values.
 std::vector<int> shown(const std::vector<float>& values, int all) {

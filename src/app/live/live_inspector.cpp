@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <string>
 
 #include "live_app_impl.hpp"
@@ -37,8 +38,8 @@ std::vector<Shown> points_of(const data::Dataset& d) {
 }
 
 // The network's outputs at n feature-mapped points, in chunks (bounded scratch).
-void predict(const LiveState& state, const std::vector<std::array<float, 2>>& at, std::vector<float>& prob, std::vector<int>& cls) {
-  const nn::Mlp mlp = nn::model_of(state.snapshot);
+void predict(const LiveState& state, const nn::Mlp& mlp, const std::vector<std::array<float, 2>>& at, std::vector<float>& prob,
+             std::vector<int>& cls) {
   const int inputs = int(state.input_map.size()), k = mlp.outputs();
   prob.assign(at.size(), NAN);
   cls.assign(at.size(), 0);
@@ -60,8 +61,7 @@ void predict(const LiveState& state, const std::vector<std::array<float, 2>>& at
 }
 
 // The loss of one point, as the trainer counts it.
-double point_loss(const LiveState& state, const data::Point& p) {
-  const nn::Mlp mlp = nn::model_of(state.snapshot);
+double point_loss(const LiveState& state, const nn::Mlp& mlp, const data::Point& p) {
   std::vector<float> x(size_t(state.input_map.size()));
   state.input_map.apply(p.x, p.y, x.data());
   nn::Trace t;
@@ -70,8 +70,23 @@ double point_loss(const LiveState& state, const data::Point& p) {
   return nn::evaluate_loss(state.config->loss, t, &label, nullptr);
 }
 
-void plot(const char* id, const std::vector<float>& v, const std::string& caption, float w, float h) {
-  ImGui::PlotLines(id, v.data(), int(v.size()), 0, caption.c_str(), FLT_MAX, FLT_MAX, ImVec2(w, h));
+// A plot of the trace read in place (nothing copied, nothing read for a plot scrolled out of
+// sight): parameter a at every row, or the product of parameters a and b (a path's strength).
+struct TraceSeries {
+  const WeightTrace* trace;
+  size_t a;
+  std::optional<size_t> b;
+};
+
+float trace_value(void* data, int r) {
+  const auto* s = static_cast<const TraceSeries*>(data);
+  const std::vector<float>& row = s->trace->row(size_t(r));
+  return s->b ? row[s->a] * row[*s->b] : row[s->a];
+}
+
+void plot_trace(const char* id, const WeightTrace& trace, size_t a, std::optional<size_t> b, const std::string& caption, float w, float h) {
+  TraceSeries s{&trace, a, b};
+  ImGui::PlotLines(id, trace_value, &s, int(trace.rows()), 0, caption.c_str(), FLT_MAX, FLT_MAX, ImVec2(w, h));
 }
 
 }  // namespace
@@ -109,15 +124,14 @@ void LiveApp::draw_inspector(const LiveState& state) {
       const std::vector<Shown> shown = points_of(data);
       // Predictions follow the run, at most a few times a second.
       const auto now = clock::now();
-      if (predicted_generation_ != state.generation || predicted_step_ != snap.step || predictions_.size() != shown.size()) {
-        if (predictions_.size() != shown.size() || predicted_generation_ != state.generation ||
-            std::chrono::duration<double>(now - predicted_at_).count() >= k_predict_every_s) {
-          std::vector<std::array<float, 2>> at;
-          at.reserve(shown.size());
-          for (const auto& s : shown) at.push_back({s.p->x, s.p->y});
-          predict(state, at, predictions_, predicted_);
-          predicted_generation_ = state.generation, predicted_step_ = snap.step, predicted_at_ = now;
-        }
+      const bool other_points = predicted_generation_ != state.generation || predictions_.size() != shown.size();
+      const bool trained_since = predicted_step_ != snap.step && std::chrono::duration<double>(now - predicted_at_).count() >= k_predict_every_s;
+      if (other_points || trained_since) {
+        std::vector<std::array<float, 2>> at;
+        at.reserve(shown.size());
+        for (const auto& s : shown) at.push_back({s.p->x, s.p->y});
+        predict(state, nn::model_of(snap), at, predictions_, predicted_);
+        predicted_generation_ = state.generation, predicted_step_ = snap.step, predicted_at_ = now;
       }
       size_t noisy = 0, wrong = 0;
       for (size_t i = 0; i < shown.size(); ++i) {
@@ -183,13 +197,14 @@ void LiveApp::draw_inspector(const LiveState& state) {
           for (const char* h : {"corner", "at", "class", "P(class 1)", "loss", "right"}) ImGui::TableSetupColumn(h);
           ImGui::TableHeadersRow();
           const char* names[] = {"bottom left", "bottom right", "top left", "top right"};
+          const nn::Mlp mlp = nn::model_of(snap);
           for (size_t k : {2u, 3u, 0u, 1u}) {
             if (c[k].n == 0) continue;
             const data::Point p{float(c[k].x / c[k].n), float(c[k].y / c[k].n), 2 * c[k].ones >= c[k].n ? 1 : 0, false};
             std::vector<float> prob;
             std::vector<int> cls;
-            predict(state, {{p.x, p.y}}, prob, cls);
-            const double loss = point_loss(state, p);
+            predict(state, mlp, {{p.x, p.y}}, prob, cls);
+            const double loss = point_loss(state, mlp, p);
             right += cls[0] == p.label, ++counted, loss_sum += loss;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -235,9 +250,9 @@ void LiveApp::draw_inspector(const LiveState& state) {
           for (int j = 0; j < L.out; ++j) idx.push_back(L.b_offset + size_t(j));
           for (size_t n = 0; n < idx.size(); ++n) {
             if (n % size_t(cols) != 0) ImGui::SameLine();
-            const std::vector<float> v = weight_trace_.series(idx[n]);
             const std::string id = "##w" + std::to_string(idx[n]);
-            plot(id.c_str(), v, param_name(state, idx[n]) + "  " + num(snap.params[idx[n]]), pw, 44 * ui_scale_);
+            plot_trace(id.c_str(), weight_trace_, idx[n], std::nullopt, param_name(state, idx[n]) + "  " + num(snap.params[idx[n]]), pw,
+                       44 * ui_scale_);
           }
         }
         ImGui::EndChild();
@@ -280,10 +295,8 @@ void LiveApp::draw_inspector(const LiveState& state) {
             ImGui::TableNextColumn();
             if (traced) {
               const size_t w1 = A.w_offset + size_t(p.hidden) * A.in + size_t(p.input), w2 = B.w_offset + size_t(p.output) * B.in + size_t(p.hidden);
-              std::vector<float> v(weight_trace_.rows());
-              for (size_t r = 0; r < v.size(); ++r) v[r] = weight_trace_.row(r)[w1] * weight_trace_.row(r)[w2];
               const std::string id = "##p" + std::to_string(k);
-              plot(id.c_str(), v, "", ImGui::GetContentRegionAvail().x, 28 * ui_scale_);
+              plot_trace(id.c_str(), weight_trace_, w1, w2, "", ImGui::GetContentRegionAvail().x, 28 * ui_scale_);
             } else {
               ImGui::TextDisabled("-");
             }

@@ -9,10 +9,8 @@ namespace nnlive::app {
 
 void WeightTrace::add(long long step, const std::vector<float>& params) {
   if (!traces(params.size())) return;
-  if (!steps_.empty() && (step <= steps_.back() || params.size() != rows_.back().size())) {
-    if (step <= steps_.back()) return;
-    clear();  // another network: start again
-  }
+  if (!steps_.empty() && step <= steps_.back()) return;
+  if (!rows_.empty() && params.size() != rows_.back().size()) clear();  // another network: start again
   if (seen_++ % stride_ != 0) return;
   if (steps_.size() >= max_rows_) {
     // Thin: keep rows 0, 2, 4, ... and from now on every other step seen.
