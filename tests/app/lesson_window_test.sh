@@ -5,7 +5,7 @@
 # caption band is "next". The validation layer must report nothing; Ctrl+Q exits with code 0.
 set -euo pipefail
 bin="$1"
-source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh" 141 190
+source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
 quit_and_check() {
   local wid="$1" what="$2"

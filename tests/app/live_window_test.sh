@@ -7,7 +7,7 @@
 # validation layer reports nothing.
 set -euo pipefail
 bin="$1"
-source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh" 90 140
+source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
 NNLIVE_VALIDATION=1 "$bin" run --preset xor --paused --save-path saved.toml >app.log 2>&1 &
 app_pid=$!

@@ -1,5 +1,5 @@
 # Sourced by the window tests: a private working folder and XDG_RUNTIME_DIR, an Xvfb display
-# (1280x720) on a free number from $1 to $2, cleanup of the app and the server on exit, and
+# (1280x720) on a display number the server picks, cleanup of the app and the server on exit, and
 # fail() that prints the app's log, and quit_app. Sets work, display, xvfb_pid and app_pid.
 work="$(mktemp -d)"
 export XDG_RUNTIME_DIR="$work/xdg"
@@ -15,11 +15,14 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- app log"; cat app.log 2>/dev/null || true; exit 1; }
 
-for n in $(seq "$1" "$2"); do
-  [ -e "/tmp/.X$n-lock" ] || { display=":$n"; break; }
-done
-Xvfb "$display" -screen 0 1280x720x24 -nolisten tcp >xvfb.log 2>&1 &
+# The server picks a free display itself (-displayfd: it takes the display's lock atomically and
+# writes the number it got), so tests running side by side never share a server and never
+# drive each other's windows.
+Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>display.txt >xvfb.log 2>&1 &
 xvfb_pid=$!
+for _ in $(seq 100); do [ -s display.txt ] && break; sleep 0.1; done
+[ -s display.txt ] || { echo "FAIL: Xvfb did not start: $(cat xvfb.log)"; exit 1; }
+display=":$(head -n 1 display.txt)"
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
