@@ -32,12 +32,12 @@ float safe_tanh(float z) {
 
 float activate(uint code, float z) {
   switch (code) {
-    case 1u: return 1.0 / (1.0 + exp(-z));                     // sigmoid
-    case 2u: return safe_tanh(z);                             // tanh
-    case 3u: return max(z, 0.0);                              // relu
-    case 4u: return z > 0.0 ? z : 0.01 * z;                   // leaky_relu
-    case 5u: return 0.5 * z * (1.0 + safe_tanh(0.7978845608 * (z + 0.044715 * z * z * z)));  // gelu
-    case 6u: return sin(z);                                   // sin
+    case FIELD_ACT_SIGMOID: return 1.0 / (1.0 + exp(-z));                     // sigmoid
+    case FIELD_ACT_TANH: return safe_tanh(z);                             // tanh
+    case FIELD_ACT_RELU: return max(z, 0.0);                              // relu
+    case FIELD_ACT_LEAKY_RELU: return z > 0.0 ? z : 0.01 * z;                   // leaky_relu
+    case FIELD_ACT_GELU: return 0.5 * z * (1.0 + safe_tanh(0.7978845608 * (z + 0.044715 * z * z * z)));  // gelu
+    case FIELD_ACT_SIN: return sin(z);                                   // sin
     default: return z;                                        // linear (softmax handled per layer)
   }
 }
@@ -48,12 +48,12 @@ vec4 activate4(uint code, vec4 z) {
 
 float raw_feature(uint code, float x, float y) {
   switch (code) {
-    case 0u: return x;
-    case 1u: return y;
-    case 2u: return x * x;
-    case 3u: return y * y;
-    case 4u: return x * y;
-    case 5u: return sin(x);
+    case FIELD_FEATURE_X: return x;
+    case FIELD_FEATURE_Y: return y;
+    case FIELD_FEATURE_X2: return x * x;
+    case FIELD_FEATURE_Y2: return y * y;
+    case FIELD_FEATURE_XY: return x * y;
+    case FIELD_FEATURE_SIN_X: return sin(x);
     default: return sin(y);
   }
 }
@@ -105,7 +105,7 @@ void main() {
       }
     }
     const uint out4 = (d.y + 3u) >> 2;
-    if (code == 7u) {  // softmax across the layer
+    if (code == FIELD_ACT_SOFTMAX) {  // softmax across the layer
       float m = b4[0][0];
       for (uint j = 1; j < d.y; ++j) m = max(m, b4[j >> 2][j & 3u]);
       float total = 0.0;

@@ -15,6 +15,7 @@
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/experiment.hpp"
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/cpu_field.hpp"
 
 namespace nnlive::app {
 namespace {
@@ -87,11 +88,27 @@ std::function<int()> add_bench_command(CLI::App& app) {
       if (result.gpu_ms >= 0) gpu_ms.push_back(result.gpu_ms);
     }
 
+    // The field engine's CPU path (GEMM over blocks of pixels, all cores).
+    gpu::CpuFieldEvaluator gemm;
+    gemm.set_network(to_layout(mlp, map));
+    gemm.set_params(mlp.params());
+    gemm.evaluate(req);  // warm-up
+    std::vector<double> gemm_ms;
+    gpu::FieldResult gemm_result;
+    for (int i = 0; i < s->reps; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      gemm_result = gemm.evaluate(req);
+      gemm_ms.push_back(ms_since(t0));
+    }
+
     const auto t0 = std::chrono::steady_clock::now();
     const std::vector<float> cpu = cpu_field(mlp, map, w, h, view);
     const double cpu_ms = ms_since(t0);
-    double max_diff = 0.0;
-    for (size_t i = 0; i < cpu.size(); ++i) max_diff = std::max(max_diff, double(std::abs(cpu[i] - result.values[i])));
+    double max_diff = 0.0, gemm_diff = 0.0;
+    for (size_t i = 0; i < cpu.size(); ++i) {
+      max_diff = std::max(max_diff, double(std::abs(cpu[i] - result.values[i])));
+      gemm_diff = std::max(gemm_diff, double(std::abs(cpu[i] - gemm_result.values[i])));
+    }
 
     const double pixels = double(w) * h;
     const double macs = pixels * double(mlp.macs_per_sample());
@@ -113,6 +130,11 @@ std::function<int()> add_bench_command(CLI::App& app) {
         {"cpu_gmacs", round3(macs / (cpu_ms * 1e6))},
         {"speedup", round3(cpu_ms / gpu_best)},
         {"max_abs_diff", max_diff},
+        {"gemm_ms", round3(median(gemm_ms))},
+        {"gemm_threads", gemm.threads()},
+        {"gemm_gmacs", round3(macs / (median(gemm_ms) * 1e6))},
+        {"gemm_vs_shader", round3(gpu_best / median(gemm_ms))},
+        {"gemm_max_abs_diff", gemm_diff},
     };
     std::cout << out.dump() << std::endl;
     return 0;

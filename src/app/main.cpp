@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // nnlive's entry point: CLI wiring and the one place user-facing errors become exit codes.
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -44,12 +45,20 @@ int main(int argc, char** argv) {
   CLI::App app{"nnlive: watch a neural network learn.", "nnlive"};
   app.footer(k_exit_codes);
   app.set_help_all_flag("--help-all", "help for every subcommand");
+  app.fallthrough();  // (before the commands: they inherit it) --field-engine may follow a command's name
   std::vector<std::function<int()>> commands{
       nnlive::app::add_train_command(app), nnlive::app::add_field_command(app),
       nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app),
       nnlive::app::add_render_command(app), nnlive::app::add_record_command(app),
       nnlive::app::add_run_command(app), nnlive::app::add_lesson_command(app),
       nnlive::app::add_lessons_command(app)};
+  // The field engine for every command that draws or evaluates a field (also
+  // NNLIVE_FIELD_ENGINE); accepted before or after the command's name.
+  std::string field_engine;
+  app.add_option("--field-engine", field_engine,
+                 "auto (default: a GEMM on the CPU cores when the Vulkan device is itself a CPU, the compute shader on a GPU), "
+                 "shader or cpu")
+      ->check(CLI::IsMember({"auto", "shader", "cpu"}));
   nnlive::app::refuse_empty_values(app);
   try {
     app.parse(argc, argv);
@@ -60,6 +69,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
   }
+  if (!field_engine.empty()) setenv("NNLIVE_FIELD_ENGINE", field_engine.c_str(), 1);
   try {
     // Commands whose long loops check for Ctrl-C get the handler (a clean stop, exit 6); field
     // and bench are one GPU job each and keep the default (the process ends at once).

@@ -49,6 +49,9 @@ int type_rank(vk::PhysicalDeviceType t) {
 Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>()) {
   if (env_flag("NNLIVE_VALIDATION")) options.validation = true;
   if (const char* d = std::getenv("NNLIVE_DEVICE"); d && *d && options.device.empty()) options.device = d;
+  if (const char* e = std::getenv("NNLIVE_FIELD_ENGINE"); e && *e && options.field_engine.empty()) options.field_engine = e;
+  if (!options.field_engine.empty() && options.field_engine != "auto" && options.field_engine != "shader" && options.field_engine != "cpu")
+    throw GpuError("the field engine must be auto, shader or cpu, not '" + options.field_engine + "'");
 
   if (context_.enumerateInstanceVersion() < VK_API_VERSION_1_3)
     throw GpuError("the Vulkan loader is older than 1.3; update the Vulkan packages (libvulkan1)");
@@ -124,6 +127,9 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   device_name_ = props.deviceName.data();
   limits_ = props.limits;
   software_ = props.deviceType == vk::PhysicalDeviceType::eCpu;
+  // On a CPU "device" a compute shader is the wrong tool for the field: a GEMM on the same cores
+  // is many times faster (nnlive bench field).
+  field_engine_ = options.field_engine == "cpu" || (options.field_engine != "shader" && software_) ? FieldEngine::cpu : FieldEngine::shader;
 
   // One queue for everything: compute (the field), graphics (the picture) and presentation.
   queue_family_ = *queue_family_of(physical_);

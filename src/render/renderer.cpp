@@ -10,6 +10,8 @@
 #include <cstring>
 #include <optional>
 
+#include "nnlive/gpu/cpu_field.hpp"
+#include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
@@ -58,6 +60,17 @@ vk::raii::Pipeline make_pipeline(const gpu::Context& ctx, const vk::raii::Pipeli
 
 }  // namespace
 
+// The field engine's codes are nn's (the layout passes nn's numbers through unchanged).
+static_assert(uint32_t(nn::Activation::linear) == FIELD_ACT_LINEAR && uint32_t(nn::Activation::sigmoid) == FIELD_ACT_SIGMOID &&
+              uint32_t(nn::Activation::tanh) == FIELD_ACT_TANH && uint32_t(nn::Activation::relu) == FIELD_ACT_RELU &&
+              uint32_t(nn::Activation::leaky_relu) == FIELD_ACT_LEAKY_RELU && uint32_t(nn::Activation::gelu) == FIELD_ACT_GELU &&
+              uint32_t(nn::Activation::sin) == FIELD_ACT_SIN && uint32_t(nn::Activation::softmax) == FIELD_ACT_SOFTMAX);
+static_assert(uint32_t(nn::Feature::x) == FIELD_FEATURE_X && uint32_t(nn::Feature::y) == FIELD_FEATURE_Y &&
+              uint32_t(nn::Feature::x2) == FIELD_FEATURE_X2 && uint32_t(nn::Feature::y2) == FIELD_FEATURE_Y2 &&
+              uint32_t(nn::Feature::xy) == FIELD_FEATURE_XY && uint32_t(nn::Feature::sin_x) == FIELD_FEATURE_SIN_X &&
+              uint32_t(nn::Feature::sin_y) == FIELD_FEATURE_SIN_Y && nn::k_feature_count == 7);
+static_assert(nn::k_leaky_slope == 0.01f, "field.comp and the CPU field engine use slope 0.01");
+
 gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, size_t param_count, const nn::InputMap& map) {
   gpu::NetworkLayout n;
   for (const auto& l : layers)
@@ -85,12 +98,75 @@ std::vector<uint8_t> SceneTarget::pixels() const {
 
 namespace {
 
-// Per panel and frame slot: the evaluators for the field and the thumbnails, their palette and
-// the field-view descriptor sets that read them.
+// One field a panel draws (the field or the thumbnails): evaluated by the shader into its
+// evaluator's output buffer, or by the CPU engine into a host-visible buffer the field view
+// reads the same way. Remembers what its output holds, so a paused run or a still view is not
+// evaluated again.
+struct FieldStage {
+  FieldStage(const gpu::Context& ctx) : ctx(ctx), shader(ctx) {
+    if (ctx.field_engine() == gpu::Context::FieldEngine::cpu) cpu = std::make_unique<gpu::CpuFieldEvaluator>();
+  }
+
+  void set_network(const gpu::NetworkLayout& layout) {
+    if (cpu) cpu->set_network(layout);
+    else shader.set_network(layout);
+    last.reset();
+  }
+  void set_params(std::span<const float> params) {
+    if (cpu) cpu->set_params(params);
+    else shader.set_params(params);
+    last.reset();
+  }
+
+  // Records (shader) or computes (CPU) an evaluation unless the output already holds it.
+  uint32_t evaluate(const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req) {
+    if (last && last->first == req) return last->second;
+    uint32_t channels = 0;
+    if (cpu) {
+      channels = cpu->channels(req);
+      cpu->evaluate_rows(req, 0, req.height, host_output(size_t(req.width) * req.height * channels));
+    } else {
+      channels = shader.record(cb, req);
+    }
+    last = std::pair{req, channels};
+    return channels;
+  }
+
+  // Values computed elsewhere (the live window's progressive field): copied into the output.
+  uint32_t upload(const gpu::FieldResult& values) {
+    std::memcpy(host_output(values.values.size()), values.values.data(), values.values.size() * sizeof(float));
+    last.reset();
+    return values.channels;
+  }
+
+  vk::Buffer buffer() const { return host ? host->handle() : shader.output_buffer(); }
+  uint64_t version() const { return host ? host_version : shader.output_version(); }
+
+  float* host_output(size_t floats) {
+    const vk::DeviceSize bytes = std::max<vk::DeviceSize>(floats * sizeof(float), 16);
+    if (!host || host->size() < bytes) {
+      host.emplace(ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, gpu::MemoryUse::upload, "field values from the host");
+      host_version = ++host_versions;
+    }
+    return static_cast<float*>(host->mapped());
+  }
+
+  const gpu::Context& ctx;
+  gpu::FieldEvaluator shader;
+  std::unique_ptr<gpu::CpuFieldEvaluator> cpu;
+  std::optional<gpu::Buffer> host;  // the CPU engine's output (or uploaded values)
+  // Versions of the host buffer count on from 2^32 so they never equal a shader output's.
+  static inline uint64_t host_versions = uint64_t(1) << 32;
+  uint64_t host_version = 0;
+  std::optional<std::pair<gpu::FieldRequest, uint32_t>> last;  // what the output holds
+};
+
+// Per panel and frame slot: the field and the thumbnails, their palette and the field-view
+// descriptor sets that read them.
 struct PanelSlot {
   PanelSlot(const gpu::Context& ctx, const vk::raii::DescriptorSetLayout& set_layout)
-      : field_eval(ctx),
-        thumb_eval(ctx),
+      : field(ctx),
+        thumbs(ctx),
         palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
     const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
                                                        {vk::DescriptorType::eUniformBuffer, 2}}};
@@ -104,7 +180,7 @@ struct PanelSlot {
   }
 
   // Architecture changes (rare) set the evaluators up again; parameters are copied when they
-  // changed. Either change forgets what the evaluators' outputs hold.
+  // changed. Either change forgets what the outputs hold.
   void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
     const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
                       layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
@@ -112,53 +188,38 @@ struct PanelSlot {
                         return a.in == b.in && a.out == b.out && a.activation == b.activation;
                       });
     if (!same) {
-      field_eval.set_network(layout);
-      thumb_eval.set_network(layout);
+      field.set_network(layout);
+      thumbs.set_network(layout);
       network = layout;
-      field_request.reset();
-      thumb_request.reset();
     } else if (std::ranges::equal(params, last_params)) {
       return;
     }
     last_params.assign(params.begin(), params.end());
-    field_eval.set_params(params);
-    thumb_eval.set_params(params);
-    field_request.reset();
-    thumb_request.reset();
+    field.set_params(params);
+    thumbs.set_params(params);
   }
 
-  // Records an evaluation unless this slot's evaluator already holds the same request for the
-  // same network and parameters (a paused run, or a still view): its output is still valid.
-  static uint32_t evaluate(gpu::FieldEvaluator& eval, const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req,
-                           std::optional<std::pair<gpu::FieldRequest, uint32_t>>& last) {
-    if (last && last->first == req) return last->second;
-    const uint32_t channels = eval.record(cb, req);
-    last = std::pair{req, channels};
-    return channels;
-  }
-
-  // Points a field-view set at an evaluator's output when that buffer changed (by version: a
-  // new buffer may have the old one's handle).
-  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const gpu::FieldEvaluator& eval, uint64_t& bound) {
-    if (eval.output_version() == bound) return;
-    const vk::DescriptorBufferInfo f{eval.output_buffer(), 0, VK_WHOLE_SIZE};
+  // Points a field-view set at a stage's output when that buffer changed (by version: a new
+  // buffer may have the old one's handle).
+  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const FieldStage& stage, uint64_t& bound) {
+    if (stage.version() == bound) return;
+    const vk::DescriptorBufferInfo f{stage.buffer(), 0, VK_WHOLE_SIZE};
     const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
     const std::array<vk::WriteDescriptorSet, 2> writes{{
         {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
         {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
     }};
     ctx.device().updateDescriptorSets(writes, {});
-    bound = eval.output_version();
+    bound = stage.version();
   }
 
-  gpu::FieldEvaluator field_eval, thumb_eval;
+  FieldStage field, thumbs;
   gpu::Buffer palette;
   vk::raii::DescriptorPool pool{nullptr};
   vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
   uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
   std::vector<float> last_params;
-  std::optional<std::pair<gpu::FieldRequest, uint32_t>> field_request, thumb_request;  // what the outputs hold
 };
 
 // Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
@@ -435,15 +496,15 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
              {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
     d.neuron = p.options.neuron_layer >= 0;
     if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
-    d.channels = PanelSlot::evaluate(ps.field_eval, cb, d.req, ps.field_request);
+    d.channels = ps.field.evaluate(cb, d.req);
     if (!d.comp.thumbnails.empty()) {
       const auto& tv = d.comp.thumbnail_view;
       gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
       treq.all_hidden = true;
-      d.thumb_channels = PanelSlot::evaluate(ps.thumb_eval, cb, treq, ps.thumb_request);
+      d.thumb_channels = ps.thumbs.evaluate(cb, treq);
     }
-    ps.bind(m.ctx, ps.field_set, ps.field_eval, ps.bound_field);
-    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumb_eval, ps.bound_thumbs);
+    ps.bind(m.ctx, ps.field_set, ps.field, ps.bound_field);
+    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
     d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
   }
   // One instance buffer: per panel, its underlay's shapes, then its overlay's.

@@ -210,7 +210,9 @@ TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
 }
 
 TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
-  // Parameters that overflow float32 on the GPU: h1 = -h2 huge, output = 1e20 * (h1 + h2) = inf - inf.
+  // Parameters whose hidden values overflow float32 away from the line x = y, in either field
+  // engine (a fused multiply-add chain too): h1 = 3e38 (x - y) = -inf there, h2 = -h1 = +inf,
+  // output = h1 + h2 = inf - inf = NaN.
   core::ExperimentConfig c = core::load_preset("xor");
   c.hidden = {2};
   c.activations = {nn::Activation::linear};
@@ -219,9 +221,9 @@ TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
   t->snap = t->run.trainer->snapshot(0, 0);
   const auto& L = t->snap.layers;
   std::fill(t->snap.params.begin(), t->snap.params.end(), 0.0f);
-  t->snap.params[L[0].w_offset + 0] = 1e20f, t->snap.params[L[0].w_offset + 1] = -1e20f;  // h1 = 1e20 (x - y)
-  t->snap.params[L[0].w_offset + 2] = -1e20f, t->snap.params[L[0].w_offset + 3] = 1e20f;  // h2 = -h1
-  t->snap.params[L[1].w_offset + 0] = 1e20f, t->snap.params[L[1].w_offset + 1] = 1e20f;
+  t->snap.params[L[0].w_offset + 0] = 3e38f, t->snap.params[L[0].w_offset + 1] = -3e38f;  // h1 = 3e38 (x - y)
+  t->snap.params[L[0].w_offset + 2] = -3e38f, t->snap.params[L[0].w_offset + 3] = 3e38f;  // h2 = -h1
+  t->snap.params[L[1].w_offset + 0] = 1.0f, t->snap.params[L[1].w_offset + 1] = 1.0f;
   t->scene = render::make_scene(t->run, t->snap, 0.0);
   render::SceneTarget target(context(), 480, 270);
   renderer().render(t->scene, {}, target);

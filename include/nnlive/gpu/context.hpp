@@ -29,6 +29,11 @@ struct ContextOptions {
   // Which device: an index into the device list or part of its name; empty picks the best
   // (discrete, then integrated, then virtual, then CPU). Also NNLIVE_DEVICE in the environment.
   std::string device;
+  // Which field engine evaluates the network per pixel: "shader" (field.comp on the device),
+  // "cpu" (CpuFieldEvaluator: a GEMM on the host's cores into the same field buffer) or "auto"
+  // (empty): cpu when the device is itself a CPU (lavapipe), the shader on a real GPU. Also
+  // NNLIVE_FIELD_ENGINE in the environment (the --field-engine flag sets it).
+  std::string field_engine;
   // For a window: instance extensions the window system needs (from GLFW), and a test of
   // whether a queue family of a device can present to it. With presentation set, the device
   // also gets VK_KHR_swapchain and only families that can present are used.
@@ -59,6 +64,9 @@ class Context {
   const std::string& device_name() const { return device_name_; }
   const vk::PhysicalDeviceLimits& limits() const { return limits_; }
   bool is_software() const { return software_; }
+  // The field engine chosen at start-up (ContextOptions::field_engine).
+  enum class FieldEngine { shader, cpu };
+  FieldEngine field_engine() const { return field_engine_; }
   bool validation_enabled() const { return validation_; }
   // Nanoseconds per timestamp tick; 0 if the queue cannot write timestamps.
   double timestamp_period_ns() const { return timestamp_period_ns_; }
@@ -98,6 +106,7 @@ class Context {
   std::string device_name_;
   vk::PhysicalDeviceLimits limits_{};
   bool software_ = false;
+  FieldEngine field_engine_ = FieldEngine::shader;
   bool debug_utils_ = false;
   double timestamp_period_ns_ = 0.0;
 };

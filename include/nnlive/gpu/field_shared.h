@@ -11,6 +11,25 @@
 #define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
 #define FIELD_MODE_HIDDEN 2u  // write every hidden neuron's activation (sum of hidden widths channels)
 
+// Activation codes (nn::Activation; render/ asserts they agree).
+#define FIELD_ACT_LINEAR 0u
+#define FIELD_ACT_SIGMOID 1u
+#define FIELD_ACT_TANH 2u
+#define FIELD_ACT_RELU 3u
+#define FIELD_ACT_LEAKY_RELU 4u
+#define FIELD_ACT_GELU 5u
+#define FIELD_ACT_SIN 6u
+#define FIELD_ACT_SOFTMAX 7u
+
+// Input feature codes (nn::Feature; render/ asserts they agree).
+#define FIELD_FEATURE_X 0u
+#define FIELD_FEATURE_Y 1u
+#define FIELD_FEATURE_X2 2u
+#define FIELD_FEATURE_Y2 3u
+#define FIELD_FEATURE_XY 4u
+#define FIELD_FEATURE_SIN_X 5u
+#define FIELD_FEATURE_SIN_Y 6u
+
 #ifdef __cplusplus
 #include <cstdint>
 namespace nnlive::gpu::shared {

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+#include "nnlive/gpu/cpu_field.hpp"
+
+#include <cblas-openblas.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/field_shared.h"
+
+namespace nnlive::gpu {
+namespace {
+
+// Pixels per block: each block is one matrix product per layer (block x in) * (in x out).
+constexpr uint32_t k_block = 256;
+constexpr uint32_t k_max_side = 16384;
+
+using Array = Eigen::Map<Eigen::ArrayXf>;
+
+// The same formulas as field.comp and nn::activate (codes: nn::Activation).
+void activate(uint32_t code, float* z, size_t n) {
+  Array a(z, Eigen::Index(n));
+  switch (code) {
+    case FIELD_ACT_SIGMOID: a = a.logistic(); break;
+    case FIELD_ACT_TANH: a = a.tanh(); break;
+    case FIELD_ACT_RELU: a = a.max(0.0f); break;
+    case FIELD_ACT_LEAKY_RELU: a = (a > 0.0f).select(a, 0.01f * a); break;
+    case FIELD_ACT_GELU: a = 0.5f * a * (1.0f + (0.7978845608f * (a + 0.044715f * a.cube())).tanh()); break;
+    case FIELD_ACT_SIN: a = a.sin(); break;
+    default: break;  // linear; softmax is applied across each pixel's outputs by the caller
+  }
+}
+
+void softmax_rows(float* z, size_t rows, uint32_t k) {
+  for (size_t r = 0; r < rows; ++r) {
+    float* v = z + r * k;
+    const float m = *std::max_element(v, v + k);
+    float total = 0.0f;
+    for (uint32_t j = 0; j < k; ++j) total += v[j] = std::exp(v[j] - m);
+    for (uint32_t j = 0; j < k; ++j) v[j] /= total;
+  }
+}
+
+float raw_feature(uint32_t code, float x, float y) {
+  switch (code) {
+    case FIELD_FEATURE_X: return x;
+    case FIELD_FEATURE_Y: return y;
+    case FIELD_FEATURE_X2: return x * x;
+    case FIELD_FEATURE_Y2: return y * y;
+    case FIELD_FEATURE_XY: return x * y;
+    case FIELD_FEATURE_SIN_X: return std::sin(x);
+    default: return std::sin(y);
+  }
+}
+
+void single_threaded_blas() {
+  // Parallelism comes from evaluating blocks side by side; each product runs in its caller's
+  // thread, so results do not depend on how many threads there are.
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+}  // namespace
+
+struct CpuFieldEvaluator::Impl {
+  unsigned threads = 1;
+  NetworkLayout layout;
+  std::vector<float> params;
+  uint32_t widest = 0;
+  bool has_network = false;
+
+  uint32_t hidden_count() const {
+    uint32_t n = 0;
+    for (size_t l = 0; l + 1 < layout.layers.size(); ++l) n += layout.layers[l].out;
+    return n;
+  }
+
+  // One block of n pixels starting at pixel `first` of rows [row0, ...) of the request.
+  void block(const FieldRequest& req, uint32_t channels, uint32_t row0, size_t first, size_t n, float* out, std::vector<float>& a,
+             std::vector<float>& z) const {
+    const auto& layers = layout.layers;
+    const size_t n_in = layout.features.size();
+    a.resize(size_t(k_block) * widest);
+    z.resize(size_t(k_block) * widest);
+    const float x0 = req.view[0], y1 = req.view[3];
+    const float dx = (req.view[2] - req.view[0]) / float(req.width), dy = (req.view[3] - req.view[1]) / float(req.height);
+    for (size_t i = 0; i < n; ++i) {
+      const size_t p = first + i;
+      const uint32_t row = row0 + uint32_t(p / req.width), col = uint32_t(p % req.width);
+      // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float.
+      const float x = x0 + (float(col) + 0.5f) * dx, y = y1 - (float(row) + 0.5f) * dy;
+      for (size_t f = 0; f < n_in; ++f)
+        a[i * n_in + f] = (raw_feature(layout.features[f], x, y) - layout.feature_offset[f]) * layout.feature_scale[f];
+    }
+    const bool neuron = req.neuron_layer >= 0;
+    const size_t last = neuron ? size_t(req.neuron_layer) : req.all_hidden ? layers.size() - 2 : layers.size() - 1;
+    uint32_t written = 0;
+    for (size_t l = 0; l <= last; ++l) {
+      const auto& L = layers[l];
+      const float* bias = params.data() + L.b_offset;
+      for (size_t i = 0; i < n; ++i) std::copy(bias, bias + L.out, z.data() + i * L.out);
+      // z (n x out) += a (n x in) * W^T, W stored (out x in) row-major.
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(L.out), int(L.in), 1.0f, a.data(), int(L.in),
+                  params.data() + L.w_offset, int(L.in), 1.0f, z.data(), int(L.out));
+      if (L.activation == FIELD_ACT_SOFTMAX) softmax_rows(z.data(), n, L.out);
+      else activate(L.activation, z.data(), n * L.out);
+      std::swap(a, z);
+      if (req.all_hidden)
+        for (size_t i = 0; i < n; ++i) std::copy_n(a.data() + i * L.out, L.out, out + (first + i) * channels + written);
+      written += L.out;
+    }
+    if (neuron) {
+      const uint32_t k = layers[last].out;
+      for (size_t i = 0; i < n; ++i) out[first + i] = a[i * k + uint32_t(req.neuron)];
+    } else if (!req.all_hidden) {
+      std::copy_n(a.data(), n * channels, out + first * channels);
+    }
+  }
+};
+
+CpuFieldEvaluator::CpuFieldEvaluator(unsigned threads) : impl_(std::make_unique<Impl>()) {
+  single_threaded_blas();
+  impl_->threads = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+CpuFieldEvaluator::~CpuFieldEvaluator() = default;
+
+unsigned CpuFieldEvaluator::threads() const { return impl_->threads; }
+
+void CpuFieldEvaluator::set_network(const NetworkLayout& layout) {
+  Impl& m = *impl_;
+  if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
+    throw GpuError("the field engine takes 1 to " + std::to_string(FIELD_MAX_LAYERS) + " layers");
+  if (layout.features.empty() || layout.features.size() > 7 || layout.feature_offset.size() != layout.features.size() ||
+      layout.feature_scale.size() != layout.features.size())
+    throw GpuError("the field engine takes 1 to 7 input features with one offset and scale each");
+  uint32_t widest = uint32_t(layout.features.size()), in = widest;
+  for (const auto& l : layout.layers) {
+    if (l.in != in || l.out < 1 || l.out > 512 || uint64_t(l.w_offset) + uint64_t(l.in) * l.out > layout.param_count ||
+        uint64_t(l.b_offset) + l.out > layout.param_count)
+      throw GpuError("the network's layers do not chain or do not fit its parameters (layers of 1 to 512 neurons)");
+    widest = std::max(widest, l.out);
+    in = l.out;
+  }
+  m.layout = layout;
+  m.widest = widest;
+  m.params.assign(layout.param_count, 0.0f);
+  m.has_network = true;
+}
+
+void CpuFieldEvaluator::set_params(std::span<const float> params) {
+  Impl& m = *impl_;
+  if (!m.has_network) throw GpuError("set_network() must come before set_params()");
+  if (params.size() != m.layout.param_count)
+    throw GpuError("expected " + std::to_string(m.layout.param_count) + " parameters, got " + std::to_string(params.size()));
+  std::copy(params.begin(), params.end(), m.params.begin());
+}
+
+uint32_t CpuFieldEvaluator::channels(const FieldRequest& req) const {
+  const Impl& m = *impl_;
+  if (!m.has_network) throw GpuError("set_network() must come before evaluate()");
+  if (req.width < 1 || req.height < 1 || req.width > k_max_side || req.height > k_max_side)
+    throw GpuError("the field size must be 1 to " + std::to_string(k_max_side) + " pixels on each side");
+  const auto& layers = m.layout.layers;
+  if (req.neuron_layer >= 0) {
+    if (req.neuron_layer + 1 >= int(layers.size()) || req.neuron < 0 || req.neuron >= int(layers[size_t(req.neuron_layer)].out))
+      throw GpuError("no hidden neuron " + std::to_string(req.neuron_layer + 1) + ":" + std::to_string(req.neuron + 1));
+    return 1;
+  }
+  if (req.all_hidden) {
+    if (m.hidden_count() == 0) throw GpuError("the network has no hidden neurons");
+    return m.hidden_count();
+  }
+  return layers.back().out;
+}
+
+bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, uint32_t row1, float* out,
+                                      const std::function<bool()>& stop) {
+  const Impl& m = *impl_;
+  const uint32_t channels = this->channels(req);
+  if (row0 > row1 || row1 > req.height) throw GpuError("rows outside the field");
+  const size_t pixels = size_t(row1 - row0) * req.width;
+  const size_t blocks = (pixels + k_block - 1) / k_block;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stopped{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    std::vector<float> a, z;
+    try {
+      for (size_t b; !stopped.load(std::memory_order_relaxed) && (b = next.fetch_add(1)) < blocks;) {
+        if (stop && stop()) {
+          stopped = true;
+          break;
+        }
+        const size_t first = b * k_block;
+        m.block(req, channels, row0, first, std::min<size_t>(k_block, pixels - first), out, a, z);
+      }
+    } catch (...) {
+      const std::lock_guard lock(error_mutex);
+      if (!error) error = std::current_exception();
+      stopped = true;
+    }
+  };
+  const unsigned helpers = unsigned(std::min<size_t>(m.threads, blocks)) - (blocks > 0 ? 1 : 0);
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(helpers);
+    for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work);
+    work();
+  }
+  if (error) std::rethrow_exception(error);
+  return !stopped;
+}
+
+FieldResult CpuFieldEvaluator::evaluate(const FieldRequest& req) {
+  FieldResult r;
+  r.width = req.width;
+  r.height = req.height;
+  r.channels = channels(req);
+  r.values.resize(size_t(req.width) * req.height * r.channels);
+  evaluate_rows(req, 0, req.height, r.values.data());
+  return r;
+}
+
+}  // namespace nnlive::gpu
