@@ -4,7 +4,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -35,15 +41,98 @@ std::string arch_name(const nn::Mlp& m) {
   return s;
 }
 
+// A float32 NumPy forward pass of the same weights over the same grid, in chunks of 65,536
+// pixels (as a NumPy user would write it; the whole grid at once would need gigabytes for wide
+// layers): Debian's python3-numpy, whose matrix products run on OpenBLAS when
+// libopenblas0-pthread is installed (the project's setup installs it). Prints the median
+// milliseconds of `reps` runs and the output field's checksum.
+constexpr const char* k_numpy_script = R"PY(
+import json, sys, time
+import numpy as np
+spec = json.load(open(sys.argv[1]))
+W, H = spec["width"], spec["height"]
+x0, y0, x1, y1 = spec["view"]
+f32 = np.float32
+xs = f32(x0) + (np.arange(W, dtype=f32) + f32(0.5)) * f32((x1 - x0) / W)
+ys = f32(y1) - (np.arange(H, dtype=f32) + f32(0.5)) * f32((y1 - y0) / H)
+X, Y = [a.reshape(-1) for a in np.meshgrid(xs, ys)]
+raw = {0: lambda: X, 1: lambda: Y, 2: lambda: X * X, 3: lambda: Y * Y, 4: lambda: X * Y, 5: lambda: np.sin(X), 6: lambda: np.sin(Y)}
+inputs = np.stack([(raw[c]() - f32(o)) * f32(s) for c, o, s in zip(spec["features"], spec["offset"], spec["scale"])], axis=1).astype(f32)
+params = np.array(spec["params"], dtype=f32)
+layers = [(params[l["w"]:l["w"] + l["in"] * l["out"]].reshape(l["out"], l["in"]).T.copy(), params[l["b"]:l["b"] + l["out"]], l["act"]) for l in spec["layers"]]
+acts = {0: lambda z: z, 1: lambda z: f32(1) / (f32(1) + np.exp(-z)), 2: np.tanh, 3: lambda z: np.maximum(z, f32(0)), 6: np.sin}
+def forward():
+    out = []
+    for start in range(0, inputs.shape[0], 65536):
+        a = inputs[start:start + 65536]
+        for w, b, act in layers:
+            a = acts[act](a @ w + b)
+        out.append(a)
+    return np.concatenate(out)
+forward()
+times = []
+for _ in range(spec["reps"]):
+    t0 = time.perf_counter()
+    field = forward()
+    times.append((time.perf_counter() - t0) * 1e3)
+print(json.dumps({"ms": sorted(times)[len(times) // 2], "sum": float(field.astype(np.float64).sum())}))
+)PY";
+
+// Runs k_numpy_script on the bench's network; nullopt (and why) when it cannot.
+std::optional<double> numpy_ms(const nn::Mlp& mlp, const nn::InputMap& map, uint32_t w, uint32_t h, const nn::View& view, int reps,
+                               std::string& why) {
+  for (const auto& l : mlp.layers())
+    if (l.activation != nn::Activation::linear && l.activation != nn::Activation::sigmoid && l.activation != nn::Activation::tanh &&
+        l.activation != nn::Activation::relu && l.activation != nn::Activation::sin) {
+      why = "the NumPy baseline takes linear, sigmoid, tanh, relu and sin";
+      return std::nullopt;
+    }
+  char dir_template[] = "/tmp/nnlive-bench-XXXXXX";
+  if (!mkdtemp(dir_template)) {
+    why = "no temporary folder";
+    return std::nullopt;
+  }
+  const std::filesystem::path dir = dir_template;
+  nlohmann::json spec{{"width", w}, {"height", h}, {"view", view}, {"reps", reps}, {"params", mlp.params()}};
+  for (size_t i = 0; i < map.features.size(); ++i) {
+    spec["features"].push_back(uint32_t(map.features[i]));
+    spec["offset"].push_back(map.offset[i]);
+    spec["scale"].push_back(map.scale[i]);
+  }
+  for (const auto& l : mlp.layers())
+    spec["layers"].push_back({{"in", l.in}, {"out", l.out}, {"w", l.w_offset}, {"b", l.b_offset}, {"act", uint32_t(l.activation)}});
+  std::ofstream(dir / "spec.json") << spec.dump();
+  std::ofstream(dir / "forward.py") << k_numpy_script;
+  const std::string cmd = "/usr/bin/python3 '" + (dir / "forward.py").string() + "' '" + (dir / "spec.json").string() + "' 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    pclose(p);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  try {
+    const auto j = nlohmann::json::parse(out.substr(out.rfind('{')));
+    return j.at("ms").get<double>();
+  } catch (const std::exception&) {
+    why = "python3 with numpy did not run: " + out.substr(0, 200);
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::function<int()> add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmarks; each prints one JSON line with a baseline from the same run");
   bench->require_subcommand(1);
-  auto* sub = bench->add_subcommand("field", "GPU field evaluation against a single-thread CPU evaluation of the same grid");
+  auto* sub = bench->add_subcommand(
+      "field", "The field engines (field.comp, the CPU GEMM) against a one-thread CPU evaluation and, with --numpy, NumPy on OpenBLAS, on the same grid");
   struct State {
     std::string hidden = "24,24", activation = "tanh", features = "x,y", size = "512x512";
     int reps = 5, outputs = 1;
+    bool numpy = false;
+    std::set<std::string> skip;
   };
   auto s = std::make_shared<State>();
   sub->add_option("--hidden", s->hidden, "neurons per hidden layer")->capture_default_str();
@@ -51,6 +140,10 @@ std::function<int()> add_bench_command(CLI::App& app) {
   sub->add_option("--features", s->features, "input features")->capture_default_str();
   sub->add_option("--outputs", s->outputs, "outputs: 1 (sigmoid) or 2..8 (softmax)")->capture_default_str();
   sub->add_option("--size", s->size, "grid WIDTHxHEIGHT")->capture_default_str();
+  sub->add_flag("--numpy", s->numpy, "also time a float32 NumPy forward pass of the same weights over the same grid (python3-numpy on OpenBLAS)");
+  sub->add_option("--skip", s->skip, "leave out the slow baselines at big sizes: shader (field.comp), reference (the one-thread CPU pass)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"shader", "reference"}));
   sub->add_option("--reps", s->reps, "GPU repetitions (the median is reported), 1..1000")->capture_default_str();
   auto record = add_bench_record_command(*bench);
   return [s, sub, record]() {
@@ -73,19 +166,42 @@ std::function<int()> add_bench_command(CLI::App& app) {
     mlp.init(derive_seed(1, 1));
     const nn::InputMap map = nn::InputMap::for_view(features, view);
 
-    gpu::Context ctx;
-    gpu::FieldEvaluator eval(ctx);
-    eval.set_network(to_layout(mlp, map));
-    eval.set_params(mlp.params());
+    const bool run_shader = !s->skip.contains("shader"), run_reference = !s->skip.contains("reference");
     const gpu::FieldRequest req{w, h, {float(view[0]), float(view[1]), float(view[2]), float(view[3])}};
-    eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
-    std::vector<double> gpu_ms, wall_ms;
-    gpu::FieldResult result;
-    for (int i = 0; i < s->reps; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      result = eval.evaluate(req);
-      wall_ms.push_back(ms_since(t0));
-      if (result.gpu_ms >= 0) gpu_ms.push_back(result.gpu_ms);
+    gpu::Context ctx;
+    auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
+    const double macs = double(w) * h * double(mlp.macs_per_sample());
+    nlohmann::json out{
+        {"bench", "field"},
+        {"arch", arch_name(mlp)},
+        {"activation", s->activation},
+        {"size", std::to_string(w) + "x" + std::to_string(h)},
+        {"macs_per_pixel", mlp.macs_per_sample()},
+        {"device", ctx.device_name()},
+        {"field_engine", ctx.field_engine() == gpu::Context::FieldEngine::cpu ? "cpu" : "shader"},
+        {"reps", s->reps},
+    };
+
+    // field.comp on the device.
+    gpu::FieldResult shader_result;
+    double shader_best = -1.0;
+    if (run_shader) {
+      gpu::FieldEvaluator eval(ctx);
+      eval.set_network(to_layout(mlp, map));
+      eval.set_params(mlp.params());
+      eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
+      std::vector<double> gpu_ms, wall_ms;
+      for (int i = 0; i < s->reps; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        shader_result = eval.evaluate(req);
+        wall_ms.push_back(ms_since(t0));
+        if (shader_result.gpu_ms >= 0) gpu_ms.push_back(shader_result.gpu_ms);
+      }
+      shader_best = gpu_ms.empty() ? median(wall_ms) : median(gpu_ms);
+      out["weights_in"] = eval.uses_uniform_weights() ? "uniform" : "storage";
+      out["gpu_ms"] = gpu_ms.empty() ? nlohmann::json(nullptr) : nlohmann::json(round3(median(gpu_ms)));
+      out["gpu_wall_ms"] = round3(median(wall_ms));
+      out["gpu_gmacs"] = round3(macs / (shader_best * 1e6));
     }
 
     // The field engine's CPU path (GEMM over blocks of pixels, all cores).
@@ -100,42 +216,43 @@ std::function<int()> add_bench_command(CLI::App& app) {
       gemm_result = gemm.evaluate(req);
       gemm_ms.push_back(ms_since(t0));
     }
+    const double gemm_best = median(gemm_ms);
+    out["gemm_ms"] = round3(gemm_best);
+    out["gemm_threads"] = gemm.threads();
+    out["gemm_gmacs"] = round3(macs / (gemm_best * 1e6));
+    if (run_shader) out["gemm_vs_shader"] = round3(shader_best / gemm_best);
 
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::vector<float> cpu = cpu_field(mlp, map, w, h, view);
-    const double cpu_ms = ms_since(t0);
-    double max_diff = 0.0, gemm_diff = 0.0;
-    for (size_t i = 0; i < cpu.size(); ++i) {
-      max_diff = std::max(max_diff, double(std::abs(cpu[i] - result.values[i])));
-      gemm_diff = std::max(gemm_diff, double(std::abs(cpu[i] - gemm_result.values[i])));
+    // The straightforward one-thread CPU forward pass: the reference every path is checked against.
+    if (run_reference) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::vector<float> cpu = cpu_field(mlp, map, w, h, view);
+      const double cpu_ms = ms_since(t0);
+      double shader_diff = 0.0, gemm_diff = 0.0;
+      for (size_t i = 0; i < cpu.size(); ++i) {
+        if (run_shader) shader_diff = std::max(shader_diff, double(std::abs(cpu[i] - shader_result.values[i])));
+        gemm_diff = std::max(gemm_diff, double(std::abs(cpu[i] - gemm_result.values[i])));
+      }
+      out["cpu_ms"] = round3(cpu_ms);
+      out["cpu_gmacs"] = round3(macs / (cpu_ms * 1e6));
+      out["gemm_max_abs_diff"] = gemm_diff;
+      if (run_shader) {
+        out["speedup"] = round3(cpu_ms / shader_best);
+        out["max_abs_diff"] = shader_diff;
+      }
     }
 
-    const double pixels = double(w) * h;
-    const double macs = pixels * double(mlp.macs_per_sample());
-    const double gpu_best = gpu_ms.empty() ? median(wall_ms) : median(gpu_ms);
-    auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-    const nlohmann::json out{
-        {"bench", "field"},
-        {"arch", arch_name(mlp)},
-        {"activation", s->activation},
-        {"size", std::to_string(w) + "x" + std::to_string(h)},
-        {"macs_per_pixel", mlp.macs_per_sample()},
-        {"device", ctx.device_name()},
-        {"weights_in", eval.uses_uniform_weights() ? "uniform" : "storage"},
-        {"reps", s->reps},
-        {"gpu_ms", gpu_ms.empty() ? nlohmann::json(nullptr) : nlohmann::json(round3(median(gpu_ms)))},
-        {"gpu_wall_ms", round3(median(wall_ms))},
-        {"cpu_ms", round3(cpu_ms)},
-        {"gpu_gmacs", round3(macs / (gpu_best * 1e6))},
-        {"cpu_gmacs", round3(macs / (cpu_ms * 1e6))},
-        {"speedup", round3(cpu_ms / gpu_best)},
-        {"max_abs_diff", max_diff},
-        {"gemm_ms", round3(median(gemm_ms))},
-        {"gemm_threads", gemm.threads()},
-        {"gemm_gmacs", round3(macs / (median(gemm_ms) * 1e6))},
-        {"gemm_vs_shader", round3(gpu_best / median(gemm_ms))},
-        {"gemm_max_abs_diff", gemm_diff},
-    };
+    if (s->numpy) {
+      std::string why;
+      const std::optional<double> np_ms = numpy_ms(mlp, map, w, h, view, s->reps, why);
+      out["numpy_ms"] = np_ms ? nlohmann::json(round3(*np_ms)) : nlohmann::json(nullptr);
+      if (np_ms) {
+        out["numpy_gmacs"] = round3(macs / (*np_ms * 1e6));
+        out["gemm_vs_numpy"] = round3(*np_ms / gemm_best);
+        if (run_shader) out["shader_vs_numpy"] = round3(*np_ms / shader_best);
+      } else {
+        out["numpy_error"] = why;
+      }
+    }
     std::cout << out.dump() << std::endl;
     return 0;
   };

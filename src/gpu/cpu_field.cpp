@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -68,10 +69,66 @@ void single_threaded_blas() {
   std::call_once(once, [] { openblas_set_num_threads(1); });
 }
 
+// Helper threads that live as long as the evaluator (started at its first evaluation): a call
+// runs its work on every helper and on the caller, and returns when all are done. Threads made
+// per call would cost their start-up each frame, and OpenBLAS keeps buffers per thread.
+class Helpers {
+ public:
+  ~Helpers() {
+    {
+      const std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+  void run(unsigned helpers, const std::function<void()>& work) {
+    {
+      const std::lock_guard lock(mutex_);
+      // A new helper waits for the generation after the current one (this call's).
+      while (threads_.size() < helpers) threads_.emplace_back([this, seen = generation_] { loop(seen); });
+      job_ = &work;
+      running_ = unsigned(threads_.size());
+      ++generation_;
+    }
+    wake_.notify_all();
+    work();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return running_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void loop(uint64_t seen) {
+    for (;;) {
+      const std::function<void()>* job = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
+        if (quit_) return;
+        seen = generation_;
+        job = job_;
+      }
+      (*job)();
+      const std::lock_guard lock(mutex_);
+      if (--running_ == 0) done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void()>* job_ = nullptr;
+  unsigned running_ = 0;
+  uint64_t generation_ = 0;
+  bool quit_ = false;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 struct CpuFieldEvaluator::Impl {
   unsigned threads = 1;
+  Helpers helpers;
   NetworkLayout layout;
   std::vector<float> params;
   uint32_t widest = 0;
@@ -210,13 +267,9 @@ bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, ui
       stopped = true;
     }
   };
-  const unsigned helpers = unsigned(std::min<size_t>(m.threads, blocks)) - (blocks > 0 ? 1 : 0);
-  {
-    std::vector<std::jthread> pool;
-    pool.reserve(helpers);
-    for (unsigned t = 0; t < helpers; ++t) pool.emplace_back(work);
-    work();
-  }
+  const std::function<void()> job = work;
+  if (blocks > 1 && m.threads > 1) impl_->helpers.run(m.threads - 1, job);
+  else job();
   if (error) std::rethrow_exception(error);
   return !stopped;
 }

@@ -122,6 +122,8 @@ struct FieldStage {
   uint32_t evaluate(const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req) {
     if (last && last->first == req) return last->second;
     uint32_t channels = 0;
+    uploaded = 0;
+    from_host = cpu != nullptr;
     if (cpu) {
       channels = cpu->channels(req);
       cpu->evaluate_rows(req, 0, req.height, host_output(size_t(req.width) * req.height * channels));
@@ -133,14 +135,18 @@ struct FieldStage {
   }
 
   // Values computed elsewhere (the live window's progressive field): copied into the output.
-  uint32_t upload(const gpu::FieldResult& values) {
-    std::memcpy(host_output(values.values.size()), values.values.data(), values.values.size() * sizeof(float));
+  uint32_t upload(const gpu::FieldResult& values, uint64_t version) {
+    if (version != uploaded || !host) {
+      std::memcpy(host_output(values.values.size()), values.values.data(), values.values.size() * sizeof(float));
+      uploaded = version;
+    }
+    from_host = true;
     last.reset();
     return values.channels;
   }
 
-  vk::Buffer buffer() const { return host ? host->handle() : shader.output_buffer(); }
-  uint64_t version() const { return host ? host_version : shader.output_version(); }
+  vk::Buffer buffer() const { return from_host ? host->handle() : shader.output_buffer(); }
+  uint64_t version() const { return from_host ? host_version : shader.output_version(); }
 
   float* host_output(size_t floats) {
     const vk::DeviceSize bytes = std::max<vk::DeviceSize>(floats * sizeof(float), 16);
@@ -158,7 +164,9 @@ struct FieldStage {
   // Versions of the host buffer count on from 2^32 so they never equal a shader output's.
   static inline uint64_t host_versions = uint64_t(1) << 32;
   uint64_t host_version = 0;
-  std::optional<std::pair<gpu::FieldRequest, uint32_t>> last;  // what the output holds
+  std::optional<std::pair<gpu::FieldRequest, uint32_t>> last;  // the evaluation the output holds
+  uint64_t uploaded = 0;                                        // or the version of the values uploaded
+  bool from_host = false;                                       // the output is the host buffer
 };
 
 // Per panel and frame slot: the field and the thumbnails, their palette and the field-view
@@ -492,11 +500,17 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       const double limit = double(m.ctx.limits().maxStorageBufferRange);
       if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
     }
-    d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
-             {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-    d.neuron = p.options.neuron_layer >= 0;
-    if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
-    d.channels = ps.field.evaluate(cb, d.req);
+    if (p.field) {
+      d.req = p.field_request;
+      d.neuron = p.field_request.neuron_layer >= 0;
+      d.channels = ps.field.upload(*p.field, p.field_version);
+    } else {
+      d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
+               {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+      d.neuron = p.options.neuron_layer >= 0;
+      if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
+      d.channels = ps.field.evaluate(cb, d.req);
+    }
     if (!d.comp.thumbnails.empty()) {
       const auto& tv = d.comp.thumbnail_view;
       gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};

@@ -53,6 +53,12 @@ struct Panel {
   Scene scene;
   RenderOptions options;
   Rect rect;  // target pixels; whole numbers, at least 320x240 (the composite's design minimum)
+  // A field evaluated elsewhere (the live window's progressive field), drawn instead of one
+  // evaluated for this frame: the values answer field_request, whose grid may be coarser than
+  // the field's rectangle (then interpolated) and whose neuron fields say what they show.
+  const gpu::FieldResult* field = nullptr;
+  gpu::FieldRequest field_request;
+  uint64_t field_version = 0;  // a new number whenever *field holds other values
 };
 
 // The panels' rectangles for n experiments side by side in a width x height frame: one row when

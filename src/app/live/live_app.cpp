@@ -7,6 +7,7 @@
 
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
+#include <malloc.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_vulkan.h>
@@ -98,6 +99,7 @@ void LiveApp::open_window() {
   vk::raii::SurfaceKHR surface(ctx_->instance(), raw_surface);  // owned from here on, whatever fails next
   swapchain_ = std::make_unique<gpu::Swapchain>(*ctx_, std::move(surface), present_mode);
   renderer_ = std::make_unique<render::Renderer>(*ctx_);
+  if (ctx_->field_engine() == gpu::Context::FieldEngine::cpu) progressive_ = std::make_unique<ProgressiveField>();
   for (auto& s : acquired_) s = vk::raii::Semaphore(ctx_->device(), vk::SemaphoreCreateInfo{});
 }
 
@@ -320,6 +322,10 @@ void LiveApp::toggle_fullscreen() {
 }
 
 int LiveApp::run() {
+  // The window runs for days with several threads allocating (trainer, field, driver): two
+  // malloc arenas instead of one per thread keep freed memory reusable across them, and the
+  // loop hands free pages back to the system every half minute (see the soak test).
+  mallopt(M_ARENA_MAX, 2);
   open_window();
   rebuild_swapchain();
   init_imgui();
@@ -333,10 +339,12 @@ int LiveApp::run() {
   const auto start = clock::now();
   const long long first_step = trainer_->latest()->snapshot.step;
   auto last = clock::now();
+  auto trimmed = last;
   double anim = 0.0;
   uint64_t frame = 0;
   while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
     glfwPollEvents();
+    if (clock::now() - trimmed > std::chrono::seconds(30)) malloc_trim(0), trimmed = clock::now();
     if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window_, &fw, &fh);
@@ -421,7 +429,32 @@ int LiveApp::run() {
     render::Scene scene = scene_of(*state, history_, view_.value_or(state->view), anim);
     render::RenderOptions picture = view_options();
     if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
-    const std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
+    std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
+    ProgressiveField::Level level;
+    if (progressive_) {
+      // The field of this frame's network over last frame's field rectangle and view (the
+      // composition places it; a resize or pan is one frame behind), evaluated on the field's
+      // own thread. The frame draws the latest level that thread finished.
+      const auto& placed = renderer_->last_placements();
+      if (!placed.empty()) {
+        const render::Rect& f = placed[0].rect;
+        const nn::View& v = placed[0].view;
+        gpu::FieldRequest full{uint32_t(f.width()), uint32_t(f.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+        if (picture.neuron_layer >= 0) full.neuron_layer = picture.neuron_layer, full.neuron = picture.neuron;
+        progressive_->set_live_budget(adaptive_resolution_ ? 0.1 : 0.0);
+        progressive_->want(render::network_layout(state->snapshot.layers, state->snapshot.params.size(), state->input_map),
+                           state->snapshot.params, full);
+      }
+      level = progressive_->latest();
+      if (level.values) {
+        panels[0].field = level.values.get();
+        panels[0].field_request = level.request;
+        panels[0].field_version = level.version;
+      } else {
+        panels[0].options.field_resolution = 0.125f;  // the first frames: a coarse field now, not a stall
+      }
+      if (!level.values || level.stride > 1) ++frames_refining_;  // drawn coarser than one evaluation per pixel
+    }
 
     const size_t slot = frame % render::Renderer::k_frames_in_flight;
     if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again
@@ -497,7 +530,15 @@ int LiveApp::run() {
                   static_cast<unsigned long long>(presented_), secs, double(presented_) / std::max(secs, 1e-9), steps,
                   double(steps) / std::max(secs, 1e-9), target_ ? target_->width() : 0u, target_ ? target_->height() : 0u,
                   ctx_->device_name().c_str());
-    std::cout << "nnlive: " << line << std::endl;
+    std::string report = line;
+    if (progressive_) {
+      // The field engine's share: frames that did not wait for it, and its levels.
+      std::snprintf(line, sizeof line, "; field on the CPU engine: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
+                    static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
+                    static_cast<unsigned long long>(progressive_->levels_abandoned()));
+      report += line;
+    }
+    std::cout << "nnlive: " << report << std::endl;
   }
   stop_recording();
   trainer_.reset();

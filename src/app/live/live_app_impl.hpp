@@ -15,6 +15,7 @@
 #include "live_app.hpp"
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
+#include "progressive_field.hpp"
 #include "weight_trace.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
@@ -105,6 +106,9 @@ class LiveApp {
   std::unique_ptr<gpu::Context> ctx_;
   std::unique_ptr<gpu::Swapchain> swapchain_;
   std::unique_ptr<render::Renderer> renderer_;
+  // The field on its own thread (the CPU field engine): frames never wait for it.
+  std::unique_ptr<ProgressiveField> progressive_;
+  uint64_t frames_refining_ = 0;  // frames presented with a field coarser than one evaluation per pixel
   std::unique_ptr<render::SceneTarget> target_;
   std::unique_ptr<LiveTrainer> trainer_;
   vk::raii::RenderPass ui_pass_{nullptr};

@@ -266,7 +266,14 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::SameLine();
   ImGui::Checkbox("data and weights (D)", &show_inspector_);
   ImGui::Checkbox("coarser field while training if slow", &adaptive_resolution_);
-  if (field_resolution_ < 1.0f) {
+  if (progressive_) {
+    // The field's own thread: the level shown, and whether it is still refining.
+    const auto level = progressive_->latest();
+    if (level.values && level.stride > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("1/%u, refining", level.stride);
+    }
+  } else if (field_resolution_ < 1.0f) {
     ImGui::SameLine();
     ImGui::TextDisabled("1/%d", int(std::lround(1.0f / field_resolution_)));
   }

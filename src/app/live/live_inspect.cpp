@@ -162,7 +162,7 @@ render::RenderOptions LiveApp::view_options() const {
 
 void LiveApp::adapt_resolution(const LiveState& state, double dt) {
   const bool training = playing_ && !state.finished;
-  if (!adaptive_resolution_ || !training) {
+  if (!adaptive_resolution_ || !training || progressive_) {  // (the progressive field paces itself)
     field_resolution_ = 1.0f;  // paused: one evaluation per pixel at once
     slow_for_s_ = fast_for_s_ = 0.0;
     return;

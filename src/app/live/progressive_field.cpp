@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+#include "live/progressive_field.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace nnlive::app::live {
+namespace {
+
+bool same_network(const gpu::NetworkLayout& a, const gpu::NetworkLayout& b) {
+  return a.param_count == b.param_count && a.features == b.features && a.feature_offset == b.feature_offset &&
+         a.feature_scale == b.feature_scale &&
+         std::equal(a.layers.begin(), a.layers.end(), b.layers.begin(), b.layers.end(), [](const auto& x, const auto& y) {
+           return x.in == y.in && x.out == y.out && x.activation == y.activation && x.w_offset == y.w_offset && x.b_offset == y.b_offset;
+         });
+}
+
+double macs_per_pixel(const gpu::NetworkLayout& layout) {
+  double m = 0.0;
+  for (const auto& l : layout.layers) m += double(l.in) * l.out + l.out;
+  return std::max(m, 1.0);
+}
+
+gpu::FieldRequest reduced(const gpu::FieldRequest& full, uint32_t stride) {
+  gpu::FieldRequest r = full;
+  r.width = std::max(1u, (full.width + stride - 1) / stride);
+  r.height = std::max(1u, (full.height + stride - 1) / stride);
+  return r;
+}
+
+}  // namespace
+
+ProgressiveField::ProgressiveField() : ProgressiveField(Options{}) {}
+
+ProgressiveField::ProgressiveField(Options options)
+    : options_(options),
+      engine_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency() - 1)) {
+  worker_ = std::thread([this] { run(); });
+}
+
+ProgressiveField::~ProgressiveField() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  quit_ = true;  // ends a level in progress at its next block
+  wake_.notify_all();
+  worker_.join();
+}
+
+void ProgressiveField::want(const gpu::NetworkLayout& layout, std::span<const float> params, const gpu::FieldRequest& full) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (wanted_.serial > 0 && wanted_.full == full && std::ranges::equal(wanted_.params, params) && same_network(wanted_.layout, layout))
+      return;
+    if (!same_network(wanted_.layout, layout)) wanted_.layout = layout;
+    wanted_.params.assign(params.begin(), params.end());
+    wanted_.full = full;
+    newest_serial_ = ++wanted_.serial;
+  }
+  wake_.notify_all();
+}
+
+ProgressiveField::Level ProgressiveField::latest() const {
+  const std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+bool ProgressiveField::complete() const {
+  const std::lock_guard lock(mutex_);
+  return latest_.values && latest_.stride == 1 && latest_serial_ == wanted_.serial;
+}
+
+void ProgressiveField::set_live_budget(double seconds) {
+  const std::lock_guard lock(mutex_);
+  options_.live_budget_s = seconds;
+}
+
+uint32_t ProgressiveField::live_stride() const {
+  const std::lock_guard lock(mutex_);
+  return live_stride_;
+}
+
+double ProgressiveField::rate() const {
+  const std::lock_guard lock(mutex_);
+  return rate_;
+}
+
+uint64_t ProgressiveField::levels_done() const {
+  const std::lock_guard lock(mutex_);
+  return done_;
+}
+
+uint64_t ProgressiveField::levels_abandoned() const {
+  const std::lock_guard lock(mutex_);
+  return abandoned_;
+}
+
+uint32_t ProgressiveField::stride_for(double macs, const gpu::FieldRequest& full, double budget_s) const {
+  if (budget_s <= 0.0) return 1;
+  const double rate = rate_ > 0.0 ? rate_ : options_.first_rate_macs;
+  uint32_t s = 1;
+  while (s < options_.max_stride) {
+    const gpu::FieldRequest r = reduced(full, s);
+    if (double(r.width) * r.height * macs / rate <= budget_s) break;
+    s *= 2;
+  }
+  return s;
+}
+
+void ProgressiveField::run() {
+  uint64_t serial = 0;        // the want being worked on
+  uint32_t finest = 0;        // the finest stride finished for it (0: none)
+  gpu::NetworkLayout layout;  // what the engine is set up for
+  bool has_layout = false;
+  for (;;) {
+    Want w;
+    uint32_t stride = 0;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || wanted_.serial != serial || (finest > 1 && serial != 0); });
+      if (stopping_) return;
+      const bool fresh = wanted_.serial != serial;
+      w.serial = wanted_.serial;
+      w.full = wanted_.full;
+      w.params = wanted_.params;
+      if (!has_layout || !same_network(layout, wanted_.layout)) w.layout = wanted_.layout;
+      else w.layout = layout;
+      // A new want: straight at the live stride. The same want again: one level finer.
+      if (fresh) {
+        live_stride_ = stride_for(macs_per_pixel(w.layout), w.full, options_.live_budget_s);
+        stride = live_stride_;
+      } else {
+        stride = finest / 2;
+      }
+      if (fresh) serial = w.serial, finest = 0;
+    }
+    const bool first_level = finest == 0;
+    const gpu::FieldRequest r = reduced(w.full, stride);
+    // A pooled array nobody else holds (not the latest level, not a frame's): at most three
+    // are ever in use (the latest, the one a frame is drawing, the one being filled).
+    std::shared_ptr<gpu::FieldResult> values;
+    {
+      const std::lock_guard lock(mutex_);
+      for (const auto& v : pool_)
+        if (v.use_count() == 1 && v != latest_.values) values = v;
+      if (!values) pool_.push_back(values = std::make_shared<gpu::FieldResult>());
+    }
+    bool finished = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      if (!has_layout || !same_network(layout, w.layout)) {
+        engine_.set_network(w.layout);
+        layout = w.layout;
+        has_layout = true;
+      }
+      engine_.set_params(w.params);
+      values->width = r.width, values->height = r.height, values->channels = engine_.channels(r);
+      values->values.resize(size_t(r.width) * r.height * values->channels);
+      // The first level of a want always finishes (it is the cheap one); a finer one gives way
+      // to a newer want.
+      const uint64_t mine = w.serial;
+      finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(),
+                                       [&] {
+        return quit_.load(std::memory_order_relaxed) || (!first_level && newest_serial_.load(std::memory_order_relaxed) != mine);
+      });
+    } catch (const std::exception& e) {
+      // A network the engine cannot take (the trainer checked it, so this is a bug): this want
+      // gets no field; the window keeps the last one.
+      std::fprintf(stderr, "nnlive: the field could not be evaluated: %s\n", e.what());
+      const std::lock_guard lock(mutex_);
+      finest = 1;  // nothing more for this want
+      ++abandoned_;
+      continue;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    if (!finished) {
+      ++abandoned_;
+      continue;
+    }
+    ++done_;
+    finest = stride;
+    const double macs = double(r.width) * r.height * macs_per_pixel(w.layout);
+    if (seconds > 0.002) rate_ = rate_ > 0.0 ? 0.5 * rate_ + 0.5 * macs / seconds : macs / seconds;
+    latest_ = {std::move(values), r, w.full, stride, latest_.version + 1};
+    latest_serial_ = w.serial;
+  }
+}
+
+}  // namespace nnlive::app::live
