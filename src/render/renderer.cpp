@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "nnlive/gpu/cpu_field.hpp"
 #include "nnlive/gpu/field_shared.h"
@@ -83,7 +84,8 @@ gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, siz
 }
 
 SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
-    : image_(ctx, width, height, k_target_format,
+    : serial_(next_serial_++),
+      image_(ctx, width, height, k_target_format,
              vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc, "scene target"),
       readback_(ctx, vk::DeviceSize(width) * height * 4, vk::BufferUsageFlagBits::eTransferDst, gpu::MemoryUse::readback,
                 "scene readback") {
@@ -228,6 +230,39 @@ struct PanelSlot {
   uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
   std::vector<float> last_params;
+};
+
+// A 64-bit fingerprint of everything that decides a frame's pixels, to tell a frame that would
+// draw exactly what the target already holds (a paused run in the window).
+struct Fingerprint {
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  void bytes(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      mix(w);
+    }
+    uint64_t tail = n;
+    for (; i < n; ++i) tail = tail << 8 | p[i];
+    mix(tail);
+  }
+  template <class T>
+  void add(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    bytes(&v, sizeof v);
+  }
+  template <class T>
+  void span(const std::vector<T>& v) {
+    add(v.size());
+    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
+  }
+  void mix(uint64_t w) {
+    h ^= w + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+  }
 };
 
 // Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
@@ -418,6 +453,8 @@ struct Renderer::Impl {
   vk::raii::DescriptorPool pool{nullptr};
   std::array<FrameSlot, k_frames_in_flight> slots;
   uint64_t next_frame = 1;
+  uint64_t drawn_fingerprint = 0;  // of the last frame drawn (0: none yet, or the target must be drawn)
+  uint64_t frames_reused = 0;
   std::vector<Renderer::Placement> placements;
 };
 
@@ -448,6 +485,8 @@ void Renderer::wait_all() {
   for (auto& f : impl_->slots) impl_->wait_slot(f);
 }
 
+uint64_t Renderer::frames_reused() const { return impl_->frames_reused; }
+
 uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks) {
   Impl& m = *impl_;
   if (panels.empty()) throw gpu::GpuError("a frame needs at least one panel");
@@ -467,6 +506,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   cb.reset();
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
   std::vector<PanelDraw> draws(panels.size());
+  Fingerprint fp;
   size_t shape_count = 0;
   m.placements.clear();
   for (size_t i = 0; i < panels.size(); ++i) {
@@ -520,89 +560,112 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     ps.bind(m.ctx, ps.field_set, ps.field, ps.bound_field);
     if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
     d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
-  }
-  // One instance buffer: per panel, its underlay's shapes, then its overlay's.
-  m.ensure_shape_capacity(slot, shape_count);
-  auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
-  std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
-  size_t at = 0;
-  for (const auto& d : draws) {
-    const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
-    // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
-    if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
-    if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
-    ranges.push_back({at, under, at + under, over});
-    at += under + over;
-  }
 
-  // The field views read what field.comp wrote.
-  const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
-                                  vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
-  cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
-  // The target's old contents are not needed: clear it as a colour attachment. The previous
-  // frame's copy (and the caller's hook) may still read it.
-  gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
-                  vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
-                  vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
-  const auto& bg = draws[0].comp.background;
-  vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
-  colour.loadOp = vk::AttachmentLoadOp::eClear;
-  colour.storeOp = vk::AttachmentStoreOp::eStore;
-  colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
-                                                     : vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
-  const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
-  cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
-  cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
-
-  const float target_size[2] = {float(target.width()), float(target.height())};
-  auto draw_shapes = [&](size_t first, size_t count) {
-    if (count == 0) return;
-    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.shape_pipeline);
-    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *slot.shape_set, {});
-    cb.pushConstants<float>(*m.shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
-    cb.draw(6, static_cast<uint32_t>(count), 0, static_cast<uint32_t>(first));
-  };
-  const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
-  for (size_t i = 0; i < panels.size(); ++i) {
-    const Panel& p = panels[i];
-    const PanelDraw& d = draws[i];
-    PanelSlot& ps = *slot.panels[i];
-    // Nothing a panel draws leaves its rectangle.
-    cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
-    draw_shapes(ranges[i][0], ranges[i][1]);
-
-    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
-    FieldPush push{};
-    push.target_size[0] = target_size[0];
-    push.target_size[1] = target_size[1];
-    const Rect& fr = d.comp.field.rect;
-    const uint32_t classes = d.neuron ? 1u : d.channels;
-    push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
-                 {d.req.width, d.req.height, d.channels, 0},
-                 {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
-                 {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
-    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.field_set, {});
-    cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
-    cb.draw(6, 1, 0, 0);
-    if (d.thumb_channels) {
-      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.thumb_set, {});
-      for (const auto& t : d.comp.thumbnails) {
-        push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
-                     {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
-                     {FIELD_VIEW_NEURON, 1u, 0u, 0u},
-                     {1.0f, 1.0f, 1.0f, 0.0f}};
-        cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
-        cb.draw(6, 1, 0, 0);
-      }
+    fp.add(p.rect), fp.add(p.options.palette), fp.add(p.options.discretize), fp.add(p.options.transparent);
+    fp.add(d.req.width), fp.add(d.req.height), fp.add(d.req.view), fp.add(d.req.neuron_layer), fp.add(d.req.neuron);
+    fp.add(d.req.all_hidden), fp.add(d.channels), fp.add(d.thumb_channels), fp.add(d.neuron), fp.add(d.boundary_half_width);
+    if (p.field) {
+      fp.add(p.field_version);
+    } else {  // what the evaluation read: the network and its inputs' mapping
+      fp.span(snap.params);
+      for (const auto& l : snap.layers) fp.add(l.in), fp.add(l.out), fp.add(l.activation);
+      fp.span(p.scene.input_map.features), fp.span(p.scene.input_map.offset), fp.span(p.scene.input_map.scale);
     }
-    draw_shapes(ranges[i][2], ranges[i][3]);
+    fp.add(d.comp.field.rect), fp.add(d.comp.background), fp.add(d.comp.thumbnail_size), fp.add(d.comp.thumbnail_view);
+    for (const auto& t : d.comp.thumbnails) fp.add(t.rect), fp.add(t.channel);
+    fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
   }
-  cb.endRendering();
+  // A frame that would draw what the target already holds draws nothing: the target keeps its
+  // pixels (left in eTransferSrcOptimal by the frame that drew them) and only the copies and
+  // the caller's hook run, so a paused run costs the UI alone.
+  fp.add(target.serial());
+  const bool reuse = m.drawn_fingerprint == fp.h;
+  m.drawn_fingerprint = 0;  // until this frame is submitted (an exception leaves the target unknown)
+  if (reuse) ++m.frames_reused;
+  if (!reuse) {
+    // One instance buffer: per panel, its underlay's shapes, then its overlay's.
+    m.ensure_shape_capacity(slot, shape_count);
+    auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
+    std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
+    size_t at = 0;
+    for (const auto& d : draws) {
+      const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
+      // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
+      if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
+      if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+      ranges.push_back({at, under, at + under, over});
+      at += under + over;
+    }
 
-  // Copies (readback, the caller's blit) read what the passes drew.
-  gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
-                  vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
-                  vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
+    // The field views read what field.comp wrote.
+    const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
+                                    vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
+    cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
+    // The target's old contents are not needed: clear it as a colour attachment. The previous
+    // frame's copy (and the caller's hook) may still read it.
+    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
+                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
+                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
+    const auto& bg = draws[0].comp.background;
+    vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
+    colour.loadOp = vk::AttachmentLoadOp::eClear;
+    colour.storeOp = vk::AttachmentStoreOp::eStore;
+    colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
+                                                       : vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
+    const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
+    cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
+    cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
+
+    const float target_size[2] = {float(target.width()), float(target.height())};
+    auto draw_shapes = [&](size_t first, size_t count) {
+      if (count == 0) return;
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.shape_pipeline);
+      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *slot.shape_set, {});
+      cb.pushConstants<float>(*m.shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
+      cb.draw(6, static_cast<uint32_t>(count), 0, static_cast<uint32_t>(first));
+    };
+    const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
+    for (size_t i = 0; i < panels.size(); ++i) {
+      const Panel& p = panels[i];
+      const PanelDraw& d = draws[i];
+      PanelSlot& ps = *slot.panels[i];
+      // Nothing a panel draws leaves its rectangle.
+      cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
+      draw_shapes(ranges[i][0], ranges[i][1]);
+
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
+      FieldPush push{};
+      push.target_size[0] = target_size[0];
+      push.target_size[1] = target_size[1];
+      const Rect& fr = d.comp.field.rect;
+      const uint32_t classes = d.neuron ? 1u : d.channels;
+      push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+                   {d.req.width, d.req.height, d.channels, 0},
+                   {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+                   {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.field_set, {});
+      cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
+      cb.draw(6, 1, 0, 0);
+      if (d.thumb_channels) {
+        cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.thumb_set, {});
+        for (const auto& t : d.comp.thumbnails) {
+          push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+                       {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+                       {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+                       {1.0f, 1.0f, 1.0f, 0.0f}};
+          cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
+          cb.draw(6, 1, 0, 0);
+        }
+      }
+      draw_shapes(ranges[i][2], ranges[i][3]);
+    }
+    cb.endRendering();
+
+    // Copies (readback, the caller's blit) read what the passes drew.
+    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
+                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
+                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
+  }
   if (hooks.readback) {
     const vk::BufferImageCopy region{0, 0, 0, {vk::ImageAspectFlagBits::eColor, 0, 0, 1}, {0, 0, 0}, {target.width(), target.height(), 1}};
     cb.copyImageToBuffer(target.image().handle(), vk::ImageLayout::eTransferSrcOptimal, target.readback().handle(), region);
@@ -617,6 +680,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   const vk::CommandBuffer raw = *cb;
   vk::SubmitInfo submit_info{hooks.wait, hooks.wait_stages, raw, hooks.signal};
   m.ctx.queue().submit(submit_info, *slot.fence);
+  m.drawn_fingerprint = fp.h;
   slot.frame = frame;
   slot.pending = true;
   return frame;

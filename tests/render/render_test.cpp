@@ -490,3 +490,41 @@ TEST_F(Render, SizeLimits) {
 
 }  // namespace
 }  // namespace nnlive
+
+namespace nnlive {
+namespace {
+
+TEST(RenderReuse, AFrameThatWouldDrawTheSamePixelsDrawsNothing) {
+  gpu::Context& ctx = context();
+  const uint32_t before = ctx.validation_message_count();
+  render::Renderer r(ctx);
+  const auto t = train("xor", 50);
+  render::SceneTarget target(ctx, 480, 270), other(ctx, 480, 270);
+  r.render(t->scene, {}, target);
+  const auto first = target.pixels();
+  EXPECT_EQ(r.frames_reused(), 0u);
+  r.render(t->scene, {}, target);  // the same scene, options and target: kept
+  EXPECT_EQ(r.frames_reused(), 1u);
+  EXPECT_EQ(target.pixels(), first);
+  r.render(t->scene, {}, other);  // another target must be drawn
+  EXPECT_EQ(r.frames_reused(), 1u);
+  EXPECT_EQ(other.pixels(), first);
+  render::RenderOptions o;
+  o.discretize = true;  // other options: drawn again
+  r.render(t->scene, o, other);
+  EXPECT_EQ(r.frames_reused(), 1u);
+  EXPECT_NE(other.pixels(), first);
+  // Other weights with everything else equal: drawn again.
+  nn::Snapshot moved = t->snap;
+  moved.params[0] += 0.5f;
+  render::Scene scene = t->scene;
+  scene.snapshot = &moved;
+  r.render(t->scene, {}, target);
+  const uint64_t reused = r.frames_reused();
+  r.render(scene, {}, target);
+  EXPECT_EQ(r.frames_reused(), reused);
+  EXPECT_EQ(ctx.validation_message_count(), before);
+}
+
+}  // namespace
+}  // namespace nnlive

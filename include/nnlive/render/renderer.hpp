@@ -11,6 +11,7 @@
 // (use one target per frame in flight). render() is submit() then wait(). Pipelines and buffers
 // are made once per slot; buffers only grow when a frame needs more than any before.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <span>
@@ -41,8 +42,12 @@ class SceneTarget {
   const gpu::Buffer& readback() const { return readback_; }
   // RGBA8 pixels (height, width, 4), row 0 at the top, of the last render.
   std::vector<uint8_t> pixels() const;
+  // Unique to this target in the process (an image handle may be reused by the next one).
+  uint64_t serial() const { return serial_; }
 
  private:
+  static inline std::atomic<uint64_t> next_serial_{1};
+  uint64_t serial_;
   gpu::Image image_;
   gpu::Buffer readback_;
 };
@@ -91,6 +96,9 @@ class Renderer {
   uint64_t submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks = {});
   void wait(uint64_t frame);
   bool finished(uint64_t frame) const;  // the GPU is done with it (never blocks)
+  // Frames submitted without drawing: everything that decides their pixels (compositions,
+  // fields, target) equalled the frame before, so the target kept that frame's pixels.
+  uint64_t frames_reused() const;
   void wait_all();
   // Where each panel of the last submitted frame put its field (the rectangle in target pixels
   // and the data view it shows) and its diagram's nodes, in target pixels: for turning pointer

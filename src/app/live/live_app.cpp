@@ -531,6 +531,9 @@ int LiveApp::run() {
                   double(steps) / std::max(secs, 1e-9), target_ ? target_->width() : 0u, target_ ? target_->height() : 0u,
                   ctx_->device_name().c_str());
     std::string report = line;
+    std::snprintf(line, sizeof line, "; %llu frames kept the picture (nothing in it changed)",
+                  static_cast<unsigned long long>(renderer_->frames_reused()));
+    report += line;
     if (progressive_) {
       // The field engine's share: frames that did not wait for it, and its levels.
       std::snprintf(line, sizeof line, "; field on the CPU engine: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
