@@ -73,10 +73,18 @@ void LiveApp::open_window() {
   glfwSetWindowSizeLimits(window_, 480, 320, GLFW_DONT_CARE, GLFW_DONT_CARE);
   glfwSetWindowUserPointer(window_, &events_);
   // Ours first; ImGui's backend chains to them.
+  // A button event happens where the pointer last moved to, in event order: glfwGetCursorPos
+  // asks the X server where the pointer is now, which for several clicks within one poll is
+  // the last one's place for all of them.
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* win, double x, double y) { events_of(win)->pointer = {x, y}; });
   glfwSetMouseButtonCallback(window_, [](GLFWwindow* win, int b, int a, int m) {
-    double x, y;
-    glfwGetCursorPos(win, &x, &y);
-    events_of(win)->buttons.push_back({b, a, m, x, y});
+    InputEvents* ev = events_of(win);
+    if (!ev->pointer) {
+      double x, y;
+      glfwGetCursorPos(win, &x, &y);
+      ev->pointer = {x, y};
+    }
+    ev->buttons.push_back({b, a, m, (*ev->pointer)[0], (*ev->pointer)[1], glfwGetTime()});
   });
   glfwSetKeyCallback(window_, [](GLFWwindow* win, int key, int, int action, int mods) {
     if (action != GLFW_RELEASE) events_of(win)->keys.emplace_back(key, mods);

@@ -26,16 +26,19 @@ namespace nnlive::app::live {
 using clock = std::chrono::steady_clock;
 constexpr double k_double_click_s = 0.3;
 constexpr float k_drag_px = 5.0f;
+constexpr double k_double_click_px = 6.0;  // a double-click's second click lands this close to the first
 // What the GLFW callbacks collected since the last frame.
 struct InputEvents {
   struct Button {
     int button, action, mods;
     double x, y;
+    double t = 0.0;  // glfwGetTime() when it happened (events of one frame are told apart by it)
   };
   std::vector<Button> buttons;
   std::vector<std::pair<int, int>> keys;  // key, mods (presses and repeats)
   double scroll = 0.0;
   bool resized = false;
+  std::optional<std::array<double, 2>> pointer;  // where the pointer last moved (window coordinates); kept across frames
 };
 
 // Numbers and names in the inspection windows: "%.4g"; node j of column c (inputs by feature,
@@ -141,8 +144,7 @@ class LiveApp {
   double press_x_ = 0, press_y_ = 0;
   nn::View drag_view_{};
   std::optional<InputEvents::Button> pending_click_;
-  clock::time_point pending_since_{};
-  double last_release_time_ = -1.0;
+  double last_release_time_ = -1.0;  // of the pending click (event time)
   bool screenshot_ = false;
   bool quit_ = false;
   bool pending_apply_ = false;  // a slider changed the config; restart once it is let go

@@ -92,12 +92,12 @@ void LiveApp::handle_input(const LiveState& state) {
   InputEvents ev = std::move(events_);
   events_ = InputEvents{};
   events_.resized = ev.resized;
+  events_.pointer = ev.pointer;
   for (const auto& [key, mods] : ev.keys)
     if (!io.WantCaptureKeyboard || (mods & GLFW_MOD_CONTROL) || key == GLFW_KEY_F11) handle_key(key, mods, state);
 
   double cx = 0, cy = 0;
   glfwGetCursorPos(window_, &cx, &cy);
-  const double now = glfwGetTime();
   auto add_or_remove = [&](const InputEvents::Button& b) {
     const auto d = to_data(b.x, b.y);
     if (!d) return;
@@ -111,12 +111,16 @@ void LiveApp::handle_input(const LiveState& state) {
     if (classes > 2) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
     trainer_->add_point({float((*d)[0]), float((*d)[1]), std::min(label, classes - 1), false});
   };
-  // A single click acts once the double-click time has passed without a second click.
-  if (pending_click_ && std::chrono::duration<double>(clock::now() - pending_since_).count() > k_double_click_s) {
-    add_or_remove(*pending_click_);
-    pending_click_.reset();
-  }
+  // A single click acts once the double-click time has passed without a second click (by the
+  // events' times: every click counts, however many arrive within one frame).
+  auto settle = [&](double t) {
+    if (pending_click_ && t - last_release_time_ >= k_double_click_s) {
+      add_or_remove(*pending_click_);
+      pending_click_.reset();
+    }
+  };
   for (const auto& b : ev.buttons) {
+    settle(b.t);
     if (b.action == GLFW_PRESS) {
       if (io.WantCaptureMouse) continue;
       // A tap on a lesson's caption band (the bottom of the picture) is "next".
@@ -128,7 +132,12 @@ void LiveApp::handle_input(const LiveState& state) {
         if (b.button == GLFW_MOUSE_BUTTON_LEFT) click_diagram(hit_diagram(b.x, b.y, state), state);
         continue;
       }
-      if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && now - last_release_time_ < k_double_click_s) {
+      // A double-click: a second left click soon after the first, where the first landed. Times
+      // are the events' own (several clicks can arrive within one slow frame); any other press
+      // leaves the pending click to be added.
+      if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && pending_click_->button == GLFW_MOUSE_BUTTON_LEFT &&
+          b.t - last_release_time_ < k_double_click_s &&
+          std::hypot(b.x - pending_click_->x, b.y - pending_click_->y) <= k_double_click_px) {
         pending_click_.reset();  // double-click: reset the view, add nothing
         view_.reset();
         pressing_ = false;
@@ -142,13 +151,13 @@ void LiveApp::handle_input(const LiveState& state) {
       pressing_ = false;
       if (!dragging_) {
         if (pending_click_) add_or_remove(*pending_click_);
-        pending_click_ = InputEvents::Button{b.button, b.action, press_mods_, press_x_, press_y_};
-        pending_since_ = clock::now();
-        last_release_time_ = now;
+        pending_click_ = InputEvents::Button{b.button, b.action, press_mods_, press_x_, press_y_, b.t};
+        last_release_time_ = b.t;
       }
       dragging_ = false;
     }
   }
+  settle(glfwGetTime());
   // Dragging pans the field.
   if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
     if (!dragging_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
