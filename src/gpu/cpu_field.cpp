@@ -194,19 +194,7 @@ unsigned CpuFieldEvaluator::threads() const { return impl_->threads; }
 
 void CpuFieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
-  if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
-    throw GpuError("the field engine takes 1 to " + std::to_string(FIELD_MAX_LAYERS) + " layers");
-  if (layout.features.empty() || layout.features.size() > 7 || layout.feature_offset.size() != layout.features.size() ||
-      layout.feature_scale.size() != layout.features.size())
-    throw GpuError("the field engine takes 1 to 7 input features with one offset and scale each");
-  uint32_t widest = uint32_t(layout.features.size()), in = widest;
-  for (const auto& l : layout.layers) {
-    if (l.in != in || l.out < 1 || l.out > 512 || uint64_t(l.w_offset) + uint64_t(l.in) * l.out > layout.param_count ||
-        uint64_t(l.b_offset) + l.out > layout.param_count)
-      throw GpuError("the network's layers do not chain or do not fit its parameters (layers of 1 to 512 neurons)");
-    widest = std::max(widest, l.out);
-    in = l.out;
-  }
+  const uint32_t widest = check_layout(layout);
   m.layout = layout;
   m.widest = widest;
   m.params.assign(layout.param_count, 0.0f);

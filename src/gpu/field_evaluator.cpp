@@ -140,6 +140,23 @@ struct FieldEvaluator::Impl {
   bool descriptors_dirty = true;
 };
 
+uint32_t check_layout(const NetworkLayout& layout) {
+  if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
+    throw GpuError("the field engine takes 1 to " + std::to_string(FIELD_MAX_LAYERS) + " layers");
+  if (layout.features.empty() || layout.features.size() > 7 || layout.feature_offset.size() != layout.features.size() ||
+      layout.feature_scale.size() != layout.features.size())
+    throw GpuError("the field engine takes 1 to 7 input features with one offset and scale each");
+  uint32_t widest = uint32_t(layout.features.size()), in = widest;
+  for (const auto& l : layout.layers) {
+    if (l.in != in || l.out < 1 || l.out > 512 || uint64_t(l.w_offset) + uint64_t(l.in) * l.out > layout.param_count ||
+        uint64_t(l.b_offset) + l.out > layout.param_count)
+      throw GpuError("the network's layers do not chain or do not fit its parameters (layers of 1 to 512 neurons)");
+    widest = std::max(widest, l.out);
+    in = l.out;
+  }
+  return widest;
+}
+
 FieldEvaluator::FieldEvaluator(const Context& ctx, FieldEvaluatorOptions options)
     : impl_(std::make_unique<Impl>(ctx, options)) {}
 
@@ -150,14 +167,7 @@ uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
 
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
-  if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
-    throw GpuError("the field shader takes 1 to " + std::to_string(FIELD_MAX_LAYERS) + " layers");
-  if (layout.features.empty() || layout.features.size() > 8 || layout.feature_offset.size() != layout.features.size() ||
-      layout.feature_scale.size() != layout.features.size())
-    throw GpuError("the field shader takes 1 to 7 input features with one offset and scale each");
-  uint32_t widest = static_cast<uint32_t>(layout.features.size());
-  for (const auto& l : layout.layers) widest = std::max({widest, l.in, l.out});
-  if (widest > 512) throw GpuError("the field shader takes layers of at most 512 neurons");
+  const uint32_t widest = check_layout(layout);
 
   // Rounded up to whole vec4s: the shader reads weights four at a time.
   const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>((layout.param_count + 3) / 4 * 16, 16);

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "field_support.hpp"
+#include "field_test_support.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/gpu/cpu_field.hpp"
@@ -16,21 +17,8 @@
 namespace nnlive {
 namespace {
 
-struct Arch {
-  std::vector<int> hidden;
-  std::vector<nn::Activation> acts;
-  int outputs = 1;
-  std::vector<nn::Feature> features{nn::Feature::x, nn::Feature::y};
-};
-
-nn::Mlp make(const Arch& a, uint64_t seed) {
-  nn::Mlp m(static_cast<int>(a.features.size()), a.hidden, a.acts, a.outputs,
-            a.outputs == 1 ? nn::Activation::sigmoid : nn::Activation::softmax);
-  m.init(seed);
-  Rng rng(seed);
-  for (auto& p : m.params()) p += static_cast<float>(rng.normal(0.0, 0.2));  // non-zero biases
-  return m;
-}
+using testing_support::Arch;
+using testing_support::make;
 
 gpu::FieldRequest request(uint32_t w, uint32_t h, const nn::View& v) {
   return {w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};

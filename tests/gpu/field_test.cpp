@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "field_support.hpp"
+#include "field_test_support.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/gpu/context.hpp"
 
@@ -28,21 +29,8 @@ class GpuField : public testing::Test {
   uint32_t before_ = 0;
 };
 
-struct Arch {
-  std::vector<int> hidden;
-  std::vector<nn::Activation> acts;
-  int outputs = 1;
-  std::vector<nn::Feature> features{nn::Feature::x, nn::Feature::y};
-};
-
-nn::Mlp make(const Arch& a, uint64_t seed) {
-  nn::Mlp m(static_cast<int>(a.features.size()), a.hidden, a.acts, a.outputs,
-            a.outputs == 1 ? nn::Activation::sigmoid : nn::Activation::softmax);
-  m.init(seed);
-  Rng rng(seed);
-  for (auto& p : m.params()) p += static_cast<float>(rng.normal(0.0, 0.2));  // non-zero biases
-  return m;
-}
+using testing_support::Arch;
+using testing_support::make;
 
 // Evaluates on the GPU and the CPU and returns the largest absolute difference.
 double max_diff(const nn::Mlp& m, const nn::InputMap& map, gpu::FieldEvaluator& eval, uint32_t w, uint32_t h,

@@ -30,6 +30,12 @@ struct NetworkLayout {
   size_t param_count = 0;
 };
 
+// Throws GpuError naming what a field engine cannot take: 1 to FIELD_MAX_LAYERS layers that
+// chain (each layer's inputs are the previous one's outputs), of 1 to 512 neurons, whose
+// weights and biases lie inside param_count; 1 to 7 input features, each with an offset and a
+// scale. Returns the widest layer (inputs included).
+uint32_t check_layout(const NetworkLayout& layout);
+
 struct FieldRequest {
   uint32_t width = 0, height = 0;       // pixels, 1..16384 each
   std::array<float, 4> view{};          // x0, y0, x1, y1 (data units)
