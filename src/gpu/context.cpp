@@ -179,7 +179,10 @@ void Context::set_name_raw(vk::ObjectType type, uint64_t handle, const char* nam
 
 void Context::submit_and_wait(const vk::raii::CommandBuffer& cb, const vk::raii::Fence& fence, const char* what) const {
   const vk::CommandBuffer raw = *cb;
-  queue_.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
+  {
+    const std::lock_guard lock(*queue_mutex_);
+    queue_.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
+  }
   if (device_.waitForFences(*fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
     throw GpuError(std::string("the GPU did not finish ") + what);
   device_.resetFences(*fence);

@@ -58,7 +58,11 @@ struct FieldEvaluator::Impl {
       queries = vk::raii::QueryPool(ctx.device(), vk::QueryPoolCreateInfo{{}, vk::QueryType::eTimestamp, 2});
       ctx.set_name(*queries, "field timestamps");
     }
-    vk::raii::CommandBuffers cbs(ctx.device(), {*ctx.command_pool(), vk::CommandBufferLevel::ePrimary, 1});
+    if (o.own_command_pool) {
+      own_pool = vk::raii::CommandPool(ctx.device(), {vk::CommandPoolCreateFlagBits::eResetCommandBuffer, ctx.queue_family()});
+      ctx.set_name(*own_pool, "field command pool (own thread)");
+    }
+    vk::raii::CommandBuffers cbs(ctx.device(), {o.own_command_pool ? *own_pool : *ctx.command_pool(), vk::CommandBufferLevel::ePrimary, 1});
     cb = std::move(cbs[0]);
     ctx.set_name(*cb, "field commands");
     fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
@@ -130,6 +134,7 @@ struct FieldEvaluator::Impl {
   vk::raii::DescriptorPool pool{nullptr};
   std::optional<vk::raii::DescriptorSet> set;
   vk::raii::QueryPool queries{nullptr};
+  vk::raii::CommandPool own_pool{nullptr};  // (before cb: the pool outlives its buffer)
   vk::raii::CommandBuffer cb{nullptr};
   vk::raii::Fence fence{nullptr};
 

@@ -79,7 +79,11 @@ bool Swapchain::present(uint32_t image) {
   info.swapchainCount = 1;
   info.pSwapchains = reinterpret_cast<const VkSwapchainKHR*>(&sc);
   info.pImageIndices = &image;
-  const VkResult r = vkQueuePresentKHR(*ctx_.queue(), &info);
+  VkResult r;
+  {
+    const std::lock_guard lock(ctx_.queue_mutex());
+    r = vkQueuePresentKHR(*ctx_.queue(), &info);
+  }
   if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_SUBOPTIMAL_KHR) return false;
   if (r != VK_SUCCESS) throw GpuError("presenting to the window failed (" + vk::to_string(vk::Result(r)) + ")");
   return true;

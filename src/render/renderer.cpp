@@ -679,7 +679,10 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
 
   const vk::CommandBuffer raw = *cb;
   vk::SubmitInfo submit_info{hooks.wait, hooks.wait_stages, raw, hooks.signal};
-  m.ctx.queue().submit(submit_info, *slot.fence);
+  {
+    const std::lock_guard lock(m.ctx.queue_mutex());
+    m.ctx.queue().submit(submit_info, *slot.fence);
+  }
   m.drawn_fingerprint = fp.h;
   slot.frame = frame;
   slot.pending = true;

@@ -9,6 +9,7 @@
 
 #include "field_support.hpp"
 #include "live/progressive_field.hpp"
+#include "nnlive/gpu/context.hpp"
 
 namespace nnlive {
 namespace {
@@ -97,6 +98,32 @@ TEST(ProgressiveField, ANewerWantTakesOver) {
   const auto level = field.latest();
   for (size_t i = 0; i < top.size(); ++i) ASSERT_NEAR(level.values->values[i], top[i], 1e-6) << i;
   EXPECT_GE(field.levels_abandoned(), 1u);
+}
+
+TEST(ProgressiveField, TheShaderEngineRefinesToo) {
+  // field.comp on the device, from the field's own thread (own command pool, the queue shared
+  // under the context's mutex): the same levels and the exact field, with no validation message.
+  gpu::Context ctx(gpu::ContextOptions{.validation = true});
+  const nn::Mlp m = make({16, 16}, 6);
+  const nn::View view{-6, -6, 6, 6};
+  const auto layout = app::to_layout(m, nn::InputMap::for_view({nn::Feature::x, nn::Feature::y}, view));
+  const gpu::FieldRequest full{67, 45, {-6, -6, 6, 6}};
+  ProgressiveField::Options o;
+  o.live_budget_s = 1e-9;
+  {
+    ProgressiveField field(o, &ctx);
+    field.want(layout, m.params(), full);
+    ASSERT_TRUE(eventually([&] { return field.complete(); }));
+    EXPECT_GE(field.levels_done(), 2u);
+    gpu::FieldEvaluator exact(ctx);
+    exact.set_network(layout);
+    exact.set_params(m.params());
+    const auto want = exact.evaluate(full).values;
+    const auto level = field.latest();
+    ASSERT_EQ(level.values->values.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_NEAR(level.values->values[i], want[i], 1e-5) << i;
+  }
+  EXPECT_EQ(ctx.validation_message_count(), 0u);
 }
 
 TEST(ProgressiveField, StopsPromptlyInTheMiddleOfALevel) {

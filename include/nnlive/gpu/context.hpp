@@ -59,6 +59,9 @@ class Context {
   const vk::raii::Device& device() const { return device_; }
   const vk::raii::PhysicalDevice& physical_device() const { return physical_; }
   const vk::raii::Queue& queue() const { return queue_; }
+  // Held around every use of the queue (submit, present, wait idle): the live window's field
+  // thread submits its own work beside the frames.
+  std::mutex& queue_mutex() const { return *queue_mutex_; }
   const vk::raii::CommandPool& command_pool() const { return pool_; }
   uint32_t queue_family() const { return queue_family_; }
   const std::string& device_name() const { return device_name_; }
@@ -94,6 +97,7 @@ class Context {
   void set_name_raw(vk::ObjectType type, uint64_t handle, const char* name) const;
 
   std::unique_ptr<ValidationLog> log_;
+  std::unique_ptr<std::mutex> queue_mutex_ = std::make_unique<std::mutex>();
   bool validation_ = false;
   vk::raii::Context context_;
   vk::raii::Instance instance_{nullptr};

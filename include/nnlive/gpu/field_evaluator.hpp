@@ -53,6 +53,7 @@ struct FieldResult {
 
 struct FieldEvaluatorOptions {
   bool force_storage_weights = false;  // use the storage-buffer variant even if weights fit a uniform buffer
+  bool own_command_pool = false;       // for use on a thread of its own (the context's pool is the renderer's)
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };

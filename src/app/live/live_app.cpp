@@ -107,13 +107,18 @@ void LiveApp::open_window() {
   vk::raii::SurfaceKHR surface(ctx_->instance(), raw_surface);  // owned from here on, whatever fails next
   swapchain_ = std::make_unique<gpu::Swapchain>(*ctx_, std::move(surface), present_mode);
   renderer_ = std::make_unique<render::Renderer>(*ctx_);
-  if (ctx_->field_engine() == gpu::Context::FieldEngine::cpu) progressive_ = std::make_unique<ProgressiveField>();
+  // The field on its own thread, with whichever engine the context chose.
+  progressive_ = std::make_unique<ProgressiveField>(
+      ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_.get() : nullptr);
   for (auto& s : acquired_) s = vk::raii::Semaphore(ctx_->device(), vk::SemaphoreCreateInfo{});
 }
 
 void LiveApp::rebuild_swapchain() {
   renderer_->wait_all();
-  ctx_->queue().waitIdle();  // presentation may still read the old images
+  {
+    const std::lock_guard lock(ctx_->queue_mutex());
+    ctx_->queue().waitIdle();  // presentation may still read the old images
+  }
   int w = 0, h = 0;
   glfwGetFramebufferSize(window_, &w, &h);
   framebuffers_.clear();
@@ -528,7 +533,10 @@ int LiveApp::run() {
     ++frame;
   }
   renderer_->wait_all();
-  ctx_->queue().waitIdle();
+  {
+    const std::lock_guard lock(ctx_->queue_mutex());
+    ctx_->queue().waitIdle();
+  }
   {
     // What this session did, for measurements: frames shown and training steps, per second.
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
@@ -544,13 +552,14 @@ int LiveApp::run() {
     report += line;
     if (progressive_) {
       // The field engine's share: frames that did not wait for it, and its levels.
-      std::snprintf(line, sizeof line, "; field on the CPU engine: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
+      std::snprintf(line, sizeof line, "; field on its own thread: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
                     static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
                     static_cast<unsigned long long>(progressive_->levels_abandoned()));
       report += line;
     }
     std::cout << "nnlive: " << report << std::endl;
   }
+  progressive_.reset();  // (its thread may be using the queue and the device)
   stop_recording();
   trainer_.reset();
   ImGui_ImplVulkan_Shutdown();

@@ -9,6 +9,8 @@
 namespace nnlive::app::live {
 namespace {
 
+constexpr double k_band_s = 0.004;  // a band of field.comp work on the shared queue
+
 bool same_network(const gpu::NetworkLayout& a, const gpu::NetworkLayout& b) {
   return a.param_count == b.param_count && a.features == b.features && a.feature_offset == b.feature_offset &&
          a.feature_scale == b.feature_scale &&
@@ -30,13 +32,43 @@ gpu::FieldRequest reduced(const gpu::FieldRequest& full, uint32_t stride) {
   return r;
 }
 
+uint32_t channels_of(const gpu::NetworkLayout& layout, const gpu::FieldRequest& r) {
+  if (r.neuron_layer >= 0) return 1;
+  if (!r.all_hidden) return layout.layers.back().out;
+  uint32_t n = 0;
+  for (size_t l = 0; l + 1 < layout.layers.size(); ++l) n += layout.layers[l].out;
+  return n;
+}
+
+// field.comp over the request in bands of rows (each its own slice of the view, as
+// FieldEvaluator::evaluate bands them), asking `stop` between bands. The frames share the
+// queue, which runs submissions in order: a band is sized to take a few milliseconds, so a
+// frame never queues behind much field work.
+template <class Stop>
+bool shader_rows(gpu::FieldEvaluator& shader, const gpu::FieldRequest& r, float* out, uint32_t channels, double band_pixels,
+                 const Stop& stop) {
+  const uint32_t band = uint32_t(std::clamp(band_pixels / r.width, 1.0, double(r.height)));
+  const double top = r.view[3], per_row = (double(r.view[3]) - double(r.view[1])) / r.height;
+  for (uint32_t r0 = 0; r0 < r.height; r0 += band) {
+    if (stop()) return false;
+    gpu::FieldRequest part = r;
+    part.height = std::min(band, r.height - r0);
+    part.view[3] = float(top - per_row * r0);
+    part.view[1] = float(top - per_row * (r0 + part.height));
+    const gpu::FieldResult f = shader.evaluate(part);
+    std::copy(f.values.begin(), f.values.end(), out + size_t(r0) * r.width * channels);
+  }
+  return true;
+}
+
 }  // namespace
 
 ProgressiveField::ProgressiveField() : ProgressiveField(Options{}) {}
 
-ProgressiveField::ProgressiveField(Options options)
+ProgressiveField::ProgressiveField(Options options, const gpu::Context* shader_context)
     : options_(options),
       engine_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency() - 1)) {
+  if (shader_context) shader_ = std::make_unique<gpu::FieldEvaluator>(*shader_context, gpu::FieldEvaluatorOptions{.own_command_pool = true});
   worker_ = std::thread([this] { run(); });
 }
 
@@ -118,6 +150,7 @@ void ProgressiveField::run() {
   for (;;) {
     Want w;
     uint32_t stride = 0;
+    double rate = 0.0;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || wanted_.serial != serial || (finest > 1 && serial != 0); });
@@ -136,6 +169,7 @@ void ProgressiveField::run() {
         stride = finest / 2;
       }
       if (fresh) serial = w.serial, finest = 0;
+      rate = rate_ > 0.0 ? rate_ : options_.first_rate_macs;
     }
     const bool first_level = finest == 0;
     const gpu::FieldRequest r = reduced(w.full, stride);
@@ -152,20 +186,26 @@ void ProgressiveField::run() {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       if (!has_layout || !same_network(layout, w.layout)) {
-        engine_.set_network(w.layout);
+        if (shader_) shader_->set_network(w.layout);
+        else engine_.set_network(w.layout);
         layout = w.layout;
         has_layout = true;
       }
-      engine_.set_params(w.params);
-      values->width = r.width, values->height = r.height, values->channels = engine_.channels(r);
+      if (shader_) shader_->set_params(w.params);
+      else engine_.set_params(w.params);
+      values->width = r.width, values->height = r.height, values->channels = channels_of(w.layout, r);
       values->values.resize(size_t(r.width) * r.height * values->channels);
       // The first level of a want always finishes (it is the cheap one); a finer one gives way
       // to a newer want.
       const uint64_t mine = w.serial;
-      finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(),
-                                       [&] {
+      auto stop = [&] {
         return quit_.load(std::memory_order_relaxed) || (!first_level && newest_serial_.load(std::memory_order_relaxed) != mine);
-      });
+      };
+      if (shader_) {
+        const double band_pixels = std::clamp(rate * k_band_s / macs_per_pixel(w.layout), 64.0, double(1 << 20));
+        finished = shader_rows(*shader_, r, values->values.data(), values->channels, band_pixels, stop);
+      }
+      else finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(), stop);
     } catch (const std::exception& e) {
       // A network the engine cannot take (the trainer checked it, so this is a bug): this want
       // gets no field; the window keeps the last one.

@@ -5,6 +5,9 @@
 // CPU field engine one level at a time, coarse to fine (every stride-th pixel per axis, then
 // every stride/2-th, ... down to every pixel), and the window draws the latest finished level.
 //
+// The same scheduler drives either field engine: the CPU one, or field.comp on the GPU (its
+// submissions beside the frames', one band of rows at a time).
+//
 // Pacing: while the wanted field keeps changing (training, panning), each new want is evaluated
 // straight at the live stride: the finest whose level is expected to take at most the live
 // budget at the measured speed, so the picture updates several times a second at one steady
@@ -45,8 +48,11 @@ class ProgressiveField {
     uint64_t version = 0;       // changes with every newly published level
   };
 
+  // With shader_context, levels are evaluated by field.comp on that device (its own command pool,
+  // the context's queue mutex, bands of rows between which a newer want takes over); without
+  // it, by the CPU field engine.
   ProgressiveField();
-  explicit ProgressiveField(Options options);
+  explicit ProgressiveField(Options options, const gpu::Context* shader_context = nullptr);
   ~ProgressiveField();
   ProgressiveField(const ProgressiveField&) = delete;
   ProgressiveField& operator=(const ProgressiveField&) = delete;
@@ -94,6 +100,7 @@ class ProgressiveField {
   // otherwise allocate and free megabytes on two threads, and fragment the heap).
   std::vector<std::shared_ptr<gpu::FieldResult>> pool_;  // the worker's only
   gpu::CpuFieldEvaluator engine_;
+  std::unique_ptr<gpu::FieldEvaluator> shader_;  // when levels go to the GPU
   std::thread worker_;
 };
 
