@@ -9,9 +9,9 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
-#include <type_traits>
 
-#include "nnlive/gpu/cpu_field.hpp"
+#include "field_stage.hpp"
+#include "fingerprint.hpp"
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
 #include "nnlive/render/compose.hpp"
@@ -100,77 +100,6 @@ std::vector<uint8_t> SceneTarget::pixels() const {
 
 namespace {
 
-// One field a panel draws (the field or the thumbnails): evaluated by the shader into its
-// evaluator's output buffer, or by the CPU engine into a host-visible buffer the field view
-// reads the same way. Remembers what its output holds, so a paused run or a still view is not
-// evaluated again.
-struct FieldStage {
-  FieldStage(const gpu::Context& ctx) : ctx(ctx), shader(ctx) {
-    if (ctx.field_engine() == gpu::Context::FieldEngine::cpu) cpu = std::make_unique<gpu::CpuFieldEvaluator>();
-  }
-
-  void set_network(const gpu::NetworkLayout& layout) {
-    if (cpu) cpu->set_network(layout);
-    else shader.set_network(layout);
-    last.reset();
-  }
-  void set_params(std::span<const float> params) {
-    if (cpu) cpu->set_params(params);
-    else shader.set_params(params);
-    last.reset();
-  }
-
-  // Records (shader) or computes (CPU) an evaluation unless the output already holds it.
-  uint32_t evaluate(const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req) {
-    if (last && last->first == req) return last->second;
-    uint32_t channels = 0;
-    uploaded = 0;
-    from_host = cpu != nullptr;
-    if (cpu) {
-      channels = cpu->channels(req);
-      cpu->evaluate_rows(req, 0, req.height, host_output(size_t(req.width) * req.height * channels));
-    } else {
-      channels = shader.record(cb, req);
-    }
-    last = std::pair{req, channels};
-    return channels;
-  }
-
-  // Values computed elsewhere (the live window's progressive field): copied into the output.
-  uint32_t upload(const gpu::FieldResult& values, uint64_t version) {
-    if (version != uploaded || !host) {
-      std::memcpy(host_output(values.values.size()), values.values.data(), values.values.size() * sizeof(float));
-      uploaded = version;
-    }
-    from_host = true;
-    last.reset();
-    return values.channels;
-  }
-
-  vk::Buffer buffer() const { return from_host ? host->handle() : shader.output_buffer(); }
-  uint64_t version() const { return from_host ? host_version : shader.output_version(); }
-
-  float* host_output(size_t floats) {
-    const vk::DeviceSize bytes = std::max<vk::DeviceSize>(floats * sizeof(float), 16);
-    if (!host || host->size() < bytes) {
-      host.emplace(ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, gpu::MemoryUse::upload, "field values from the host");
-      host_version = ++host_versions;
-    }
-    return static_cast<float*>(host->mapped());
-  }
-
-  const gpu::Context& ctx;
-  gpu::FieldEvaluator shader;
-  std::unique_ptr<gpu::CpuFieldEvaluator> cpu;
-  std::optional<gpu::Buffer> host;  // the CPU engine's output (or uploaded values)
-  // Versions of the host buffer count on from 2^32 so they never equal a shader output's.
-  static inline uint64_t host_versions = uint64_t(1) << 32;
-  uint64_t host_version = 0;
-  std::optional<std::pair<gpu::FieldRequest, uint32_t>> last;  // the evaluation the output holds
-  uint64_t uploaded = 0;                                        // or the version of the values uploaded
-  bool from_host = false;                                       // the output is the host buffer
-};
-
 // Per panel and frame slot: the field and the thumbnails, their palette and the field-view
 // descriptor sets that read them.
 struct PanelSlot {
@@ -230,39 +159,6 @@ struct PanelSlot {
   uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
   std::vector<float> last_params;
-};
-
-// A 64-bit fingerprint of everything that decides a frame's pixels, to tell a frame that would
-// draw exactly what the target already holds (a paused run in the window).
-struct Fingerprint {
-  uint64_t h = 0x9E3779B97F4A7C15ull;
-  void bytes(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      mix(w);
-    }
-    uint64_t tail = n;
-    for (; i < n; ++i) tail = tail << 8 | p[i];
-    mix(tail);
-  }
-  template <class T>
-  void add(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    bytes(&v, sizeof v);
-  }
-  template <class T>
-  void span(const std::vector<T>& v) {
-    add(v.size());
-    if (!v.empty()) bytes(v.data(), v.size() * sizeof(T));
-  }
-  void mix(uint64_t w) {
-    h ^= w + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    h *= 0xFF51AFD7ED558CCDull;
-    h ^= h >> 33;
-  }
 };
 
 // Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.

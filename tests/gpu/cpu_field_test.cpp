@@ -19,25 +19,10 @@ namespace {
 
 using testing_support::Arch;
 using testing_support::make;
+using testing_support::max_diff_to_reference;
 
 gpu::FieldRequest request(uint32_t w, uint32_t h, const nn::View& v) {
   return {w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-}
-
-double max_diff_to_reference(const nn::Mlp& m, const nn::InputMap& map, gpu::CpuFieldEvaluator& eval, uint32_t w, uint32_t h,
-                             const nn::View& v) {
-  eval.set_network(app::to_layout(m, map));
-  eval.set_params(m.params());
-  const gpu::FieldResult r = eval.evaluate(request(w, h, v));
-  const std::vector<float> cpu = app::cpu_field(m, map, w, h, v);
-  EXPECT_EQ(r.values.size(), cpu.size());
-  EXPECT_EQ(r.channels, uint32_t(m.outputs()));
-  double d = 0.0;
-  for (size_t i = 0; i < cpu.size() && i < r.values.size(); ++i) {
-    EXPECT_TRUE(std::isfinite(r.values[i]));
-    d = std::max(d, double(std::abs(cpu[i] - r.values[i])));
-  }
-  return d;
 }
 
 TEST(CpuField, EveryActivationMatchesTheReference) {

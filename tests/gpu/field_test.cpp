@@ -31,23 +31,7 @@ class GpuField : public testing::Test {
 
 using testing_support::Arch;
 using testing_support::make;
-
-// Evaluates on the GPU and the CPU and returns the largest absolute difference.
-double max_diff(const nn::Mlp& m, const nn::InputMap& map, gpu::FieldEvaluator& eval, uint32_t w, uint32_t h,
-                const nn::View& v) {
-  eval.set_network(app::to_layout(m, map));
-  eval.set_params(m.params());
-  const gpu::FieldResult r = eval.evaluate({w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}});
-  const std::vector<float> cpu = app::cpu_field(m, map, w, h, v);
-  EXPECT_EQ(r.values.size(), cpu.size());
-  EXPECT_EQ(r.channels, uint32_t(m.outputs()));
-  double d = 0.0;
-  for (size_t i = 0; i < cpu.size() && i < r.values.size(); ++i) {
-    EXPECT_TRUE(std::isfinite(r.values[i]));
-    d = std::max(d, double(std::abs(cpu[i] - r.values[i])));
-  }
-  return d;
-}
+using testing_support::max_diff_to_reference;
 
 TEST_F(GpuField, EveryActivationMatchesTheCpu) {
   gpu::FieldEvaluator eval(context());
@@ -56,7 +40,7 @@ TEST_F(GpuField, EveryActivationMatchesTheCpu) {
     const Arch a{{6, 5}, {nn::Activation(code)}};
     const nn::Mlp m = make(a, 10 + code);
     // 37 x 23: not a multiple of the 8 x 8 workgroup, so edge pixels are exercised.
-    EXPECT_LE(max_diff(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), 1e-3)
+    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), 1e-3)
         << nn::to_string(nn::Activation(code));
   }
 }
@@ -77,7 +61,7 @@ TEST_F(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
     gpu::FieldEvaluator eval(context(), {.force_storage_weights = force_storage});
     for (size_t i = 0; i < archs.size(); ++i) {
       const nn::Mlp m = make(archs[i], 100 + i);
-      EXPECT_LE(max_diff(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-3)
+      EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-3)
           << "architecture " << i << (force_storage ? " (storage weights)" : " (uniform weights)");
       EXPECT_EQ(eval.uses_uniform_weights(), !force_storage);
     }
@@ -94,7 +78,7 @@ TEST_F(GpuField, FieldsLargerThanOneBindingAreEvaluatedInBands) {
   const nn::Mlp m = make(a, 3);
   const nn::View view{-5, -3, 7, 4};
   const nn::InputMap map = nn::InputMap::for_view(a.features, view);
-  EXPECT_LE(max_diff(m, map, banded, 25, 23, view), 1e-3);
+  EXPECT_LE(max_diff_to_reference(m, map, banded, 25, 23, view), 1e-3);
   for (auto* e : {&banded, &whole}) e->set_network(app::to_layout(m, map)), e->set_params(m.params());
   const gpu::FieldRequest req{25, 23, {-5.0f, -3.0f, 7.0f, 4.0f}};
   const gpu::FieldResult b = banded.evaluate(req), w = whole.evaluate(req);
@@ -112,7 +96,7 @@ TEST_F(GpuField, LargeNetworksFallBackToStorageWeights) {
   const Arch a{{512, 40}, {nn::Activation::leaky_relu}, 2};  // ~22k parameters: more than 64 KiB
   const nn::Mlp m = make(a, 7);
   const nn::View view{-6, -6, 6, 6};
-  EXPECT_LE(max_diff(m, nn::InputMap::for_view(a.features, view), eval, 9, 7, view), 1e-3);
+  EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 9, 7, view), 1e-3);
   EXPECT_FALSE(eval.uses_uniform_weights());
   EXPECT_EQ(eval.max_width(), 512u);
 }
@@ -157,7 +141,7 @@ TEST_F(GpuField, ParamsUpdateBetweenEvaluations) {
   const nn::View view{-6, -6, 6, 6};
   const auto map = nn::InputMap::for_view(a.features, view);
   gpu::FieldEvaluator eval(context());
-  EXPECT_LE(max_diff(m, map, eval, 16, 16, view), 1e-3);
+  EXPECT_LE(max_diff_to_reference(m, map, eval, 16, 16, view), 1e-3);
   for (auto& p : m.params()) p *= -1.5f;
   eval.set_params(m.params());
   const auto r = eval.evaluate({16, 16, {-6, -6, 6, 6}});

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Networks for the field-engine tests: an architecture and a seeded network with non-zero
-// biases (so every term of the forward pass is exercised).
+// biases (so every term of the forward pass is exercised), and the largest difference between
+// an engine's field and the reference forward pass.
 #pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
+#include "field_support.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/nn/mlp.hpp"
 
@@ -23,6 +29,24 @@ inline nn::Mlp make(const Arch& a, uint64_t seed) {
   Rng rng(seed);
   for (auto& p : m.params()) p += static_cast<float>(rng.normal(0.0, 0.2));  // non-zero biases
   return m;
+}
+
+// Evaluates with `eval` (either field engine) and with the reference forward pass on the same
+// grid; returns the largest absolute difference (and checks sizes, channels, finiteness).
+template <class Evaluator>
+double max_diff_to_reference(const nn::Mlp& m, const nn::InputMap& map, Evaluator& eval, uint32_t w, uint32_t h, const nn::View& v) {
+  eval.set_network(app::to_layout(m, map));
+  eval.set_params(m.params());
+  const gpu::FieldResult r = eval.evaluate({w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}});
+  const std::vector<float> cpu = app::cpu_field(m, map, w, h, v);
+  EXPECT_EQ(r.values.size(), cpu.size());
+  EXPECT_EQ(r.channels, uint32_t(m.outputs()));
+  double d = 0.0;
+  for (size_t i = 0; i < cpu.size() && i < r.values.size(); ++i) {
+    EXPECT_TRUE(std::isfinite(r.values[i]));
+    d = std::max(d, double(std::abs(cpu[i] - r.values[i])));
+  }
+  return d;
 }
 
 }  // namespace nnlive::testing_support

@@ -391,7 +391,6 @@ int LiveApp::run() {
     edit_.user_points = state->config->user_points;
     track_edge(*state);
     track_weights(*state);
-    adapt_resolution(*state, dt);
     if (lesson_) lesson_update(*state);
 
     ImGui_ImplVulkan_NewFrame();
@@ -443,8 +442,7 @@ int LiveApp::run() {
     render::RenderOptions picture = view_options();
     if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
     std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
-    ProgressiveField::Level level;
-    if (progressive_) {
+    {
       // The field of this frame's network over last frame's field rectangle and view (the
       // composition places it; a resize or pan is one frame behind), evaluated on the field's
       // own thread. The frame draws the latest level that thread finished.
@@ -458,7 +456,7 @@ int LiveApp::run() {
         progressive_->want(render::network_layout(state->snapshot.layers, state->snapshot.params.size(), state->input_map),
                            state->snapshot.params, full);
       }
-      level = progressive_->latest();
+      const ProgressiveField::Level level = progressive_->latest();
       if (level.values) {
         panels[0].field = level.values.get();
         panels[0].field_request = level.request;
@@ -550,13 +548,11 @@ int LiveApp::run() {
     std::snprintf(line, sizeof line, "; %llu frames kept the picture (nothing in it changed)",
                   static_cast<unsigned long long>(renderer_->frames_reused()));
     report += line;
-    if (progressive_) {
-      // The field engine's share: frames that did not wait for it, and its levels.
-      std::snprintf(line, sizeof line, "; field on its own thread: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
-                    static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
-                    static_cast<unsigned long long>(progressive_->levels_abandoned()));
-      report += line;
-    }
+    // The field thread's share: frames that did not wait for it, and its levels.
+    std::snprintf(line, sizeof line, "; field on its own thread: %llu frames presented while it was refining, %llu levels done, %llu abandoned",
+                  static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
+                  static_cast<unsigned long long>(progressive_->levels_abandoned()));
+    report += line;
     std::cout << "nnlive: " << report << std::endl;
   }
   progressive_.reset();  // (its thread may be using the queue and the device)

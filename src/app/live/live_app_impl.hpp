@@ -79,7 +79,6 @@ class LiveApp {
   void toggle_recording(const LiveState& state);
   void stop_recording();  // finishes the file and reports it
   void draw_record_ui(const LiveState& state);
-  void adapt_resolution(const LiveState& state, double dt);
   render::RenderOptions view_options() const;  // the picture as the window shows it now
   void toggle_fullscreen();
   void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
@@ -109,7 +108,7 @@ class LiveApp {
   std::unique_ptr<gpu::Context> ctx_;
   std::unique_ptr<gpu::Swapchain> swapchain_;
   std::unique_ptr<render::Renderer> renderer_;
-  // The field on its own thread (the CPU field engine): frames never wait for it.
+  // The field on its own thread (either field engine): frames never wait for it.
   std::unique_ptr<ProgressiveField> progressive_;
   uint64_t frames_refining_ = 0;  // frames presented with a field coarser than one evaluation per pixel
   std::unique_ptr<render::SceneTarget> target_;
@@ -194,9 +193,8 @@ class LiveApp {
   int record_size_ = 1, record_fps_ = 2, record_format_ = 0;
   float record_epochs_ = 1.0f;
 
-  // The field's resolution while training on a slow device.
+  // While training, the field's thread may draw coarser levels (its live budget); off: always
+  // one evaluation per pixel, however long a level takes.
   bool adaptive_resolution_ = true;
-  float field_resolution_ = 1.0f;
-  double slow_for_s_ = 0.0, fast_for_s_ = 0.0;
 };
 }  // namespace nnlive::app::live

@@ -275,16 +275,10 @@ void LiveApp::draw_ui(const LiveState& state) {
   ImGui::SameLine();
   ImGui::Checkbox("data and weights (D)", &show_inspector_);
   ImGui::Checkbox("coarser field while training if slow", &adaptive_resolution_);
-  if (progressive_) {
-    // The field's own thread: the level shown, and whether it is still refining.
-    const auto level = progressive_->latest();
-    if (level.values && level.stride > 1) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("1/%u, refining", level.stride);
-    }
-  } else if (field_resolution_ < 1.0f) {
+  // The level the field's thread has drawn, while coarser than one evaluation per pixel.
+  if (const auto level = progressive_->latest(); level.values && level.stride > 1) {
     ImGui::SameLine();
-    ImGui::TextDisabled("1/%d", int(std::lround(1.0f / field_resolution_)));
+    ImGui::TextDisabled("1/%u, refining", level.stride);
   }
   if (pinned_neuron_) {
     ImGui::Text("field shows neuron %d of layer %d", pinned_neuron_->second + 1, pinned_neuron_->first + 1);

@@ -148,7 +148,6 @@ render::RenderOptions LiveApp::view_options() const {
   const auto neuron = hover_neuron_ ? hover_neuron_ : pinned_neuron_;
   if (neuron) o.neuron_layer = neuron->first, o.neuron = neuron->second;
   if (edge_) o.edge_layer = edge_->layer, o.edge_from = edge_->from, o.edge_to = edge_->to;
-  o.field_resolution = field_resolution_;
   o.mark_probe = show_computation_ && show_ui_;
   if (!show_ui_) {
     // Presentation: the header's figures at least 20 pt (at 96 dpi, times the screen's scale).
@@ -158,22 +157,6 @@ render::RenderOptions LiveApp::view_options() const {
     o.min_text_px = want_px / s;  // every text, not just the header
   }
   return o;
-}
-
-void LiveApp::adapt_resolution(const LiveState& state, double dt) {
-  const bool training = playing_ && !state.finished;
-  if (!adaptive_resolution_ || !training || progressive_) {  // (the progressive field paces itself)
-    field_resolution_ = 1.0f;  // paused: one evaluation per pixel at once
-    slow_for_s_ = fast_for_s_ = 0.0;
-    return;
-  }
-  // Below 24 frames/s for half a second: halve the evaluations per axis (down to a quarter);
-  // above 50 for two seconds: double them again.
-  if (fps_ < 24.0) slow_for_s_ += dt, fast_for_s_ = 0.0;
-  else if (fps_ > 50.0) fast_for_s_ += dt, slow_for_s_ = 0.0;
-  else slow_for_s_ = fast_for_s_ = 0.0;
-  if (slow_for_s_ > 0.5 && field_resolution_ > 0.25f) field_resolution_ *= 0.5f, slow_for_s_ = 0.0;
-  if (fast_for_s_ > 2.0 && field_resolution_ < 1.0f) field_resolution_ *= 2.0f, fast_for_s_ = 0.0;
 }
 
 void LiveApp::track_edge(const LiveState& state) {

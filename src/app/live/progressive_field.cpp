@@ -85,9 +85,9 @@ ProgressiveField::~ProgressiveField() {
 void ProgressiveField::want(const gpu::NetworkLayout& layout, std::span<const float> params, const gpu::FieldRequest& full) {
   {
     const std::lock_guard lock(mutex_);
-    if (wanted_.serial > 0 && wanted_.full == full && std::ranges::equal(wanted_.params, params) && same_network(wanted_.layout, layout))
-      return;
-    if (!same_network(wanted_.layout, layout)) wanted_.layout = layout;
+    const bool network = same_network(wanted_.layout, layout);
+    if (wanted_.serial > 0 && network && wanted_.full == full && std::ranges::equal(wanted_.params, params)) return;
+    if (!network) wanted_.layout = layout;
     wanted_.params.assign(params.begin(), params.end());
     wanted_.full = full;
     newest_serial_ = ++wanted_.serial;
@@ -113,11 +113,6 @@ void ProgressiveField::set_live_budget(double seconds) {
 uint32_t ProgressiveField::live_stride() const {
   const std::lock_guard lock(mutex_);
   return live_stride_;
-}
-
-double ProgressiveField::rate() const {
-  const std::lock_guard lock(mutex_);
-  return rate_;
 }
 
 uint64_t ProgressiveField::levels_done() const {
@@ -147,28 +142,26 @@ void ProgressiveField::run() {
   uint32_t finest = 0;        // the finest stride finished for it (0: none)
   gpu::NetworkLayout layout;  // what the engine is set up for
   bool has_layout = false;
+  Want w;                     // the want being worked on, as taken
   for (;;) {
-    Want w;
     uint32_t stride = 0;
     double rate = 0.0;
+    bool fresh = false;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || wanted_.serial != serial || (finest > 1 && serial != 0); });
       if (stopping_) return;
-      const bool fresh = wanted_.serial != serial;
-      w.serial = wanted_.serial;
-      w.full = wanted_.full;
-      w.params = wanted_.params;
-      if (!has_layout || !same_network(layout, wanted_.layout)) w.layout = wanted_.layout;
-      else w.layout = layout;
-      // A new want: straight at the live stride. The same want again: one level finer.
+      // A new want: straight at the live stride (its network and parameters go to the engine).
+      // The same want again: one level finer, with what the engine already holds.
+      fresh = wanted_.serial != serial;
       if (fresh) {
+        w = wanted_;
+        serial = w.serial, finest = 0;
         live_stride_ = stride_for(macs_per_pixel(w.layout), w.full, options_.live_budget_s);
         stride = live_stride_;
       } else {
         stride = finest / 2;
       }
-      if (fresh) serial = w.serial, finest = 0;
       rate = rate_ > 0.0 ? rate_ : options_.first_rate_macs;
     }
     const bool first_level = finest == 0;
@@ -179,7 +172,7 @@ void ProgressiveField::run() {
     {
       const std::lock_guard lock(mutex_);
       for (const auto& v : pool_)
-        if (v.use_count() == 1 && v != latest_.values) values = v;
+        if (v.use_count() == 1) values = v;  // (latest_ and frames hold counts too)
       if (!values) pool_.push_back(values = std::make_shared<gpu::FieldResult>());
     }
     bool finished = false;
@@ -191,8 +184,8 @@ void ProgressiveField::run() {
         layout = w.layout;
         has_layout = true;
       }
-      if (shader_) shader_->set_params(w.params);
-      else engine_.set_params(w.params);
+      if (fresh && shader_) shader_->set_params(w.params);
+      else if (fresh) engine_.set_params(w.params);
       values->width = r.width, values->height = r.height, values->channels = channels_of(w.layout, r);
       values->values.resize(size_t(r.width) * r.height * values->channels);
       // The first level of a want always finishes (it is the cheap one); a finer one gives way
@@ -204,8 +197,9 @@ void ProgressiveField::run() {
       if (shader_) {
         const double band_pixels = std::clamp(rate * k_band_s / macs_per_pixel(w.layout), 64.0, double(1 << 20));
         finished = shader_rows(*shader_, r, values->values.data(), values->channels, band_pixels, stop);
+      } else {
+        finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(), stop);
       }
-      else finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(), stop);
     } catch (const std::exception& e) {
       // A network the engine cannot take (the trainer checked it, so this is a bug): this want
       // gets no field; the window keeps the last one.

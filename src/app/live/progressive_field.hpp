@@ -68,8 +68,6 @@ class ProgressiveField {
   void set_live_budget(double seconds);
   // The live stride now (for the window's label and tests).
   uint32_t live_stride() const;
-  // Multiply-adds per second measured on the last levels (0 until one is done).
-  double rate() const;
   // Levels evaluated and abandoned so far.
   uint64_t levels_done() const;
   uint64_t levels_abandoned() const;
