@@ -16,12 +16,18 @@ void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
   sub.add_option("--monitor", live.monitor, "monitor for --fullscreen, from 0")->group(g);
   sub.add_flag("--present", live.present, "presentation mode: no controls, large text (H toggles)")->group(g);
   sub.add_option("--quit-after", live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
+  sub.add_option("--step-back-memory", live.step_back_mib,
+                 "MiB that step back's checkpoints may hold together; the oldest go first (1 to 65536)")
+      ->capture_default_str()
+      ->group(g);
 }
 
 void check_window_flags(LiveOptions& live, const std::string& size) {
   const auto [w, h] = parse_size(size, "--size", 7680);
   live.width = w, live.height = h;
   if (!(live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
+  if (!(live.step_back_mib >= 1.0 && live.step_back_mib <= 65536.0))
+    throw core::UserError(core::ExitCode::usage, "--step-back-memory must be 1 to 65536 MiB");
 }
 
 std::function<int()> add_run_command(CLI::App& app) {

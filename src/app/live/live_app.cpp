@@ -336,14 +336,20 @@ void LiveApp::toggle_fullscreen() {
 
 int LiveApp::run() {
   // The window runs for days with several threads allocating (trainer, field, driver): two
-  // malloc arenas instead of one per thread keep freed memory reusable across them, and the
-  // loop hands free pages back to the system every half minute (see the soak test).
+  // malloc arenas instead of one per thread keep freed memory reusable across them. Blocks of
+  // 1 MiB and more (field levels, pictures, data sets) get their own mappings, returned when
+  // freed: glibc's default would raise that threshold to the largest block freed so far and
+  // carve them from the heap, whose free middle then stays resident between trims. The loop
+  // hands the heap's free pages back every 10 s (see the soak test).
   mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 4 << 20);
   open_window();
   rebuild_swapchain();
   init_imgui();
   edit_ = options_.config;
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
+  trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
   if (options_.lesson) {
     lesson_.emplace(*options_.lesson, options_.lesson_timing);
@@ -357,7 +363,7 @@ int LiveApp::run() {
   uint64_t frame = 0;
   while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
     glfwPollEvents();
-    if (clock::now() - trimmed > std::chrono::seconds(30)) malloc_trim(0), trimmed = clock::now();
+    if (clock::now() - trimmed > std::chrono::seconds(10)) malloc_trim(0), trimmed = clock::now();
     if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
     int fw = 0, fh = 0;
     glfwGetFramebufferSize(window_, &fw, &fh);

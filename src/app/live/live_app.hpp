@@ -24,6 +24,7 @@ struct LiveOptions {
   uint32_t width = 1280, height = 720;
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
+  double step_back_mib = 256.0;         // memory the step-back checkpoints may hold together
   double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace
   std::optional<core::Lesson> lesson;   // play this lesson (`nnlive lesson`); config is its first experiment
   LessonTiming lesson_timing;
