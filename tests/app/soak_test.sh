@@ -36,10 +36,8 @@ xdotool windowfocus --sync "$wid" 2>/dev/null || true
 rss() { awk '/VmRSS/{print $2}' "/proc/$app_pid/status"; }
 # No key that pauses, steps or switches preset (a preset brings its own slower pace), and
 # clicks only right of the control panel: training goes on at full speed for the whole soak
-# (the session report's step count proves it). Not D in this 60 s version: the data and weights
-# window warms up over minutes (its traces fill; it levels off by the sixth minute), longer than
-# this warm-up. The long run takes it: add d to keys (the hour's soak in issue 13's note did).
-keys=(h Escape F11 i)
+# (the session report's step count proves it). D opens and closes the data and weights window.
+keys=(h Escape F11 i d)
 sizes=("1280 720" "900 600" "1100 700" "640 480" "1280 720")
 RANDOM=7
 start=$(date +%s)
