@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // `nnlive run` (and `nnlive` alone): the live window.
 #include "commands.hpp"
+
+#include <cmath>
+
 #include "experiment_flags.hpp"
 #include "live/live_app.hpp"
 #include "nnlive/core/config_io.hpp"
@@ -20,6 +23,10 @@ void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
                  "MiB that step back's checkpoints may hold together; the oldest go first (1 to 65536)")
       ->capture_default_str()
       ->group(g);
+  sub.add_option("--hang-exit", live.hang_exit_s,
+                 "exit with code 9 when the frame loop stalls this many seconds, for a service to restart it "
+                 "(default: 3/4 of systemd's WatchdogSec when set, else never; 0: never)")
+      ->group(g);
 }
 
 void check_window_flags(LiveOptions& live, const std::string& size) {
@@ -28,6 +35,8 @@ void check_window_flags(LiveOptions& live, const std::string& size) {
   if (!(live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
   if (!(live.step_back_mib >= 1.0 && live.step_back_mib <= 65536.0))
     throw core::UserError(core::ExitCode::usage, "--step-back-memory must be 1 to 65536 MiB");
+  if (std::isnan(live.hang_exit_s) || live.hang_exit_s > 86400.0 || (live.hang_exit_s < 1.0 && live.hang_exit_s != 0.0 && live.hang_exit_s != -1.0))
+    throw core::UserError(core::ExitCode::usage, "--hang-exit must be 0 (never) or 1 to 86400 seconds");
 }
 
 std::function<int()> add_run_command(CLI::App& app) {

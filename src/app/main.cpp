@@ -31,7 +31,8 @@ constexpr const char* k_exit_codes =
     "Exit codes: 0 success; 1 internal error; 2 bad command line (unknown flag, preset or name, value out of range); "
     "3 unreadable or malformed input file (config, weights, CSV); 4 output cannot be written; "
     "5 no usable Vulkan device or display, or GPU failure; 6 interrupted (what was written so far is kept); "
-    "7 a program nnlive needs (ffmpeg) is not installed.";
+    "7 a program nnlive needs (ffmpeg) is not installed; 8 the GPU device was lost (restart nnlive); "
+    "9 the window's frame loop hung (--hang-exit; a service restarts it).";
 
 int fail(nnlive::core::ExitCode code, const std::string& message) {
   std::cerr << "nnlive: " << message << "\n";
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
     return fail(e.code, e.what());
   } catch (const nnlive::gpu::GpuError& e) {
     return fail(ExitCode::gpu, e.what());
+  } catch (const vk::DeviceLostError& e) {
+    return fail(ExitCode::device_lost, std::string("the GPU device was lost (") + e.what() + "); start nnlive again");
   } catch (const vk::SystemError& e) {
     return fail(ExitCode::gpu, std::string("Vulkan failed: ") + e.what());
   } catch (const std::bad_alloc&) {

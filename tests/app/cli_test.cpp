@@ -186,6 +186,8 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"run --step-back-memory 0", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"run --step-back-memory 1e9", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"lesson xor-step-by-step --step-back-memory nan", 2, "--step-back-memory"},
+      {"run --hang-exit 0.5", 2, "--hang-exit must be 0 (never) or 1 to 86400 seconds"},
+      {"run --hang-exit nan", 2, "--hang-exit"},
       {"field --weights /dev/zero --size 8x8 --out f.npy", 3, "over 256 MiB"},
       {"field --weights huge.json --size 8x8 --out f.npy", 3, "number overflow"},
       {"field --weights nul.json --size 8x8 --out f.npy", 3, "NUL byte"},

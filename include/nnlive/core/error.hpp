@@ -16,6 +16,8 @@ enum class ExitCode : int {
   gpu = 5,          // no usable Vulkan device, or the GPU failed
   interrupted = 6,  // stopped by Ctrl-C (what was written so far is kept)
   missing_tool = 7, // a program nnlive runs (ffmpeg) is not installed
+  device_lost = 8,  // the GPU was lost (driver reset, GPU removed): restart the process
+  hung = 9,         // the window's frame loop stopped coming round (--hang-exit): restart it
 };
 
 struct UserError : std::runtime_error {

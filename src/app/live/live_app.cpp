@@ -19,10 +19,12 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "../render_flags.hpp"
 #include "live_app_impl.hpp"
 #include "live_trainer.hpp"
+#include "service_watchdog.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/file_io.hpp"
@@ -41,6 +43,31 @@ vk::PresentModeKHR parse_present_mode(const std::string& s) {
   if (s == "immediate") return vk::PresentModeKHR::eImmediate;
   if (s == "fifo-relaxed") return vk::PresentModeKHR::eFifoRelaxed;
   throw core::UserError(core::ExitCode::usage, "unknown present mode '" + s + "'; choose fifo, fifo-relaxed, mailbox or immediate");
+}
+
+// Fault injection for the service tests (NNLIVE_FAULT=KIND:SECONDS): hang-frame stops the frame
+// loop for good after SECONDS, device-lost throws what a lost GPU throws. Anything else is ignored.
+struct Fault {
+  enum Kind { none, hang_frame, device_lost } kind = none;
+  double after_s = 0.0;
+};
+
+Fault parse_fault(const char* text) {
+  Fault f;
+  if (!text) return f;
+  const std::string s = text;
+  const auto colon = s.find(':');
+  const std::string kind = s.substr(0, colon);
+  if (kind == "hang-frame") f.kind = Fault::hang_frame;
+  else if (kind == "device-lost") f.kind = Fault::device_lost;
+  if (colon != std::string::npos) f.after_s = std::atof(s.c_str() + colon + 1);
+  return f;
+}
+
+void inject(const Fault& f) {
+  if (f.kind == Fault::hang_frame)
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  if (f.kind == Fault::device_lost) throw vk::DeviceLostError("injected by NNLIVE_FAULT");
 }
 
 }  // namespace
@@ -355,187 +382,197 @@ int LiveApp::run() {
     lesson_.emplace(*options_.lesson, options_.lesson_timing);
     lesson_enter(0);
   }
+  const Fault fault = parse_fault(std::getenv("NNLIVE_FAULT"));
+  ServiceWatchdog watchdog(options_.hang_exit_s);
   const auto start = clock::now();
   const long long first_step = trainer_->latest()->snapshot.step;
   auto last = clock::now();
   auto trimmed = last;
   double anim = 0.0;
   uint64_t frame = 0;
-  while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
-    glfwPollEvents();
-    if (clock::now() - trimmed > std::chrono::seconds(10)) malloc_trim(0), trimmed = clock::now();
-    if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
-    int fw = 0, fh = 0;
-    glfwGetFramebufferSize(window_, &fw, &fh);
-    if (fw == 0 || fh == 0 || glfwGetWindowAttrib(window_, GLFW_ICONIFIED)) {  // minimized: draw nothing
-      glfwWaitEventsTimeout(0.1);
-      events_.resized = true;
-      continue;
-    }
-    if (events_.resized || framebuffers_.empty()) {
-      events_.resized = false;
-      rebuild_swapchain();
-      if (framebuffers_.empty()) continue;
-    }
-    const auto now = clock::now();
-    const double dt = std::chrono::duration<double>(now - last).count();
-    last = now;
-    anim += std::min(dt, 0.25);
+  try {
+    while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
+      watchdog.alive(presented_ > 0);
+      if (fault.kind != Fault::none && std::chrono::duration<double>(clock::now() - start).count() > fault.after_s) inject(fault);
+      if (const std::string why = progressive_->failure(); !why.empty()) throw gpu::GpuError("the field's thread failed: " + why);
+      glfwPollEvents();
+      if (clock::now() - trimmed > std::chrono::seconds(10)) malloc_trim(0), trimmed = clock::now();
+      if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
+      int fw = 0, fh = 0;
+      glfwGetFramebufferSize(window_, &fw, &fh);
+      if (fw == 0 || fh == 0 || glfwGetWindowAttrib(window_, GLFW_ICONIFIED)) {  // minimized: draw nothing
+        glfwWaitEventsTimeout(0.1);
+        events_.resized = true;
+        continue;
+      }
+      if (events_.resized || framebuffers_.empty()) {
+        events_.resized = false;
+        rebuild_swapchain();
+        if (framebuffers_.empty()) continue;
+      }
+      const auto now = clock::now();
+      const double dt = std::chrono::duration<double>(now - last).count();
+      last = now;
+      anim += std::min(dt, 0.25);
 
-    const auto state = trainer_->latest();
-    if (state->generation != generation_) {
-      generation_ = state->generation;
-      history_.clear();
-      edit_ = *state->config;
-    }
-    // Entries arrive in epoch order, thinned where the trainer thinned its own; the next one
-    // wanted is the epoch after the last held.
-    for (const auto& m : state->snapshot.new_metrics)
-      if (history_.empty() || m.epoch > history_.back().epoch) history_.push_back(m);
-    nn::thin_history(history_, k_live_history_cap);
-    trainer_->acknowledge(generation_, history_.empty() ? 0 : history_.back().epoch + 1);
-    edit_.user_points = state->config->user_points;
-    track_edge(*state);
-    track_weights(*state);
-    if (lesson_) lesson_update(*state);
+      const auto state = trainer_->latest();
+      if (state->generation != generation_) {
+        generation_ = state->generation;
+        history_.clear();
+        edit_ = *state->config;
+      }
+      // Entries arrive in epoch order, thinned where the trainer thinned its own; the next one
+      // wanted is the epoch after the last held.
+      for (const auto& m : state->snapshot.new_metrics)
+        if (history_.empty() || m.epoch > history_.back().epoch) history_.push_back(m);
+      nn::thin_history(history_, k_live_history_cap);
+      trainer_->acknowledge(generation_, history_.empty() ? 0 : history_.back().epoch + 1);
+      edit_.user_points = state->config->user_points;
+      track_edge(*state);
+      track_weights(*state);
+      if (lesson_) lesson_update(*state);
 
-    ImGui_ImplVulkan_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-    handle_input(*state);
-    draw_ui(*state);
-    if (show_ui_) {
-      draw_computation(*state);
-      draw_inspector(*state);
-      draw_edge(*state);
-    }
-    // Hover: on the field, the coordinate and the network's output there; on the diagram, a
-    // hidden neuron's own field fills the field panel.
-    hover_neuron_.reset();
-    if (!ImGui::GetIO().WantCaptureMouse) {
-      double cx, cy;
-      glfwGetCursorPos(window_, &cx, &cy);
-      const DiagramHit hit = hit_diagram(cx, cy, *state);
-      const int columns = int(state->snapshot.layers.size()) + 1;
-      if (hit.column > 0 && hit.column < columns - 1) {
-        hover_neuron_ = std::pair{hit.column - 1, hit.node};
-        const float a = state->snapshot.probe.size() > size_t(hit.column) ? state->snapshot.probe[size_t(hit.column)][size_t(hit.node)] : 0.0f;
-        ImGui::SetTooltip("hidden layer %d, neuron %d: its output over the field\nactivation for sample %d: %.4g\nclick to %s",
-                          hit.column, hit.node + 1, state->snapshot.probe_index, double(a),
-                          pinned_neuron_ == hover_neuron_ ? "unpin" : "keep it shown");
-      } else if (hit.layer >= 0) {
-        const auto& L = state->snapshot.layers[size_t(hit.layer)];
-        const size_t k = L.w_offset + size_t(hit.to) * L.in + size_t(hit.from);
-        ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state->snapshot.params[k]));
+      ImGui_ImplVulkan_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      handle_input(*state);
+      draw_ui(*state);
+      if (show_ui_) {
+        draw_computation(*state);
+        draw_inspector(*state);
+        draw_edge(*state);
       }
-      if (const auto d = to_data(cx, cy)) {
-        const nn::Mlp mlp = nn::model_of(state->snapshot);
-        std::vector<float> in(state->input_map.size());
-        state->input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
-        nn::Trace trace;
-        mlp.forward(in.data(), 1, trace);
-        const std::vector<float>& out = trace.output();
-        std::string text = "x " + std::to_string((*d)[0]).substr(0, 6) + "  y " + std::to_string((*d)[1]).substr(0, 6) + "\n";
-        if (out.size() == 1) text += "P(class 1) " + std::to_string(out[0]).substr(0, 5);
-        else
-          for (size_t k = 0; k < out.size(); ++k) text += "P(" + std::to_string(k) + ") " + std::to_string(out[k]).substr(0, 5) + "  ";
-        ImGui::SetTooltip("%s", text.c_str());
+      // Hover: on the field, the coordinate and the network's output there; on the diagram, a
+      // hidden neuron's own field fills the field panel.
+      hover_neuron_.reset();
+      if (!ImGui::GetIO().WantCaptureMouse) {
+        double cx, cy;
+        glfwGetCursorPos(window_, &cx, &cy);
+        const DiagramHit hit = hit_diagram(cx, cy, *state);
+        const int columns = int(state->snapshot.layers.size()) + 1;
+        if (hit.column > 0 && hit.column < columns - 1) {
+          hover_neuron_ = std::pair{hit.column - 1, hit.node};
+          const float a = state->snapshot.probe.size() > size_t(hit.column) ? state->snapshot.probe[size_t(hit.column)][size_t(hit.node)] : 0.0f;
+          ImGui::SetTooltip("hidden layer %d, neuron %d: its output over the field\nactivation for sample %d: %.4g\nclick to %s",
+                            hit.column, hit.node + 1, state->snapshot.probe_index, double(a),
+                            pinned_neuron_ == hover_neuron_ ? "unpin" : "keep it shown");
+        } else if (hit.layer >= 0) {
+          const auto& L = state->snapshot.layers[size_t(hit.layer)];
+          const size_t k = L.w_offset + size_t(hit.to) * L.in + size_t(hit.from);
+          ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state->snapshot.params[k]));
+        }
+        if (const auto d = to_data(cx, cy)) {
+          const nn::Mlp mlp = nn::model_of(state->snapshot);
+          std::vector<float> in(state->input_map.size());
+          state->input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
+          nn::Trace trace;
+          mlp.forward(in.data(), 1, trace);
+          const std::vector<float>& out = trace.output();
+          std::string text = "x " + std::to_string((*d)[0]).substr(0, 6) + "  y " + std::to_string((*d)[1]).substr(0, 6) + "\n";
+          if (out.size() == 1) text += "P(class 1) " + std::to_string(out[0]).substr(0, 5);
+          else
+            for (size_t k = 0; k < out.size(); ++k) text += "P(" + std::to_string(k) + ") " + std::to_string(out[k]).substr(0, 5) + "  ";
+          ImGui::SetTooltip("%s", text.c_str());
+        }
       }
-    }
-    ImGui::Render();
+      ImGui::Render();
 
-    render::Scene scene = scene_of(*state, history_, view_.value_or(state->view), anim);
-    render::RenderOptions picture = view_options();
-    if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
-    std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
-    {
-      // The field of this frame's network over last frame's field rectangle and view (the
-      // composition places it; a resize or pan is one frame behind), evaluated on the field's
-      // own thread. The frame draws the latest level that thread finished.
-      const auto& placed = renderer_->last_placements();
-      if (!placed.empty()) {
-        const render::Rect& f = placed[0].rect;
-        const nn::View& v = placed[0].view;
-        gpu::FieldRequest full{uint32_t(f.width()), uint32_t(f.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-        if (picture.neuron_layer >= 0) full.neuron_layer = picture.neuron_layer, full.neuron = picture.neuron;
-        progressive_->set_live_budget(adaptive_resolution_ ? 0.1 : 0.0);
-        progressive_->want(render::network_layout(state->snapshot.layers, state->snapshot.params.size(), state->input_map),
-                           state->snapshot.params, full);
+      render::Scene scene = scene_of(*state, history_, view_.value_or(state->view), anim);
+      render::RenderOptions picture = view_options();
+      if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
+      std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
+      {
+        // The field of this frame's network over last frame's field rectangle and view (the
+        // composition places it; a resize or pan is one frame behind), evaluated on the field's
+        // own thread. The frame draws the latest level that thread finished.
+        const auto& placed = renderer_->last_placements();
+        if (!placed.empty()) {
+          const render::Rect& f = placed[0].rect;
+          const nn::View& v = placed[0].view;
+          gpu::FieldRequest full{uint32_t(f.width()), uint32_t(f.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+          if (picture.neuron_layer >= 0) full.neuron_layer = picture.neuron_layer, full.neuron = picture.neuron;
+          progressive_->set_live_budget(adaptive_resolution_ ? 0.1 : 0.0);
+          progressive_->want(render::network_layout(state->snapshot.layers, state->snapshot.params.size(), state->input_map),
+                             state->snapshot.params, full);
+        }
+        const ProgressiveField::Level level = progressive_->latest();
+        if (level.values) {
+          panels[0].field = level.values.get();
+          panels[0].field_request = level.request;
+          panels[0].field_version = level.version;
+        } else {
+          panels[0].options.field_resolution = 0.125f;  // the first frames: a coarse field now, not a stall
+        }
+        if (!level.values || level.stride > 1) ++frames_refining_;  // drawn coarser than one evaluation per pixel
       }
-      const ProgressiveField::Level level = progressive_->latest();
-      if (level.values) {
-        panels[0].field = level.values.get();
-        panels[0].field_request = level.request;
-        panels[0].field_version = level.version;
-      } else {
-        panels[0].options.field_resolution = 0.125f;  // the first frames: a coarse field now, not a stall
-      }
-      if (!level.values || level.stride > 1) ++frames_refining_;  // drawn coarser than one evaluation per pixel
-    }
 
-    const size_t slot = frame % render::Renderer::k_frames_in_flight;
-    if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again
-    const auto image = swapchain_->acquire(*acquired_[slot]);
-    if (!image) {
-      events_.resized = true;
-      continue;
-    }
-    render::FrameHooks hooks;
-    hooks.wait = {*acquired_[slot]};
-    hooks.wait_stages = {vk::PipelineStageFlagBits::eTransfer};
-    hooks.signal = {swapchain_->ready(*image)};
-    hooks.readback = screenshot_;
-    const vk::Image dst = swapchain_->image(*image);
-    const auto extent = swapchain_->extent();
-    hooks.after = [&](const vk::raii::CommandBuffer& cb) {
-      gpu::transition(cb, dst, vk::ImageLayout::eUndefined, vk::ImageLayout::eTransferDstOptimal,
-                      vk::PipelineStageFlagBits2::eTransfer, vk::AccessFlagBits2::eNone, vk::PipelineStageFlagBits2::eBlit,
-                      vk::AccessFlagBits2::eTransferWrite);
-      const vk::ImageSubresourceLayers layers{vk::ImageAspectFlagBits::eColor, 0, 0, 1};
-      const vk::ImageBlit blit{layers,
-                               {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(target_->width()), int32_t(target_->height()), 1}},
-                               layers,
-                               {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(extent.width), int32_t(extent.height), 1}}};
-      cb.blitImage(target_->image().handle(), vk::ImageLayout::eTransferSrcOptimal, dst, vk::ImageLayout::eTransferDstOptimal, blit,
-                   vk::Filter::eLinear);
-      const vk::RenderPassBeginInfo begin{*ui_pass_, *framebuffers_[*image], vk::Rect2D{{0, 0}, extent}};
-      cb.beginRenderPass(begin, vk::SubpassContents::eInline);
-      ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), *cb);
-      cb.endRenderPass();
-    };
-    frame_of_slot_[slot] = renderer_->submit(panels, *target_, hooks);
-    if (!swapchain_->present(*image)) events_.resized = true;
-    {
-      const auto t = clock::now();
-      if (presented_++ > 0) {
-        const double interval = std::max(std::chrono::duration<double>(t - last_present_).count(), 1e-4);
-        fps_ = fps_ <= 0 ? 1.0 / interval : 0.9 * fps_ + 0.1 / interval;
+      const size_t slot = frame % render::Renderer::k_frames_in_flight;
+      if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again
+      const auto image = swapchain_->acquire(*acquired_[slot]);
+      if (!image) {
+        events_.resized = true;
+        continue;
       }
-      last_present_ = t;
-    }
-    if (recorder_) {
-      try {
-        recorder_->update(*state, history_, view_options(), playing_);
-      } catch (const core::UserError& e) {
-        recorder_.reset();
-        message(e.what(), true);
+      render::FrameHooks hooks;
+      hooks.wait = {*acquired_[slot]};
+      hooks.wait_stages = {vk::PipelineStageFlagBits::eTransfer};
+      hooks.signal = {swapchain_->ready(*image)};
+      hooks.readback = screenshot_;
+      const vk::Image dst = swapchain_->image(*image);
+      const auto extent = swapchain_->extent();
+      hooks.after = [&](const vk::raii::CommandBuffer& cb) {
+        gpu::transition(cb, dst, vk::ImageLayout::eUndefined, vk::ImageLayout::eTransferDstOptimal,
+                        vk::PipelineStageFlagBits2::eTransfer, vk::AccessFlagBits2::eNone, vk::PipelineStageFlagBits2::eBlit,
+                        vk::AccessFlagBits2::eTransferWrite);
+        const vk::ImageSubresourceLayers layers{vk::ImageAspectFlagBits::eColor, 0, 0, 1};
+        const vk::ImageBlit blit{layers,
+                                 {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(target_->width()), int32_t(target_->height()), 1}},
+                                 layers,
+                                 {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(extent.width), int32_t(extent.height), 1}}};
+        cb.blitImage(target_->image().handle(), vk::ImageLayout::eTransferSrcOptimal, dst, vk::ImageLayout::eTransferDstOptimal, blit,
+                     vk::Filter::eLinear);
+        const vk::RenderPassBeginInfo begin{*ui_pass_, *framebuffers_[*image], vk::Rect2D{{0, 0}, extent}};
+        cb.beginRenderPass(begin, vk::SubpassContents::eInline);
+        ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), *cb);
+        cb.endRenderPass();
+      };
+      frame_of_slot_[slot] = renderer_->submit(panels, *target_, hooks);
+      if (!swapchain_->present(*image)) events_.resized = true;
+      {
+        const auto t = clock::now();
+        if (presented_++ > 0) {
+          const double interval = std::max(std::chrono::duration<double>(t - last_present_).count(), 1e-4);
+          fps_ = fps_ <= 0 ? 1.0 / interval : 0.9 * fps_ + 0.1 / interval;
+        }
+        last_present_ = t;
       }
-    }
-    if (screenshot_) {
-      screenshot_ = false;
-      renderer_->wait(frame_of_slot_[slot]);
-      const std::string name = "nnlive-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                              std::chrono::system_clock::now().time_since_epoch()).count()) + ".png";
-      try {
-        const auto px = target_->pixels();
-        core::write_png(name, int(target_->width()), int(target_->height()), 4, px.data());
-        message("screenshot " + name);
-      } catch (const core::UserError& e) {
-        message(e.what(), true);
+      if (recorder_) {
+        try {
+          recorder_->update(*state, history_, view_options(), playing_);
+        } catch (const core::UserError& e) {
+          recorder_.reset();
+          message(e.what(), true);
+        }
       }
+      if (screenshot_) {
+        screenshot_ = false;
+        renderer_->wait(frame_of_slot_[slot]);
+        const std::string name = "nnlive-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                                std::chrono::system_clock::now().time_since_epoch()).count()) + ".png";
+        try {
+          const auto px = target_->pixels();
+          core::write_png(name, int(target_->width()), int(target_->height()), 4, px.data());
+          message("screenshot " + name);
+        } catch (const core::UserError& e) {
+          message(e.what(), true);
+        }
+      }
+      ++frame;
     }
-    ++frame;
+  } catch (const vk::DeviceLostError& e) {
+    exit_device_lost(e.what());
   }
+  watchdog.stop();  // what follows (finishing a video) may take long
   renderer_->wait_all();
   {
     const std::lock_guard lock(ctx_->queue_mutex());

@@ -25,6 +25,8 @@ struct LiveOptions {
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
   double step_back_mib = 256.0;         // memory the step-back checkpoints may hold together
+  double hang_exit_s = -1.0;            // exit with code 9 when the frame loop stalls this long;
+                                        // < 0: 3/4 of systemd's WatchdogSec when set, else never; 0: never
   double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace
   std::optional<core::Lesson> lesson;   // play this lesson (`nnlive lesson`); config is its first experiment
   LessonTiming lesson_timing;

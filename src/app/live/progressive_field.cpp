@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "live/progressive_field.hpp"
+#include "live/service_watchdog.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -69,7 +70,7 @@ ProgressiveField::ProgressiveField(Options options, const gpu::Context* shader_c
     : options_(options),
       engine_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency() - 1)) {
   if (shader_context) shader_ = std::make_unique<gpu::FieldEvaluator>(*shader_context, gpu::FieldEvaluatorOptions{.own_command_pool = true});
-  worker_ = std::thread([this] { run(); });
+  worker_ = std::thread([this] { run_guarded(); });
 }
 
 ProgressiveField::~ProgressiveField() {
@@ -135,6 +136,22 @@ uint32_t ProgressiveField::stride_for(double macs, const gpu::FieldRequest& full
     s *= 2;
   }
   return s;
+}
+
+void ProgressiveField::run_guarded() {
+  try {
+    run();
+  } catch (const vk::DeviceLostError& e) {
+    exit_device_lost(e.what());
+  } catch (const std::exception& e) {
+    const std::lock_guard lock(mutex_);
+    failure_ = e.what();
+  }
+}
+
+std::string ProgressiveField::failure() const {
+  const std::lock_guard lock(mutex_);
+  return failure_;
 }
 
 void ProgressiveField::run() {

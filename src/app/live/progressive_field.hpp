@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -71,6 +72,9 @@ class ProgressiveField {
   // Levels evaluated and abandoned so far.
   uint64_t levels_done() const;
   uint64_t levels_abandoned() const;
+  // Why the field's thread stopped, if it failed (a GPU error); empty while it works. A lost
+  // device ends the process at once (exit_device_lost).
+  std::string failure() const;
 
  private:
   struct Want {
@@ -80,6 +84,7 @@ class ProgressiveField {
     uint64_t serial = 0;
   };
   void run();
+  void run_guarded();
   uint32_t stride_for(double macs_per_pixel, const gpu::FieldRequest& full, double budget_s) const;
 
   Options options_;
@@ -87,6 +92,7 @@ class ProgressiveField {
   std::condition_variable wake_;
   Want wanted_;            // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
+  std::string failure_;    // guarded by mutex_
   Level latest_;           // guarded by mutex_
   uint64_t latest_serial_ = 0;  // the want latest_ answers; guarded by mutex_
   double rate_ = 0.0;      // guarded by mutex_
