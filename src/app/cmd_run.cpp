@@ -12,12 +12,8 @@
 
 namespace nnlive::app {
 
-void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
+void add_unattended_flags(CLI::App& sub, LiveOptions& live) {
   const char* g = "Window";
-  sub.add_option("--size", size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
-  sub.add_flag("--fullscreen", live.fullscreen, "full screen (F11 toggles)")->group(g);
-  sub.add_option("--monitor", live.monitor, "monitor for --fullscreen, from 0")->group(g);
-  sub.add_flag("--present", live.present, "presentation mode: no controls, large text (H toggles)")->group(g);
   sub.add_option("--quit-after", live.quit_after_s, "close by itself after this many seconds (demos, tests)")->group(g);
   sub.add_option("--step-back-memory", live.step_back_mib,
                  "MiB that step back's checkpoints may hold together; the oldest go first (1 to 65536)")
@@ -29,14 +25,27 @@ void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
       ->group(g);
 }
 
-void check_window_flags(LiveOptions& live, const std::string& size) {
-  const auto [w, h] = parse_size(size, "--size", 7680);
-  live.width = w, live.height = h;
+void check_unattended_flags(const LiveOptions& live) {
   if (!(live.quit_after_s >= 0.0)) throw core::UserError(core::ExitCode::usage, "--quit-after must be 0 or more seconds");
   if (!(live.step_back_mib >= 1.0 && live.step_back_mib <= 65536.0))
     throw core::UserError(core::ExitCode::usage, "--step-back-memory must be 1 to 65536 MiB");
   if (std::isnan(live.hang_exit_s) || live.hang_exit_s > 86400.0 || (live.hang_exit_s < 1.0 && live.hang_exit_s != 0.0 && live.hang_exit_s != -1.0))
     throw core::UserError(core::ExitCode::usage, "--hang-exit must be 0 (never) or 1 to 86400 seconds");
+}
+
+void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size) {
+  const char* g = "Window";
+  sub.add_option("--size", size, "window WIDTHxHEIGHT")->capture_default_str()->group(g);
+  sub.add_flag("--fullscreen", live.fullscreen, "full screen (F11 toggles)")->group(g);
+  sub.add_option("--monitor", live.monitor, "monitor for --fullscreen, from 0")->group(g);
+  sub.add_flag("--present", live.present, "presentation mode: no controls, large text (H toggles)")->group(g);
+  add_unattended_flags(sub, live);
+}
+
+void check_window_flags(LiveOptions& live, const std::string& size) {
+  const auto [w, h] = parse_size(size, "--size", 7680);
+  live.width = w, live.height = h;
+  check_unattended_flags(live);
 }
 
 std::function<int()> add_run_command(CLI::App& app) {

@@ -22,6 +22,10 @@ std::function<int()> add_lesson_command(CLI::App& app);
 // The window options `run` and `lesson` share (--size, --fullscreen, --monitor, --present,
 // --quit-after), and their checks once parsed (throws UserError(usage)).
 void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size);
+// --quit-after, --step-back-memory, --hang-exit: for run, lesson and exhibit.
+void add_unattended_flags(CLI::App& sub, LiveOptions& live);
+void check_unattended_flags(const LiveOptions& live);
+std::function<int()> add_exhibit_command(CLI::App& app);  // nnlive exhibit
 void check_window_flags(LiveOptions& live, const std::string& size);   // nnlive lesson NAME|FILE
 std::function<int()> add_lessons_command(CLI::App& app);  // nnlive lessons
 // `nnlive` with no subcommand: the live window with the default experiment.

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       nnlive::app::add_presets_command(app), nnlive::app::add_bench_command(app),
       nnlive::app::add_render_command(app), nnlive::app::add_record_command(app),
       nnlive::app::add_run_command(app), nnlive::app::add_lesson_command(app),
-      nnlive::app::add_lessons_command(app)};
+      nnlive::app::add_lessons_command(app), nnlive::app::add_exhibit_command(app)};
   // The field engine for every command that draws or evaluates a field (also
   // NNLIVE_FIELD_ENGINE); accepted before or after the command's name.
   std::string field_engine;

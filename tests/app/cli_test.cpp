@@ -157,6 +157,8 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
   const std::string ok = read(path("ok.json"));
   write("huge.json", std::regex_replace(ok, std::regex("\"bias\": \\["), "\"bias\": [1e400, ", std::regex_constants::format_first_only));
   write("nul.json", ok + '\0');
+  write("playlist.txt", "# the museum's loop\nspiral-story\n\nno-such-lesson\n");
+  write("empty_playlist.txt", "# nothing\n\n");
   write("tiny_view.json", std::regex_replace(ok, std::regex("\"view\": \\[[^\\]]*\\]"), "\"view\": [0, 0, 1e-300, 1e-300]"));
   const BadCase cases[] = {
       {"train --preset nope", 2, "unknown preset 'nope'"},
@@ -186,6 +188,14 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"run --step-back-memory 0", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"run --step-back-memory 1e9", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"lesson xor-step-by-step --step-back-memory nan", 2, "--step-back-memory"},
+      {"exhibit --idle 1", 2, "--idle must be 5 to 86400 seconds"},
+      {"exhibit --operator-pin 12", 2, "--operator-pin must be 4 to 12 digits"},
+      {"exhibit --operator-pin 12ab", 2, "--operator-pin must be 4 to 12 digits"},
+      {"exhibit --lessons spiral-story,nosuch", 2, "nosuch"},
+      {"exhibit --playlist playlist.txt", 3, "playlist.txt:4: "},
+      {"exhibit --playlist empty_playlist.txt", 3, "names no lesson"},
+      {"exhibit --playlist missing.txt", 3, "the playlist missing.txt"},
+      {"exhibit --playlist playlist.txt --lessons xor-step-by-step", 2, "excludes"},
       {"run --hang-exit 0.5", 2, "--hang-exit must be 0 (never) or 1 to 86400 seconds"},
       {"run --hang-exit nan", 2, "--hang-exit"},
       {"field --weights /dev/zero --size 8x8 --out f.npy", 3, "over 256 MiB"},
@@ -238,7 +248,7 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
     EXPECT_EQ(r.err.rfind("nnlive: ", 0), 0u) << c.args << "\n" << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
   }
-  expect_only({"bad.toml", "bad.csv", "bad.json", "ok.json", "huge.json", "nul.json", "tiny_view.json"});
+  expect_only({"bad.toml", "bad.csv", "bad.json", "ok.json", "huge.json", "nul.json", "tiny_view.json", "playlist.txt", "empty_playlist.txt"});
 }
 
 TEST_F(Cli, RenderWritesAPng) {

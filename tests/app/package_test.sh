@@ -32,7 +32,7 @@ unit="$work/nnlive-exhibit.service"
 sed "s|/usr/bin/nnlive|$bin|" "$work/root/usr/lib/systemd/user/nnlive-exhibit.service" >"$unit"
 complaints="$(systemd-analyze verify "$unit" 2>&1 | grep -v "RuntimeDirectory\|Failed to initialize manager" || true)"
 [ -z "$complaints" ] || fail "systemd-analyze verify: $complaints"
-grep -q "^Type=notify" "$unit" && grep -q "^WatchdogSec=" "$unit" && grep -q "^Restart=always" "$unit" || fail "the unit lacks notify, watchdog or restart"
+grep -q "^Type=notify" "$unit" && grep -q "^WatchdogSec=" "$unit" && grep -q "^Restart=on-failure" "$unit" || fail "the unit lacks notify, watchdog or restart"
 # Its command line parses: without a display it can only fail to open the window (5), never
 # with a usage (2) or input (3) error.
 args="$(sed -n 's|^ExecStart=[^ ]* ||p' "$unit")"

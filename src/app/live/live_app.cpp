@@ -214,7 +214,9 @@ void LiveApp::init_imgui() {
 render::Rect LiveApp::scene_rect() const {
   const float w = float(target_->width()), h = float(target_->height());
   const float panel = show_ui_ ? std::round(std::min(360.0f * ui_scale_, w - 320.0f)) : 0.0f;
-  return {std::max(panel, 0.0f), 0.0f, w, h};
+  // An exhibit keeps a bar along the bottom for the visitor's controls.
+  const float bar = exhibit_ ? std::min(exhibit_bar_height(), h - 240.0f) : 0.0f;
+  return {std::max(panel, 0.0f), 0.0f, w, h - std::max(bar, 0.0f)};
 }
 
 std::optional<std::array<double, 2>> LiveApp::to_data(double x, double y) const {
@@ -270,8 +272,9 @@ void LiveApp::lesson_enter(size_t k, std::optional<core::Run> replayed) {
   playing_ = !step.pause;
   trainer_->set_playing(playing_);
   lesson_step_at_ = clock::now();
-  message(lesson_->lesson().title + (replayed ? ": back to step " : ": step ") + std::to_string(k + 1) + " of " +
-          std::to_string(lesson_->size()));
+  if (!exhibit_)  // (an exhibit's lessons speak through their captions)
+    message(lesson_->lesson().title + (replayed ? ": back to step " : ": step ") + std::to_string(k + 1) + " of " +
+            std::to_string(lesson_->size()));
 }
 
 bool LiveApp::lesson_waiting() const {
@@ -284,6 +287,7 @@ void LiveApp::lesson_update(const LiveState& state) {
   const double seconds = std::chrono::duration<double>(clock::now() - lesson_step_at_).count();
   if (!lesson_->over(state.snapshot.epoch, history_, state.finished, seconds, options_.lesson_auto)) return;
   if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
+  else if (options_.lesson_auto && exhibit_) exhibit_->next_lesson(), exhibit_attract();  // the playlist moves on
   else if (options_.lesson_auto) lesson_enter(0);  // unattended: the lesson starts over
 }
 
@@ -374,11 +378,14 @@ int LiveApp::run() {
   open_window();
   rebuild_swapchain();
   init_imgui();
+  if (options_.exhibit) exhibit_open();
   edit_ = options_.config;
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
-  if (options_.lesson) {
+  if (exhibit_) {
+    exhibit_attract();
+  } else if (options_.lesson) {
     lesson_.emplace(*options_.lesson, options_.lesson_timing);
     lesson_enter(0);
   }
@@ -401,6 +408,7 @@ int LiveApp::run() {
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window_, &fw, &fh);
       if (fw == 0 || fh == 0 || glfwGetWindowAttrib(window_, GLFW_ICONIFIED)) {  // minimized: draw nothing
+      if (exhibit_) glfwRestoreWindow(window_);                                  // (an exhibit never stays so)
         glfwWaitEventsTimeout(0.1);
         events_.resized = true;
         continue;
@@ -436,7 +444,12 @@ int LiveApp::run() {
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
       handle_input(*state);
-      draw_ui(*state);
+      if (exhibit_) {
+        exhibit_frame(*state);
+        draw_exhibit_ui(*state);
+      } else {
+        draw_ui(*state);
+      }
       if (show_ui_) {
         draw_computation(*state);
         draw_inspector(*state);
@@ -445,7 +458,8 @@ int LiveApp::run() {
       // Hover: on the field, the coordinate and the network's output there; on the diagram, a
       // hidden neuron's own field fills the field panel.
       hover_neuron_.reset();
-      if (!ImGui::GetIO().WantCaptureMouse) {
+      // (Not for touch in an exhibit: the pointer stays where the last tap was.)
+      if (!ImGui::GetIO().WantCaptureMouse && (!exhibit_ || cursor_shown_)) {
         double cx, cy;
         glfwGetCursorPos(window_, &cx, &cy);
         const DiagramHit hit = hit_diagram(cx, cy, *state);
@@ -596,6 +610,12 @@ int LiveApp::run() {
                   static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
                   static_cast<unsigned long long>(progressive_->levels_abandoned()));
     report += line;
+    if (exhibit_) {
+      std::snprintf(line, sizeof line, "; exhibit: %llu taps, %llu points added, %llu returns to the attract loop, %llu automatic resets",
+                    static_cast<unsigned long long>(visitor_taps_), static_cast<unsigned long long>(points_added_),
+                    static_cast<unsigned long long>(exhibit_->returns()), static_cast<unsigned long long>(auto_resets_));
+      report += line;
+    }
     std::cout << "nnlive: " << report << std::endl;
   }
   progressive_.reset();  // (its thread may be using the queue and the device)

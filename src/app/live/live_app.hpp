@@ -2,9 +2,9 @@
 // The live window: GLFW + Vulkan swapchain showing the composite while the network trains on
 // its own thread, with a Dear ImGui control panel, mouse and keyboard.
 #pragma once
-#include <string>
-
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "lesson_player.hpp"
 #include "nnlive/core/experiment.hpp"
@@ -12,6 +12,13 @@
 #include "nnlive/render/scene.hpp"
 
 namespace nnlive::app {
+
+// `nnlive exhibit`: the attract loop's lessons and how the window waits for visitors.
+struct ExhibitOptions {
+  std::vector<core::Lesson> playlist;   // at least one
+  double idle_s = 90.0;                 // without a touch, click or key: back to the attract loop
+  std::string operator_pin;             // empty: the operator chord only
+};
 
 struct LiveOptions {
   core::ExperimentConfig config;
@@ -30,6 +37,7 @@ struct LiveOptions {
   double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace
   std::optional<core::Lesson> lesson;   // play this lesson (`nnlive lesson`); config is its first experiment
   LessonTiming lesson_timing;
+  std::optional<ExhibitOptions> exhibit;  // kiosk mode (`nnlive exhibit`)
   bool lesson_auto = false;             // steps waiting for the viewer move on after their caption time,
                                         // and the lesson starts over at its end (unattended use)
 };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "exhibit_shell.hpp"
 #include "live_app.hpp"
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
@@ -98,6 +99,15 @@ class LiveApp {
   void load();
   void message(const std::string& text, bool error = false);
   render::Rect scene_rect() const;
+  // Exhibit (kiosk) mode, live_exhibit.cpp: the shell's modes, the visitor bar, the countdown,
+  // the keypad and the operator menu.
+  void exhibit_open();                                  // after the window opens
+  bool exhibit_filter(InputEvents& ev);                 // true: the events were the operator's or woke it
+  void exhibit_frame(const LiveState& state);           // chord, corner, idle, divergence, cursor
+  void exhibit_attract();                               // play the playlist's current lesson, unattended
+  void exhibit_try(core::ExperimentConfig c, const std::string& what);  // a visitor's change
+  void draw_exhibit_ui(const LiveState& state);
+  float exhibit_bar_height() const;
 
   LiveOptions options_;
   render::RenderOptions picture_;
@@ -192,6 +202,16 @@ class LiveApp {
   std::unique_ptr<LiveRecorder> recorder_;
   int record_size_ = 1, record_fps_ = 2, record_format_ = 0;
   float record_epochs_ = 1.0f;
+
+  // Exhibit mode (`nnlive exhibit`).
+  std::optional<ExhibitShell> exhibit_;
+  float touch_px_ = 40.0f;              // the smallest touch target: 9 mm on this monitor
+  bool cursor_shown_ = false;
+  double cursor_travel_ = 0.0;          // pointer travel with no button down, recently
+  clock::time_point cursor_moved_at_{};
+  std::optional<std::array<double, 2>> cursor_last_;
+  uint64_t visitor_taps_ = 0, points_added_ = 0, auto_resets_ = 0;
+  uint64_t reset_generation_ = 0;       // the run generation an automatic reset replaced
 
   // While training, the field's thread may draw coarser levels (its live budget); off: always
   // one evaluation per pixel, however long a level takes.

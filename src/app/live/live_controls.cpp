@@ -93,6 +93,7 @@ void LiveApp::handle_input(const LiveState& state) {
   events_ = InputEvents{};
   events_.resized = ev.resized;
   events_.pointer = ev.pointer;
+  if (exhibit_ && exhibit_filter(ev)) return;  // the keypad's or operator menu's
   for (const auto& [key, mods] : ev.keys)
     if (!io.WantCaptureKeyboard || (mods & GLFW_MOD_CONTROL) || key == GLFW_KEY_F11) handle_key(key, mods, state);
 
@@ -108,8 +109,10 @@ void LiveApp::handle_input(const LiveState& state) {
     }
     const int classes = state.dataset->classes;
     int label = b.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
-    if (classes > 2) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
-    trainer_->add_point({float((*d)[0]), float((*d)[1]), std::min(label, classes - 1), false});
+    // More than two classes, or an exhibit (where a touch is a left click): the picker's class.
+    if (classes > 2 || exhibit_) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
+    trainer_->add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false});
+    ++points_added_;
   };
   // A single click acts once the double-click time has passed without a second click (by the
   // events' times: every click counts, however many arrive within one frame).
@@ -208,13 +211,20 @@ void LiveApp::draw_overlays() {
     ImGui::End();
   }
   // The last message, over the bottom left of the picture where it is always in sight.
-  if (!message_.empty() && (show_ui_ || message_error_) && clock::now() - message_at_ < std::chrono::seconds(8)) {
-    ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, float(target_->height()) - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
+  // In an exhibit: a visitor's messages only (the attract loop's lessons speak through their
+  // captions), at the top, clear of the caption band and the visitor's bar.
+  const bool visitor = exhibit_ && !exhibit_->attracting();
+  if (!message_.empty() && (show_ui_ || message_error_ || visitor) && clock::now() - message_at_ < std::chrono::seconds(8)) {
+    if (exhibit_)
+      ImGui::SetNextWindowPos(ImVec2(0.5f * (r.x0 + r.x1), r.y0 + 10 * ui_scale_), ImGuiCond_Always, ImVec2(0.5f, 0));
+    else
+      ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, r.y1 - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
     ImGui::SetNextWindowBgAlpha(0.92f);
     ImGui::Begin("##message", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
-    ImGui::PushTextWrapPos(0.5f * (r.x1 - r.x0));
+    if (exhibit_) ImGui::SetWindowFontScale(std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f));
+    ImGui::PushTextWrapPos((exhibit_ ? 0.8f : 0.5f) * (r.x1 - r.x0));
     ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
     ImGui::TextUnformatted(message_.c_str());
     ImGui::PopStyleColor();
