@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
   libglfw3-dev libglm-dev libgtest-dev
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev libeigen3-dev libopenblas-dev python3-numpy libsystemd-dev desktop-file-utils
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev libeigen3-dev libopenblas-dev python3-numpy libsystemd-dev liblo-dev desktop-file-utils
   fonts-dejavu-core ffmpeg
   libimgui-dev xvfb xauth xdotool
   clang-15 libfuzzer-15-dev

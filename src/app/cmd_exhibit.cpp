@@ -61,6 +61,7 @@ std::function<int()> add_exhibit_command(CLI::App& app) {
     std::vector<std::string> lessons;
     std::string playlist;
     LiveOptions live;
+    TouchFlags touch;
     ExhibitOptions exhibit;
     std::string palette = "blue-orange";
   };
@@ -80,9 +81,11 @@ std::function<int()> add_exhibit_command(CLI::App& app) {
       ->group(g);
   sub->add_option("--palette", s->palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str()->group(g);
   add_unattended_flags(*sub, s->live);
+  add_touch_flags(*sub, s->touch);
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     check_unattended_flags(s->live);
+    check_touch_flags(s->live, s->touch);
     if (!(s->exhibit.idle_s >= 5.0 && s->exhibit.idle_s <= 86400.0))
       throw UserError(ExitCode::usage, "--idle must be 5 to 86400 seconds");
     const std::string& pin = s->exhibit.operator_pin;

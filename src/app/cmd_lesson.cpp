@@ -19,6 +19,7 @@ std::function<int()> add_lesson_command(CLI::App& app) {
     std::string lesson;
     RenderFlags picture;
     LiveOptions live;
+    TouchFlags touch;
     std::string size = "1280x720";
   };
   auto s = std::make_shared<State>();
@@ -35,6 +36,7 @@ std::function<int()> add_lesson_command(CLI::App& app) {
       ->check(CLI::Range(0.0, 100000.0))
       ->group(gl);
   add_window_flags(*sub, s->live, s->size);
+  add_touch_flags(*sub, s->touch);
   sub->add_option("--palette", s->picture.palette, "blue-orange (colour-blind safe) or blue-magenta")->capture_default_str()->group("Window");
   return [s, sub]() {
     if (!sub->parsed()) return -1;
@@ -42,6 +44,7 @@ std::function<int()> add_lesson_command(CLI::App& app) {
     validate_lesson(lesson);  // every step's network and highlights, before the window opens
     s->live.config = *lesson.steps.front().experiment;
     check_window_flags(s->live, s->size);
+    check_touch_flags(s->live, s->touch);
     s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
     s->live.lesson = std::move(lesson);
     return run_live(s->live);

@@ -3,6 +3,8 @@
 #include "commands.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <sstream>
 
 #include "experiment_flags.hpp"
 #include "live/live_app.hpp"
@@ -23,6 +25,43 @@ void add_unattended_flags(CLI::App& sub, LiveOptions& live) {
                  "exit with code 9 when the frame loop stalls this many seconds, for a service to restart it "
                  "(default: 3/4 of systemd's WatchdogSec when set, else never; 0: never)")
       ->group(g);
+}
+
+void add_touch_flags(CLI::App& sub, TouchFlags& touch) {
+  const char* g = "Touch";
+  sub.add_option("--tuio", touch.tuio, "UDP port for TUIO 1.1 touches from a touch table (/tuio/2Dcur), or off (default 3333)")
+      ->group(g);
+  sub.add_option("--tuio-map", touch.map,
+                 "X0,Y0,X1,Y1: the TUIO coordinates at the window's top-left and bottom-right corners "
+                 "(default 0,0,1,1; swap to mirror)")
+      ->group(g);
+}
+
+void check_touch_flags(LiveOptions& live, const TouchFlags& touch) {
+  if (!touch.tuio.empty()) {
+    live.tuio_required = true;
+    if (touch.tuio == "off") {
+      live.tuio_port = -1;
+    } else {
+      char* end = nullptr;
+      const long p = std::strtol(touch.tuio.c_str(), &end, 10);
+      if (end == touch.tuio.c_str() || *end || p < 1 || p > 65535)
+        throw core::UserError(core::ExitCode::usage, "--tuio must be a UDP port (1 to 65535) or off, not '" + touch.tuio + "'");
+      live.tuio_port = int(p);
+    }
+  }
+  if (!touch.map.empty()) {
+    std::array<double, 4> m{};
+    char c1 = 0, c2 = 0, c3 = 0;
+    std::istringstream in(touch.map);
+    if (!(in >> m[0] >> c1 >> m[1] >> c2 >> m[2] >> c3 >> m[3]) || c1 != ',' || c2 != ',' || c3 != ',' || !(in >> std::ws).eof())
+      throw core::UserError(core::ExitCode::usage, "--tuio-map must be four numbers X0,Y0,X1,Y1");
+    for (double v : m)
+      if (!(std::abs(v) <= 10.0)) throw core::UserError(core::ExitCode::usage, "--tuio-map values must be within -10..10");
+    if (std::abs(m[2] - m[0]) < 0.01 || std::abs(m[3] - m[1]) < 0.01)
+      throw core::UserError(core::ExitCode::usage, "--tuio-map must span at least 0.01 on each axis");
+    live.tuio_map = m;
+  }
 }
 
 void check_unattended_flags(const LiveOptions& live) {
@@ -54,12 +93,14 @@ std::function<int()> add_run_command(CLI::App& app) {
     ExperimentFlags flags;
     RenderFlags picture;
     LiveOptions live;
+    TouchFlags touch;
     std::string size = "1280x720";
   };
   auto s = std::make_shared<State>();
   s->flags.add_to(*sub);
   s->picture.add_to(*sub);
   add_window_flags(*sub, s->live, s->size);
+  add_touch_flags(*sub, s->touch);
   const char* g = "Window";
   sub->add_option("--present-mode", s->live.present_mode, "fifo (vsync), fifo-relaxed, mailbox or immediate")
       ->check(CLI::IsMember({"fifo", "vsync", "fifo-relaxed", "mailbox", "immediate"}))
@@ -78,6 +119,7 @@ std::function<int()> add_run_command(CLI::App& app) {
       throw core::UserError(core::ExitCode::usage, "--compare works with render and record; the window shows one experiment");
     s->live.config = s->flags.resolve();
     check_window_flags(s->live, s->size);
+    check_touch_flags(s->live, s->touch);
     s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
     return run_live(s->live);
   };

@@ -25,6 +25,12 @@ void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size);
 // --quit-after, --step-back-memory, --hang-exit: for run, lesson and exhibit.
 void add_unattended_flags(CLI::App& sub, LiveOptions& live);
 void check_unattended_flags(const LiveOptions& live);
+// --tuio PORT|off and --tuio-map: touches from a touch table, for run, lesson and exhibit.
+struct TouchFlags {
+  std::string tuio, map;
+};
+void add_touch_flags(CLI::App& sub, TouchFlags& touch);
+void check_touch_flags(LiveOptions& live, const TouchFlags& touch);
 std::function<int()> add_exhibit_command(CLI::App& app);  // nnlive exhibit
 void check_window_flags(LiveOptions& live, const std::string& size);   // nnlive lesson NAME|FILE
 std::function<int()> add_lessons_command(CLI::App& app);  // nnlive lessons

@@ -6,6 +6,10 @@
 # third after warm-up by more than 3 % + 8 MB. The app must survive, exit 0 on Ctrl+Q, and report no validation
 # message. CI runs it for 60 s; a long run with step back at its default memory:
 #   NNLIVE_SOAK_STEP_BACK_MIB=256 bash tests/app/soak_test.sh build/src/app/nnlive 3600
+# With `exhibit` as the third argument it soaks `nnlive exhibit` instead: taps anywhere (the
+# visitor's bar included: data sets, networks, learning rates), drags, scrolls, keys it ignores,
+# and pauses longer than --idle so that it goes back to the attract loop now and then; the
+# operator's chord and Q end it.
 set -euo pipefail
 bin="$1"
 seconds="${2:-60}"
@@ -26,8 +30,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 # makes one, with its own copy of the 1,000-point set. At the default 256 MiB they would fill over
 # minutes, past this warm-up, so the storm runs with 4 MiB: full within the warm-up, so the
 # measurement sees only what is not bounded. The long run may pass the default (see below).
-NNLIVE_VALIDATION=1 "$bin" run --config prefilled.toml --speed 0 --save-path saved.toml \
-  --step-back-memory "${NNLIVE_SOAK_STEP_BACK_MIB:-4}" >app.log 2>&1 &
+if [ "$preset" = exhibit ]; then
+  NNLIVE_VALIDATION=1 "$bin" exhibit --idle 8 --lessons spiral-story,training-loop,xor-step-by-step \
+    --step-back-memory "${NNLIVE_SOAK_STEP_BACK_MIB:-4}" >app.log 2>&1 &
+else
+  NNLIVE_VALIDATION=1 "$bin" run --config prefilled.toml --speed 0 --save-path saved.toml \
+    --step-back-memory "${NNLIVE_SOAK_STEP_BACK_MIB:-4}" >app.log 2>&1 &
+fi
 app_pid=$!
 wid="$(timeout 60 xdotool search --sync --onlyvisible --classname '^nnlive$' | head -1)" || fail "no window appeared"
 sleep 2
@@ -38,6 +47,7 @@ rss() { awk '/VmRSS/{print $2}' "/proc/$app_pid/status"; }
 # clicks only right of the control panel: training goes on at full speed for the whole soak
 # (the session report's step count proves it). D opens and closes the data and weights window.
 keys=(h Escape F11 i d)
+exhibit_keys=(Escape ctrl+q F11 h d space Right 1 alt+F4)
 sizes=("1280 720" "900 600" "1100 700" "640 480" "1280 720")
 RANDOM=7
 start=$(date +%s)
@@ -52,6 +62,20 @@ while :; do
     samples+=("$(rss)")
     next_sample=$((now + 1))
   fi
+  if [ "$preset" = exhibit ]; then
+    case $((RANDOM % 40)) in
+      0) sleep 10 ;;  # longer than --idle: back to the attract loop
+      1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) click 1 ;;
+      16|17|18|19|20|21|22|23) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 80 + 630)) click 1 ;;  # the bar
+      24|25|26) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) mousedown 1 \
+                  mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) mouseup 1 ;;
+      27|28) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) click 4 click 5 ;;
+      29|30|31) xdotool key "${exhibit_keys[$((RANDOM % ${#exhibit_keys[@]}))]}" ;;
+      *) sleep 0.05 ;;
+    esac
+    sleep 0.05
+    continue
+  fi
   case $((RANDOM % 10)) in
     0|1|2|3) xdotool mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) click 1 ;;
     4) xdotool mousemove --window "$wid" $((RANDOM % 800 + 450)) $((RANDOM % 680 + 20)) click 3 ;;
@@ -64,12 +88,26 @@ while :; do
   sleep 0.05
 done
 kill -0 "$app_pid" 2>/dev/null || fail "the app died during the storm"
-xdotool windowsize "$wid" 1280 720
-xdotool key Escape
-sleep 1
-quit_app "after the soak"
-steps="$(sed -n 's/.* frames in .*, \([0-9]*\) training steps .*/\1/p' app.log)"
-[ -n "$steps" ] && [ "$steps" -gt $((seconds * 20)) ] || fail "training did not go on during the soak ($steps steps)"
+if [ "$preset" = exhibit ]; then
+  # The operator's way out: the chord held 2 s, then Q.
+  xdotool keydown ctrl+alt+o
+  sleep 2.6
+  xdotool keyup ctrl+alt+o
+  sleep 0.5
+  xdotool key q
+  code=0
+  wait "$app_pid" || code=$?
+  app_pid=""
+  [ "$code" = 0 ] || fail "the operator's quit exited with code $code"
+  grep -q "back to the attract loop" app.log || fail "the exhibit never went back to the attract loop"
+else
+  xdotool windowsize "$wid" 1280 720
+  xdotool key Escape
+  sleep 1
+  quit_app "after the soak"
+  steps="$(sed -n 's/.* frames in .*, \([0-9]*\) training steps .*/\1/p' app.log)"
+  [ -n "$steps" ] && [ "$steps" -gt $((seconds * 20)) ] || fail "training did not go on during the soak ($steps steps)"
+fi
 
 n=${#samples[@]}
 warm=$((n * 2 / 5))

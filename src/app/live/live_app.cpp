@@ -375,6 +375,7 @@ int LiveApp::run() {
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_TRIM_THRESHOLD, 4 << 20);
+  open_touch();  // (a --tuio port that cannot be opened stops here, before any window)
   open_window();
   rebuild_swapchain();
   init_imgui();
@@ -443,6 +444,7 @@ int LiveApp::run() {
       ImGui_ImplVulkan_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();
+      handle_touches(*state);
       handle_input(*state);
       if (exhibit_) {
         exhibit_frame(*state);
@@ -610,6 +612,10 @@ int LiveApp::run() {
                   static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
                   static_cast<unsigned long long>(progressive_->levels_abandoned()));
     report += line;
+    if (tuio_) {
+      std::snprintf(line, sizeof line, "; TUIO on port %d: %llu touches", tuio_->port(), static_cast<unsigned long long>(touches_seen_));
+      report += line;
+    }
     if (exhibit_) {
       std::snprintf(line, sizeof line, "; exhibit: %llu taps, %llu points added, %llu returns to the attract loop, %llu automatic resets",
                     static_cast<unsigned long long>(visitor_taps_), static_cast<unsigned long long>(points_added_),

@@ -2,6 +2,7 @@
 // The live window: GLFW + Vulkan swapchain showing the composite while the network trains on
 // its own thread, with a Dear ImGui control panel, mouse and keyboard.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct LiveOptions {
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
   double step_back_mib = 256.0;         // memory the step-back checkpoints may hold together
+  int tuio_port = 3333;                 // TUIO touches (UDP); -1: off
+  bool tuio_required = false;           // --tuio given: a port that cannot be opened is an error
+  std::array<double, 4> tuio_map{0.0, 0.0, 1.0, 1.0};  // TUIO x, y at the window's top left, then bottom right
   double hang_exit_s = -1.0;            // exit with code 9 when the frame loop stalls this long;
                                         // < 0: 3/4 of systemd's WatchdogSec when set, else never; 0: never
   double speed = -1.0;                  // epochs per second (0 = full speed); < 0: the experiment's pace

@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 
 #include <array>
+#include <map>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
 #include "progressive_field.hpp"
+#include "tuio_listener.hpp"
 #include "weight_trace.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
@@ -108,6 +110,13 @@ class LiveApp {
   void exhibit_try(core::ExperimentConfig c, const std::string& what);  // a visitor's change
   void draw_exhibit_ui(const LiveState& state);
   float exhibit_bar_height() const;
+  void visitor_activity(double t);                      // a touch, click or key (exhibit: wakes it)
+  // Touches from a touch table (TUIO), live_touch.cpp: a tap adds a point (as a click), a long
+  // press removes the nearest, a drag from a point moves it, a drag elsewhere pans, two fingers
+  // pinch-zoom. Several fingers act independently.
+  void open_touch();
+  void handle_touches(const LiveState& state);
+  nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
 
   LiveOptions options_;
   render::RenderOptions picture_;
@@ -202,6 +211,25 @@ class LiveApp {
   std::unique_ptr<LiveRecorder> recorder_;
   int record_size_ = 1, record_fps_ = 2, record_format_ = 0;
   float record_epochs_ = 1.0f;
+
+  // Touches (TUIO).
+  std::unique_ptr<TuioListener> tuio_;
+  struct Touch {
+    double x0, y0, x, y;              // window coordinates: where it went down, where it is
+    double t0;
+    bool moved = false;
+    bool pressed_long = false;        // held still long enough: it removed the nearest point
+    std::optional<data::Point> point; // the hand-placed point it went down on (a drag moves it)
+    nn::View view0{};
+  };
+  std::map<int32_t, Touch> touches_;
+  struct Pinch {
+    double distance;                  // between the first two fingers, when the second went down
+    std::array<double, 2> centre;     // their midpoint, in data coordinates
+    nn::View view0;
+  };
+  std::optional<Pinch> pinch_;
+  uint64_t touches_seen_ = 0;
 
   // Exhibit mode (`nnlive exhibit`).
   std::optional<ExhibitShell> exhibit_;

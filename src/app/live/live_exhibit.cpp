@@ -73,12 +73,7 @@ bool LiveApp::exhibit_filter(InputEvents& ev) {
   const bool any = !ev.keys.empty() || !ev.buttons.empty() || ev.scroll != 0.0;
   for (const auto& b : ev.buttons)
     if (b.action == GLFW_PRESS) ++visitor_taps_;
-  if (any && exhibit_->touched(t)) {
-    // A visitor: the lesson goes on at their pace (a tap on the caption moves on), and the bar
-    // of controls is theirs.
-    options_.lesson_auto = false;
-    std::cout << "nnlive: exhibit: a visitor took over" << std::endl;
-  }
+  if (any) visitor_activity(t);
   const ExhibitShell::Mode mode = exhibit_->mode();
   // Keys: only the keypad's and the operator menu's; a visitor's keyboard does nothing.
   for (const auto& [key, mods] : ev.keys) {

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// Touches from a touch table (TUIO cursors) in the live window. Each finger is followed on its
+// own from down to up: a short touch that stays put is a tap and goes into the same stream as
+// mouse clicks (so a tap adds a point, hits the diagram or the caption, wakes an exhibit, and
+// two taps at one place reset the view); a touch held still for k_long_press_s removes the
+// nearest point; a drag that starts on a hand-placed point moves it; a drag elsewhere pans; two
+// fingers pinch-zoom about where they first met.
+#define GLFW_INCLUDE_VULKAN
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+
+#include "live_app_impl.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::app::live {
+namespace {
+
+constexpr double k_tap_px = 12.0;        // a touch that moves less is a tap (or a long press)
+constexpr double k_long_press_s = 0.6;   // held still this long (by the window's clock): remove the nearest point
+constexpr double k_grab_px = 18.0;       // a drag that starts this close to a point moves it
+
+}  // namespace
+
+void LiveApp::open_touch() {
+  if (options_.tuio_port < 0) return;
+  try {
+    tuio_ = std::make_unique<TuioListener>(options_.tuio_port, [] { return glfwGetTime(); });
+  } catch (const core::UserError& e) {
+    if (options_.tuio_required) throw;
+    // The default port is taken (another nnlive, a tracker's own tools): the window still runs.
+    std::cerr << "nnlive: " << e.what() << "; touches from a touch table are off (--tuio PORT picks another)" << std::endl;
+  }
+}
+
+void LiveApp::visitor_activity(double t) {
+  if (exhibit_ && exhibit_->touched(t)) {
+    // A visitor: the lesson goes on at their pace (a tap on the caption moves on), and the bar
+    // of controls is theirs.
+    options_.lesson_auto = false;
+    std::cout << "nnlive: exhibit: a visitor took over" << std::endl;
+  }
+}
+
+nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
+  const auto& fields = renderer_->last_placements();
+  if (fields.empty()) return from;
+  const auto& f = fields[0];
+  int ww = 1, wh = 1;
+  glfwGetWindowSize(window_, &ww, &wh);
+  const double sx = target_->width() / double(std::max(ww, 1)), sy = target_->height() / double(std::max(wh, 1));
+  const double du = dx * sx / f.rect.width() * (from[2] - from[0]);
+  const double dv = dy * sy / f.rect.height() * (from[3] - from[1]);
+  return nn::View{from[0] - du, from[1] + dv, from[2] - du, from[3] + dv};
+}
+
+void LiveApp::handle_touches(const LiveState& state) {
+  if (!tuio_) return;
+  const std::vector<TouchEvent> events = tuio_->take();
+  if (events.empty() && touches_.empty()) return;
+  int ww = 1, wh = 1;
+  glfwGetWindowSize(window_, &ww, &wh);
+  const auto& m = options_.tuio_map;
+  auto to_window = [&](float tx, float ty) {
+    return std::array<double, 2>{(tx - m[0]) / (m[2] - m[0]) * ww, (ty - m[1]) / (m[3] - m[1]) * wh};
+  };
+  const nn::View view = view_.value_or(state.view);
+  // Data units per window pixel across the field (for "near a point").
+  double per_px = 0.0;
+  if (const auto& fields = renderer_->last_placements(); !fields.empty())
+    per_px = (view[2] - view[0]) / std::max(1.0f, fields[0].rect.width()) * target_->width() / std::max(ww, 1);
+  const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
+
+  for (const TouchEvent& e : events) {
+    const auto [x, y] = to_window(e.x, e.y);
+    if (e.kind == TouchEvent::down) {
+      ++touches_seen_;
+      visitor_activity(e.t);
+      Touch t{x, y, x, y, e.t};
+      t.view0 = view;
+      if (const auto d = to_data(x, y); d && per_px > 0.0) {
+        double best = k_grab_px * per_px;
+        for (const auto& p : state.config->user_points) {
+          const double dist = std::hypot(p.x - (*d)[0], p.y - (*d)[1]);
+          if (dist <= best) best = dist, t.point = p;
+        }
+      }
+      touches_[e.id] = t;
+      if (touches_.size() == 2) {
+        const Touch& a = touches_.begin()->second;
+        const Touch& b = std::next(touches_.begin())->second;
+        const auto mid = to_data(0.5 * (a.x + b.x), 0.5 * (a.y + b.y));
+        const double dist = std::hypot(a.x - b.x, a.y - b.y);
+        if (mid && dist > 1.0) pinch_ = Pinch{dist, *mid, view};
+      }
+      continue;
+    }
+    const auto it = touches_.find(e.id);
+    if (it == touches_.end()) continue;
+    Touch& t = it->second;
+    t.x = x, t.y = y;
+    if (std::hypot(x - t.x0, y - t.y0) > k_tap_px) t.moved = true;
+    if (e.kind != TouchEvent::up) continue;
+    const bool several = touches_.size() > 1 || pinch_;
+    if (!t.moved && !several && !operator_open && !t.pressed_long && e.t - t.t0 < k_long_press_s) {
+      // A tap: a left click where the finger went down, into the mouse's stream.
+      events_.buttons.push_back({GLFW_MOUSE_BUTTON_LEFT, GLFW_PRESS, 0, t.x0, t.y0, t.t0});
+      events_.buttons.push_back({GLFW_MOUSE_BUTTON_LEFT, GLFW_RELEASE, 0, t.x0, t.y0, e.t});
+    } else if (t.moved && t.point && !several && !operator_open) {
+      if (const auto d = to_data(x, y)) {
+        // The point leaves its old place and joins at the new one, with its class.
+        trainer_->remove_nearest_point(t.point->x, t.point->y, float(1e-4 * (view[2] - view[0])));
+        trainer_->add_point({float((*d)[0]), float((*d)[1]), t.point->label, false});
+      }
+    }
+    touches_.erase(it);
+    if (touches_.size() < 2) pinch_.reset();
+  }
+  if (operator_open) return;
+  // A finger held still long enough removes the nearest point, while it is still down (so the
+  // visitor sees it go).
+  const double now = glfwGetTime();
+  for (auto& [id, t] : touches_) {
+    if (t.moved || t.pressed_long || touches_.size() > 1 || now - t.t0 < k_long_press_s) continue;
+    t.pressed_long = true;
+    if (const auto d = to_data(t.x0, t.y0))
+      trainer_->remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (view[2] - view[0])));
+  }
+  // One finger dragging from an empty place pans; two pinch-zoom.
+  if (touches_.size() == 1 && !pinch_) {
+    const Touch& t = touches_.begin()->second;
+    if (t.moved && !t.point) view_ = panned(t.view0, t.x - t.x0, t.y - t.y0);
+  } else if (touches_.size() >= 2 && pinch_) {
+    const Touch& a = touches_.begin()->second;
+    const Touch& b = std::next(touches_.begin())->second;
+    const double dist = std::hypot(a.x - b.x, a.y - b.y);
+    const double k = std::clamp(pinch_->distance / std::max(dist, 1.0), 0.05, 20.0);
+    const nn::View& v = pinch_->view0;
+    const auto& c = pinch_->centre;
+    const double span = (v[2] - v[0]) * k;
+    if (span > 1e-3 && span < 1e4)
+      view_ = nn::View{c[0] + (v[0] - c[0]) * k, c[1] + (v[1] - c[1]) * k, c[0] + (v[2] - c[0]) * k, c[1] + (v[3] - c[1]) * k};
+  }
+}
+
+}  // namespace nnlive::app::live
