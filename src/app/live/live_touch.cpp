@@ -37,9 +37,13 @@ void LiveApp::open_touch() {
 
 void LiveApp::visitor_activity(double t) {
   if (exhibit_ && exhibit_->touched(t)) {
-    // A visitor: the lesson goes on at their pace (a tap on the caption moves on), and the bar
-    // of controls is theirs.
+    // A visitor: free play with the network the lesson had got to, training on (a lesson's
+    // step may have paused it), and the bar of controls is theirs. "Next lesson" starts one at
+    // their pace.
+    lesson_.reset();
     options_.lesson_auto = false;
+    playing_ = true;
+    trainer_->set_playing(true);
     std::cout << "nnlive: exhibit: a visitor took over" << std::endl;
   }
 }
