@@ -19,6 +19,8 @@ namespace {
 
 using testing_support::Arch;
 using testing_support::make;
+using testing_support::common_architectures;
+using testing_support::expect_every_activation;
 using testing_support::max_diff_to_reference;
 
 gpu::FieldRequest request(uint32_t w, uint32_t h, const nn::View& v) {
@@ -27,29 +29,14 @@ gpu::FieldRequest request(uint32_t w, uint32_t h, const nn::View& v) {
 
 TEST(CpuField, EveryActivationMatchesTheReference) {
   gpu::CpuFieldEvaluator eval;
-  const nn::View view{-6, -6, 6, 6};
-  for (uint32_t code = 0; code <= 6; ++code) {
-    const Arch a{{6, 5}, {nn::Activation(code)}};
-    const nn::Mlp m = make(a, 10 + code);
-    // 37 x 23 = 851 pixels: several blocks and a partial last one.
-    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), 1e-5)
-        << nn::to_string(nn::Activation(code));
-  }
+  expect_every_activation(eval, 1e-5);
 }
 
 TEST(CpuField, ArchitecturesSoftmaxAndFeatures) {
   const nn::View view{-6, -5, 7, 4};
-  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
-                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
-  const std::vector<Arch> archs{
-      {{}, {nn::Activation::tanh}},                               // logistic regression
-      {{4}, {nn::Activation::tanh}, 3},                           // softmax, 3 classes
-      {{8, 8}, {nn::Activation::relu, nn::Activation::gelu}, 8},  // per-layer activations, 8 classes
-      {{5, 4, 3}, {nn::Activation::sin}, 1, all},                 // every input feature
-      {std::vector<int>(8, 6), {nn::Activation::tanh}},           // 8 hidden layers
-      {{256, 256}, {nn::Activation::relu}},                       // wide
-      {{512, 40}, {nn::Activation::leaky_relu}, 2},               // the widest layer allowed
-  };
+  std::vector<Arch> archs = common_architectures();
+  archs.push_back({{256, 256}, {nn::Activation::relu}});           // wide
+  archs.push_back({{512, 40}, {nn::Activation::leaky_relu}, 2});   // the widest layer allowed
   gpu::CpuFieldEvaluator eval;
   for (size_t i = 0; i < archs.size(); ++i) {
     const nn::Mlp m = make(archs[i], 100 + i);

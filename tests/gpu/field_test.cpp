@@ -31,32 +31,19 @@ class GpuField : public testing::Test {
 
 using testing_support::Arch;
 using testing_support::make;
+using testing_support::common_architectures;
+using testing_support::expect_every_activation;
 using testing_support::max_diff_to_reference;
 
 TEST_F(GpuField, EveryActivationMatchesTheCpu) {
   gpu::FieldEvaluator eval(context());
-  const nn::View view{-6, -6, 6, 6};
-  for (uint32_t code = 0; code <= 6; ++code) {
-    const Arch a{{6, 5}, {nn::Activation(code)}};
-    const nn::Mlp m = make(a, 10 + code);
-    // 37 x 23: not a multiple of the 8 x 8 workgroup, so edge pixels are exercised.
-    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), 1e-3)
-        << nn::to_string(nn::Activation(code));
-  }
+  expect_every_activation(eval, 1e-3);
 }
 
 TEST_F(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
   const nn::View view{-6, -5, 7, 4};
-  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
-                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
-  const std::vector<Arch> archs{
-      {{}, {nn::Activation::tanh}},                                          // logistic regression
-      {{4}, {nn::Activation::tanh}, 3},                                      // softmax, 3 classes
-      {{8, 8}, {nn::Activation::relu, nn::Activation::gelu}, 8},             // per-layer activations, 8 classes
-      {{5, 4, 3}, {nn::Activation::sin}, 1, all},                            // every input feature
-      {std::vector<int>(8, 6), {nn::Activation::tanh}},                      // 8 hidden layers
-      {{64, 64, 64}, {nn::Activation::tanh}},                                // the big benchmark shape
-  };
+  std::vector<Arch> archs = common_architectures();
+  archs.push_back({{64, 64, 64}, {nn::Activation::tanh}});  // the big benchmark shape
   for (bool force_storage : {false, true}) {
     gpu::FieldEvaluator eval(context(), {.force_storage_weights = force_storage});
     for (size_t i = 0; i < archs.size(); ++i) {

@@ -49,4 +49,30 @@ double max_diff_to_reference(const nn::Mlp& m, const nn::InputMap& map, Evaluato
   return d;
 }
 
+// Every activation (codes 0..6) on a 2-6-5-1 network, over a 37 x 23 grid: not a multiple of any
+// block or workgroup, so partial ones are exercised.
+template <class Evaluator>
+void expect_every_activation(Evaluator& eval, double tolerance) {
+  const nn::View view{-6, -6, 6, 6};
+  for (uint32_t code = 0; code <= 6; ++code) {
+    const Arch a{{6, 5}, {nn::Activation(code)}};
+    const nn::Mlp m = make(a, 10 + code);
+    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 37, 23, view), tolerance)
+        << nn::to_string(nn::Activation(code));
+  }
+}
+
+// The shapes every field engine handles; each engine's test adds its own large ones.
+inline std::vector<Arch> common_architectures() {
+  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
+                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  return {
+      {{}, {nn::Activation::tanh}},                               // logistic regression
+      {{4}, {nn::Activation::tanh}, 3},                           // softmax, 3 classes
+      {{8, 8}, {nn::Activation::relu, nn::Activation::gelu}, 8},  // per-layer activations, 8 classes
+      {{5, 4, 3}, {nn::Activation::sin}, 1, all},                 // every input feature
+      {std::vector<int>(8, 6), {nn::Activation::tanh}},           // 8 hidden layers
+  };
+}
+
 }  // namespace nnlive::testing_support
