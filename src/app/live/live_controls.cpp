@@ -97,8 +97,12 @@ void LiveApp::handle_input(const LiveState& state) {
   for (const auto& [key, mods] : ev.keys)
     if (!io.WantCaptureKeyboard || (mods & GLFW_MOD_CONTROL) || key == GLFW_KEY_F11) handle_key(key, mods, state);
 
+  // Where the pointer is as of the events handled this frame, not as the X server says now:
+  // xdotool or a quick hand may already have moved on past a release still queued, and a click
+  // measured against that later place would read as a drag (and add nothing).
   double cx = 0, cy = 0;
-  glfwGetCursorPos(window_, &cx, &cy);
+  if (ev.pointer) cx = (*ev.pointer)[0], cy = (*ev.pointer)[1];
+  else glfwGetCursorPos(window_, &cx, &cy);
   auto add_or_remove = [&](const InputEvents::Button& b) {
     const auto d = to_data(b.x, b.y);
     if (!d) return;
