@@ -357,7 +357,10 @@ void LiveApp::toggle_fullscreen() {
   } else {
     glfwGetWindowPos(window_, &windowed_x_, &windowed_y_);
     glfwGetWindowSize(window_, &windowed_w_, &windowed_h_);
-    GLFWmonitor* m = glfwGetPrimaryMonitor();
+    // The monitor asked for (--monitor), else the primary one.
+    int count = 0;
+    GLFWmonitor** monitors = glfwGetMonitors(&count);
+    GLFWmonitor* m = options_.monitor >= 0 && options_.monitor < count ? monitors[options_.monitor] : glfwGetPrimaryMonitor();
     if (!m) return;
     const GLFWvidmode* mode = glfwGetVideoMode(m);
     glfwSetWindowMonitor(window_, m, 0, 0, mode->width, mode->height, mode->refreshRate);
