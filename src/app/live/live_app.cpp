@@ -19,7 +19,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <thread>
 
 #include "../render_flags.hpp"
 #include "live_app_impl.hpp"
@@ -43,31 +42,6 @@ vk::PresentModeKHR parse_present_mode(const std::string& s) {
   if (s == "immediate") return vk::PresentModeKHR::eImmediate;
   if (s == "fifo-relaxed") return vk::PresentModeKHR::eFifoRelaxed;
   throw core::UserError(core::ExitCode::usage, "unknown present mode '" + s + "'; choose fifo, fifo-relaxed, mailbox or immediate");
-}
-
-// Fault injection for the service tests (NNLIVE_FAULT=KIND:SECONDS): hang-frame stops the frame
-// loop for good after SECONDS, device-lost throws what a lost GPU throws. Anything else is ignored.
-struct Fault {
-  enum Kind { none, hang_frame, device_lost } kind = none;
-  double after_s = 0.0;
-};
-
-Fault parse_fault(const char* text) {
-  Fault f;
-  if (!text) return f;
-  const std::string s = text;
-  const auto colon = s.find(':');
-  const std::string kind = s.substr(0, colon);
-  if (kind == "hang-frame") f.kind = Fault::hang_frame;
-  else if (kind == "device-lost") f.kind = Fault::device_lost;
-  if (colon != std::string::npos) f.after_s = std::atof(s.c_str() + colon + 1);
-  return f;
-}
-
-void inject(const Fault& f) {
-  if (f.kind == Fault::hang_frame)
-    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
-  if (f.kind == Fault::device_lost) throw vk::DeviceLostError("injected by NNLIVE_FAULT");
 }
 
 }  // namespace
@@ -249,71 +223,6 @@ void LiveApp::apply(const core::ExperimentConfig& c) {
   view_.reset();
 }
 
-void LiveApp::lesson_enter(size_t k, std::optional<core::Run> replayed) {
-  const auto config = lesson_->enter(k);
-  const core::LessonStep& step = lesson_->step();
-  if (replayed || config) {
-    // Conditions are checked again once the trainer publishes the new run (a new generation).
-    lesson_generation_ = trainer_->latest()->generation;
-    lesson_rebuilding_ = true;
-    if (replayed) {
-      edit_ = replayed->config;
-      trainer_->restart(std::move(*replayed));
-      view_.reset();
-    } else {
-      edit_ = *config;
-      apply(*config);
-    }
-  } else if (step.learning_rate) {
-    trainer_->set_learning_rate(*step.learning_rate);
-    edit_.training.optimizer.lr = *step.learning_rate;
-  }
-  set_pace(lesson_->pace());
-  playing_ = !step.pause;
-  trainer_->set_playing(playing_);
-  lesson_step_at_ = clock::now();
-  if (!exhibit_)  // (an exhibit's lessons speak through their captions)
-    message(lesson_->lesson().title + (replayed ? ": back to step " : ": step ") + std::to_string(k + 1) + " of " +
-            std::to_string(lesson_->size()));
-}
-
-bool LiveApp::lesson_waiting() const {
-  return lesson_ && lesson_->step().until == core::Until::next && !options_.lesson_auto;
-}
-
-void LiveApp::lesson_update(const LiveState& state) {
-  if (lesson_rebuilding_ && state.generation == lesson_generation_) return;  // the step's run is not up yet
-  lesson_rebuilding_ = false;
-  const double seconds = std::chrono::duration<double>(clock::now() - lesson_step_at_).count();
-  if (!lesson_->over(state.snapshot.epoch, history_, state.finished, seconds, options_.lesson_auto)) return;
-  if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
-  else if (options_.lesson_auto && exhibit_) exhibit_->next_lesson(), exhibit_attract();  // the playlist moves on
-  else if (options_.lesson_auto) lesson_enter(0);  // unattended: the lesson starts over
-}
-
-void LiveApp::lesson_next() {
-  if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
-  else message("the end of the lesson: â goes back");
-}
-
-void LiveApp::lesson_previous() {
-  if (lesson_->index() == 0) {
-    lesson_enter(0);  // the first step again, from its start
-    return;
-  }
-  const size_t k = lesson_->index() - 1;
-  // The run as it was when step k began: played headless from the step that set its experiment.
-  HeadlessLesson replay(lesson_->lesson(), options_.lesson_timing, 30.0, k);
-  while (!replay.ended() && replay.step_index() < k) replay.advance();
-  if (replay.step_index() == k) lesson_enter(k, std::move(replay.run()));
-}
-
-bool LiveApp::lesson_key(int key) {
-  if (key == GLFW_KEY_RIGHT || key == GLFW_KEY_PAGE_DOWN || key == GLFW_KEY_SPACE) return lesson_next(), true;
-  if (key == GLFW_KEY_LEFT || key == GLFW_KEY_PAGE_UP) return lesson_previous(), true;
-  return false;
-}
-
 void LiveApp::set_pace(double epochs_per_second) {
   speed_ = epochs_per_second;
   trainer_->set_speed(speed_);
@@ -388,12 +297,12 @@ int LiveApp::run() {
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
   if (exhibit_) {
-    exhibit_attract();
+    exhibit_play(true);
   } else if (options_.lesson) {
     lesson_.emplace(*options_.lesson, options_.lesson_timing);
     lesson_enter(0);
   }
-  const Fault fault = parse_fault(std::getenv("NNLIVE_FAULT"));
+  const InjectedFault fault;
   ServiceWatchdog watchdog(options_.hang_exit_s);
   const auto start = clock::now();
   const long long first_step = trainer_->latest()->snapshot.step;
@@ -404,7 +313,7 @@ int LiveApp::run() {
   try {
     while (!glfwWindowShouldClose(window_) && !quit_ && !core::interrupted()) {
       watchdog.alive(presented_ > 0);
-      if (fault.kind != Fault::none && std::chrono::duration<double>(clock::now() - start).count() > fault.after_s) inject(fault);
+      fault.check(std::chrono::duration<double>(clock::now() - start).count());
       if (const std::string why = progressive_->failure(); !why.empty()) throw gpu::GpuError("the field's thread failed: " + why);
       glfwPollEvents();
       if (clock::now() - trimmed > std::chrono::seconds(10)) malloc_trim(0), trimmed = clock::now();

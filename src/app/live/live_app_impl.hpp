@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // LiveApp, the live window's state, shared by the frame loop and window handling (live_app.cpp)
-// and the controls: keys, pointer gestures and the ImGui panel (live_controls.cpp).
+// and the controls: keys, pointer gestures and the ImGui panel (live_controls.cpp), lessons
+// (live_lesson.cpp), the exhibit (live_exhibit.cpp) and touches (live_touch.cpp).
 #pragma once
 #include <GLFW/glfw3.h>
 
@@ -106,7 +107,7 @@ class LiveApp {
   void exhibit_open();                                  // after the window opens
   bool exhibit_filter(InputEvents& ev);                 // true: the events were the operator's or woke it
   void exhibit_frame(const LiveState& state);           // chord, corner, idle, divergence, cursor
-  void exhibit_attract();                               // play the playlist's current lesson, unattended
+  void exhibit_play(bool unattended);                   // the playlist's current lesson: attract loop, or a visitor's
   void exhibit_try(core::ExperimentConfig c, const std::string& what);  // a visitor's change
   void draw_exhibit_ui(const LiveState& state);
   float exhibit_bar_height() const;

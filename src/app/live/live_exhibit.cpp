@@ -57,13 +57,13 @@ void LiveApp::exhibit_open() {
             << options_.exhibit->idle_s << " s, touch targets " << int(touch_px_) << " px" << std::endl;
 }
 
-void LiveApp::exhibit_attract() {
+void LiveApp::exhibit_play(bool unattended) {
   const core::Lesson& l = options_.exhibit->playlist[exhibit_->lesson()];
   lesson_.emplace(l, options_.lesson_timing);
-  options_.lesson_auto = true;
+  options_.lesson_auto = unattended;  // a visitor's moves on at a tap on the caption
   view_.reset();
   lesson_enter(0);
-  std::cout << "nnlive: exhibit: attract loop: " << l.title << std::endl;
+  if (unattended) std::cout << "nnlive: exhibit: attract loop: " << l.title << std::endl;
 }
 
 float LiveApp::exhibit_bar_height() const { return std::round(touch_px_ * 1.5f + 12.0f * ui_scale_); }
@@ -88,7 +88,7 @@ bool LiveApp::exhibit_filter(InputEvents& ev) {
     } else if (mode == ExhibitShell::Mode::operator_menu) {
       if (key == GLFW_KEY_ESCAPE) exhibit_->close_operator(t);
       else if (key == GLFW_KEY_Q) quit_ = true, std::cout << "nnlive: exhibit: the operator quit" << std::endl;
-      else if (key == GLFW_KEY_R) exhibit_->restart(), exhibit_attract();
+      else if (key == GLFW_KEY_R) exhibit_->restart(), exhibit_play(true);
     }
   }
   ev.keys.clear();
@@ -115,10 +115,9 @@ void LiveApp::exhibit_frame(const LiveState& state) {
   }
   if (exhibit_->tick(t)) {
     std::cout << "nnlive: exhibit: idle for " << options_.exhibit->idle_s << " s; back to the attract loop" << std::endl;
-    exhibit_attract();
+    exhibit_play(true);
   }
-  // A lost window state: iconified by a window manager's key, or dropped out of full screen.
-  if (glfwGetWindowAttrib(window_, GLFW_ICONIFIED)) glfwRestoreWindow(window_);
+  // Dropped out of full screen (the frame loop restores an iconified window itself).
   if (!glfwGetWindowMonitor(window_)) toggle_fullscreen();
   // A run that blew up starts again by itself, slower, with a word why.
   if (state.snapshot.diverged && state.generation != reset_generation_) {
@@ -288,11 +287,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
     ImGui::SameLine();
     if (ImGui::Button("Next lesson", ImVec2(0, touch_px_))) {
       exhibit_->next_lesson();
-      const core::Lesson& l = options_.exhibit->playlist[exhibit_->lesson()];
-      lesson_.emplace(l, options_.lesson_timing);
-      options_.lesson_auto = false;  // the visitor's: a tap on the caption moves on
-      view_.reset();
-      lesson_enter(0);
+      exhibit_play(false);
     }
   }
   ImGui::PopStyleVar();
@@ -344,7 +339,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
                 static_cast<unsigned long long>(auto_resets_));
     const ImVec2 wide(touch_px_ * 8.0f, touch_px_);
     if (ImGui::Button("Back to the exhibit (Esc)", wide)) exhibit_->close_operator(t);
-    if (ImGui::Button("Restart the attract loop (R)", wide)) exhibit_->restart(), exhibit_attract();
+    if (ImGui::Button("Restart the attract loop (R)", wide)) exhibit_->restart(), exhibit_play(true);
     ImGui::Separator();
     ImGui::TextUnformatted("The attract loop plays:");
     // The built-in lessons, ticked when in the playlist (lessons from files stay as they are).

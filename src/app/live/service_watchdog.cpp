@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <vulkan/vulkan_raii.hpp>
 
 #include "nnlive/core/error.hpp"
 
@@ -50,6 +51,24 @@ void ServiceWatchdog::alive(bool presented) {
       sd_notify(0, "WATCHDOG=1");
     }
   }
+}
+
+InjectedFault::InjectedFault() {
+  const char* text = std::getenv("NNLIVE_FAULT");
+  if (!text) return;
+  const std::string s = text;
+  const auto colon = s.find(':');
+  const std::string kind = s.substr(0, colon);
+  if (kind == "hang-frame") kind_ = hang_frame;
+  else if (kind == "device-lost") kind_ = device_lost;
+  if (colon != std::string::npos) after_s_ = std::atof(s.c_str() + colon + 1);
+}
+
+void InjectedFault::check(double seconds_running) const {
+  if (kind_ == none || seconds_running <= after_s_) return;
+  if (kind_ == hang_frame)
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  throw vk::DeviceLostError("injected by NNLIVE_FAULT");
 }
 
 void exit_device_lost(const std::string& what) {

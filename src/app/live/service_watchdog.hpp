@@ -51,6 +51,19 @@ class ServiceWatchdog {
   std::thread checker_;
 };
 
+// Fault injection for the service tests (NNLIVE_FAULT=KIND:SECONDS, read once): hang-frame
+// stalls the calling frame loop for good once it has run SECONDS, device-lost throws what a lost
+// GPU throws. Anything else is ignored.
+class InjectedFault {
+ public:
+  InjectedFault();
+  void check(double seconds_running) const;
+
+ private:
+  enum Kind { none, hang_frame, device_lost } kind_ = none;
+  double after_s_ = 0.0;
+};
+
 // The GPU was lost (VK_ERROR_DEVICE_LOST) on any thread: one sentence to stderr, then exit at
 // once with code 8. Tearing down a lost device can itself fail or block, so nothing is destroyed;
 // a service manager restarts the process (files being written are swept on the next run).
