@@ -185,14 +185,15 @@ std::function<int()> add_record_command(CLI::App& app) {
       ->group(gl);
   return [s, sub, secs, frames]() {
     if (!sub->parsed()) return -1;
-    const core::ExperimentConfig config = s->flags.resolve();
+    const auto configs = s->flags.resolve_all(s->picture.compare, s->picture.compare_set);
+    const core::ExperimentConfig& config = configs[0];
     const auto [w, h] = parse_frame_size(s->size);
     if (!(s->fps >= 1.0 && s->fps <= 240.0)) throw core::UserError(core::ExitCode::usage, "--fps must be 1 to 240");
     long long total = 0;
     std::optional<core::Lesson> lesson;
     const LessonTiming timing{s->caption_seconds, s->speed};
     if (!s->lesson.empty()) {
-      if (frames->count() || secs->count() || !s->picture.compare.empty())
+      if (frames->count() || secs->count() || !s->picture.compare.empty() || !s->picture.compare_set.empty())
         throw core::UserError(core::ExitCode::usage, "--lesson sets the length and the experiments; drop --frames, --seconds and --compare");
       lesson = core::load_lesson(s->lesson);
       validate_lesson(*lesson);
@@ -229,7 +230,7 @@ std::function<int()> add_record_command(CLI::App& app) {
 
     s->picture.transparent = s->transparent;
     if (lesson) return record_lesson(*lesson, timing, total, s->picture, s->out, format, s->fps, s->quiet, s->overwrite);
-    Experiments experiments(config, s->picture, w, h, s->size);
+    Experiments experiments(configs, s->picture, w, h, s->size);
     std::vector<record::StepClock> clocks;
     for (size_t i = 0; i < experiments.size(); ++i)
       clocks.emplace_back(schedule, s->fps, experiments.run(i).trainer->steps_per_epoch());

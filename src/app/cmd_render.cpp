@@ -29,7 +29,7 @@ namespace {
 // time) until step K is over, drawn with its caption and highlights.
 template <class State>
 int render_lesson_step(const State& s, uint32_t w, uint32_t h) {
-  if (!s.picture.compare.empty()) throw core::UserError(core::ExitCode::usage, "--lesson draws one experiment; drop --compare");
+  if (!s.picture.compare.empty() || !s.picture.compare_set.empty()) throw core::UserError(core::ExitCode::usage, "--lesson draws one experiment; drop --compare");
   const core::Lesson lesson = core::load_lesson(s.lesson);
   validate_lesson(lesson);
   const size_t step = s.step > 0 ? size_t(s.step) : lesson.steps.size();
@@ -91,14 +91,15 @@ std::function<int()> add_render_command(CLI::App& app) {
       ->group(gl);
   return [s, sub]() {
     if (!sub->parsed()) return -1;
-    const core::ExperimentConfig config = s->flags.resolve();
+    const auto configs = s->flags.resolve_all(s->picture.compare, s->picture.compare_set);
+    const core::ExperimentConfig& config = configs[0];
     const auto [w, h] = parse_frame_size(s->size);
     if (!(s->time >= 0.0 && s->time < 1e7)) throw core::UserError(core::ExitCode::usage, "--time must be 0 or more seconds");
     if (s->out.size() < 4 || s->out.substr(s->out.size() - 4) != ".png")
       throw core::UserError(core::ExitCode::usage, "--out must end in .png; got '" + s->out + "'");
     core::check_writable(s->out);
     if (!s->lesson.empty()) return render_lesson_step(*s, w, h);
-    Experiments experiments(config, s->picture, w, h, s->size);
+    Experiments experiments(configs, s->picture, w, h, s->size);
     // Every run trains to its own epoch cap (or stop rule, or divergence).
     for (size_t i = 0; i < experiments.size(); ++i)
       core::train_to_end(*experiments.run(i).trainer);

@@ -109,15 +109,21 @@ std::function<int()> add_run_command(CLI::App& app) {
   sub->add_option("--save-path", s->live.save_path, "where Ctrl+S saves and Ctrl+O loads the experiment (TOML)")
       ->capture_default_str()
       ->group(g);
+  sub->add_flag("--compare-free", s->live.compare_free,
+                "side by side, each run at its own speed (default: one epoch clock, the fastest waits)")
+      ->group("Picture");
   sub->add_flag("--paused", s->live.paused, "open with training paused (Space starts it)")->group(g);
   sub->add_option("--speed", s->live.speed, "training pace in epochs per second, 0 for full speed (default: the preset's pace)")
       ->check(CLI::Range(0.0, 100000.0))
       ->group(g);
   return [s, sub]() {
     if (!sub->parsed()) return -1;
-    if (!s->picture.compare.empty())
-      throw core::UserError(core::ExitCode::usage, "--compare works with render and record; the window shows one experiment");
-    s->live.config = s->flags.resolve();
+    auto configs = s->flags.resolve_all(s->picture.compare, s->picture.compare_set);
+    for (const auto& c : configs) core::build_run(c);  // every experiment builds (a CSV may be unreadable) before the window opens
+    s->live.config = configs[0];
+    s->live.compare.assign(configs.begin() + 1, configs.end());
+    if (s->live.compare_free && s->live.compare.empty())
+      throw core::UserError(core::ExitCode::usage, "--compare-free needs experiments side by side (--compare or --compare-set)");
     check_window_flags(s->live, s->size);
     check_touch_flags(s->live, s->touch);
     s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);

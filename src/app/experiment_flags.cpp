@@ -2,7 +2,9 @@
 // Experiment flags on top of presets and config files.
 #include "experiment_flags.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <regex>
 #include <sstream>
 
@@ -123,6 +125,123 @@ std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig
     out.push_back(std::move(c));
   }
   return out;
+}
+
+const std::vector<CompareSet>& compare_sets() {
+  static const std::vector<CompareSet> sets{
+      {"depth", "the spiral at depth 1x4, 2x8 and 4x24 (ReLU, Adam): too small, enough, ample", "spiral-2x8",
+       {"--hidden 4", "--hidden 8,8", "--hidden 24,24,24,24"}},
+      {"activation", "sigmoid against ReLU at depth 4 (SGD 0.03): vanishing gradients against a fast descent", "deep-relu",
+       {"--activation sigmoid", "--activation relu"}},
+      {"width", "one hidden layer of 8, 64 and 512 on the spiral: width buys detail", "spiral-2x8",
+       {"--hidden 8", "--hidden 64", "--hidden 512"}},
+      {"batch", "batches of 1, 32 and the full set: a jagged curve, a smooth one, a slow one", "spiral-2x8",
+       {"--batch 1", "--batch 32", "--batch 0"}},
+  };
+  return sets;
+}
+
+std::vector<core::ExperimentConfig> ExperimentFlags::resolve_all(const std::vector<std::string>& compare,
+                                                                 const std::string& compare_set) const {
+  std::vector<core::ExperimentConfig> out;
+  std::string base_name;
+  if (compare_set.empty()) {
+    out.push_back(resolve());
+    base_name = out[0].name;
+    for (auto& c : resolve_compare(out[0], compare)) out.push_back(std::move(c));
+  } else {
+    if (!compare.empty()) throw core::UserError(core::ExitCode::usage, "--compare-set chooses the experiments; drop --compare");
+    const auto& sets = compare_sets();
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const CompareSet& c) { return c.name == compare_set; });
+    if (set == sets.end()) {
+      std::string names;
+      for (const auto& c : sets) names += (names.empty() ? "" : ", ") + c.name;
+      throw core::UserError(core::ExitCode::usage, "unknown --compare-set '" + compare_set + "'; choose " + names);
+    }
+    // The set's base preset, unless the user chose an experiment; the user's flags on top of
+    // it, and each run's own flags on top of that.
+    const core::ExperimentConfig base = resolve_over(core::load_preset(set->base));
+    out = resolve_compare(base, set->runs);
+    base_name = set->name;  // "depth: 2x8"
+    for (auto& c : out) c.name = base_name + " (" + c.name + ")";
+  }
+  if (out.size() > k_max_compared)
+    throw core::UserError(core::ExitCode::usage, std::to_string(out.size()) + " experiments side by side; at most " +
+                                                     std::to_string(k_max_compared) + " fit");
+  if (out.size() > 1) {
+    // "spiral: 2x8": the experiment's own name, then what tells it from the others. A run of
+    // flags over the base is named after the base ("spiral (hidden 8,8)" becomes "spiral"), a
+    // run of a named comparison after the comparison ("depth: 2x8").
+    const auto labels = differences(out);
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (labels[i] == out[i].name) continue;
+      const std::string own = out[i].name.starts_with(base_name + " (") ? base_name : out[i].name;
+      out[i].name = own + ": " + labels[i];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string shape_text(const std::vector<int>& hidden) {
+  if (hidden.empty()) return "no hidden layer";
+  if (std::all_of(hidden.begin(), hidden.end(), [&](int h) { return h == hidden[0]; }))
+    return std::to_string(hidden.size()) + "x" + std::to_string(hidden[0]);
+  std::string t;
+  for (int h : hidden) t += (t.empty() ? "" : "-") + std::to_string(h);
+  return t;
+}
+
+std::string number(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+template <class T>
+std::string joined(const std::vector<T>& items) {
+  std::string t;
+  for (const auto& i : items) t += (t.empty() ? "" : ",") + std::string(nn::to_string(i));
+  return t;
+}
+
+}  // namespace
+
+std::vector<std::string> differences(const std::vector<core::ExperimentConfig>& configs) {
+  // Each setting as text, in the order a reader looks for them.
+  using Get = std::function<std::string(const core::ExperimentConfig&)>;
+  const std::vector<Get> settings{
+      [](const core::ExperimentConfig& c) { return shape_text(c.hidden); },
+      [](const core::ExperimentConfig& c) { return joined(c.activations); },
+      [](const core::ExperimentConfig& c) { return std::string(nn::to_string(c.training.optimizer.kind)); },
+      [](const core::ExperimentConfig& c) { return "lr " + number(c.training.optimizer.lr); },
+      [](const core::ExperimentConfig& c) { return c.training.batch == 0 ? std::string("full batch") : "batch " + std::to_string(c.training.batch); },
+      [](const core::ExperimentConfig& c) { return "momentum " + number(c.training.optimizer.momentum); },
+      [](const core::ExperimentConfig& c) { return "L1 " + number(c.training.l1); },
+      [](const core::ExperimentConfig& c) { return "L2 " + number(c.training.l2); },
+      [](const core::ExperimentConfig& c) { return "confidence " + number(c.training.confidence); },
+      [](const core::ExperimentConfig& c) { return std::string(nn::to_string(c.loss)); },
+      [](const core::ExperimentConfig& c) { return "features " + joined(c.features); },
+      [](const core::ExperimentConfig& c) { return "seed " + std::to_string(c.seed); },
+      [](const core::ExperimentConfig& c) { return c.data.name; },
+      [](const core::ExperimentConfig& c) { return std::to_string(c.data.points) + " points"; },
+      [](const core::ExperimentConfig& c) { return "noise " + number(c.data.noise); },
+      [](const core::ExperimentConfig& c) { return "label noise " + number(c.data.label_noise); },
+      [](const core::ExperimentConfig& c) { return "test " + number(c.data.test_ratio); },
+      [](const core::ExperimentConfig& c) { return std::to_string(c.data.classes) + " classes"; },
+      [](const core::ExperimentConfig& c) { return std::to_string(c.training.max_epochs) + " epochs"; },
+  };
+  std::vector<std::string> labels(configs.size());
+  for (const Get& get : settings) {
+    bool all_equal = true;
+    for (const auto& c : configs) all_equal = all_equal && get(c) == get(configs[0]);
+    if (all_equal) continue;
+    for (size_t i = 0; i < configs.size(); ++i) labels[i] += (labels[i].empty() ? "" : ", ") + get(configs[i]);
+  }
+  for (size_t i = 0; i < configs.size(); ++i)
+    if (labels[i].empty()) labels[i] = configs[i].name;
+  return labels;
 }
 
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side) {

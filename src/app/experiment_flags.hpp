@@ -20,6 +20,10 @@ class ExperimentFlags {
   core::ExperimentConfig resolve_over(const core::ExperimentConfig& base) const;
   // Flags given on the command line as `--name value ...`, for titles.
   std::string given_text() const;
+  // The experiments a frame or window shows: the main one (this object's), then the --compare
+  // ones, or those of a named comparison (--compare-set: over its own base preset unless
+  // --preset or --config chose another). Names say what differs. Throws core::UserError.
+  std::vector<core::ExperimentConfig> resolve_all(const std::vector<std::string>& compare, const std::string& compare_set) const;
 
  private:
   bool given(const char* name) const;
@@ -33,6 +37,19 @@ class ExperimentFlags {
 // The experiments of --compare: each spec is a preset name, a TOML file, or experiment flags
 // ("--hidden 8 --lr 0.1") applied over `base`. Throws core::UserError naming the spec.
 std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig& base, const std::vector<std::string>& specs);
+
+// The classic comparisons (--compare-set): name, what it shows, its base preset, and each
+// experiment's flags over that base.
+struct CompareSet {
+  std::string name, description, base;
+  std::vector<std::string> runs;
+};
+const std::vector<CompareSet>& compare_sets();
+constexpr size_t k_max_compared = 9;  // experiments side by side, the main one included
+
+// What tells each experiment from the others ("2×8, relu", "batch 1"): every setting in which
+// they are not all equal, shortest first; an experiment equal to all others gets its name.
+std::vector<std::string> differences(const std::vector<core::ExperimentConfig>& configs);
 
 // An empty value ("--epochs ''") would convert to 0, or to no hidden layer: every option of
 // app and its subcommands that takes a value refuses an empty one (CLI::ValidationError).

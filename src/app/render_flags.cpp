@@ -20,6 +20,11 @@ void RenderFlags::add_to(CLI::App& app) {
                  "also show this experiment side by side (repeatable): a preset, a FILE.toml, or flags over the "
                  "main experiment in quotes, such as \"--hidden 64,64,64\"")
       ->group(g);
+  std::string sets;
+  for (const auto& c : compare_sets()) sets += (sets.empty() ? "" : ", ") + c.name;
+  app.add_option("--compare-set", compare_set,
+                 "a classic comparison side by side (" + sets + "); over its own preset unless --preset or --config is given")
+      ->group(g);
 }
 
 render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_experiment) const {
@@ -38,10 +43,8 @@ render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_exp
   return o;
 }
 
-Experiments::Experiments(const core::ExperimentConfig& main, const RenderFlags& flags, uint32_t width, uint32_t height,
-                         const std::string& size_text) {
-  std::vector<core::ExperimentConfig> configs{main};
-  for (auto& c : resolve_compare(main, flags.compare)) configs.push_back(std::move(c));
+Experiments::Experiments(const std::vector<core::ExperimentConfig>& configs, const RenderFlags& flags, uint32_t width,
+                         uint32_t height, const std::string& size_text) {
   rects_ = render::tile(uint32_t(configs.size()), width, height);
   for (const auto& r : rects_)
     if (r.width() < render::SceneTarget::k_min_width || r.height() < render::SceneTarget::k_min_height)

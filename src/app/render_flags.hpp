@@ -19,6 +19,7 @@ inline constexpr float k_present_text_px = 20.0f * 96.0f / 72.0f;
 struct RenderFlags {
   std::string layout = "full", palette = "blue-orange", neuron;
   std::vector<std::string> compare;
+  std::string compare_set;   // a named comparison (experiment_flags.hpp: compare_sets())
   bool discretize = false, linear_loss = false;
   bool present = false;      // text as presentation mode draws it: 20 pt at 1080p, header included
   bool transparent = false;  // set by `record --transparent`; not a flag of its own here
@@ -32,7 +33,8 @@ struct RenderFlags {
 class Experiments {
  public:
   // Throws core::UserError: a bad --compare spec, or panels below 320x240 at this size.
-  Experiments(const core::ExperimentConfig& main, const RenderFlags& flags, uint32_t width, uint32_t height,
+  // `configs`: the main experiment first (ExperimentFlags::resolve_all).
+  Experiments(const std::vector<core::ExperimentConfig>& configs, const RenderFlags& flags, uint32_t width, uint32_t height,
               const std::string& size_text);
   size_t size() const { return runs_.size(); }
   core::Run& run(size_t i) { return runs_[i]; }

@@ -194,14 +194,13 @@ render::Rect LiveApp::scene_rect() const {
 }
 
 std::optional<std::array<double, 2>> LiveApp::to_data(double x, double y) const {
-  const auto& fields = renderer_->last_placements();
-  if (fields.empty()) return std::nullopt;
-  // Window coordinates to target pixels (they differ only below the target's minimum size).
+  // Any panel's field: side by side, they all show the same data and view.
+  const auto panel = panel_at(x, y);
+  if (!panel) return std::nullopt;
   int ww = 1, wh = 1;
   glfwGetWindowSize(window_, &ww, &wh);
   const double px = x * target_->width() / std::max(ww, 1), py = y * target_->height() / std::max(wh, 1);
-  const auto& f = fields[0];
-  if (px < f.rect.x0 || px >= f.rect.x1 || py < f.rect.y0 || py >= f.rect.y1) return std::nullopt;
+  const auto& f = renderer_->last_placements()[*panel];
   const double u = (px - f.rect.x0) / f.rect.width(), v = (py - f.rect.y0) / f.rect.height();
   return std::array<double, 2>{f.view[0] + u * (f.view[2] - f.view[0]), f.view[3] - v * (f.view[3] - f.view[1])};
 }
@@ -225,10 +224,14 @@ void LiveApp::apply(const core::ExperimentConfig& c) {
 
 void LiveApp::set_pace(double epochs_per_second) {
   speed_ = epochs_per_second;
-  trainer_->set_speed(speed_);
+  for_each_trainer([&](LiveTrainer& t) { t.set_speed(speed_); });
 }
 
 void LiveApp::load_preset(const std::string& name) {
+  if (!rivals_.empty()) {
+    message("side by side, the experiments stay as --compare set them; the panel edits panel 1's", true);
+    return;
+  }
   core::ExperimentConfig c = core::load_preset(name);
   edit_ = c;
   apply(c);
@@ -293,8 +296,10 @@ int LiveApp::run() {
   init_imgui();
   if (options_.exhibit) exhibit_open();
   edit_ = options_.config;
-  trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_);
+  // Side by side, every run starts once all are on the epoch clock (open_compare).
+  trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_ && options_.compare.empty());
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
+  open_compare();
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
   if (exhibit_) {
     exhibit_play(true);
@@ -352,6 +357,7 @@ int LiveApp::run() {
       track_edge(*state);
       track_weights(*state);
       if (lesson_) lesson_update(*state);
+      compare_frame();
 
       ImGui_ImplVulkan_NewFrame();
       ImGui_ImplGlfw_NewFrame();
@@ -390,9 +396,12 @@ int LiveApp::run() {
           ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state->snapshot.params[k]));
         }
         if (const auto d = to_data(cx, cy)) {
-          const nn::Mlp mlp = nn::model_of(state->snapshot);
-          std::vector<float> in(state->input_map.size());
-          state->input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
+          // The network of the panel under the pointer (side by side, each has its own).
+          const size_t panel = panel_at(cx, cy).value_or(0);
+          const LiveState& at = panel > 0 && panel <= rivals_.size() ? *rivals_[panel - 1].state : *state;
+          const nn::Mlp mlp = nn::model_of(at.snapshot);
+          std::vector<float> in(at.input_map.size());
+          at.input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
           nn::Trace trace;
           mlp.forward(in.data(), 1, trace);
           const std::vector<float>& out = trace.output();
@@ -409,30 +418,9 @@ int LiveApp::run() {
       render::RenderOptions picture = view_options();
       if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
       std::vector<render::Panel> panels{{scene, picture, scene_rect()}};
-      {
-        // The field of this frame's network over last frame's field rectangle and view (the
-        // composition places it; a resize or pan is one frame behind), evaluated on the field's
-        // own thread. The frame draws the latest level that thread finished.
-        const auto& placed = renderer_->last_placements();
-        if (!placed.empty()) {
-          const render::Rect& f = placed[0].rect;
-          const nn::View& v = placed[0].view;
-          gpu::FieldRequest full{uint32_t(f.width()), uint32_t(f.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-          if (picture.neuron_layer >= 0) full.neuron_layer = picture.neuron_layer, full.neuron = picture.neuron;
-          progressive_->set_live_budget(adaptive_resolution_ ? 0.1 : 0.0);
-          progressive_->want(render::network_layout(state->snapshot.layers, state->snapshot.params.size(), state->input_map),
-                             state->snapshot.params, full);
-        }
-        const ProgressiveField::Level level = progressive_->latest();
-        if (level.values) {
-          panels[0].field = level.values.get();
-          panels[0].field_request = level.request;
-          panels[0].field_version = level.version;
-        } else {
-          panels[0].options.field_resolution = 0.125f;  // the first frames: a coarse field now, not a stall
-        }
-        if (!level.values || level.stride > 1) ++frames_refining_;  // drawn coarser than one evaluation per pixel
-      }
+      bool refining = compare_panels(panels, anim);
+      refining |= want_field(*progressive_, *state, 0, panels[0]);
+      if (refining) ++frames_refining_;
 
       const size_t slot = frame % render::Renderer::k_frames_in_flight;
       if (frame_of_slot_[slot]) renderer_->wait(frame_of_slot_[slot]);  // its acquire semaphore is free again
@@ -524,6 +512,17 @@ int LiveApp::run() {
                   static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
                   static_cast<unsigned long long>(progressive_->levels_abandoned()));
     report += line;
+    if (!rivals_.empty()) {
+      // Side by side: where each run got to, and the points it holds that a user placed.
+      report += "; side by side: " + std::to_string(rivals_.size() + 1) + " runs at epochs";
+      std::string points;
+      for (size_t i = 0; i <= rivals_.size(); ++i) {
+        const auto s = i == 0 ? trainer_->latest() : rivals_[i - 1].trainer->latest();
+        report += (i ? ", " : " ") + std::to_string(s->snapshot.epoch);
+        points += (i ? ", " : "") + std::to_string(s->config->user_points.size());
+      }
+      report += " (" + std::string(shared_clock_ ? "one epoch clock" : "free running") + "), user points " + points;
+    }
     if (tuio_) {
       std::snprintf(line, sizeof line, "; TUIO on port %d: %llu touches", tuio_->port(), static_cast<unsigned long long>(touches_seen_));
       report += line;
@@ -537,6 +536,7 @@ int LiveApp::run() {
     std::cout << "nnlive: " << report << std::endl;
   }
   progressive_.reset();  // (its thread may be using the queue and the device)
+  rivals_.clear();
   stop_recording();
   trainer_.reset();
   ImGui_ImplVulkan_Shutdown();

@@ -42,6 +42,10 @@ struct LiveOptions {
   std::optional<core::Lesson> lesson;   // play this lesson (`nnlive lesson`); config is its first experiment
   LessonTiming lesson_timing;
   std::optional<ExhibitOptions> exhibit;  // kiosk mode (`nnlive exhibit`)
+  // Side by side (`run --compare`): these experiments beside `config`, each trained on its own
+  // thread from the same data and seed; on one epoch clock unless compare_free.
+  std::vector<core::ExperimentConfig> compare;
+  bool compare_free = false;
   bool lesson_auto = false;             // steps waiting for the viewer move on after their caption time,
                                         // and the lesson starts over at its end (unattended use)
 };

@@ -8,6 +8,7 @@
 #include <array>
 #include <map>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -116,6 +117,21 @@ class LiveApp {
   // press removes the nearest, a drag from a point moves it, a drag elsewhere pans, two fingers
   // pinch-zoom. Several fingers act independently.
   void open_touch();
+  // Side by side (live_compare.cpp): panel 1 is the run above (trainer_, progressive_,
+  // history_); the rivals are the others. Step, back, pause, pace, reset, new seed and points
+  // act on every run; the panel's experiment settings on panel 1's.
+  void open_compare();                                        // after trainer_ exists
+  void compare_frame();                                       // each frame: the rivals' states and histories
+  // Tiles panel 1 and adds the rivals'; true when a rival's field is still coarser than a pixel.
+  bool compare_panels(std::vector<render::Panel>& panels, double anim);
+  void draw_compare(const LiveState& state);                  // the panel's overlay loss chart and legend
+  void draw_compare_badges();                                 // each panel's colour and number
+  void for_each_trainer(const std::function<void(LiveTrainer&)>& f);
+  void restart_rivals(std::optional<uint64_t> seed);          // from their configs (seed: a new one for all)
+  // The field of one panel (its network over last frame's rectangle and view), from its field thread.
+  // True while that field is coarser than one evaluation per pixel.
+  bool want_field(ProgressiveField& field, const LiveState& state, size_t placement, render::Panel& panel);
+  std::optional<size_t> panel_at(double x, double y) const;   // the panel whose field is at window (x, y)
   void handle_touches(const LiveState& state);
   nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
 
@@ -241,6 +257,19 @@ class LiveApp {
   std::optional<std::array<double, 2>> cursor_last_;
   uint64_t visitor_taps_ = 0, points_added_ = 0, auto_resets_ = 0;
   uint64_t reset_generation_ = 0;       // the run generation an automatic reset replaced
+
+  // Side by side.
+  struct Rival {
+    std::unique_ptr<LiveTrainer> trainer;
+    std::unique_ptr<ProgressiveField> field;
+    uint64_t generation = 0;
+    std::vector<nn::Metrics> history;
+    std::shared_ptr<const LiveState> state;  // this frame's
+  };
+  std::vector<Rival> rivals_;
+  std::vector<std::string> compare_labels_;  // what tells each panel's experiment from the others
+  std::shared_ptr<EpochClock> epoch_clock_;
+  bool shared_clock_ = true;
 
   // While training, the field's thread may draw coarser levels (its live budget); off: always
   // one evaluation per pixel, however long a level takes.

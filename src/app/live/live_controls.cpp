@@ -31,20 +31,23 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   else if (ctrl && key == GLFW_KEY_S) save();
   else if (ctrl && key == GLFW_KEY_O) load();
   else if (key == GLFW_KEY_SPACE) toggle_play(state);
-  else if (key == GLFW_KEY_S || key == GLFW_KEY_RIGHT) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
-  else if (key == GLFW_KEY_LEFT) {
+  else if (key == GLFW_KEY_S || key == GLFW_KEY_RIGHT) {
+    playing_ = false;
+    for_each_trainer([](LiveTrainer& t) { t.set_playing(false), t.step(1); });
+  } else if (key == GLFW_KEY_LEFT) {
     playing_ = false;
     if (state.snapshot.step <= state.oldest_step) message("no earlier step is held (the history keeps the last ones)", true);
-    else trainer_->step_back();
+    else for_each_trainer([](LiveTrainer& t) { t.step_back(); });
   } else if (key == GLFW_KEY_I) show_computation_ = !show_computation_;
   else if (key == GLFW_KEY_D) show_inspector_ = !show_inspector_;
   else if (key == GLFW_KEY_V) toggle_recording(state);
-  else if (key == GLFW_KEY_R) apply(*state.config), message("reset: the same initialization");
+  else if (key == GLFW_KEY_R) apply(*state.config), restart_rivals(std::nullopt), message("reset: the same initialization");
   else if (key == GLFW_KEY_N) {
     core::ExperimentConfig c = *state.config;
     c.seed = (c.seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 1;  // a new seed, below 2^63
     edit_.seed = c.seed;
     apply(c);
+    restart_rivals(c.seed);  // side by side: still one seed, one data set
     message("new initialization (seed " + std::to_string(c.seed) + ")");
   } else if (key == GLFW_KEY_F11) toggle_fullscreen();
   else if (key == GLFW_KEY_H) show_ui_ = !show_ui_;
@@ -75,6 +78,18 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
 }
 
 void LiveApp::toggle_play(const LiveState& state) {
+  if (!rivals_.empty()) {
+    // Side by side: pause all while any runs; else every run that can goes on.
+    bool running = state.playing && !state.finished;
+    for (const auto& r : rivals_) running = running || (r.state->playing && !r.state->finished);
+    playing_ = !running;
+    for_each_trainer([&](LiveTrainer& t) {
+      if (!playing_) t.set_playing(false);
+      else if (t.latest()->finished) t.resume();
+      else t.set_playing(true);
+    });
+    return;
+  }
   if (state.snapshot.diverged) {
     message("the run diverged: R resets it, N starts a new initialization", true);
   } else if (state.finished) {
@@ -108,14 +123,14 @@ void LiveApp::handle_input(const LiveState& state) {
     if (!d) return;
     const nn::View v = view_.value_or(state.view);
     if (b.mods & GLFW_MOD_CONTROL) {
-      trainer_->remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0])));
+      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
       return;
     }
     const int classes = state.dataset->classes;
     int label = b.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
     // More than two classes, or an exhibit (where a touch is a left click): the picker's class.
     if (classes > 2 || exhibit_) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
-    trainer_->add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false});
+    for_each_trainer([&](LiveTrainer& t) { t.add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false}); });
     ++points_added_;
   };
   // A single click acts once the double-click time has passed without a second click (by the
@@ -239,6 +254,7 @@ void LiveApp::draw_overlays() {
 
 void LiveApp::draw_ui(const LiveState& state) {
   draw_overlays();
+  draw_compare_badges();
   if (!show_ui_) return;
   const render::Rect r = scene_rect();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -252,16 +268,16 @@ void LiveApp::draw_ui(const LiveState& state) {
                            : state.finished        ? "Continue (Space)"
                            : playing_              ? "Pause (Space)"
                                                    : "Play (Space)";
-  ImGui::BeginDisabled(state.snapshot.diverged);
-  if (ImGui::Button(play_label)) toggle_play(state);
+  ImGui::BeginDisabled(state.snapshot.diverged && rivals_.empty());
+  if (ImGui::Button(rivals_.empty() ? play_label : playing_ ? "Pause all (Space)" : "Play all (Space)")) toggle_play(state);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Step (S)")) playing_ = false, trainer_->set_playing(false), trainer_->step(1);
+  if (ImGui::Button("Step (S)")) handle_key(GLFW_KEY_S, 0, state);
   ImGui::SameLine();
   ImGui::BeginDisabled(state.snapshot.step <= state.oldest_step);
   if (ImGui::Button("Back (\xE2\x86\x90)")) handle_key(GLFW_KEY_LEFT, 0, state);
   ImGui::EndDisabled();
-  if (ImGui::Button("Reset (R)")) apply(*state.config);
+  if (ImGui::Button("Reset (R)")) handle_key(GLFW_KEY_R, 0, state);
   ImGui::SameLine();
   if (ImGui::Button("New init (N)")) handle_key(GLFW_KEY_N, 0, state);
   ImGui::SameLine();
@@ -274,8 +290,9 @@ void LiveApp::draw_ui(const LiveState& state) {
     if (slider_log("epochs/s", &speed, 0.1f, 10000.0f)) set_pace(speed);
   }
 
+  draw_compare(state);
   ImGui::Separator();
-  ImGui::TextDisabled("Applies live");
+  ImGui::TextDisabled(rivals_.empty() ? "Applies live" : "Applies live, to panel 1");
   float lr = state.learning_rate;
   if (slider_log("learning rate", &lr, 1e-5f, 10.0f)) {
     trainer_->set_learning_rate(lr);
@@ -305,7 +322,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   if (state.dataset->classes > 2) ImGui::SliderInt("click class", &selected_class_, 0, state.dataset->classes - 1);
 
   ImGui::Separator();
-  ImGui::TextDisabled("Restarts the run");
+  ImGui::TextDisabled(rivals_.empty() ? "Restarts the run" : "Restarts panel 1's run");
   if (ImGui::BeginCombo("preset", state.config->name.c_str())) {
     for (const auto& p : presets_)
       if (ImGui::Selectable(p.name.c_str(), p.name == state.config->name)) load_preset(p.name);
@@ -415,6 +432,10 @@ void LiveApp::stop_recording() {
 void LiveApp::toggle_recording(const LiveState& state) {
   if (recorder_) {
     stop_recording();
+    return;
+  }
+  if (!rivals_.empty()) {
+    message("the window records one experiment; `nnlive record --compare` records them side by side", true);
     return;
   }
   static const std::array<std::pair<uint32_t, uint32_t>, 4> sizes{{{1280, 720}, {1920, 1080}, {2560, 1440}, {3840, 2160}}};

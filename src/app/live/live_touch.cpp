@@ -115,8 +115,10 @@ void LiveApp::handle_touches(const LiveState& state) {
     } else if (t.moved && t.point && !several && !operator_open) {
       if (const auto d = to_data(x, y)) {
         // The point leaves its old place and joins at the new one, with its class.
-        trainer_->remove_nearest_point(t.point->x, t.point->y, float(1e-4 * (view[2] - view[0])));
-        trainer_->add_point({float((*d)[0]), float((*d)[1]), t.point->label, false});
+        for_each_trainer([&](LiveTrainer& tr) {
+          tr.remove_nearest_point(t.point->x, t.point->y, float(1e-4 * (view[2] - view[0])));
+          tr.add_point({float((*d)[0]), float((*d)[1]), t.point->label, false});
+        });
       }
     }
     touches_.erase(it);
@@ -130,7 +132,7 @@ void LiveApp::handle_touches(const LiveState& state) {
     if (t.moved || t.pressed_long || touches_.size() > 1 || now - t.t0 < k_long_press_s) continue;
     t.pressed_long = true;
     if (const auto d = to_data(t.x0, t.y0))
-      trainer_->remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (view[2] - view[0])));
+      for_each_trainer([&](LiveTrainer& tr) { tr.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (view[2] - view[0]))); });
   }
   // One finger dragging from an empty place pans; two pinch-zoom.
   if (touches_.size() == 1 && !pinch_) {

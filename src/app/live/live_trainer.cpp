@@ -32,6 +32,29 @@ render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& h
   return scene;
 }
 
+EpochClock::EpochClock(size_t lanes) : n_(lanes), epochs_(new std::atomic<long long>[lanes]) {
+  for (size_t i = 0; i < n_; ++i) epochs_[i].store(k_idle);
+}
+
+bool EpochClock::may_step(size_t lane, long long epoch) const {
+  for (size_t i = 0; i < n_; ++i)
+    if (i != lane && epochs_[i].load(std::memory_order_relaxed) < epoch) return false;
+  return true;
+}
+
+long long EpochClock::slowest() const {
+  long long e = k_idle;
+  for (size_t i = 0; i < n_; ++i) e = std::min(e, epochs_[i].load(std::memory_order_relaxed));
+  return e;
+}
+
+void LiveTrainer::set_epoch_clock(std::shared_ptr<EpochClock> clock, size_t lane) {
+  std::lock_guard lock(mutex_);
+  if (epoch_clock_) epoch_clock_->report(lane_, EpochClock::k_idle);
+  epoch_clock_ = std::move(clock);
+  lane_ = lane;
+}
+
 LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
   rebuild(core::build_run(config));
   publish(true);
@@ -45,6 +68,7 @@ LiveTrainer::~LiveTrainer() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (epoch_clock_) epoch_clock_->report(lane_, EpochClock::k_idle);  // holds no one back now
 }
 
 std::shared_ptr<const LiveState> LiveTrainer::latest() const {
@@ -302,6 +326,8 @@ void LiveTrainer::loop() {
     bool playing = false, stepped = false;
     double speed = 0.0;
     int steps = 0;
+    std::shared_ptr<EpochClock> epochs;
+    size_t lane = 0;
     {
       std::unique_lock lock(mutex_);
       // Sleep while there is nothing to do: paused, or waiting for the next timed step.
@@ -315,6 +341,8 @@ void LiveTrainer::loop() {
       speed = speed_ * run_.trainer->steps_per_epoch();  // steps per second
       steps = pending_steps_;
       pending_steps_ = 0;
+      epochs = epoch_clock_;
+      lane = lane_;
     }
     bool changed = !commands.empty();
     for (auto& c : commands) c(run_);
@@ -324,14 +352,22 @@ void LiveTrainer::loop() {
       one_step();
       stepped = true;
     }
-    if (playing && !t.finished()) {
+    // The shared epoch clock: this lane's epoch while it runs; a lane ahead of another waits.
+    auto on_time = [&] { return !epochs || epochs->may_step(lane, t.epoch()); };
+    if (epochs) epochs->report(lane, playing && !t.finished() ? t.epoch() : EpochClock::k_idle);
+    if (playing && !t.finished() && !on_time()) {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(1));
+      next_step = std::max(next_step, clock::now());  // a paced lane does not catch up in a burst
+    } else if (playing && !t.finished()) {
       if (speed <= 0.0) {
         // Free-running: a burst of steps between checks for commands and publishing.
         const auto until = clock::now() + std::chrono::milliseconds(4);
         do {
           one_step();
           ++rate_steps_;
-        } while (clock::now() < until && !t.finished());
+          if (epochs) epochs->report(lane, t.epoch());
+        } while (clock::now() < until && !t.finished() && on_time());
         stepped = true;
       } else if (clock::now() >= next_step) {
         one_step();

@@ -17,11 +17,17 @@
 //
 // Lock-step (recording from the window): while on, the trainer only runs the steps advance()
 // asks for and tags the state it publishes afterwards with that request's ticket.
+//
+// Runs compared side by side may share an EpochClock: while playing, a trainer starts a step
+// only while no other running trainer of the clock has finished fewer epochs than it has, so
+// all stay within one epoch of each other and the fastest waits. Paused, finished or
+// diverged trainers hold no one back; explicit step() requests are not held.
 #pragma once
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -65,6 +71,24 @@ struct LiveState {
 // (which must outlive the scene), shown over `view` at animation time time_s.
 render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& history, const nn::View& view, double time_s);
 
+// The shared epoch clock of compared runs (see above). Lock-free: each lane writes its own slot.
+class EpochClock {
+ public:
+  explicit EpochClock(size_t lanes);
+  size_t lanes() const { return n_; }
+  static constexpr long long k_idle = std::numeric_limits<long long>::max();
+  // The lane's completed epochs, or k_idle while it holds no one back.
+  void report(size_t lane, long long epoch) { epochs_[lane].store(epoch, std::memory_order_relaxed); }
+  // A lane at `epoch` may start a step: no other lane is behind it.
+  bool may_step(size_t lane, long long epoch) const;
+  // The slowest running lane's epoch (k_idle when none runs).
+  long long slowest() const;
+
+ private:
+  size_t n_;
+  std::unique_ptr<std::atomic<long long>[]> epochs_;
+};
+
 class LiveTrainer {
  public:
   explicit LiveTrainer(const core::ExperimentConfig& config, bool playing = true);
@@ -104,6 +128,8 @@ class LiveTrainer {
   // k_checkpoint_budget). Only from a posted command (the trainer thread).
   std::pair<size_t, size_t> checkpoint_usage() const;
   void set_checkpoint_budget(size_t bytes);  // k_checkpoint_budget unless changed (tests)
+  // Joins `clock` as `lane` (nullptr: runs free again).
+  void set_epoch_clock(std::shared_ptr<EpochClock> clock, size_t lane);
 
  private:
   void loop();
@@ -145,6 +171,8 @@ class LiveTrainer {
   bool dirty_ = false;                     // stepped or changed since the last publish
   double measured_rate_ = 0.0;
   long long rate_steps_ = 0;  // steps since the rate was last measured (free-running and lock-step)
+  std::shared_ptr<EpochClock> epoch_clock_;  // under mutex_
+  size_t lane_ = 0;
   std::thread thread_;
 };
 

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// Experiments side by side in the live window (`run --compare`, `run --compare-set`): every run
+// on its own trainer thread and field thread, the panels tiled over the picture, one epoch clock
+// (the fastest waits) or free running, controls that act on every run, and one loss chart in the
+// control panel overlaying every run, with a legend naming what differs.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "../experiment_flags.hpp"
+#include "live_app_impl.hpp"
+#include "nnlive/core/error.hpp"
+
+namespace nnlive::app::live {
+namespace {
+
+// Colour-blind-safe categorical colours (Okabe and Ito's, black and yellow replaced by
+// colours that read on the light picture and the dark panel alike), one per panel.
+constexpr std::array<ImU32, k_max_compared> k_run_colours{
+    IM_COL32(0, 114, 178, 255),   IM_COL32(213, 94, 0, 255),   IM_COL32(0, 158, 115, 255),
+    IM_COL32(204, 121, 167, 255), IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255),
+    IM_COL32(140, 86, 75, 255),   IM_COL32(120, 120, 120, 255), IM_COL32(150, 140, 20, 255)};
+
+ImU32 faded(ImU32 c, float alpha) { return (c & 0x00FFFFFFu) | (ImU32(alpha * 255.0f) << IM_COL32_A_SHIFT); }
+
+}  // namespace
+
+void LiveApp::open_compare() {
+  if (options_.compare.empty()) return;
+  std::vector<core::ExperimentConfig> all{options_.config};
+  all.insert(all.end(), options_.compare.begin(), options_.compare.end());
+  compare_labels_ = differences(all);
+  shared_clock_ = !options_.compare_free;
+  epoch_clock_ = std::make_shared<EpochClock>(all.size());
+  for (const auto& c : options_.compare) {
+    Rival r;
+    r.trainer = std::make_unique<LiveTrainer>(c, false);
+    r.trainer->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0 / double(all.size())));
+    r.field = std::make_unique<ProgressiveField>(
+        ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_.get() : nullptr);
+    r.state = r.trainer->latest();
+    rivals_.push_back(std::move(r));
+  }
+  // Step back's memory is shared among the runs.
+  trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0 / double(all.size())));
+  if (shared_clock_) {
+    trainer_->set_epoch_clock(epoch_clock_, 0);
+    for (size_t i = 0; i < rivals_.size(); ++i) rivals_[i].trainer->set_epoch_clock(epoch_clock_, i + 1);
+  }
+  for_each_trainer([&](LiveTrainer& t) { t.set_playing(playing_); });  // all from epoch 0 together
+}
+
+void LiveApp::for_each_trainer(const std::function<void(LiveTrainer&)>& f) {
+  f(*trainer_);
+  for (auto& r : rivals_) f(*r.trainer);
+}
+
+void LiveApp::restart_rivals(std::optional<uint64_t> seed) {
+  for (auto& r : rivals_) {
+    core::ExperimentConfig c = *r.trainer->latest()->config;
+    if (seed) c.seed = *seed;
+    try {
+      r.trainer->restart(core::build_run(c));
+    } catch (const core::UserError& e) {
+      message(e.what(), true);
+    }
+  }
+}
+
+void LiveApp::compare_frame() {
+  for (auto& r : rivals_) {
+    r.state = r.trainer->latest();
+    if (r.state->generation != r.generation) r.generation = r.state->generation, r.history.clear();
+    for (const auto& m : r.state->snapshot.new_metrics)
+      if (r.history.empty() || m.epoch > r.history.back().epoch) r.history.push_back(m);
+    nn::thin_history(r.history, k_live_history_cap);
+    r.trainer->acknowledge(r.generation, r.history.empty() ? 0 : r.history.back().epoch + 1);
+  }
+}
+
+bool LiveApp::want_field(ProgressiveField& field, const LiveState& state, size_t placement, render::Panel& panel) {
+  // The field of this frame's network over last frame's field rectangle and view (the
+  // composition places it; a resize or pan is one frame behind), evaluated on the field's own
+  // thread. The frame draws the latest level that thread finished.
+  const auto& placed = renderer_->last_placements();
+  if (placement < placed.size()) {
+    const render::Rect& f = placed[placement].rect;
+    const nn::View& v = placed[placement].view;
+    gpu::FieldRequest full{uint32_t(f.width()), uint32_t(f.height()), {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+    if (panel.options.neuron_layer >= 0) full.neuron_layer = panel.options.neuron_layer, full.neuron = panel.options.neuron;
+    field.set_live_budget(adaptive_resolution_ ? 0.1 : 0.0);
+    field.want(render::network_layout(state.snapshot.layers, state.snapshot.params.size(), state.input_map), state.snapshot.params, full);
+  }
+  const ProgressiveField::Level level = field.latest();
+  if (level.values) {
+    panel.field = level.values.get();
+    panel.field_request = level.request;
+    panel.field_version = level.version;
+  } else {
+    panel.options.field_resolution = 0.125f;  // the first frames: a coarse field now, not a stall
+  }
+  return !level.values || level.stride > 1;  // drawn coarser than one evaluation per pixel
+}
+
+bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
+  if (rivals_.empty()) return false;
+  const render::Rect area = panels[0].rect;
+  std::vector<render::Rect> rects = render::tile(uint32_t(rivals_.size() + 1), uint32_t(area.width()), uint32_t(area.height()));
+  for (auto& r : rects) r = {r.x0 + area.x0, r.y0 + area.y0, r.x1 + area.x0, r.y1 + area.y0};
+  panels[0].rect = rects[0];
+  // The others as panel 1 is drawn, less what belongs to panel 1 alone (a pinned neuron, an
+  // inspected edge, the step-through sample).
+  render::RenderOptions picture = panels[0].options;
+  picture.neuron_layer = -1;
+  picture.edge_layer = -1;
+  picture.mark_probe = false;
+  bool refining = false;
+  for (size_t i = 0; i < rivals_.size(); ++i) {
+    const Rival& r = rivals_[i];
+    panels.push_back({scene_of(*r.state, r.history, view_.value_or(r.state->view), anim), picture, rects[i + 1]});
+    refining |= want_field(*rivals_[i].field, *r.state, i + 1, panels.back());
+  }
+  return refining;
+}
+
+std::optional<size_t> LiveApp::panel_at(double x, double y) const {
+  const auto& fields = renderer_->last_placements();
+  // Window coordinates to target pixels (they differ only below the target's minimum size).
+  int ww = 1, wh = 1;
+  glfwGetWindowSize(window_, &ww, &wh);
+  const double px = x * target_->width() / std::max(ww, 1), py = y * target_->height() / std::max(wh, 1);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto& f = fields[i];
+    if (px >= f.rect.x0 && px < f.rect.x1 && py >= f.rect.y0 && py < f.rect.y1) return i;
+  }
+  return std::nullopt;
+}
+
+void LiveApp::draw_compare_badges() {
+  if (rivals_.empty()) return;
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const auto& placed = renderer_->last_placements();
+  const float radius = 11.0f * ui_scale_;
+  for (size_t i = 0; i < placed.size() && i <= rivals_.size(); ++i) {
+    // Over the field's top-right corner: the panel's colour in the loss chart, and its number.
+    const ImVec2 c(placed[i].rect.x1 - radius - 6 * ui_scale_, placed[i].rect.y0 + radius + 6 * ui_scale_);
+    dl->AddCircleFilled(c, radius, k_run_colours[i]);
+    dl->AddCircle(c, radius, IM_COL32(255, 255, 255, 230), 0, 2.0f * ui_scale_);
+    const std::string n = std::to_string(i + 1);
+    const ImVec2 size = ImGui::CalcTextSize(n.c_str());
+    dl->AddText(ImVec2(c.x - 0.5f * size.x, c.y - 0.5f * size.y), IM_COL32(255, 255, 255, 255), n.c_str());
+  }
+}
+
+void LiveApp::draw_compare(const LiveState& state) {
+  if (rivals_.empty()) return;
+  ImGui::Separator();
+  ImGui::Text("Side by side: %zu runs", rivals_.size() + 1);
+  if (ImGui::Checkbox("one epoch clock (the fastest waits)", &shared_clock_)) {
+    trainer_->set_epoch_clock(shared_clock_ ? epoch_clock_ : nullptr, 0);
+    for (size_t i = 0; i < rivals_.size(); ++i) rivals_[i].trainer->set_epoch_clock(shared_clock_ ? epoch_clock_ : nullptr, i + 1);
+  }
+  // Every run's losses on one chart: training solid, test faint; log scale.
+  std::vector<const std::vector<nn::Metrics>*> histories{&history_};
+  std::vector<const LiveState*> states{&state};
+  for (const auto& r : rivals_) histories.push_back(&r.history), states.push_back(r.state.get());
+  double last = 10.0, lo = INFINITY, hi = -INFINITY;
+  for (const auto* h : histories)
+    for (const auto& m : *h) {
+      last = std::max(last, double(m.epoch));
+      for (double v : {m.train_loss, m.test_loss})
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+  const double y0 = std::floor(std::log10(lo)), y1 = std::max(std::ceil(std::log10(hi)), y0 + 1.0);
+  const float width = ImGui::GetContentRegionAvail().x, height = std::round(170.0f * ui_scale_);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float left = ImGui::CalcTextSize("1e-05").x + 6 * ui_scale_, bottom = ImGui::GetTextLineHeight() + 4 * ui_scale_;
+  const ImVec2 a(p0.x + left, p0.y + 4 * ui_scale_), b(p0.x + width - 4 * ui_scale_, p0.y + height - bottom);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, IM_COL32(250, 250, 252, 255));
+  auto x_of = [&](double e) { return a.x + float(e / last) * (b.x - a.x); };
+  auto y_of = [&](double v) { return b.y - float((std::clamp(std::log10(std::max(v, 1e-12)), y0, y1) - y0) / (y1 - y0)) * (b.y - a.y); };
+  const ImU32 grid = IM_COL32(200, 200, 205, 255), tick = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  for (int k = int(y0); k <= int(y1); ++k) {
+    const float y = y_of(std::pow(10.0, k));
+    dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), grid);
+    char label[16];
+    if (k >= -2 && k <= 3) std::snprintf(label, sizeof label, "%g", std::pow(10.0, k));
+    else std::snprintf(label, sizeof label, "1e%d", k);
+    dl->AddText(ImVec2(p0.x, y - 0.5f * ImGui::GetTextLineHeight()), tick, label);
+  }
+  char epochs[32];
+  std::snprintf(epochs, sizeof epochs, "epoch %.0f", last);
+  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(epochs).x, b.y + 2 * ui_scale_), tick, epochs);
+  dl->AddText(ImVec2(a.x, b.y + 2 * ui_scale_), tick, "0");
+  dl->PushClipRect(a, b, true);
+  for (size_t i = histories.size(); i-- > 0;) {  // panel 1 on top
+    const auto& h = *histories[i];
+    // At most about two points per pixel column: long runs stay cheap to draw.
+    const size_t every = std::max<size_t>(1, h.size() / size_t(std::max(2.0f * (b.x - a.x), 1.0f)));
+    std::vector<ImVec2> train, test;
+    for (size_t k = 0; k < h.size(); k += every) {
+      if (std::isfinite(h[k].train_loss)) train.emplace_back(x_of(h[k].epoch), y_of(h[k].train_loss));
+      if (std::isfinite(h[k].test_loss)) test.emplace_back(x_of(h[k].epoch), y_of(h[k].test_loss));
+    }
+    if (test.size() > 1) dl->AddPolyline(test.data(), int(test.size()), faded(k_run_colours[i], 0.45f), 0, 1.5f * ui_scale_);
+    if (train.size() > 1) dl->AddPolyline(train.data(), int(train.size()), k_run_colours[i], 0, 2.2f * ui_scale_);
+  }
+  dl->PopClipRect();
+  ImGui::Dummy(ImVec2(width, height));
+  ImGui::TextDisabled("loss (log): training solid, test faint");
+  // The legend: colour and number (as on each panel), what differs, where each run is.
+  for (size_t i = 0; i < states.size(); ++i) {
+    const ImVec2 c = ImGui::GetCursorScreenPos();
+    const float r = 0.5f * ImGui::GetTextLineHeight();
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(c.x + r, c.y + r), r, k_run_colours[i]);
+    ImGui::Dummy(ImVec2(2.4f * r, 2 * r));
+    ImGui::SameLine();
+    const nn::Snapshot& s = states[i]->snapshot;
+    const auto& h = *histories[i];
+    const double train = h.empty() ? NAN : h.back().train_loss, test = h.empty() ? NAN : h.back().test_loss;
+    ImGui::Text("%zu  %s", i + 1, compare_labels_[i].c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("epoch %d  %.3g / %.3g%s", s.epoch, train, test,
+                        s.diverged ? "  diverged" : states[i]->finished ? "  stopped" : "");
+  }
+}
+
+}  // namespace nnlive::app::live
