@@ -245,6 +245,14 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"render --preset xor --compare \"--hidden 0\" --out r.png", 2, "hidden"},
       {"render --preset xor --compare \"--bogus 1\" --out r.png", 2, "--compare '--bogus 1'"},
       {"render --preset xor --compare xor --compare xor --size 640x480 --out r.png", 2, "each panel needs at least 320x240"},
+      {"render --compare-set nosuch --out r.png", 2, "unknown --compare-set 'nosuch'; choose depth, activation, width, batch"},
+      {"render --compare-set depth --compare xor --out r.png", 2, "drop --compare"},
+      {"render --preset xor --compare xor --compare xor --compare xor --compare xor --compare xor --compare xor --compare xor "
+       "--compare xor --compare xor --out r.png", 2, "10 experiments side by side; at most 9 fit"},
+      {"run --preset xor --compare-free", 2, "--compare-free needs experiments side by side"},
+      {"run --preset xor --compare nosuch", 2, "nosuch"},
+      {"run --preset xor --compare \"--hidden 0\"", 2, "hidden"},
+      {"record --lesson xor --compare-set depth --out v.mp4", 2, "--lesson sets the length and the experiments"},
   };
   for (const auto& c : cases) {
     const Result r = run(c.args);
