@@ -129,7 +129,10 @@ void main() {
     const float g = odds(t, first, second);
     const float gx = 0.5 * (odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second));
     const float gy = 0.5 * (odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
-    const float dist = abs(g) / max(length(vec2(gx, gy)), 1e-6);  // pixels to the boundary
+    // Pixels to the boundary. A flat field has none to draw, even at exactly even odds (a dead
+    // network's constant 0.5 would otherwise be all boundary).
+    const float slope = length(vec2(gx, gy));
+    const float dist = slope > 1e-6 ? abs(g) / slope : 1e9;
     const float line = clamp(pc.v.style.x + 0.5 - dist, 0.0, 1.0);
     colour = mix(colour, palette.boundary.rgb, line * palette.boundary.a);
   }

@@ -45,11 +45,13 @@ render::RenderOptions RenderFlags::options_for(const nn::Mlp& mlp, bool main_exp
 
 Experiments::Experiments(const std::vector<core::ExperimentConfig>& configs, const RenderFlags& flags, uint32_t width,
                          uint32_t height, const std::string& size_text) {
-  rects_ = render::tile(uint32_t(configs.size()), width, height);
+  // Side by side: a panel per run, then one chart of every run's loss.
+  rects_ = configs.size() > 1 ? render::tile_with_chart(uint32_t(configs.size()), width, height) : render::tile(1, width, height);
   for (const auto& r : rects_)
     if (r.width() < render::SceneTarget::k_min_width || r.height() < render::SceneTarget::k_min_height)
-      throw core::UserError(core::ExitCode::usage, std::to_string(configs.size()) + " experiments need a bigger --size than " +
+      throw core::UserError(core::ExitCode::usage, std::to_string(configs.size()) + " experiments and their chart need a bigger --size than " +
                                                        size_text + ": each panel needs at least 320x240 pixels");
+  if (configs.size() > 1) labels_ = differences(configs);
   for (size_t i = 0; i < configs.size(); ++i) {
     runs_.push_back(core::build_run(configs[i]));
     options_.push_back(flags.options_for(runs_.back().trainer->model(), i == 0));
@@ -62,8 +64,16 @@ const std::vector<render::Panel>& Experiments::panels(double time_s) {
   // Metrics history is read from the trainer itself; the snapshot carries parameters, gradients
   // and the probe sample's activations.
   for (auto& run : runs_) snaps_.push_back(run.trainer->snapshot(run.trainer->epoch(), 0));
-  for (size_t i = 0; i < runs_.size(); ++i)
+  for (size_t i = 0; i < runs_.size(); ++i) {
     panels_.push_back({render::make_scene(runs_[i], snaps_[i], time_s), options_[i], rects_[i]});
+    if (runs_.size() > 1) panels_.back().scene.compare_index = int(i);
+  }
+  if (runs_.size() > 1) {
+    render::Panel chart{render::Scene{}, options_[0], rects_.back()};
+    for (size_t i = 0; i < runs_.size(); ++i)
+      chart.scene.compared.push_back({labels_[i], &runs_[i].trainer->history(), snaps_[i].diverged});
+    panels_.push_back(std::move(chart));
+  }
   return panels_;
 }
 

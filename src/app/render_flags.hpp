@@ -41,7 +41,7 @@ class Experiments {
   const render::RenderOptions& options(size_t i) const { return options_[i]; }
   const core::ExperimentConfig& main_config() const { return runs_[0].config; }
   // Snapshots every run now and returns the frame's panels at animation time `time_s`; they
-  // stay valid until the next call.
+  // stay valid until the next call. Side by side, the last panel is the comparison chart.
   const std::vector<render::Panel>& panels(double time_s);
 
  private:
@@ -50,6 +50,7 @@ class Experiments {
   std::vector<render::Rect> rects_;
   std::vector<nn::Snapshot> snaps_;
   std::vector<render::Panel> panels_;
+  std::vector<std::string> labels_;  // what tells the runs apart (side by side)
 };
 
 }  // namespace nnlive::app

@@ -175,6 +175,12 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
   const float m = std::round(22.0f * s);
   ShapeBatch& out = comp.shapes;
 
+  if (!scene.snapshot) {  // a comparison chart: no run of its own, no field
+    Parts parts{scene, options, c, fonts, s, out, comp.underlay};
+    comp.underlay.rect({0, 0, W, H}, c.panel);
+    draw_comparison(parts, {0, 0, W, H});
+    return comp;
+  }
   Rect field, network, curves;
   bool show_network = false, show_curves = false;
   if (options.layout == Layout::field) {
@@ -238,6 +244,12 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
     draw_curves(parts, curves);
   }
   highlights(parts, comp.field, show_curves ? curves : Rect{});
+  if (scene.compare_index >= 0) {
+    // Side by side: the run's colour and number (as in the comparison chart), over the field's
+    // top-right corner.
+    const float r = std::round(22.0f * s * std::max(1.0f, options.min_text_px / 18.0f));
+    draw_badge(parts, comp.field.rect.x1 - r - 8.0f * s, comp.field.rect.y0 + r + 8.0f * s, r, scene.compare_index);
+  }
   if (!band.lines.empty()) caption_band(band, scene, W, full_H, fonts, out);
   return comp;
 }

@@ -22,6 +22,8 @@ struct Parts {
 void draw_points(const Parts& p, const FieldPanel& panel);
 void draw_names(const Parts& p, const FieldPanel& panel);  // named axes and classes, if the data has them
 void draw_curves(const Parts& p, const Rect& r);
+void draw_comparison(const Parts& p, const Rect& r);  // scene.compared: every run's loss on one chart
+void draw_badge(const Parts& p, float cx, float cy, float radius, int index);  // a run's colour and number
 void draw_network(const Parts& p, const Rect& r, Composition& comp);
 
 // A polyline; dash > 0 draws dashes of that length with equal gaps (pixels).

@@ -150,8 +150,9 @@ std::array<float, 2> place_label(const Parts& p, const std::string& text, float 
   return best;
 }
 
-void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent) {
-  const float s = p.s, fs = p.text(15);
+// k: text larger than the design sizes by this factor.
+void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent, float k = 1.0f) {
+  const float s = p.s, fs = p.text(15 * k);
   const Rect& r = plot.r;
   p.out.line(r.x0, r.y1, r.x1, r.y1, std::max(1.0f, s), p.c.muted);
   p.out.line(r.x0, r.y0, r.x0, r.y1, std::max(1.0f, s), p.c.muted);
@@ -185,7 +186,7 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
     p.out.line(x, r.y1, x, r.y1 + 5 * s, std::max(1.0f, s), p.c.muted);
     p.fonts.regular.draw(p.out, tick_label(e, false), x, r.y1 + 5 * s + 1.05f * fs, fs, p.c.muted, Align::center);
   }
-  p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 0.66f * p.text(18), p.text(18), p.c.text);
+  p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 0.66f * p.text(18 * k), p.text(18 * k), p.c.text);
 }
 
 }  // namespace
@@ -276,6 +277,88 @@ void draw_curves(const Parts& p, const Rect& area) {
   polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
   polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
   p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
+}
+
+void draw_badge(const Parts& p, float cx, float cy, float radius, int index) {
+  p.out.disc(cx, cy, radius, run_colour(size_t(index)));
+  p.out.disc(cx, cy, radius, {1, 1, 1, 1}, std::max(1.0f, 0.12f * radius));
+  const std::string n = std::to_string(index + 1);
+  const float size = 1.25f * radius;
+  p.fonts.bold.draw(p.out, n, cx, cy + 0.36f * size, size, {1, 1, 1, 1}, Align::center);
+}
+
+void draw_comparison(const Parts& p, const Rect& area) {
+  const auto& runs = p.scene.compared;
+  const float s = p.s;
+  // Larger than a run's own curves: the chart is what a side-by-side picture is read by.
+  const float fs = p.text(22), title_px = p.text(26), legend_px = p.text(30), small_px = p.text(22);
+  const float m = std::round(22.0f * s);
+  // The legend beside the chart when the panel is wide, else below it.
+  float label_w = 0.0f;
+  for (const auto& r : runs) label_w = std::max(label_w, p.fonts.bold.measure(r.label, legend_px));
+  label_w = std::max(label_w, p.fonts.regular.measure("epoch 88888  train 8.88e-08  test 8.88e-08", small_px));
+  const float entry_h = legend_px + small_px + 14.0f * s, badge_r = 0.62f * legend_px;
+  const float legend_w = 2.6f * badge_r + 10.0f * s + label_w;
+  const bool beside = area.width() - legend_w - 2.0f * m > 1.1f * area.height();
+  const float legend_h = float(runs.size()) * entry_h;
+  Rect chart = area.inset(m), legend;
+  int cols = 1;
+  if (beside) {
+    legend = {chart.x1 - legend_w, chart.y0, chart.x1, chart.y1};
+    chart.x1 = legend.x0 - m;
+  } else {
+    // Two columns of entries when the legend would take more than a third of the height.
+    cols = legend_h > 0.34f * chart.height() && chart.width() > 2.2f * legend_w ? 2 : 1;
+    const float h = std::ceil(float(runs.size()) / float(cols)) * entry_h;
+    legend = {chart.x0, chart.y1 - h, chart.x1, chart.y1};
+    chart.y1 = legend.y0 - 0.5f * m;
+  }
+  const Rect plot_r{chart.x0 + std::max(60 * s, 4.0f * fs), chart.y0 + std::max(36 * s, 2.0f * title_px), chart.x1 - 8 * s,
+                    chart.y1 - std::max(36 * s, 2.4f * fs)};
+  if (plot_r.height() > 20 && plot_r.width() > 40) {
+    double last = 10.0, lo = INFINITY, hi = -INFINITY;
+    for (const auto& r : runs)
+      for (const auto& mt : *r.history) {
+        last = std::max(last, double(mt.epoch));
+        for (double v : {mt.train_loss, mt.test_loss})
+          if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+      }
+    if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+    const bool log = p.options.log_loss;
+    Plot plot{plot_r, 0.0, last, 0, 1, log};
+    if (log) {
+      plot.y0 = std::floor(std::log10(lo));
+      plot.y1 = std::max(std::ceil(std::log10(hi)), plot.y0 + 1.0);
+    } else {
+      plot.y0 = 0.0;
+      plot.y1 = hi * 1.05;
+    }
+    axes(p, plot, log ? "loss side by side (log): train solid, test dashed" : "loss side by side: train solid, test dashed", false,
+         22.0f / 15.0f);
+    const float w = std::max(1.2f, 2.4f * s);
+    for (size_t i = runs.size(); i-- > 0;) {  // run 1 on top
+      const Rgba c = run_colour(i);
+      polyline(p.out, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.test_loss; }), 0.8f * w, c, 8.0f * s);
+      polyline(p.out, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.train_loss; }), w, c);
+    }
+    p.fonts.regular.draw(p.out, "epoch", plot_r.x1, plot_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
+  }
+  // The legend: badge (as on each run's panel), what differs, where the run is.
+  const float col_w = legend.width() / float(cols);
+  const size_t per_col = (runs.size() + size_t(cols) - 1) / size_t(cols);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const float x = legend.x0 + float(i / per_col) * col_w, y = legend.y0 + float(i % per_col) * entry_h;
+    draw_badge(p, x + badge_r, y + badge_r + 2 * s, badge_r, int(i));
+    const float tx = x + 2.6f * badge_r + 4 * s;
+    p.fonts.bold.draw(p.out, runs[i].label, tx, y + legend_px, legend_px, p.c.text);
+    const auto& h = *runs[i].history;
+    char line[96];
+    if (h.empty()) std::snprintf(line, sizeof line, "epoch 0");
+    else
+      std::snprintf(line, sizeof line, "epoch %d  train %.3g  test %.3g%s", h.back().epoch, h.back().train_loss, h.back().test_loss,
+                    runs[i].diverged ? "  diverged" : "");
+    p.fonts.regular.draw(p.out, line, tx, y + legend_px + small_px + 5 * s, small_px, runs[i].diverged ? p.c.wrong : p.c.muted);
+  }
 }
 
 }  // namespace nnlive::render

@@ -63,4 +63,12 @@ Colours colours_for(PaletteKind kind) {
   return c;
 }
 
+Rgba run_colour(size_t i) {
+  static constexpr std::array<std::array<int, 3>, k_run_colours> rgb{{{0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167},
+                                                                      {230, 159, 0}, {86, 180, 233}, {140, 86, 75}, {120, 120, 120},
+                                                                      {150, 140, 20}}};
+  const auto& c = rgb[i % k_run_colours];
+  return {float(c[0]) / 255.0f, float(c[1]) / 255.0f, float(c[2]) / 255.0f, 1.0f};
+}
+
 }  // namespace nnlive::render

@@ -178,6 +178,7 @@ struct PanelDraw {
   gpu::FieldRequest req;
   uint32_t channels = 0, thumb_channels = 0;
   bool neuron = false;
+  bool chart = false;  // a comparison chart: shapes only
   float boundary_half_width = 1.0f;
 };
 
@@ -202,6 +203,12 @@ std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height) {
     const float y0 = std::round(float(height) * r / rows), y1 = std::round(float(height) * (r + 1) / rows);
     rects.push_back({x0 + (c > 0 ? 1.0f : 0.0f), y0 + (r > 0 ? 1.0f : 0.0f), x1, y1});
   }
+  return rects;
+}
+
+std::vector<Rect> tile_with_chart(uint32_t n, uint32_t width, uint32_t height) {
+  std::vector<Rect> rects = tile(n + 1, width, height);
+  rects.back().x1 = float(width);  // the chart takes the rest of the last row
   return rects;
 }
 
@@ -409,11 +416,18 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     const Panel& p = panels[i];
     PanelSlot& ps = *slot.panels[i];
     PanelDraw& d = draws[i];
-    const nn::Snapshot& snap = *p.scene.snapshot;
     const uint32_t pw = uint32_t(p.rect.width()), ph = uint32_t(p.rect.height());
     d.comp = compose(p.scene, p.options, pw, ph, Fonts{m.regular, m.bold});
     d.comp.underlay.translate(p.rect.x0, p.rect.y0);
     d.comp.shapes.translate(p.rect.x0, p.rect.y0);
+    if (!p.scene.snapshot) {  // a comparison chart: shapes only
+      d.chart = true;
+      m.placements.push_back({});
+      shape_count += d.comp.underlay.size() + d.comp.shapes.size();
+      fp.add(p.rect), fp.add(d.comp.background), fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
+      continue;
+    }
+    const nn::Snapshot& snap = *p.scene.snapshot;
     const Rect& f = d.comp.field.rect;
     Placement placed{{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view, d.comp.network};
     for (auto& column : placed.network.centres)
@@ -528,6 +542,10 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       // Nothing a panel draws leaves its rectangle.
       cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
       draw_shapes(ranges[i][0], ranges[i][1]);
+      if (d.chart) {
+        draw_shapes(ranges[i][2], ranges[i][3]);
+        continue;
+      }
 
       cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
       FieldPush push{};

@@ -14,6 +14,7 @@
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/core/file_io.hpp"
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/render/palette.hpp"
 #include "nnlive/render/renderer.hpp"
 
 namespace nnlive {
@@ -481,6 +482,63 @@ TEST(Tile, RowsAndGridsWithoutOverlap) {
       EXPECT_TRUE(three[i].x1 <= three[j].x0 || three[j].x1 <= three[i].x0 || three[i].y1 <= three[j].y0 ||
                   three[j].y1 <= three[i].y0);
   EXPECT_TRUE(render::tile(0, 1920, 1080).empty());
+}
+
+// Pixels of rgba (width w) within rect r close to colour c (each channel within 12/255).
+size_t pixels_of(const std::vector<uint8_t>& rgba, uint32_t w, const render::Rect& r, const render::Rgba& c) {
+  size_t n = 0;
+  for (uint32_t y = uint32_t(r.y0); y < uint32_t(r.y1); ++y)
+    for (uint32_t x = uint32_t(r.x0); x < uint32_t(r.x1); ++x) {
+      const uint8_t* p = &rgba[(size_t(y) * w + x) * 4];
+      bool near = true;
+      for (int k = 0; k < 3; ++k) near = near && std::abs(int(p[k]) - int(std::lround(c[size_t(k)] * 255.0f))) <= 12;
+      n += near;
+    }
+  return n;
+}
+
+TEST_F(Render, TheComparisonChartDrawsEveryRunInItsColourAndEachPanelWearsIt) {
+  const auto a = train("xor", 300), b = train("slow", 300);
+  const auto rects = render::tile_with_chart(2, 1280, 720);
+  ASSERT_EQ(rects.size(), 3u);
+  EXPECT_FLOAT_EQ(rects[2].x1, 1280);  // the chart takes the rest of its row
+  std::vector<render::Panel> panels{{a->scene, {}, rects[0]}, {b->scene, {}, rects[1]}, {render::Scene{}, {}, rects[2]}};
+  panels[0].scene.compare_index = 0;
+  panels[1].scene.compare_index = 1;
+  panels[2].scene.compared = {{"lr 0.3", &a->run.trainer->history()}, {"lr 0.03", &b->run.trainer->history()}};
+  render::SceneTarget frame(context(), 1280, 720);
+  renderer().render(panels, frame);
+  const auto px = frame.pixels();
+  // Both runs' curves (and legend badges) in the chart, in their colours.
+  EXPECT_GT(pixels_of(px, 1280, rects[2], render::run_colour(0)), 200u);
+  EXPECT_GT(pixels_of(px, 1280, rects[2], render::run_colour(1)), 200u);
+  // Each run's panel wears its own colour's badge, and not the other's.
+  EXPECT_GT(pixels_of(px, 1280, rects[0], render::run_colour(0)), 30u);
+  EXPECT_GT(pixels_of(px, 1280, rects[1], render::run_colour(1)), 30u);
+  EXPECT_EQ(pixels_of(px, 1280, rects[0], render::run_colour(1)), 0u);
+  // The chart has no field of its own: the renderer places none.
+  ASSERT_EQ(renderer().last_placements().size(), 3u);
+  EXPECT_EQ(renderer().last_placements()[2].rect.width(), 0.0f);
+}
+
+TEST_F(Render, AFlatFieldAtEvenOddsHasNoBoundary) {
+  // One hidden neuron on XOR settles at 0.5 everywhere: neutral, not a field filled with the
+  // boundary's colour.
+  core::ExperimentConfig c = core::load_preset("xor");
+  c.hidden = {1};
+  c.training.max_epochs = 700;
+  core::Run run = core::build_run(c);
+  core::train_to_end(*run.trainer);
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  render::RenderOptions field_only;
+  field_only.layout = render::Layout::field;
+  render::SceneTarget target(context(), 320, 240);
+  renderer().render(render::make_scene(run, snap, 0.0), field_only, target);
+  const auto px = target.pixels();
+  // Dark pixels (the boundary's colour mixed in): none but a few anti-aliased point edges.
+  size_t dark = 0;
+  for (size_t i = 0; i + 3 < px.size(); i += 4) dark += std::max({px[i], px[i + 1], px[i + 2]}) < 120;
+  EXPECT_LT(dark, 320u * 240u / 100u);
 }
 
 TEST_F(Render, SizeLimits) {

@@ -28,4 +28,10 @@ struct Colours {
 
 Colours colours_for(PaletteKind kind);
 
+// The colour of run i (from 0) of experiments side by side, as their badges and the comparison
+// chart show it: Okabe and Ito's colour-blind-safe set, yellow and black replaced by colours
+// that read on white; nine, then repeating.
+Rgba run_colour(size_t i);
+constexpr size_t k_run_colours = 9;
+
 }  // namespace nnlive::render

@@ -69,6 +69,8 @@ struct Panel {
 // The panels' rectangles for n experiments side by side in a width x height frame: one row when
 // the panels stay wider than tall enough, otherwise a grid; a 1-pixel gap between neighbours.
 std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height);
+// n runs and a comparison chart after them, which takes the rest of the last row.
+std::vector<Rect> tile_with_chart(uint32_t n, uint32_t width, uint32_t height);
 
 // Extra work and synchronization for a frame shown in a window.
 struct FrameHooks {

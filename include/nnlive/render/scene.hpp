@@ -45,6 +45,13 @@ struct RenderOptions {
   float min_text_px = 0.0f;
 };
 
+// One run in a comparison chart: what tells it from the others, and its metrics history.
+struct ComparedRun {
+  std::string label;
+  const std::vector<nn::Metrics>* history = nullptr;
+  bool diverged = false;
+};
+
 struct Scene {
   std::string title;                     // experiment name
   const nn::Snapshot* snapshot = nullptr;
@@ -64,6 +71,11 @@ struct Scene {
   std::string caption, caption_hint;
   std::optional<nn::View> highlight_region;
   std::string highlight_curve;
+  // Side by side: this panel's number among the runs compared (from 0; its colour and badge), or -1.
+  int compare_index = -1;
+  // A comparison chart instead of a run (snapshot null): every run's loss on one chart, in the
+  // runs' colours, with a legend.
+  std::vector<ComparedRun> compared;
 };
 
 // The scene of a run at a snapshot; it refers to the run's dataset and history and to snap,

@@ -125,7 +125,6 @@ class LiveApp {
   // Tiles panel 1 and adds the rivals'; true when a rival's field is still coarser than a pixel.
   bool compare_panels(std::vector<render::Panel>& panels, double anim);
   void draw_compare(const LiveState& state);                  // the panel's overlay loss chart and legend
-  void draw_compare_badges();                                 // each panel's colour and number
   void for_each_trainer(const std::function<void(LiveTrainer&)>& f);
   void restart_rivals(std::optional<uint64_t> seed);          // from their configs (seed: a new one for all)
   // The field of one panel (its network over last frame's rectangle and view), from its field thread.
@@ -270,6 +269,7 @@ class LiveApp {
   std::vector<std::string> compare_labels_;  // what tells each panel's experiment from the others
   std::shared_ptr<EpochClock> epoch_clock_;
   bool shared_clock_ = true;
+  size_t compare_shown_ = 1;                 // runs with a panel this frame (those that fit the window)
 
   // While training, the field's thread may draw coarser levels (its live budget); off: always
   // one evaluation per pixel, however long a level takes.

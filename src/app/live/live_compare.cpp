@@ -12,16 +12,16 @@
 #include "../experiment_flags.hpp"
 #include "live_app_impl.hpp"
 #include "nnlive/core/error.hpp"
+#include "nnlive/render/palette.hpp"
 
 namespace nnlive::app::live {
 namespace {
 
-// Colour-blind-safe categorical colours (Okabe and Ito's, black and yellow replaced by
-// colours that read on the light picture and the dark panel alike), one per panel.
-constexpr std::array<ImU32, k_max_compared> k_run_colours{
-    IM_COL32(0, 114, 178, 255),   IM_COL32(213, 94, 0, 255),   IM_COL32(0, 158, 115, 255),
-    IM_COL32(204, 121, 167, 255), IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255),
-    IM_COL32(140, 86, 75, 255),   IM_COL32(120, 120, 120, 255), IM_COL32(150, 140, 20, 255)};
+// A run's colour as the picture draws it (its badge and the comparison chart).
+ImU32 run_colour(size_t i) {
+  const render::Rgba c = render::run_colour(i);
+  return IM_COL32(int(c[0] * 255.0f + 0.5f), int(c[1] * 255.0f + 0.5f), int(c[2] * 255.0f + 0.5f), 255);
+}
 
 ImU32 faded(ImU32 c, float alpha) { return (c & 0x00FFFFFFu) | (ImU32(alpha * 255.0f) << IM_COL32_A_SHIFT); }
 
@@ -107,9 +107,26 @@ bool LiveApp::want_field(ProgressiveField& field, const LiveState& state, size_t
 bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
   if (rivals_.empty()) return false;
   const render::Rect area = panels[0].rect;
-  std::vector<render::Rect> rects = render::tile(uint32_t(rivals_.size() + 1), uint32_t(area.width()), uint32_t(area.height()));
+  // With the controls hidden (presenting), the picture has its own comparison chart; else the
+  // control panel shows it. As many runs as keep their panels at the composite's 320x240
+  // minimum (a small window): the others train on and stay in the chart.
+  auto layout = [&](size_t k) {
+    const bool chart = !show_ui_ && k > 1;
+    return chart ? render::tile_with_chart(uint32_t(k), uint32_t(area.width()), uint32_t(area.height()))
+                 : render::tile(uint32_t(k), uint32_t(area.width()), uint32_t(area.height()));
+  };
+  auto fits = [](const std::vector<render::Rect>& rs) {
+    return std::all_of(rs.begin(), rs.end(), [](const render::Rect& r) {
+      return r.width() >= float(render::SceneTarget::k_min_width) && r.height() >= float(render::SceneTarget::k_min_height);
+    });
+  };
+  compare_shown_ = rivals_.size() + 1;
+  std::vector<render::Rect> rects = layout(compare_shown_);
+  while (compare_shown_ > 1 && !fits(rects)) rects = layout(--compare_shown_);
+  if (compare_shown_ == 1) return false;  // panel 1 alone, as without rivals
   for (auto& r : rects) r = {r.x0 + area.x0, r.y0 + area.y0, r.x1 + area.x0, r.y1 + area.y0};
   panels[0].rect = rects[0];
+  panels[0].scene.compare_index = 0;
   // The others as panel 1 is drawn, less what belongs to panel 1 alone (a pinned neuron, an
   // inspected edge, the step-through sample).
   render::RenderOptions picture = panels[0].options;
@@ -117,10 +134,18 @@ bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
   picture.edge_layer = -1;
   picture.mark_probe = false;
   bool refining = false;
-  for (size_t i = 0; i < rivals_.size(); ++i) {
+  for (size_t i = 0; i + 1 < compare_shown_; ++i) {
     const Rival& r = rivals_[i];
     panels.push_back({scene_of(*r.state, r.history, view_.value_or(r.state->view), anim), picture, rects[i + 1]});
+    panels.back().scene.compare_index = int(i + 1);
     refining |= want_field(*rivals_[i].field, *r.state, i + 1, panels.back());
+  }
+  if (!show_ui_) {  // (every run, shown or not)
+    render::Panel chart{render::Scene{}, picture, rects.back()};
+    chart.scene.compared.push_back({compare_labels_[0], &history_, panels[0].scene.snapshot->diverged});
+    for (size_t i = 0; i < rivals_.size(); ++i)
+      chart.scene.compared.push_back({compare_labels_[i + 1], &rivals_[i].history, rivals_[i].state->snapshot.diverged});
+    panels.push_back(std::move(chart));
   }
   return refining;
 }
@@ -138,26 +163,14 @@ std::optional<size_t> LiveApp::panel_at(double x, double y) const {
   return std::nullopt;
 }
 
-void LiveApp::draw_compare_badges() {
-  if (rivals_.empty()) return;
-  ImDrawList* dl = ImGui::GetBackgroundDrawList();
-  const auto& placed = renderer_->last_placements();
-  const float radius = 11.0f * ui_scale_;
-  for (size_t i = 0; i < placed.size() && i <= rivals_.size(); ++i) {
-    // Over the field's top-right corner: the panel's colour in the loss chart, and its number.
-    const ImVec2 c(placed[i].rect.x1 - radius - 6 * ui_scale_, placed[i].rect.y0 + radius + 6 * ui_scale_);
-    dl->AddCircleFilled(c, radius, k_run_colours[i]);
-    dl->AddCircle(c, radius, IM_COL32(255, 255, 255, 230), 0, 2.0f * ui_scale_);
-    const std::string n = std::to_string(i + 1);
-    const ImVec2 size = ImGui::CalcTextSize(n.c_str());
-    dl->AddText(ImVec2(c.x - 0.5f * size.x, c.y - 0.5f * size.y), IM_COL32(255, 255, 255, 255), n.c_str());
-  }
-}
-
 void LiveApp::draw_compare(const LiveState& state) {
   if (rivals_.empty()) return;
   ImGui::Separator();
   ImGui::Text("Side by side: %zu runs", rivals_.size() + 1);
+  if (compare_shown_ <= rivals_.size()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.8f, 0.45f, 0.1f, 1), "%zu shown: enlarge the window", compare_shown_);
+  }
   if (ImGui::Checkbox("one epoch clock (the fastest waits)", &shared_clock_)) {
     trainer_->set_epoch_clock(shared_clock_ ? epoch_clock_ : nullptr, 0);
     for (size_t i = 0; i < rivals_.size(); ++i) rivals_[i].trainer->set_epoch_clock(shared_clock_ ? epoch_clock_ : nullptr, i + 1);
@@ -206,8 +219,8 @@ void LiveApp::draw_compare(const LiveState& state) {
       if (std::isfinite(h[k].train_loss)) train.emplace_back(x_of(h[k].epoch), y_of(h[k].train_loss));
       if (std::isfinite(h[k].test_loss)) test.emplace_back(x_of(h[k].epoch), y_of(h[k].test_loss));
     }
-    if (test.size() > 1) dl->AddPolyline(test.data(), int(test.size()), faded(k_run_colours[i], 0.45f), 0, 1.5f * ui_scale_);
-    if (train.size() > 1) dl->AddPolyline(train.data(), int(train.size()), k_run_colours[i], 0, 2.2f * ui_scale_);
+    if (test.size() > 1) dl->AddPolyline(test.data(), int(test.size()), faded(run_colour(i), 0.45f), 0, 1.5f * ui_scale_);
+    if (train.size() > 1) dl->AddPolyline(train.data(), int(train.size()), run_colour(i), 0, 2.2f * ui_scale_);
   }
   dl->PopClipRect();
   ImGui::Dummy(ImVec2(width, height));
@@ -216,7 +229,7 @@ void LiveApp::draw_compare(const LiveState& state) {
   for (size_t i = 0; i < states.size(); ++i) {
     const ImVec2 c = ImGui::GetCursorScreenPos();
     const float r = 0.5f * ImGui::GetTextLineHeight();
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(c.x + r, c.y + r), r, k_run_colours[i]);
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(c.x + r, c.y + r), r, run_colour(i));
     ImGui::Dummy(ImVec2(2.4f * r, 2 * r));
     ImGui::SameLine();
     const nn::Snapshot& s = states[i]->snapshot;

@@ -254,7 +254,6 @@ void LiveApp::draw_overlays() {
 
 void LiveApp::draw_ui(const LiveState& state) {
   draw_overlays();
-  draw_compare_badges();
   if (!show_ui_) return;
   const render::Rect r = scene_rect();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
