@@ -17,7 +17,9 @@
 #include "commands.hpp"
 #include "experiment_flags.hpp"
 #include "field_support.hpp"
+#include "live/adaptive_field.hpp"
 #include "nnlive/common/rng.hpp"
+#include "nnlive/core/config_io.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/experiment.hpp"
 #include "nnlive/gpu/context.hpp"
@@ -129,7 +131,8 @@ std::function<int()> add_bench_command(CLI::App& app) {
   auto* sub = bench->add_subcommand(
       "field", "The field engines (field.comp, the CPU GEMM) against a one-thread CPU evaluation and, with --numpy, NumPy on OpenBLAS, on the same grid");
   struct State {
-    std::string hidden = "24,24", activation = "tanh", features = "x,y", size = "512x512";
+    std::string hidden = "24,24", activation = "tanh", features = "x,y", size = "512x512", preset;
+    int epochs = 0;
     int reps = 5, outputs = 1;
     bool numpy = false;
     std::set<std::string> skip;
@@ -140,6 +143,10 @@ std::function<int()> add_bench_command(CLI::App& app) {
   sub->add_option("--features", s->features, "input features")->capture_default_str();
   sub->add_option("--outputs", s->outputs, "outputs: 1 (sigmoid) or 2..8 (softmax)")->capture_default_str();
   sub->add_option("--size", s->size, "grid WIDTHxHEIGHT")->capture_default_str();
+  sub->add_option("--preset", s->preset,
+                  "a preset's network trained to its epoch cap (or --epochs) over its own view, instead of an untrained one "
+                  "over -6..6 (--hidden and --activation, when given, replace the preset's; --features and --outputs are the preset's)");
+  sub->add_option("--epochs", s->epochs, "with --preset: train this many epochs (default: the preset's cap)");
   sub->add_flag("--numpy", s->numpy, "also time a float32 NumPy forward pass of the same weights over the same grid (python3-numpy on OpenBLAS)");
   sub->add_option("--skip", s->skip, "leave out the slow baselines at big sizes: shader (field.comp), reference (the one-thread CPU pass)")
       ->delimiter(',')
@@ -160,11 +167,24 @@ std::function<int()> add_bench_command(CLI::App& app) {
     check.features = features;
     core::validate(check);
 
-    const nn::View view{-6.0, -6.0, 6.0, 6.0};
+    nn::View view{-6.0, -6.0, 6.0, 6.0};
     nn::Mlp mlp(static_cast<int>(features.size()), hidden, acts, s->outputs,
                 s->outputs == 1 ? nn::Activation::sigmoid : nn::Activation::softmax);
     mlp.init(derive_seed(1, 1));
-    const nn::InputMap map = nn::InputMap::for_view(features, view);
+    nn::InputMap map = nn::InputMap::for_view(features, view);
+    if (!s->preset.empty()) {
+      // A trained network: its field is what the window shows once training pauses.
+      core::ExperimentConfig c = core::load_preset(s->preset);
+      if (s->epochs > 0) c.training.max_epochs = s->epochs;
+      if (sub->get_option("--hidden")->count() > 0) c.hidden = hidden;  // a wider network on the preset's data
+      if (sub->get_option("--activation")->count() > 0) c.activations = acts;
+      c.training.endless = false;
+      core::Run run = core::build_run(c);
+      core::train_to_end(*run.trainer);
+      mlp = run.trainer->model();
+      map = run.input_map;
+      view = run.view;
+    }
 
     const bool run_shader = !s->skip.contains("shader"), run_reference = !s->skip.contains("reference");
     const gpu::FieldRequest req{w, h, {float(view[0]), float(view[1]), float(view[2]), float(view[3])}};
@@ -174,7 +194,8 @@ std::function<int()> add_bench_command(CLI::App& app) {
     nlohmann::json out{
         {"bench", "field"},
         {"arch", arch_name(mlp)},
-        {"activation", s->activation},
+        {"activation", std::string(nn::to_string(mlp.layers().front().activation))},
+        {"network", s->preset.empty() ? std::string("untrained, over -6..6") : s->preset + " trained"},
         {"size", std::to_string(w) + "x" + std::to_string(h)},
         {"macs_per_pixel", mlp.macs_per_sample()},
         {"device", ctx.device_name()},
@@ -221,6 +242,27 @@ std::function<int()> add_bench_command(CLI::App& app) {
     out["gemm_threads"] = gemm.threads();
     out["gemm_gmacs"] = round3(macs / (gemm_best * 1e6));
     if (run_shader) out["gemm_vs_shader"] = round3(shader_best / gemm_best);
+
+    // The same engine evaluating adaptively, as the live window's full-resolution levels do:
+    // exact where the field bends or nears the boundary, interpolated elsewhere.
+    if (live::adaptive_applies(req)) {
+      std::vector<float> values(gemm_result.values.size());
+      std::vector<double> adaptive_ms;
+      live::AdaptiveCount count;
+      for (int i = 0; i < s->reps; ++i) {
+        count = {};
+        const auto t0 = std::chrono::steady_clock::now();
+        live::evaluate_adaptive(gemm, req, values.data(), {}, count);
+        adaptive_ms.push_back(ms_since(t0));
+      }
+      double diff = 0.0;
+      for (size_t i = 0; i < values.size(); ++i) diff = std::max(diff, double(std::abs(values[i] - gemm_result.values[i])));
+      out["adaptive_ms"] = round3(median(adaptive_ms));
+      out["adaptive_evaluated"] = round3(double(count.evaluated) / double(count.pixels));  // share of the pixels
+      out["adaptive_evaluations_saved"] = round3(1.0 - double(count.evaluated) / double(count.pixels));
+      out["adaptive_vs_gemm"] = round3(gemm_best / median(adaptive_ms));
+      out["adaptive_max_abs_diff"] = diff;
+    }
 
     // The straightforward one-thread CPU forward pass: the reference every path is checked against.
     if (run_reference) {

@@ -181,19 +181,21 @@ TEST(LiveTrainer, ResumeContinuesAStoppedRunButNotADivergedOne) {
 
 // Compared runs on one epoch clock: a 1-sample-batch run takes a hundred times the steps of a
 // full-batch one per epoch, and a wide network far more work per step; all three still stay
-// within one epoch of each other while they run free, and a finished lane holds no one back.
+// within one epoch of each other while they run free. A paused lane holds the others; a
+// finished one does not.
 TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
   core::ExperimentConfig base = core::load_preset("playground");
   base.training.endless = false;
   base.training.stop_window = 0;
   base.training.max_epochs = 100000;
-  core::ExperimentConfig one = base, full = base, wide = base;
+  core::ExperimentConfig one = base, full = base, wide = base, brief = base;
   one.training.batch = 1;
   full.training.batch = 0;
   wide.hidden = {128, 128};
-  auto clock = std::make_shared<app::EpochClock>(3);
+  brief.training.max_epochs = 2;
+  auto clock = std::make_shared<app::EpochClock>(4);
   std::vector<std::unique_ptr<app::LiveTrainer>> lanes;
-  for (const auto* c : {&one, &full, &wide}) {
+  for (const auto* c : {&one, &full, &wide, &brief}) {
     lanes.push_back(std::make_unique<app::LiveTrainer>(*c, false));
     lanes.back()->set_epoch_clock(clock, lanes.size() - 1);
   }
@@ -202,8 +204,8 @@ TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
   long long most_apart = 0, slowest = 0;
   while (std::chrono::steady_clock::now() < until) {
     long long lo = 1LL << 60, hi = 0;
-    for (auto& l : lanes) {
-      const long long e = l->latest()->snapshot.epoch;
+    for (size_t i = 0; i < 3; ++i) {  // (the brief one stops at epoch 2, holding no one back)
+      const long long e = lanes[i]->latest()->snapshot.epoch;
       lo = std::min(lo, e), hi = std::max(hi, e);
     }
     most_apart = std::max(most_apart, hi - lo);
@@ -211,18 +213,22 @@ TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
     std::this_thread::sleep_for(2ms);
   }
   EXPECT_GE(slowest, 3) << "the clock must not stall the runs";
-  // Published states lag the trainers by up to a publish interval: one epoch apart, plus one.
-  EXPECT_LE(most_apart, 2);
+  // Published states lag the trainers by up to a publish interval (more on a loaded machine):
+  // one epoch apart, plus a little. Running free they drift hundreds apart (below).
+  EXPECT_LE(most_apart, 3);
+  EXPECT_TRUE(lanes[3]->latest()->finished);
 
-  // The 1-sample run is paused: the others go on without it.
+  // The 1-sample run is paused: the others wait for it.
   lanes[0]->set_playing(false);
   const long long held = wait_for(*lanes[0], [](const app::LiveState& s) { return !s.playing; })->snapshot.epoch;
-  wait_for(*lanes[1], [&](const app::LiveState& s) { return s.snapshot.epoch > held + 5; });
-  wait_for(*lanes[2], [&](const app::LiveState& s) { return s.snapshot.epoch > held + 5; });
+  std::this_thread::sleep_for(300ms);
+  EXPECT_LE(lanes[1]->latest()->snapshot.epoch, held + 2);
+  EXPECT_LE(lanes[2]->latest()->snapshot.epoch, held + 2);
 
   // Without the clock each runs at its own speed: the full batch races ahead.
   for (auto& l : lanes) l->set_epoch_clock(nullptr, 0);
   lanes[0]->set_playing(true);
+  lanes.pop_back();
   const long long from = lanes[1]->latest()->snapshot.epoch;
   wait_for(*lanes[1], [&](const app::LiveState& s) { return s.snapshot.epoch > from + 200; });
   EXPECT_LT(lanes[0]->latest()->snapshot.epoch, lanes[1]->latest()->snapshot.epoch - 100);

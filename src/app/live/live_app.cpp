@@ -512,6 +512,11 @@ int LiveApp::run() {
                   static_cast<unsigned long long>(frames_refining_), static_cast<unsigned long long>(progressive_->levels_done()),
                   static_cast<unsigned long long>(progressive_->levels_abandoned()));
     report += line;
+    if (const AdaptiveCount a = progressive_->adaptive_count(); a.pixels > 0) {
+      std::snprintf(line, sizeof line, "; full-resolution levels evaluated adaptively at %.0f%% of their pixels",
+                    100.0 * double(a.evaluated) / double(a.pixels));
+      report += line;
+    }
     if (!rivals_.empty()) {
       // Side by side: where each run got to, and the points it holds that a user placed.
       report += "; side by side: " + std::to_string(rivals_.size() + 1) + " runs at epochs";

@@ -53,6 +53,12 @@ void LiveTrainer::set_epoch_clock(std::shared_ptr<EpochClock> clock, size_t lane
   if (epoch_clock_) epoch_clock_->report(lane_, EpochClock::k_idle);
   epoch_clock_ = std::move(clock);
   lane_ = lane;
+  // Where this lane stands, before its thread next looks: no other lane may run ahead of it
+  // meanwhile (the published state is current while it does not step).
+  if (epoch_clock_) {
+    const auto s = latest();
+    epoch_clock_->report(lane_, s->finished ? EpochClock::k_idle : s->snapshot.epoch);
+  }
 }
 
 LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
@@ -354,7 +360,7 @@ void LiveTrainer::loop() {
     }
     // The shared epoch clock: this lane's epoch while it runs; a lane ahead of another waits.
     auto on_time = [&] { return !epochs || epochs->may_step(lane, t.epoch()); };
-    if (epochs) epochs->report(lane, playing && !t.finished() ? t.epoch() : EpochClock::k_idle);
+    if (epochs) epochs->report(lane, t.finished() ? EpochClock::k_idle : t.epoch());
     if (playing && !t.finished() && !on_time()) {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(1));

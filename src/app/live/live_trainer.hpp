@@ -20,8 +20,9 @@
 //
 // Runs compared side by side may share an EpochClock: while playing, a trainer starts a step
 // only while no other running trainer of the clock has finished fewer epochs than it has, so
-// all stay within one epoch of each other and the fastest waits. Paused, finished or
-// diverged trainers hold no one back; explicit step() requests are not held.
+// all stay within one epoch of each other and the fastest waits. A paused trainer holds the
+// others (runs compared are paused and resumed together, and a resumed one may not get the CPU
+// at once); finished or diverged ones hold no one back. Explicit step() requests are not held.
 #pragma once
 #include <atomic>
 #include <condition_variable>

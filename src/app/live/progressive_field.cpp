@@ -126,6 +126,11 @@ uint64_t ProgressiveField::levels_abandoned() const {
   return abandoned_;
 }
 
+AdaptiveCount ProgressiveField::adaptive_count() const {
+  const std::lock_guard lock(mutex_);
+  return adaptive_;
+}
+
 uint32_t ProgressiveField::stride_for(double macs, const gpu::FieldRequest& full, double budget_s) const {
   if (budget_s <= 0.0) return 1;
   const double rate = rate_ > 0.0 ? rate_ : options_.first_rate_macs;
@@ -193,6 +198,7 @@ void ProgressiveField::run() {
       if (!values) pool_.push_back(values = std::make_shared<gpu::FieldResult>());
     }
     bool finished = false;
+    AdaptiveCount adaptive;  // this level's, when evaluated adaptively
     const auto t0 = std::chrono::steady_clock::now();
     try {
       if (!has_layout || !same_network(layout, w.layout)) {
@@ -214,6 +220,8 @@ void ProgressiveField::run() {
       if (shader_) {
         const double band_pixels = std::clamp(rate * k_band_s / macs_per_pixel(w.layout), 64.0, double(1 << 20));
         finished = shader_rows(*shader_, r, values->values.data(), values->channels, band_pixels, stop);
+      } else if (stride == 1 && options_.adaptive && adaptive_applies(r)) {
+        finished = evaluate_adaptive(engine_, r, values->values.data(), stop, adaptive);
       } else {
         finished = engine_.evaluate_rows(r, 0, r.height, values->values.data(), stop);
       }
@@ -235,7 +243,10 @@ void ProgressiveField::run() {
     }
     ++done_;
     finest = stride;
-    const double macs = double(r.width) * r.height * macs_per_pixel(w.layout);
+    // The work done: every pixel, or what the adaptive level evaluated.
+    const double macs = double(adaptive.pixels > 0 ? adaptive.evaluated : uint64_t(r.width) * r.height) * macs_per_pixel(w.layout);
+    adaptive_.evaluated += adaptive.evaluated;
+    adaptive_.pixels += adaptive.pixels;
     if (seconds > 0.002) rate_ = rate_ > 0.0 ? 0.5 * rate_ + 0.5 * macs / seconds : macs / seconds;
     latest_ = {std::move(values), r, w.full, stride, latest_.version + 1};
     latest_serial_ = w.serial;

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "live/adaptive_field.hpp"
 #include "nnlive/gpu/cpu_field.hpp"
 
 namespace nnlive::app::live {
@@ -39,6 +40,10 @@ class ProgressiveField {
     double live_budget_s = 0.1;       // a level evaluated while the wanted field changes takes about this long
     double first_rate_macs = 2e9;     // assumed speed (multiply-adds per second) until one is measured
     uint32_t max_stride = 32;
+    // The CPU engine's full-resolution level of an output field evaluated adaptively
+    // (adaptive_field.hpp): exact where the field bends or nears the boundary, interpolated
+    // where it is calm; the picture within 1/255 of the full evaluation.
+    bool adaptive = true;
   };
   // What the window draws: values at (full.width / stride, full.height / stride), rounded up.
   struct Level {
@@ -72,6 +77,8 @@ class ProgressiveField {
   // Levels evaluated and abandoned so far.
   uint64_t levels_done() const;
   uint64_t levels_abandoned() const;
+  // The adaptive levels so far: evaluations made and pixels filled.
+  AdaptiveCount adaptive_count() const;
   // Why the field's thread stopped, if it failed (a GPU error); empty while it works. A lost
   // device ends the process at once (exit_device_lost).
   std::string failure() const;
@@ -98,6 +105,7 @@ class ProgressiveField {
   double rate_ = 0.0;      // guarded by mutex_
   uint32_t live_stride_ = 1;
   uint64_t done_ = 0, abandoned_ = 0;
+  AdaptiveCount adaptive_;  // guarded by mutex_
   std::atomic<uint64_t> newest_serial_{0};
   std::atomic<bool> quit_{false};  // ends any level at its next block (shutdown)
   // Levels' value arrays, reused once the window no longer holds them (a level a frame would
