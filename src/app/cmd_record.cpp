@@ -266,6 +266,17 @@ std::function<int()> add_record_command(CLI::App& app) {
   };
 }
 
+namespace {
+
+// A frame's pass times (Renderer::last_pass_times) as JSON, 3 decimals; null where unmeasured.
+nlohmann::json pass_json(const render::Renderer::PassTimes& p) {
+  auto v = [](double ms) { return ms < 0.0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(ms * 1000.0) / 1000.0); };
+  return {{"field_gpu", v(p.field_ms)}, {"field_host", v(p.field_host_ms)}, {"field_view", v(p.field_view_ms)},
+          {"shapes", v(p.shapes_ms)},  {"copy_out", v(p.copy_ms)}};
+}
+
+}  // namespace
+
 std::function<int()> add_bench_record_command(CLI::App& bench) {
   auto* sub = bench.add_subcommand("record", "Recording frames/s at 1080p and 4K: render only, encode only (h264), and both");
   struct State {
@@ -326,6 +337,7 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
         pipe.flush();
       }
       const double render_s = since(t0);
+      const render::Renderer::PassTimes passes = renderer.last_pass_times();  // the last frame's
       // Encode only: the same still, s->frames times, through the writer thread and ffmpeg.
       t0 = std::chrono::steady_clock::now();
       {
@@ -350,7 +362,8 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       results.push_back({{"size", std::to_string(w) + "x" + std::to_string(h)},
                          {"render_fps", fps(render_s)},
                          {"encode_fps", fps(encode_s)},
-                         {"both_fps", fps(both_s)}});
+                         {"both_fps", fps(both_s)},
+                         {"passes_ms", pass_json(passes)}});
       std::cerr << "nnlive: " << w << "x" << h << ": render " << fps(render_s) << " frames/s, encode (h264) " << fps(encode_s)
                 << " frames/s, both " << fps(both_s) << " frames/s\n";
     }

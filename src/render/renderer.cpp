@@ -6,6 +6,7 @@
 #include "nnlive/render/renderer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -170,6 +171,11 @@ struct FrameSlot {
   vk::raii::Fence fence{nullptr};
   uint64_t frame = 0;  // the frame last submitted from this slot
   bool pending = false;
+  // Pass timestamps: 0 start, 1 after the fields, then per panel after its underlay, field
+  // views and overlay, then after the copies; `timed` of them written by the last submission.
+  vk::raii::QueryPool queries{nullptr};
+  uint32_t query_capacity = 0, timed = 0, panels_timed = 0;
+  double field_host_ms = 0.0;
 };
 
 // What one panel draws this frame, between composition and recording.
@@ -344,6 +350,29 @@ struct Renderer::Impl {
       throw gpu::GpuError("the GPU did not finish the frame");
     ctx.device().resetFences(*f.fence);
     f.pending = false;
+    read_times(f);
+  }
+
+  // The finished slot's timestamps into pass_times (frames that drew only).
+  void read_times(FrameSlot& f) {
+    if (f.timed == 0) return;
+    const auto [res, t] = f.queries.getResults<uint64_t>(0, f.timed, f.timed * sizeof(uint64_t), sizeof(uint64_t),
+                                                         vk::QueryResultFlagBits::e64);
+    if (res != vk::Result::eSuccess) return;
+    const double k = ctx.timestamp_period_ns() * 1e-6;
+    auto ms = [&](uint32_t a, uint32_t b) { return double(t[b] - t[a]) * k; };
+    PassTimes p;
+    p.frame = f.frame;
+    p.field_host_ms = f.field_host_ms;
+    p.field_ms = ms(0, 1);
+    p.field_view_ms = p.shapes_ms = 0.0;
+    uint32_t q = 1;
+    for (uint32_t i = 0; i < f.panels_timed; ++i, q += 3) {
+      p.shapes_ms += ms(q, q + 1) + ms(q + 2, q + 3);
+      p.field_view_ms += ms(q + 1, q + 2);
+    }
+    p.copy_ms = ms(q, q + 1);
+    pass_times = p;
   }
 
   const gpu::Context& ctx;
@@ -358,6 +387,7 @@ struct Renderer::Impl {
   uint64_t next_frame = 1;
   uint64_t drawn_fingerprint = 0;  // of the last frame drawn (0: none yet, or the target must be drawn)
   uint64_t frames_reused = 0;
+  PassTimes pass_times;
   std::vector<Renderer::Placement> placements;
 };
 
@@ -390,6 +420,8 @@ void Renderer::wait_all() {
 
 uint64_t Renderer::frames_reused() const { return impl_->frames_reused; }
 
+Renderer::PassTimes Renderer::last_pass_times() const { return impl_->pass_times; }
+
 uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks) {
   Impl& m = *impl_;
   if (panels.empty()) throw gpu::GpuError("a frame needs at least one panel");
@@ -408,6 +440,20 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   const auto& cb = slot.cb;
   cb.reset();
   cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+  // Pass timestamps (where the queue has them): start, fields, 3 per panel, copies.
+  const uint32_t queries = 2 + 3 * uint32_t(panels.size()) + 1;
+  slot.timed = 0;
+  const bool timing = m.ctx.timestamp_period_ns() > 0.0;
+  if (timing && slot.query_capacity < queries) {
+    slot.queries = vk::raii::QueryPool(m.ctx.device(), vk::QueryPoolCreateInfo{{}, vk::QueryType::eTimestamp, queries});
+    m.ctx.set_name(*slot.queries, "frame pass timestamps");
+    slot.query_capacity = queries;
+  }
+  if (timing) {
+    cb.resetQueryPool(*slot.queries, 0, queries);
+    cb.writeTimestamp2(vk::PipelineStageFlagBits2::eTopOfPipe, *slot.queries, 0);
+  }
+  double field_host_ms = 0.0;
   std::vector<PanelDraw> draws(panels.size());
   Fingerprint fp;
   size_t shape_count = 0;
@@ -450,6 +496,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       const double limit = double(m.ctx.limits().maxStorageBufferRange);
       if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
     }
+    const auto field_t0 = std::chrono::steady_clock::now();
     if (p.field) {
       d.req = p.field_request;
       d.neuron = p.field_request.neuron_layer >= 0;
@@ -467,6 +514,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       treq.all_hidden = true;
       d.thumb_channels = ps.thumbs.evaluate(cb, treq);
     }
+    field_host_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - field_t0).count();
     ps.bind(m.ctx, ps.field_set, ps.field, ps.bound_field);
     if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
     d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
@@ -489,7 +537,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   // pixels (left in eTransferSrcOptimal by the frame that drew them) and only the copies and
   // the caller's hook run, so a paused run costs the UI alone.
   fp.add(target.serial());
+  slot.field_host_ms = field_host_ms;
   const bool reuse = m.drawn_fingerprint == fp.h;
+  if (timing) cb.writeTimestamp2(vk::PipelineStageFlagBits2::eComputeShader, *slot.queries, 1);
   m.drawn_fingerprint = 0;  // until this frame is submitted (an exception leaves the target unknown)
   if (reuse) ++m.frames_reused;
   if (!reuse) {
@@ -542,8 +592,13 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       // Nothing a panel draws leaves its rectangle.
       cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
       draw_shapes(ranges[i][0], ranges[i][1]);
+      const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
+      const auto graphics = vk::PipelineStageFlagBits2::eColorAttachmentOutput;
+      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
       if (d.chart) {
+        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
         draw_shapes(ranges[i][2], ranges[i][3]);
+        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
         continue;
       }
 
@@ -571,7 +626,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
           cb.draw(6, 1, 0, 0);
         }
       }
+      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
       draw_shapes(ranges[i][2], ranges[i][3]);
+      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
     }
     cb.endRendering();
 
@@ -589,6 +646,11 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     cb.pipelineBarrier2(vk::DependencyInfo{{}, to_host});
   }
   if (hooks.after) hooks.after(cb);
+  if (timing && !reuse) {
+    cb.writeTimestamp2(vk::PipelineStageFlagBits2::eAllCommands, *slot.queries, queries - 1);
+    slot.timed = queries;
+    slot.panels_timed = uint32_t(panels.size());
+  }
   cb.end();
 
   const vk::CommandBuffer raw = *cb;

@@ -521,6 +521,26 @@ TEST_F(Render, TheComparisonChartDrawsEveryRunInItsColourAndEachPanelWearsIt) {
   EXPECT_EQ(renderer().last_placements()[2].rect.width(), 0.0f);
 }
 
+TEST_F(Render, PassTimesAreMeasuredForFramesThatDraw) {
+  const auto t = train("xor", 100);
+  render::Renderer r(context());
+  render::SceneTarget target(context(), 640, 360);
+  EXPECT_EQ(r.last_pass_times().frame, 0u);
+  r.render(t->scene, {}, target);
+  r.render(t->scene, {}, target);  // the same pixels: reused, not timed again
+  r.wait_all();
+  const render::Renderer::PassTimes p = r.last_pass_times();
+  EXPECT_GE(p.frame, 1u);
+  EXPECT_GE(p.field_host_ms, 0.0);
+  if (context().timestamp_period_ns() > 0.0) {
+    for (double ms : {p.field_ms, p.field_view_ms, p.shapes_ms, p.copy_ms}) {
+      EXPECT_GE(ms, 0.0);
+      EXPECT_LT(ms, 10000.0);
+    }
+    EXPECT_GT(p.shapes_ms + p.field_view_ms, 0.0);  // a frame that drew took some time drawing
+  }
+}
+
 TEST_F(Render, AFlatFieldAtEvenOddsHasNoBoundary) {
   // One hidden neuron on XOR settles at 0.5 everywhere: neutral, not a field filled with the
   // boundary's colour.

@@ -180,6 +180,7 @@ class LiveApp {
   std::optional<InputEvents::Button> pending_click_;
   double last_release_time_ = -1.0;  // of the pending click (event time)
   bool screenshot_ = false;
+  bool show_timings_ = false;          // T: the frame's pass times over the picture
   bool quit_ = false;
   bool pending_apply_ = false;  // a slider changed the config; restart once it is let go
   int windowed_x_ = 100, windowed_y_ = 100, windowed_w_ = 1280, windowed_h_ = 720;

@@ -52,6 +52,7 @@ void LiveApp::handle_key(int key, int mods, const LiveState& state) {
   } else if (key == GLFW_KEY_F11) toggle_fullscreen();
   else if (key == GLFW_KEY_H) show_ui_ = !show_ui_;
   else if (key == GLFW_KEY_P) screenshot_ = true;
+  else if (key == GLFW_KEY_T) show_timings_ = !show_timings_;
   else if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9 && size_t(key - GLFW_KEY_1) < presets.size()) {
     // A digit alone must not lose a run (a stray key, a value typed in the wrong place): once the
     // run has trained, the same digit pressed again within k_confirm_s switches.
@@ -227,6 +228,37 @@ void LiveApp::draw_overlays() {
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
     const auto frames = static_cast<unsigned long long>(recorder_->frames());
     ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frame%s  (V stops)", frames, frames == 1 ? "" : "s");
+    ImGui::End();
+  }
+  // T: where a frame's time goes, pass by pass (GPU timestamps; the field's host time with the
+  // CPU engine), at the top right of the picture.
+  if (show_timings_) {
+    const render::Renderer::PassTimes t = renderer_->last_pass_times();
+    ImGui::SetNextWindowPos(ImVec2(r.x1 - 10 * ui_scale_, r.y0 + 10 * ui_scale_), ImGuiCond_Always, ImVec2(1, 0));
+    ImGui::SetNextWindowBgAlpha(0.88f);
+    ImGui::Begin("##timings", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
+    ImGui::Text("%.1f frames/s (%.1f ms)   T hides", fps_, fps_ > 0 ? 1000.0 / fps_ : 0.0);
+    auto row = [](const char* name, double ms) {
+      if (ms < 0.0) ImGui::Text("%-12s  -", name);
+      else ImGui::Text("%-12s %7.2f ms", name, ms);
+    };
+    if (t.frame == 0) {
+      ImGui::TextDisabled("no frame drawn and timed yet");
+    } else {
+      row("field (GPU)", t.field_ms);
+      row("field (host)", t.field_host_ms);
+      row("field views", t.field_view_ms);
+      row("shapes", t.shapes_ms);
+      row("copy-out, UI", t.copy_ms);
+      ImGui::TextDisabled("GPU timestamps of frame %llu", static_cast<unsigned long long>(t.frame));
+    }
+    const auto level = progressive_->latest();
+    const AdaptiveCount a = progressive_->adaptive_count();
+    ImGui::Text("field thread: %s, %llu levels", level.values && level.stride == 1 ? "every pixel" : "refining",
+                static_cast<unsigned long long>(progressive_->levels_done()));
+    if (a.pixels > 0) ImGui::Text("adaptive: %.0f%% of pixels evaluated", 100.0 * double(a.evaluated) / double(a.pixels));
     ImGui::End();
   }
   // The last message, over the bottom left of the picture where it is always in sight.
@@ -409,7 +441,7 @@ void LiveApp::draw_ui(const LiveState& state) {
   draw_record_ui(state);
   ImGui::Separator();
   ImGui::TextWrapped("Ctrl+S saves, Ctrl+O loads: %s", options_.save_path.c_str());
-  ImGui::TextWrapped("P: screenshot   H: hide controls   F11: full screen   1-9, PgUp/PgDn: presets   Ctrl+Q: quit");
+  ImGui::TextWrapped("P: screenshot   T: frame timings   H: hide controls   F11: full screen   1-9, PgUp/PgDn: presets   Ctrl+Q: quit");
   ImGui::TextWrapped("Field: left click adds class 1, right click class 0, Ctrl+click removes; wheel zooms, drag pans, "
                      "double-click resets the view.");
   ImGui::TextWrapped("Diagram: point at a neuron to see its own field, click to keep it; click an edge for its weight, "
