@@ -171,10 +171,13 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
   } else {
     const int ticks = std::clamp(int(r.height() / (1.5f * fs)), 1, 4);  // never crowded
     const double step = nice_step(plot.y1 - plot.y0, ticks);
+    float labelled = INFINITY;  // the last label's y: none closer than 1.1 text heights (a short chart)
     for (double v = std::ceil(plot.y0 / step) * step; v <= plot.y1 + 1e-9; v += step) {
       const float y = plot.y(v);
       p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
+      if (std::abs(y - labelled) < 1.1f * fs) continue;
       p.fonts.regular.draw(p.out, tick_label(v, percent), r.x0 - 6 * s, y + 0.33f * fs, fs, p.c.muted, Align::right);
+      labelled = y;
     }
   }
   // x ticks (epochs)
@@ -198,9 +201,12 @@ void draw_curves(const Parts& p, const Rect& area) {
   const Rect inner{area.x0 + std::max(70 * s, 4.4f * fs), area.y0 + std::max(40 * s, 2.2f * title_px), area.x1 - std::max(20 * s, 1.4f * fs),
                    area.y1 - std::max(36 * s, 2.4f * fs)};
   const float gap = std::max(56 * s, 1.6f * fs + 2.0f * title_px);
-  const float loss_h = (inner.height() - gap) * 0.62f;
+  // Both charts when the accuracy chart gets room for a few text heights; else the loss alone
+  // (large text in a short panel: an exhibit's bar, a projector), the header keeps the accuracy.
+  const bool with_accuracy = (inner.height() - gap) * 0.38f >= 3.2f * fs;
+  const float loss_h = with_accuracy ? (inner.height() - gap) * 0.62f : inner.height();
   const Rect loss_r{inner.x0, inner.y0, inner.x1, inner.y0 + loss_h};
-  const Rect acc_r{inner.x0, loss_r.y1 + gap, inner.x1, inner.y1};
+  const Rect acc_r = with_accuracy ? Rect{inner.x0, loss_r.y1 + gap, inner.x1, inner.y1} : loss_r;
   if (loss_r.height() < 10 || inner.width() < 20) return;
 
   const double last_epoch = h.empty() ? 0 : h.back().epoch;
@@ -272,10 +278,12 @@ void draw_curves(const Parts& p, const Rect& area) {
     p.fonts.regular.draw(p.out, "paused", at[0], at[1], small_px, p.c.marker, Align::center);
   }
 
-  Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};
-  axes(p, acc, "accuracy", true);
-  polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
-  polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
+  if (with_accuracy) {
+    Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};
+    axes(p, acc, "accuracy", true);
+    polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
+    polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
+  }
   p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
 }
 
