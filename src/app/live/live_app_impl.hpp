@@ -32,6 +32,11 @@ using clock = std::chrono::steady_clock;
 constexpr double k_double_click_s = 0.3;
 constexpr float k_drag_px = 5.0f;
 constexpr double k_double_click_px = 6.0;  // a double-click's second click lands this close to the first
+// A press (mouse or finger) held still this long removes the nearest point; one that starts this
+// close to a hand-placed point and drags moves it (a touch screen that acts as a mouse, and
+// touch tables, get the same gestures).
+constexpr double k_long_press_s = 0.6;
+constexpr double k_grab_px = 18.0;
 // What the GLFW callbacks collected since the last frame.
 struct InputEvents {
   struct Button {
@@ -133,6 +138,8 @@ class LiveApp {
   std::optional<size_t> panel_at(double x, double y) const;   // the panel whose field is at window (x, y)
   void handle_touches(const LiveState& state);
   nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
+  // The hand-placed point within k_grab_px of window position (x, y), if any.
+  std::optional<data::Point> user_point_near(double x, double y, const LiveState& state) const;
 
   LiveOptions options_;
   render::RenderOptions picture_;
@@ -177,6 +184,9 @@ class LiveApp {
   int press_button_ = 0, press_mods_ = 0;
   double press_x_ = 0, press_y_ = 0;
   nn::View drag_view_{};
+  double press_t_ = 0.0;                // when the press began (event time)
+  bool long_pressed_ = false;           // the press was held: it removed a point, its release adds none
+  std::optional<data::Point> grabbed_;  // the hand-placed point the press began on (a drag moves it)
   std::optional<InputEvents::Button> pending_click_;
   double last_release_time_ = -1.0;  // of the pending click (event time)
   bool screenshot_ = false;

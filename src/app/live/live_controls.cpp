@@ -168,11 +168,23 @@ void LiveApp::handle_input(const LiveState& state) {
       }
       pressing_ = true;
       dragging_ = false;
-      press_button_ = b.button, press_mods_ = b.mods, press_x_ = b.x, press_y_ = b.y;
+      long_pressed_ = false;
+      press_button_ = b.button, press_mods_ = b.mods, press_x_ = b.x, press_y_ = b.y, press_t_ = b.t;
       drag_view_ = view_.value_or(state.view);
+      grabbed_ = b.button == GLFW_MOUSE_BUTTON_LEFT ? user_point_near(b.x, b.y, state) : std::nullopt;
     } else if (b.action == GLFW_RELEASE && pressing_ && b.button == press_button_) {
       pressing_ = false;
-      if (!dragging_) {
+      if (dragging_ && grabbed_) {
+        // A hand-placed point dragged: it leaves its old place and joins at the new one.
+        if (const auto d = to_data(b.x, b.y)) {
+          const nn::View v = view_.value_or(state.view);
+          const data::Point from = *grabbed_;
+          for_each_trainer([&](LiveTrainer& t) {
+            t.remove_nearest_point(from.x, from.y, float(1e-4 * (v[2] - v[0])));
+            t.add_point({float((*d)[0]), float((*d)[1]), from.label, false});
+          });
+        }
+      } else if (!dragging_ && !long_pressed_) {
         if (pending_click_) add_or_remove(*pending_click_);
         pending_click_ = InputEvents::Button{b.button, b.action, press_mods_, press_x_, press_y_, b.t};
         last_release_time_ = b.t;
@@ -181,11 +193,20 @@ void LiveApp::handle_input(const LiveState& state) {
     }
   }
   settle(glfwGetTime());
-  // Dragging pans the field.
+  // Held still: the nearest point goes, while the button is still down (so it is seen to go).
+  if (pressing_ && !dragging_ && !long_pressed_ && glfwGetTime() - press_t_ >= k_long_press_s &&
+      glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
+    long_pressed_ = true;
+    if (const auto d = to_data(press_x_, press_y_)) {
+      const nn::View v = view_.value_or(state.view);
+      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
+    }
+  }
+  // Dragging pans the field, or moves the hand-placed point it began on (on release).
   if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
-    if (!dragging_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
+    if (!dragging_ && !long_pressed_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
     const auto& fields = renderer_->last_placements();
-    if (dragging_ && !fields.empty()) {
+    if (dragging_ && !grabbed_ && !fields.empty()) {
       const auto& f = fields[0];
       int ww = 1, wh = 1;
       glfwGetWindowSize(window_, &ww, &wh);

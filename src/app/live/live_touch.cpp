@@ -19,8 +19,6 @@ namespace nnlive::app::live {
 namespace {
 
 constexpr double k_tap_px = 12.0;        // a touch that moves less is a tap (or a long press)
-constexpr double k_long_press_s = 0.6;   // held still this long (by the window's clock): remove the nearest point
-constexpr double k_grab_px = 18.0;       // a drag that starts this close to a point moves it
 
 }  // namespace
 
@@ -48,6 +46,24 @@ void LiveApp::visitor_activity(double t) {
   }
 }
 
+std::optional<data::Point> LiveApp::user_point_near(double x, double y, const LiveState& state) const {
+  const auto d = to_data(x, y);
+  const auto panel = panel_at(x, y);
+  if (!d || !panel) return std::nullopt;
+  // Data units per window pixel across that panel's field.
+  const auto& f = renderer_->last_placements()[*panel];
+  int ww = 1;
+  glfwGetWindowSize(window_, &ww, nullptr);
+  const double per_px = (f.view[2] - f.view[0]) / std::max(1.0f, f.rect.width()) * target_->width() / std::max(ww, 1);
+  std::optional<data::Point> near;
+  double best = k_grab_px * per_px;
+  for (const auto& p : state.config->user_points) {
+    const double dist = std::hypot(p.x - (*d)[0], p.y - (*d)[1]);
+    if (dist <= best) best = dist, near = p;
+  }
+  return near;
+}
+
 nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
   const auto& fields = renderer_->last_placements();
   if (fields.empty()) return from;
@@ -71,10 +87,6 @@ void LiveApp::handle_touches(const LiveState& state) {
     return std::array<double, 2>{(tx - m[0]) / (m[2] - m[0]) * ww, (ty - m[1]) / (m[3] - m[1]) * wh};
   };
   const nn::View view = view_.value_or(state.view);
-  // Data units per window pixel across the field (for "near a point").
-  double per_px = 0.0;
-  if (const auto& fields = renderer_->last_placements(); !fields.empty())
-    per_px = (view[2] - view[0]) / std::max(1.0f, fields[0].rect.width()) * target_->width() / std::max(ww, 1);
   const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
 
   for (const TouchEvent& e : events) {
@@ -84,13 +96,7 @@ void LiveApp::handle_touches(const LiveState& state) {
       visitor_activity(e.t);
       Touch t{x, y, x, y, e.t};
       t.view0 = view;
-      if (const auto d = to_data(x, y); d && per_px > 0.0) {
-        double best = k_grab_px * per_px;
-        for (const auto& p : state.config->user_points) {
-          const double dist = std::hypot(p.x - (*d)[0], p.y - (*d)[1]);
-          if (dist <= best) best = dist, t.point = p;
-        }
-      }
+      t.point = user_point_near(x, y, state);
       touches_[e.id] = t;
       if (touches_.size() == 2) {
         const Touch& a = touches_.begin()->second;
