@@ -141,6 +141,14 @@ const std::vector<CompareSet>& compare_sets() {
   return sets;
 }
 
+std::vector<core::ExperimentConfig> compare_set_experiments(const std::string& name) {
+  CLI::App app("compare set");
+  ExperimentFlags flags;
+  flags.add_to(app);
+  app.parse(std::string(), false);  // no flags: the set's own base preset
+  return flags.resolve_all({}, name);
+}
+
 std::vector<core::ExperimentConfig> ExperimentFlags::resolve_all(const std::vector<std::string>& compare,
                                                                  const std::string& compare_set) const {
   std::vector<core::ExperimentConfig> out;

@@ -45,6 +45,8 @@ struct CompareSet {
   std::vector<std::string> runs;
 };
 const std::vector<CompareSet>& compare_sets();
+// The experiments of a named comparison over its own base preset, named by what differs.
+std::vector<core::ExperimentConfig> compare_set_experiments(const std::string& name);
 constexpr size_t k_max_compared = 9;  // experiments side by side, the main one included
 
 // What tells each experiment from the others ("2×8, relu", "batch 1"): every setting in which

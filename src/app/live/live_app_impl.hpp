@@ -131,6 +131,9 @@ class LiveApp {
   bool compare_panels(std::vector<render::Panel>& panels, double anim);
   void draw_compare(const LiveState& state);                  // the panel's overlay loss chart and legend
   void for_each_trainer(const std::function<void(LiveTrainer&)>& f);
+  // From the panel: a named comparison (its experiments replace the window's), or "" for panel
+  // 1's experiment alone.
+  void choose_compare(const std::string& set);
   void restart_rivals(std::optional<uint64_t> seed);          // from their configs (seed: a new one for all)
   // The field of one panel (its network over last frame's rectangle and view), from its field thread.
   // True while that field is coarser than one evaluation per pixel.
@@ -280,6 +283,7 @@ class LiveApp {
   std::vector<std::string> compare_labels_;  // what tells each panel's experiment from the others
   std::shared_ptr<EpochClock> epoch_clock_;
   bool shared_clock_ = true;
+  std::string compare_set_;                  // the named comparison shown, if one was chosen in the panel
   size_t compare_shown_ = 1;                 // runs with a panel this frame (those that fit the window)
 
   // While training, the field's thread may draw coarser levels (its live budget); off: always

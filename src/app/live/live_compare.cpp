@@ -52,6 +52,34 @@ void LiveApp::open_compare() {
   for_each_trainer([&](LiveTrainer& t) { t.set_playing(playing_); });  // all from epoch 0 together
 }
 
+void LiveApp::choose_compare(const std::string& set) {
+  std::vector<core::ExperimentConfig> all{*trainer_->latest()->config};
+  try {
+    if (!set.empty()) all = compare_set_experiments(set);
+    for (const auto& c : all) core::build_run(c);  // (built again by each trainer)
+  } catch (const core::UserError& e) {
+    message(e.what(), true);
+    return;
+  }
+  // The rivals' threads end here; the frame in flight holds copies of their fields.
+  rivals_.clear();
+  trainer_->set_epoch_clock(nullptr, 0);
+  epoch_clock_.reset();
+  compare_labels_.clear();
+  compare_set_ = set;
+  options_.config = all[0];
+  options_.compare.assign(all.begin() + 1, all.end());
+  edit_ = all[0];
+  view_.reset();
+  trainer_->set_playing(false);
+  trainer_->restart(core::build_run(all[0]));
+  trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
+  if (options_.compare.empty()) trainer_->set_playing(playing_);
+  else open_compare();  // (every run starts once all are on the clock)
+  set_pace(all[0].pace);
+  message(set.empty() ? "one experiment: " + all[0].name : "side by side: " + set + " (" + std::to_string(all.size()) + " runs)");
+}
+
 void LiveApp::for_each_trainer(const std::function<void(LiveTrainer&)>& f) {
   f(*trainer_);
   for (auto& r : rivals_) f(*r.trainer);

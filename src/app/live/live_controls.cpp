@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../experiment_flags.hpp"
 #include "live_app_impl.hpp"
 #include "nnlive/core/error.hpp"
 
@@ -342,6 +343,18 @@ void LiveApp::draw_ui(const LiveState& state) {
     if (slider_log("epochs/s", &speed, 0.1f, 10000.0f)) set_pace(speed);
   }
 
+  if (!lesson_ && !recorder_) {
+    // Side by side: a classic comparison, each over its own preset, or panel 1 alone.
+    const char* shown = rivals_.empty() ? "off" : compare_set_.empty() ? "from the command line" : compare_set_.c_str();
+    if (ImGui::BeginCombo("side by side", shown)) {
+      if (ImGui::Selectable("off (panel 1 alone)", rivals_.empty())) choose_compare("");
+      for (const auto& c : compare_sets()) {
+        if (ImGui::Selectable(c.name.c_str(), compare_set_ == c.name && !rivals_.empty())) choose_compare(c.name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.description.c_str());
+      }
+      ImGui::EndCombo();
+    }
+  }
   draw_compare(state);
   ImGui::Separator();
   ImGui::TextDisabled(rivals_.empty() ? "Applies live" : "Applies live, to panel 1");
