@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <span>
 
 #include "compose_parts.hpp"
 
@@ -102,6 +103,28 @@ std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::
     pts.push_back({x, plot.y(last)});
   }
   return pts;
+}
+
+// The loss chart in r over these histories: epochs 0 to the last (at least 10); whole decades
+// (log) or 0 to 1.05 times the largest (linear) around every finite positive loss.
+Plot loss_plot(const Rect& r, std::span<const std::vector<nn::Metrics>* const> histories, bool log) {
+  double last = 10.0, lo = INFINITY, hi = -INFINITY;
+  for (const auto* h : histories)
+    for (const auto& m : *h) {
+      last = std::max(last, double(m.epoch));
+      for (double v : {m.train_loss, m.test_loss})
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+  Plot plot{r, 0.0, last, 0, 1, log};
+  if (log) {
+    plot.y0 = std::floor(std::log10(lo));
+    plot.y1 = std::max(std::ceil(std::log10(hi)), plot.y0 + 1.0);
+  } else {
+    plot.y0 = 0.0;
+    plot.y1 = hi * 1.05;
+  }
+  return plot;
 }
 
 // How many points of the curves (sampled every 2 px along each segment) fall inside r.
@@ -209,22 +232,10 @@ void draw_curves(const Parts& p, const Rect& area) {
   const Rect acc_r = with_accuracy ? Rect{inner.x0, loss_r.y1 + gap, inner.x1, inner.y1} : loss_r;
   if (loss_r.height() < 10 || inner.width() < 20) return;
 
-  const double last_epoch = h.empty() ? 0 : h.back().epoch;
-  const double e1 = std::max(10.0, last_epoch);
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& m : h)
-    for (double v : {m.train_loss, m.test_loss})
-      if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
   const bool log = p.options.log_loss;
-  Plot loss{loss_r, 0.0, e1, 0, 1, log};
-  if (log) {
-    loss.y0 = std::floor(std::log10(lo));
-    loss.y1 = std::max(std::ceil(std::log10(hi)), loss.y0 + 1.0);
-  } else {
-    loss.y0 = 0.0;
-    loss.y1 = hi * 1.05;
-  }
+  const std::array<const std::vector<nn::Metrics>*, 1> own{&h};
+  const Plot loss = loss_plot(loss_r, own, log);
+  const double e1 = loss.e1;
   axes(p, loss, log ? "loss (log)" : "loss", false);
   const float w = std::max(1.2f, 2.2f * s);
   const std::vector<std::vector<std::array<float, 2>>> loss_curves{curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }),
@@ -324,23 +335,10 @@ void draw_comparison(const Parts& p, const Rect& area) {
   const Rect plot_r{chart.x0 + std::max(60 * s, 4.0f * fs), chart.y0 + std::max(36 * s, 2.0f * title_px), chart.x1 - 8 * s,
                     chart.y1 - std::max(36 * s, 2.4f * fs)};
   if (plot_r.height() > 20 && plot_r.width() > 40) {
-    double last = 10.0, lo = INFINITY, hi = -INFINITY;
-    for (const auto& r : runs)
-      for (const auto& mt : *r.history) {
-        last = std::max(last, double(mt.epoch));
-        for (double v : {mt.train_loss, mt.test_loss})
-          if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-      }
-    if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+    std::vector<const std::vector<nn::Metrics>*> histories;
+    for (const auto& r : runs) histories.push_back(r.history);
     const bool log = p.options.log_loss;
-    Plot plot{plot_r, 0.0, last, 0, 1, log};
-    if (log) {
-      plot.y0 = std::floor(std::log10(lo));
-      plot.y1 = std::max(std::ceil(std::log10(hi)), plot.y0 + 1.0);
-    } else {
-      plot.y0 = 0.0;
-      plot.y1 = hi * 1.05;
-    }
+    const Plot plot = loss_plot(plot_r, histories, log);
     axes(p, plot, log ? "loss side by side (log): train solid, test dashed" : "loss side by side: train solid, test dashed", false,
          22.0f / 15.0f);
     const float w = std::max(1.2f, 2.4f * s);

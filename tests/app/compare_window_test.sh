@@ -8,10 +8,8 @@ set -euo pipefail
 bin="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
-NNLIVE_VALIDATION=1 "$bin" run --preset spiral --speed 0 --compare "--hidden 8,8" --compare "--hidden 64,64,64" \
-  --compare "--hidden 256,256,256,256" >app.log 2>&1 &
-app_pid=$!
-wid="$(timeout 60 xdotool search --sync --onlyvisible --classname '^nnlive$' | head -1)" || fail "no window appeared"
+start_window run --preset spiral --speed 0 --compare "--hidden 8,8" --compare "--hidden 64,64,64" \
+  --compare "--hidden 256,256,256,256"
 sleep 8
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 # The 2x2 tiles right of the 360 px control panel: the fields of panels 1 and 3 (left column).
@@ -28,10 +26,8 @@ sleep 2
 t0=$(date +%s%N)
 quit_app "four runs side by side"
 ms=$((($(date +%s%N) - t0) / 1000000))
-report="$(grep "frames in" app.log)" || fail "no session report"
+read_report
 echo "$report; Ctrl+Q took $ms ms"
-frames=$(sed -n 's/.*nnlive: \([0-9]*\) frames in .*/\1/p' <<<"$report")
-refining=$(sed -n 's/.*: \([0-9]*\) frames presented while it was refining.*/\1/p' <<<"$report")
 epochs=$(sed -n 's/.*side by side: 4 runs at epochs \([0-9, ]*\) (one epoch clock).*/\1/p' <<<"$report")
 points=$(sed -n 's/.*user points \([0-9, ]*\).*/\1/p' <<<"$report")
 [ -n "$epochs" ] || fail "the report does not give four runs on one epoch clock"

@@ -18,11 +18,8 @@ for run in "full cpu" "field cpu" "full shader"; do
   t0=$(date +%s%N)
   quit_app "$layout layout, $engine engine"
   ms=$((($(date +%s%N) - t0) / 1000000))
-  report="$(grep "frames in" app.log)" || fail "no session report ($layout, $engine)"
+  read_report "$layout, $engine"
   echo "$layout, $engine: $report; Ctrl+Q took $ms ms"
-  frames=$(sed -n 's/.*nnlive: \([0-9]*\) frames in .*/\1/p' <<<"$report")
-  refining=$(sed -n 's/.*: \([0-9]*\) frames presented while it was refining.*/\1/p' <<<"$report")
-  [ -n "$refining" ] || fail "the report does not count frames presented while the field was refining ($layout, $engine)"
   [ "$frames" -ge 3 ] || fail "only $frames frames in 8 s ($layout, $engine)"
   [ "$refining" -ge 1 ] || fail "no frame was presented while the field was refining ($layout, $engine)"
   # Generous for a loaded 2-core machine: before the field had its own thread, a frame of this

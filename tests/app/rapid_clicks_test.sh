@@ -6,9 +6,7 @@ set -euo pipefail
 bin="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
-NNLIVE_VALIDATION=1 "$bin" run --preset xor --paused --save-path saved.toml >app.log 2>&1 &
-app_pid=$!
-wid="$(timeout 60 xdotool search --sync --onlyvisible --classname '^nnlive$' | head -1)" || fail "no window appeared"
+start_window run --preset xor --paused --save-path saved.toml
 sleep 3
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
 

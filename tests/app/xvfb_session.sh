@@ -1,6 +1,7 @@
 # Sourced by the window tests: a private working folder and XDG_RUNTIME_DIR, an Xvfb display
 # (1280x720) on a display number the server picks, cleanup of the app and the server on exit, and
-# fail() that prints the app's log, and quit_app. Sets work, display, xvfb_pid and app_pid.
+# fail() that prints the app's log, start_window, read_report and quit_app. Sets work, display,
+# xvfb_pid and app_pid.
 work="$(mktemp -d)"
 export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
@@ -25,6 +26,23 @@ for _ in $(seq 100); do [ -s display.txt ] && break; sleep 0.1; done
 display=":$(head -n 1 display.txt)"
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+# Starts the app ($bin with these arguments, the validation layer on, output in app.log) and
+# waits for its window; sets app_pid and wid.
+start_window() {
+  NNLIVE_VALIDATION=1 "$bin" "$@" >app.log 2>&1 &
+  app_pid=$!
+  wid="$(timeout 60 xdotool search --sync --onlyvisible --classname '^nnlive$' | head -1)" || fail "no window appeared"
+}
+
+# The session report the app printed on closing (app.log), and from it the frames presented
+# and those presented while the field was still refining; $1 names the case in messages.
+read_report() {
+  report="$(grep "frames in" app.log)" || fail "no session report${1:+ ($1)}"
+  frames=$(sed -n 's/.*nnlive: \([0-9]*\) frames in .*/\1/p' <<<"$report")
+  refining=$(sed -n 's/.*: \([0-9]*\) frames presented while it was refining.*/\1/p' <<<"$report")
+  [ -n "$refining" ] || fail "the report does not count frames presented while the field was refining${1:+ ($1)}"
+}
 
 # Ctrl+Q to the app (started in the background as $app_pid); fails unless it exits with code 0.
 # $1 names the case in the message.
