@@ -105,26 +105,9 @@ std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::
   return pts;
 }
 
-// The loss chart in r over these histories: epochs 0 to the last (at least 10); whole decades
-// (log) or 0 to 1.05 times the largest (linear) around every finite positive loss.
 Plot loss_plot(const Rect& r, std::span<const std::vector<nn::Metrics>* const> histories, bool log) {
-  double last = 10.0, lo = INFINITY, hi = -INFINITY;
-  for (const auto* h : histories)
-    for (const auto& m : *h) {
-      last = std::max(last, double(m.epoch));
-      for (double v : {m.train_loss, m.test_loss})
-        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-    }
-  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
-  Plot plot{r, 0.0, last, 0, 1, log};
-  if (log) {
-    plot.y0 = std::floor(std::log10(lo));
-    plot.y1 = std::max(std::ceil(std::log10(hi)), plot.y0 + 1.0);
-  } else {
-    plot.y0 = 0.0;
-    plot.y1 = hi * 1.05;
-  }
-  return plot;
+  const LossRange range = loss_range(histories, log);
+  return Plot{r, 0.0, range.last_epoch, range.y0, range.y1, log};
 }
 
 // How many points of the curves (sampled every 2 px along each segment) fall inside r.
@@ -296,6 +279,20 @@ void draw_curves(const Parts& p, const Rect& area) {
     polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
   }
   p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
+}
+
+LossRange loss_range(std::span<const std::vector<nn::Metrics>* const> histories, bool log) {
+  double last = 10.0, lo = INFINITY, hi = -INFINITY;
+  for (const auto* h : histories)
+    for (const auto& m : *h) {
+      last = std::max(last, double(m.epoch));
+      for (double v : {m.train_loss, m.test_loss})
+        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+    }
+  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
+  if (!log) return {last, 0.0, hi * 1.05};
+  const double y0 = std::floor(std::log10(lo));
+  return {last, y0, std::max(std::ceil(std::log10(hi)), y0 + 1.0)};
 }
 
 void draw_badge(const Parts& p, float cx, float cy, float radius, int index) {

@@ -4,6 +4,7 @@
 // renderer turns it into GPU work. Sizes are designed at 1920x1080 and scaled with the frame.
 #pragma once
 #include <array>
+#include <span>
 #include <vector>
 
 #include "nnlive/nn/features.hpp"
@@ -53,6 +54,14 @@ struct Fonts {
 };
 
 Composition compose(const Scene& scene, const RenderOptions& options, uint32_t width, uint32_t height, const Fonts& fonts);
+
+// The range a loss chart over these histories shows: epochs 0 to the last (at least 10); whole
+// decades of log10 loss (log) or 0 to 1.05 times the largest loss (linear), around every finite
+// positive loss.
+struct LossRange {
+  double last_epoch, y0, y1;
+};
+LossRange loss_range(std::span<const std::vector<nn::Metrics>* const> histories, bool log);
 
 // The scene's view grown (never shrunk) so data units are square in a w x h panel.
 nn::View fit_view(const nn::View& view, float w, float h);

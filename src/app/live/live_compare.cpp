@@ -12,6 +12,7 @@
 #include "../experiment_flags.hpp"
 #include "live_app_impl.hpp"
 #include "nnlive/core/error.hpp"
+#include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
 
 namespace nnlive::app::live {
@@ -207,15 +208,8 @@ void LiveApp::draw_compare(const LiveState& state) {
   std::vector<const std::vector<nn::Metrics>*> histories{&history_};
   std::vector<const LiveState*> states{&state};
   for (const auto& r : rivals_) histories.push_back(&r.history), states.push_back(r.state.get());
-  double last = 10.0, lo = INFINITY, hi = -INFINITY;
-  for (const auto* h : histories)
-    for (const auto& m : *h) {
-      last = std::max(last, double(m.epoch));
-      for (double v : {m.train_loss, m.test_loss})
-        if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-    }
-  if (!std::isfinite(lo)) lo = 0.01, hi = 1.0;
-  const double y0 = std::floor(std::log10(lo)), y1 = std::max(std::ceil(std::log10(hi)), y0 + 1.0);
+  const render::LossRange range = render::loss_range(histories, true);
+  const double last = range.last_epoch, y0 = range.y0, y1 = range.y1;
   const float width = ImGui::GetContentRegionAvail().x, height = std::round(170.0f * ui_scale_);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float left = ImGui::CalcTextSize("1e-05").x + 6 * ui_scale_, bottom = ImGui::GetTextLineHeight() + 4 * ui_scale_;
