@@ -13,6 +13,10 @@
 layout(std430, set = 0, binding = 0) readonly buffer Field { float field[]; };
 layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
 layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
+// 0: the field has one value per output pixel (the pipeline for it has no resampling code at
+// all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
+// 1: a reduced field may be resampled.
+layout(constant_id = 0) const uint k_resample = 1u;
 
 layout(location = 0) out vec4 out_color;
 
@@ -52,7 +56,7 @@ vec4 catmull_rom(float f) {
 // sixteen nearest of a reduced field.
 float value(ivec2 t, uint k) {
   const vec2 s = texel_scale();
-  if (s.x >= 1.0 && s.y >= 1.0) return texel(t, k);
+  if (k_resample == 0u || (s.x >= 1.0 && s.y >= 1.0)) return texel(t, k);
   const vec2 p = (vec2(t) + 0.5) * s - 0.5;
   const ivec2 i = ivec2(floor(p));
   const vec2 f = p - vec2(i);

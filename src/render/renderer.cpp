@@ -29,10 +29,16 @@ struct FieldPush {
   float target_size[2];
 };
 
+// frag_constant: the fragment shader's specialization constant 0, if it has one.
 vk::raii::Pipeline make_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout,
-                                 const vk::raii::ShaderModule& vert, const vk::raii::ShaderModule& frag, const char* name) {
-  const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{{{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"},
-                                                                 {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main"}}};
+                                 const vk::raii::ShaderModule& vert, const vk::raii::ShaderModule& frag, const char* name,
+                                 std::optional<uint32_t> frag_constant = std::nullopt) {
+  const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
+  const uint32_t value = frag_constant.value_or(0);
+  const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &value};
+  const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
+      {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"},
+       {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", frag_constant ? &spec : nullptr}}};
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
   const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
@@ -250,7 +256,11 @@ struct Renderer::Impl {
     const auto fv = gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert");
     const auto ff = gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag");
     shape_pipeline = make_pipeline(ctx, shape_layout, sv, sf, "shapes pipeline");
-    field_pipeline = make_pipeline(ctx, field_layout, fv, ff, "field view pipeline");
+    // Two field views: one value per pixel (stills, videos, the paused window), and a reduced
+    // field resampled with a cubic. Apart, because a CPU rasterizer runs both sides of a
+    // branch: the cubic's 16 taps cost every pixel of a full-resolution field 3x its frame.
+    field_pipeline = make_pipeline(ctx, field_layout, fv, ff, "field view pipeline (one value per pixel)", 0u);
+    field_resample_pipeline = make_pipeline(ctx, field_layout, fv, ff, "field view pipeline (resampled)", 1u);
 
     const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, k_frames_in_flight},
                                                        {vk::DescriptorType::eCombinedImageSampler, k_frames_in_flight}}};
@@ -381,7 +391,7 @@ struct Renderer::Impl {
   vk::raii::Sampler sampler{nullptr};
   vk::raii::DescriptorSetLayout shape_set_layout{nullptr}, field_set_layout{nullptr};
   vk::raii::PipelineLayout shape_layout{nullptr}, field_layout{nullptr};
-  vk::raii::Pipeline shape_pipeline{nullptr}, field_pipeline{nullptr};
+  vk::raii::Pipeline shape_pipeline{nullptr}, field_pipeline{nullptr}, field_resample_pipeline{nullptr};
   vk::raii::DescriptorPool pool{nullptr};
   std::array<FrameSlot, k_frames_in_flight> slots;
   uint64_t next_frame = 1;
@@ -602,11 +612,12 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
         continue;
       }
 
-      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);
+      const Rect& fr = d.comp.field.rect;
+      const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, reduced ? *m.field_resample_pipeline : *m.field_pipeline);
       FieldPush push{};
       push.target_size[0] = target_size[0];
       push.target_size[1] = target_size[1];
-      const Rect& fr = d.comp.field.rect;
       const uint32_t classes = d.neuron ? 1u : d.channels;
       push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
                    {d.req.width, d.req.height, d.channels, 0},
@@ -616,6 +627,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
       cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
       cb.draw(6, 1, 0, 0);
       if (d.thumb_channels) {
+        if (reduced) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);  // thumbnails: one value per pixel
         cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.thumb_set, {});
         for (const auto& t : d.comp.thumbnails) {
           push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
