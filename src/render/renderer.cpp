@@ -255,7 +255,8 @@ struct Renderer::Impl {
     const auto sf = gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag");
     const auto fv = gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert");
     const auto ff = gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag");
-    shape_pipeline = make_pipeline(ctx, shape_layout, sv, sf, "shapes pipeline");
+    shape_pipeline = make_pipeline(ctx, shape_layout, sv, sf, "shapes pipeline", 0u);
+    glyph_pipeline = make_pipeline(ctx, shape_layout, sv, sf, "glyphs pipeline", 1u);
     // Two field views: one value per pixel (stills, videos, the paused window), and a reduced
     // field resampled with a cubic. Apart, because a CPU rasterizer runs both sides of a
     // branch: the cubic's 16 taps cost every pixel of a full-resolution field 3x its frame.
@@ -391,7 +392,7 @@ struct Renderer::Impl {
   vk::raii::Sampler sampler{nullptr};
   vk::raii::DescriptorSetLayout shape_set_layout{nullptr}, field_set_layout{nullptr};
   vk::raii::PipelineLayout shape_layout{nullptr}, field_layout{nullptr};
-  vk::raii::Pipeline shape_pipeline{nullptr}, field_pipeline{nullptr}, field_resample_pipeline{nullptr};
+  vk::raii::Pipeline shape_pipeline{nullptr}, glyph_pipeline{nullptr}, field_pipeline{nullptr}, field_resample_pipeline{nullptr};
   vk::raii::DescriptorPool pool{nullptr};
   std::array<FrameSlot, k_frames_in_flight> slots;
   uint64_t next_frame = 1;
@@ -557,8 +558,12 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     m.ensure_shape_capacity(slot, shape_count);
     auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
     std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
+    std::vector<uint8_t> glyphs;                 // per instance: a glyph (read here, not from the mapped buffer)
+    glyphs.reserve(shape_count);
     size_t at = 0;
     for (const auto& d : draws) {
+      for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
+        for (const auto& sh : *list) glyphs.push_back(uint32_t(sh.style.x) == SHAPE_GLYPH);
       const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
       // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
       if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
@@ -587,12 +592,20 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
     cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
 
     const float target_size[2] = {float(target.width()), float(target.height())};
+    // In list order (later shapes over earlier ones), each run of glyphs or of other shapes
+    // with its own pipeline.
     auto draw_shapes = [&](size_t first, size_t count) {
       if (count == 0) return;
-      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.shape_pipeline);
       cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *slot.shape_set, {});
       cb.pushConstants<float>(*m.shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
-      cb.draw(6, static_cast<uint32_t>(count), 0, static_cast<uint32_t>(first));
+      auto glyph = [&](size_t k) { return glyphs[k] != 0; };
+      for (size_t a = first, end = first + count; a < end;) {
+        size_t b = a + 1;
+        while (b < end && glyph(b) == glyph(a)) ++b;
+        cb.bindPipeline(vk::PipelineBindPoint::eGraphics, glyph(a) ? *m.glyph_pipeline : *m.shape_pipeline);
+        cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+        a = b;
+      }
     };
     const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
     for (size_t i = 0; i < panels.size(); ++i) {
