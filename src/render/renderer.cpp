@@ -364,6 +364,198 @@ struct Renderer::Impl {
     read_times(f);
   }
 
+  // One panel's part of a frame: its composition and placement, its field (evaluated into the
+  // command buffer, on the host, or uploaded), and what decides its pixels (into fp). Returns the
+  // host's milliseconds for the field.
+  double prepare_panel(const Panel& p, PanelSlot& ps, PanelDraw& d, const vk::raii::CommandBuffer& cb, Fingerprint& fp,
+                       size_t& shape_count) {
+    const uint32_t pw = uint32_t(p.rect.width()), ph = uint32_t(p.rect.height());
+    d.comp = compose(p.scene, p.options, pw, ph, Fonts{regular, bold});
+    d.comp.underlay.translate(p.rect.x0, p.rect.y0);
+    d.comp.shapes.translate(p.rect.x0, p.rect.y0);
+    if (!p.scene.snapshot) {  // a comparison chart: shapes only
+      d.chart = true;
+      placements.push_back({});
+      shape_count += d.comp.underlay.size() + d.comp.shapes.size();
+      fp.add(p.rect), fp.add(d.comp.background), fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
+      return 0.0;
+    }
+    const nn::Snapshot& snap = *p.scene.snapshot;
+    const Rect& f = d.comp.field.rect;
+    Placement placed{{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view, d.comp.network};
+    for (auto& column : placed.network.centres)
+      for (auto& c : column) c[0] += p.rect.x0, c[1] += p.rect.y0;
+    placements.push_back(std::move(placed));
+    shape_count += d.comp.underlay.size() + d.comp.shapes.size();
+    const Colours colours = colours_for(p.options.palette);
+    std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));
+    ps.set_network(network_layout(snap.layers, snap.params.size(), p.scene.input_map), snap.params);
+
+    const Rect& fr = d.comp.field.rect;
+    const auto& v = d.comp.field.view;
+    float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
+    // A field larger than the device binds at once (maxStorageBufferRange; an 8K frame with
+    // eight classes) is evaluated at the finest resolution that fits and interpolated like the
+    // live window's reduced field, instead of failing.
+    {
+      const double channels = p.options.neuron_layer >= 0 || snap.layers.empty() ? 1.0 : double(snap.layers.back().out);
+      const double bytes = double(fr.width()) * res * double(fr.height()) * res * channels * sizeof(float);
+      const double limit = double(ctx.limits().maxStorageBufferRange);
+      if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
+    }
+    const auto field_t0 = std::chrono::steady_clock::now();
+    if (p.field) {
+      d.req = p.field_request;
+      d.neuron = p.field_request.neuron_layer >= 0;
+      d.channels = ps.field.upload(*p.field, p.field_version);
+    } else {
+      d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
+               {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
+      d.neuron = p.options.neuron_layer >= 0;
+      if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
+      d.channels = ps.field.evaluate(cb, d.req);
+    }
+    if (!d.comp.thumbnails.empty()) {
+      const auto& tv = d.comp.thumbnail_view;
+      gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
+      treq.all_hidden = true;
+      d.thumb_channels = ps.thumbs.evaluate(cb, treq);
+    }
+    const double host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - field_t0).count();
+    ps.bind(ctx, ps.field_set, ps.field, ps.bound_field);
+    if (d.thumb_channels) ps.bind(ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
+    d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
+
+    fp.add(p.rect), fp.add(p.options.palette), fp.add(p.options.discretize), fp.add(p.options.transparent);
+    fp.add(d.req.width), fp.add(d.req.height), fp.add(d.req.view), fp.add(d.req.neuron_layer), fp.add(d.req.neuron);
+    fp.add(d.req.all_hidden), fp.add(d.channels), fp.add(d.thumb_channels), fp.add(d.neuron), fp.add(d.boundary_half_width);
+    if (p.field) {
+      fp.add(p.field_version);
+    } else {  // what the evaluation read: the network and its inputs' mapping
+      fp.span(snap.params);
+      for (const auto& l : snap.layers) fp.add(l.in), fp.add(l.out), fp.add(l.activation);
+      fp.span(p.scene.input_map.features), fp.span(p.scene.input_map.offset), fp.span(p.scene.input_map.scale);
+    }
+    fp.add(d.comp.field.rect), fp.add(d.comp.background), fp.add(d.comp.thumbnail_size), fp.add(d.comp.thumbnail_view);
+    for (const auto& t : d.comp.thumbnails) fp.add(t.rect), fp.add(t.channel);
+    fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
+    return host_ms;
+  }
+
+  // A frame's drawing: the shapes into one instance buffer, the target cleared, then per panel
+  // its underlay, field views and overlay (timestamped after each when timing).
+  void record_draws(FrameSlot& slot, std::span<const Panel> panels, const std::vector<PanelDraw>& draws, size_t shape_count,
+                    SceneTarget& target, bool timing) {
+    const auto& cb = slot.cb;
+      // One instance buffer: per panel, its underlay's shapes, then its overlay's.
+      ensure_shape_capacity(slot, shape_count);
+      auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
+      std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
+      std::vector<uint8_t> glyphs;                 // per instance: a glyph (read here, not from the mapped buffer)
+      glyphs.reserve(shape_count);
+      size_t at = 0;
+      for (const auto& d : draws) {
+        for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
+          for (const auto& sh : *list) glyphs.push_back(uint32_t(sh.style.x) == SHAPE_GLYPH);
+        const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
+        // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
+        if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
+        if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+        ranges.push_back({at, under, at + under, over});
+        at += under + over;
+      }
+
+      // The field views read what field.comp wrote.
+      const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
+                                      vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
+      cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
+      // The target's old contents are not needed: clear it as a colour attachment. The previous
+      // frame's copy (and the caller's hook) may still read it.
+      gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
+                      vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
+                      vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
+      const auto& bg = draws[0].comp.background;
+      vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
+      colour.loadOp = vk::AttachmentLoadOp::eClear;
+      colour.storeOp = vk::AttachmentStoreOp::eStore;
+      colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
+                                                         : vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
+      const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
+      cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
+      cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
+
+      const float target_size[2] = {float(target.width()), float(target.height())};
+      // In list order (later shapes over earlier ones), each run of glyphs or of other shapes
+      // with its own pipeline.
+      auto draw_shapes = [&](size_t first, size_t count) {
+        if (count == 0) return;
+        cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *shape_layout, 0, *slot.shape_set, {});
+        cb.pushConstants<float>(*shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
+        auto glyph = [&](size_t k) { return glyphs[k] != 0; };
+        for (size_t a = first, end = first + count; a < end;) {
+          size_t b = a + 1;
+          while (b < end && glyph(b) == glyph(a)) ++b;
+          cb.bindPipeline(vk::PipelineBindPoint::eGraphics, glyph(a) ? *glyph_pipeline : *shape_pipeline);
+          cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+          a = b;
+        }
+      };
+      const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
+      for (size_t i = 0; i < panels.size(); ++i) {
+        const Panel& p = panels[i];
+        const PanelDraw& d = draws[i];
+        PanelSlot& ps = *slot.panels[i];
+        // Nothing a panel draws leaves its rectangle.
+        cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
+        draw_shapes(ranges[i][0], ranges[i][1]);
+        const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
+        const auto graphics = vk::PipelineStageFlagBits2::eColorAttachmentOutput;
+        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
+        if (d.chart) {
+          if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
+          draw_shapes(ranges[i][2], ranges[i][3]);
+          if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
+          continue;
+        }
+
+        const Rect& fr = d.comp.field.rect;
+        const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
+        cb.bindPipeline(vk::PipelineBindPoint::eGraphics, reduced ? *field_resample_pipeline : *field_pipeline);
+        FieldPush push{};
+        push.target_size[0] = target_size[0];
+        push.target_size[1] = target_size[1];
+        const uint32_t classes = d.neuron ? 1u : d.channels;
+        push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+                     {d.req.width, d.req.height, d.channels, 0},
+                     {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+                     {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+        cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *field_layout, 0, *ps.field_set, {});
+        cb.pushConstants<FieldPush>(*field_layout, stages, 0, push);
+        cb.draw(6, 1, 0, 0);
+        if (d.thumb_channels) {
+          if (reduced) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *field_pipeline);  // thumbnails: one value per pixel
+          cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *field_layout, 0, *ps.thumb_set, {});
+          for (const auto& t : d.comp.thumbnails) {
+            push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+                         {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+                         {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+                         {1.0f, 1.0f, 1.0f, 0.0f}};
+            cb.pushConstants<FieldPush>(*field_layout, stages, 0, push);
+            cb.draw(6, 1, 0, 0);
+          }
+        }
+        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
+        draw_shapes(ranges[i][2], ranges[i][3]);
+        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
+      }
+      cb.endRendering();
+
+      // Copies (readback, the caller's blit) read what the passes drew.
+      gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
+                      vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
+                      vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
+  }
+
   // The finished slot's timestamps into pass_times (frames that drew only).
   void read_times(FrameSlot& f) {
     if (f.timed == 0) return;
@@ -469,81 +661,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   Fingerprint fp;
   size_t shape_count = 0;
   m.placements.clear();
-  for (size_t i = 0; i < panels.size(); ++i) {
-    const Panel& p = panels[i];
-    PanelSlot& ps = *slot.panels[i];
-    PanelDraw& d = draws[i];
-    const uint32_t pw = uint32_t(p.rect.width()), ph = uint32_t(p.rect.height());
-    d.comp = compose(p.scene, p.options, pw, ph, Fonts{m.regular, m.bold});
-    d.comp.underlay.translate(p.rect.x0, p.rect.y0);
-    d.comp.shapes.translate(p.rect.x0, p.rect.y0);
-    if (!p.scene.snapshot) {  // a comparison chart: shapes only
-      d.chart = true;
-      m.placements.push_back({});
-      shape_count += d.comp.underlay.size() + d.comp.shapes.size();
-      fp.add(p.rect), fp.add(d.comp.background), fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
-      continue;
-    }
-    const nn::Snapshot& snap = *p.scene.snapshot;
-    const Rect& f = d.comp.field.rect;
-    Placement placed{{f.x0 + p.rect.x0, f.y0 + p.rect.y0, f.x1 + p.rect.x0, f.y1 + p.rect.y0}, d.comp.field.view, d.comp.network};
-    for (auto& column : placed.network.centres)
-      for (auto& c : column) c[0] += p.rect.x0, c[1] += p.rect.y0;
-    m.placements.push_back(std::move(placed));
-    shape_count += d.comp.underlay.size() + d.comp.shapes.size();
-    const Colours colours = colours_for(p.options.palette);
-    std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));
-    ps.set_network(network_layout(snap.layers, snap.params.size(), p.scene.input_map), snap.params);
-
-    const Rect& fr = d.comp.field.rect;
-    const auto& v = d.comp.field.view;
-    float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
-    // A field larger than the device binds at once (maxStorageBufferRange; an 8K frame with
-    // eight classes) is evaluated at the finest resolution that fits and interpolated like the
-    // live window's reduced field, instead of failing.
-    {
-      const double channels = p.options.neuron_layer >= 0 || snap.layers.empty() ? 1.0 : double(snap.layers.back().out);
-      const double bytes = double(fr.width()) * res * double(fr.height()) * res * channels * sizeof(float);
-      const double limit = double(m.ctx.limits().maxStorageBufferRange);
-      if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
-    }
-    const auto field_t0 = std::chrono::steady_clock::now();
-    if (p.field) {
-      d.req = p.field_request;
-      d.neuron = p.field_request.neuron_layer >= 0;
-      d.channels = ps.field.upload(*p.field, p.field_version);
-    } else {
-      d.req = {std::max(1u, uint32_t(std::lround(fr.width() * res))), std::max(1u, uint32_t(std::lround(fr.height() * res))),
-               {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
-      d.neuron = p.options.neuron_layer >= 0;
-      if (d.neuron) d.req.neuron_layer = p.options.neuron_layer, d.req.neuron = p.options.neuron;
-      d.channels = ps.field.evaluate(cb, d.req);
-    }
-    if (!d.comp.thumbnails.empty()) {
-      const auto& tv = d.comp.thumbnail_view;
-      gpu::FieldRequest treq{d.comp.thumbnail_size, d.comp.thumbnail_size, {float(tv[0]), float(tv[1]), float(tv[2]), float(tv[3])}};
-      treq.all_hidden = true;
-      d.thumb_channels = ps.thumbs.evaluate(cb, treq);
-    }
-    field_host_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - field_t0).count();
-    ps.bind(m.ctx, ps.field_set, ps.field, ps.bound_field);
-    if (d.thumb_channels) ps.bind(m.ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
-    d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
-
-    fp.add(p.rect), fp.add(p.options.palette), fp.add(p.options.discretize), fp.add(p.options.transparent);
-    fp.add(d.req.width), fp.add(d.req.height), fp.add(d.req.view), fp.add(d.req.neuron_layer), fp.add(d.req.neuron);
-    fp.add(d.req.all_hidden), fp.add(d.channels), fp.add(d.thumb_channels), fp.add(d.neuron), fp.add(d.boundary_half_width);
-    if (p.field) {
-      fp.add(p.field_version);
-    } else {  // what the evaluation read: the network and its inputs' mapping
-      fp.span(snap.params);
-      for (const auto& l : snap.layers) fp.add(l.in), fp.add(l.out), fp.add(l.activation);
-      fp.span(p.scene.input_map.features), fp.span(p.scene.input_map.offset), fp.span(p.scene.input_map.scale);
-    }
-    fp.add(d.comp.field.rect), fp.add(d.comp.background), fp.add(d.comp.thumbnail_size), fp.add(d.comp.thumbnail_view);
-    for (const auto& t : d.comp.thumbnails) fp.add(t.rect), fp.add(t.channel);
-    fp.span(d.comp.underlay.shapes()), fp.span(d.comp.shapes.shapes());
-  }
+  for (size_t i = 0; i < panels.size(); ++i) field_host_ms += m.prepare_panel(panels[i], *slot.panels[i], draws[i], cb, fp, shape_count);
   // A frame that would draw what the target already holds draws nothing: the target keeps its
   // pixels (left in eTransferSrcOptimal by the frame that drew them) and only the copies and
   // the caller's hook run, so a paused run costs the UI alone.
@@ -553,115 +671,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   if (timing) cb.writeTimestamp2(vk::PipelineStageFlagBits2::eComputeShader, *slot.queries, 1);
   m.drawn_fingerprint = 0;  // until this frame is submitted (an exception leaves the target unknown)
   if (reuse) ++m.frames_reused;
-  if (!reuse) {
-    // One instance buffer: per panel, its underlay's shapes, then its overlay's.
-    m.ensure_shape_capacity(slot, shape_count);
-    auto* instances = static_cast<shared::Shape*>(slot.shapes->mapped());
-    std::vector<std::array<size_t, 4>> ranges;  // under first, under count, over first, over count
-    std::vector<uint8_t> glyphs;                 // per instance: a glyph (read here, not from the mapped buffer)
-    glyphs.reserve(shape_count);
-    size_t at = 0;
-    for (const auto& d : draws) {
-      for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
-        for (const auto& sh : *list) glyphs.push_back(uint32_t(sh.style.x) == SHAPE_GLYPH);
-      const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
-      // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
-      if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
-      if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
-      ranges.push_back({at, under, at + under, over});
-      at += under + over;
-    }
-
-    // The field views read what field.comp wrote.
-    const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
-                                    vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
-    cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
-    // The target's old contents are not needed: clear it as a colour attachment. The previous
-    // frame's copy (and the caller's hook) may still read it.
-    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
-                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
-                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
-    const auto& bg = draws[0].comp.background;
-    vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
-    colour.loadOp = vk::AttachmentLoadOp::eClear;
-    colour.storeOp = vk::AttachmentStoreOp::eStore;
-    colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
-                                                       : vk::ClearColorValue(std::array<float, 4>{bg[0], bg[1], bg[2], 1.0f});
-    const vk::Rect2D area{{0, 0}, {target.width(), target.height()}};
-    cb.beginRendering(vk::RenderingInfo{{}, area, 1, 0, colour});
-    cb.setViewport(0, vk::Viewport{0, 0, float(target.width()), float(target.height()), 0, 1});
-
-    const float target_size[2] = {float(target.width()), float(target.height())};
-    // In list order (later shapes over earlier ones), each run of glyphs or of other shapes
-    // with its own pipeline.
-    auto draw_shapes = [&](size_t first, size_t count) {
-      if (count == 0) return;
-      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.shape_layout, 0, *slot.shape_set, {});
-      cb.pushConstants<float>(*m.shape_layout, vk::ShaderStageFlagBits::eVertex, 0, {target_size[0], target_size[1]});
-      auto glyph = [&](size_t k) { return glyphs[k] != 0; };
-      for (size_t a = first, end = first + count; a < end;) {
-        size_t b = a + 1;
-        while (b < end && glyph(b) == glyph(a)) ++b;
-        cb.bindPipeline(vk::PipelineBindPoint::eGraphics, glyph(a) ? *m.glyph_pipeline : *m.shape_pipeline);
-        cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
-        a = b;
-      }
-    };
-    const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
-    for (size_t i = 0; i < panels.size(); ++i) {
-      const Panel& p = panels[i];
-      const PanelDraw& d = draws[i];
-      PanelSlot& ps = *slot.panels[i];
-      // Nothing a panel draws leaves its rectangle.
-      cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
-      draw_shapes(ranges[i][0], ranges[i][1]);
-      const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
-      const auto graphics = vk::PipelineStageFlagBits2::eColorAttachmentOutput;
-      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
-      if (d.chart) {
-        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
-        draw_shapes(ranges[i][2], ranges[i][3]);
-        if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
-        continue;
-      }
-
-      const Rect& fr = d.comp.field.rect;
-      const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
-      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, reduced ? *m.field_resample_pipeline : *m.field_pipeline);
-      FieldPush push{};
-      push.target_size[0] = target_size[0];
-      push.target_size[1] = target_size[1];
-      const uint32_t classes = d.neuron ? 1u : d.channels;
-      push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
-                   {d.req.width, d.req.height, d.channels, 0},
-                   {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
-                   {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
-      cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.field_set, {});
-      cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
-      cb.draw(6, 1, 0, 0);
-      if (d.thumb_channels) {
-        if (reduced) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *m.field_pipeline);  // thumbnails: one value per pixel
-        cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *m.field_layout, 0, *ps.thumb_set, {});
-        for (const auto& t : d.comp.thumbnails) {
-          push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
-                       {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
-                       {FIELD_VIEW_NEURON, 1u, 0u, 0u},
-                       {1.0f, 1.0f, 1.0f, 0.0f}};
-          cb.pushConstants<FieldPush>(*m.field_layout, stages, 0, push);
-          cb.draw(6, 1, 0, 0);
-        }
-      }
-      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
-      draw_shapes(ranges[i][2], ranges[i][3]);
-      if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
-    }
-    cb.endRendering();
-
-    // Copies (readback, the caller's blit) read what the passes drew.
-    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
-                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
-                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
-  }
+  if (!reuse) m.record_draws(slot, panels, draws, shape_count, target, timing);
   if (hooks.readback) {
     const vk::BufferImageCopy region{0, 0, 0, {vk::ImageAspectFlagBits::eColor, 0, 0, 1}, {0, 0, 0}, {target.width(), target.height(), 1}};
     cb.copyImageToBuffer(target.image().handle(), vk::ImageLayout::eTransferSrcOptimal, target.readback().handle(), region);
