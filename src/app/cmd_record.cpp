@@ -322,50 +322,67 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       format.width = w;
       format.height = h;
       format.background = background_rgb({});
-      std::vector<uint8_t> still;
       // Warm-up: pipelines, buffers and page faults of the first frame.
       {
-        FramePipeline warm(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { still = std::move(rgba); });
+        FramePipeline warm(ctx, renderer, w, h, [](std::vector<uint8_t>) {});
         warm.submit(frame_panels(s->frames));  // a snapshot the timed frames do not use
         warm.flush();
       }
-      // Render only: frames in flight, pixels read back and dropped.
+      // Render only: frames in flight, pixels read back and kept for the encode-only runs.
+      std::vector<std::vector<uint8_t>> rendered;
       auto t0 = std::chrono::steady_clock::now();
       {
-        FramePipeline pipe(ctx, renderer, w, h, [](std::vector<uint8_t>) {});
+        FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { rendered.push_back(std::move(rgba)); });
         for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
         pipe.flush();
       }
       const double render_s = since(t0);
       const render::Renderer::PassTimes passes = renderer.last_pass_times();  // the last frame's
-      // Encode only: the same still, s->frames times, through the writer thread and ffmpeg.
-      t0 = std::chrono::steady_clock::now();
-      {
+      // Encode only: those frames, in turn, through the writer thread and ffmpeg.
+      auto encode = [&](int n) {
+        const auto start = std::chrono::steady_clock::now();
         record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
-        for (int f = 0; f < s->frames; ++f) writer.push(still);
+        for (int f = 0; f < n; ++f) writer.push(rendered[size_t(f) % rendered.size()]);
         writer.finish();
-      }
-      const double encode_s = since(t0);
+        return since(start);
+      };
       // Both, as `record` runs them.
-      t0 = std::chrono::steady_clock::now();
-      {
+      auto both = [&](int n) {
+        const auto start = std::chrono::steady_clock::now();
         record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
         FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
-        for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
+        for (int f = 0; f < n; ++f) pipe.submit(frame_panels(f));
         pipe.flush();
         writer.finish();
-      }
-      const double both_s = since(t0);
+        return since(start);
+      };
+      // Each also with three times the frames: the difference is the steady rate, ffmpeg's
+      // start-up and flush counted apart (they cost the same either way).
+      const double encode_s = encode(s->frames), encode3_s = encode(3 * s->frames);
+      const double both_s = both(s->frames), both3_s = both(3 * s->frames);
       std::error_code ec;
       fs::remove(scratch, ec);
-      auto fps = [&](double secs) { return std::round(double(s->frames) / secs * 1000.0) / 1000.0; };
+      auto fps = [&](double secs) { return std::round(double(s->frames) / std::max(secs, 1e-6) * 1000.0) / 1000.0; };
+      auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
+      // (null when the longer run was not measurably longer: too few frames to tell)
+      auto steady = [&](double longer, double shorter) {
+        return longer - shorter > 0.05 ? nlohmann::json(round3(2.0 * s->frames / (longer - shorter))) : nlohmann::json(nullptr);
+      };
+      const nlohmann::json encode_steady = steady(encode3_s, encode_s), both_steady = steady(both3_s, both_s);
       results.push_back({{"size", std::to_string(w) + "x" + std::to_string(h)},
                          {"render_fps", fps(render_s)},
                          {"encode_fps", fps(encode_s)},
                          {"both_fps", fps(both_s)},
+                         {"encode_fps_steady", encode_steady},
+                         {"both_fps_steady", both_steady},
+                         {"encode_startup_flush_s", round3(encode_s - 0.5 * (encode3_s - encode_s))},
+                         {"export_vs_encode", encode_steady.is_null() || both_steady.is_null()
+                                                  ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(round3(both_steady.get<double>() / encode_steady.get<double>()))},
                          {"passes_ms", pass_json(passes)}});
       std::cerr << "nnlive: " << w << "x" << h << ": render " << fps(render_s) << " frames/s, encode (h264) " << fps(encode_s)
-                << " frames/s, both " << fps(both_s) << " frames/s\n";
+                << " frames/s, both " << fps(both_s) << " frames/s; steady (start-up and flush apart): encode " << encode_steady.dump() << ", both " << both_steady.dump()
+                << " frames/s\n";
     }
     const nlohmann::json out{{"bench", "record"},     {"experiment", config.name}, {"epoch", snap.epoch},
                              {"frames", s->frames},   {"codec", "h264"},            {"device", ctx.device_name()},
