@@ -194,16 +194,8 @@ void LiveApp::handle_input(const LiveState& state) {
     }
   }
   settle(glfwGetTime());
-  // Held still: the nearest point goes, while the button is still down (so it is seen to go).
-  if (pressing_ && !dragging_ && !long_pressed_ && glfwGetTime() - press_t_ >= k_long_press_s &&
-      glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
-    long_pressed_ = true;
-    if (const auto d = to_data(press_x_, press_y_)) {
-      const nn::View v = view_.value_or(state.view);
-      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
-    }
-  }
-  // Dragging pans the field, or moves the hand-placed point it began on (on release).
+  // Dragging pans the field, or moves the hand-placed point it began on (on release). Judged
+  // before the long press below: a slow frame may bring the press and the moves together.
   if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
     if (!dragging_ && !long_pressed_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
     const auto& fields = renderer_->last_placements();
@@ -215,6 +207,15 @@ void LiveApp::handle_input(const LiveState& state) {
       const double du = (cx - press_x_) * sx / f.rect.width() * (f.view[2] - f.view[0]);
       const double dv = (cy - press_y_) * sy / f.rect.height() * (f.view[3] - f.view[1]);
       view_ = nn::View{drag_view_[0] - du, drag_view_[1] + dv, drag_view_[2] - du, drag_view_[3] + dv};
+    }
+  }
+  // Held still: the nearest point goes, while the button is still down (so it is seen to go).
+  if (pressing_ && !dragging_ && !long_pressed_ && glfwGetTime() - press_t_ >= k_long_press_s &&
+      glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
+    long_pressed_ = true;
+    if (const auto d = to_data(press_x_, press_y_)) {
+      const nn::View v = view_.value_or(state.view);
+      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
     }
   }
   // The wheel zooms about the pointer.
