@@ -119,14 +119,16 @@ std::function<int()> add_run_command(CLI::App& app) {
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     auto configs = s->flags.resolve_all(s->picture.compare, s->picture.compare_set);
-    for (const auto& c : configs) core::build_run(c);  // every experiment builds (a CSV may be unreadable) before the window opens
+    // Every experiment builds (a CSV may be unreadable) before the window opens.
+    const core::Run main_run = core::build_run(configs[0]);
+    for (size_t i = 1; i < configs.size(); ++i) core::build_run(configs[i]);
     s->live.config = configs[0];
     s->live.compare.assign(configs.begin() + 1, configs.end());
     if (s->live.compare_free && s->live.compare.empty())
       throw core::UserError(core::ExitCode::usage, "--compare-free needs experiments side by side (--compare or --compare-set)");
     check_window_flags(s->live, s->size);
     check_touch_flags(s->live, s->touch);
-    s->live.picture = s->picture.options_for(core::build_run(s->live.config).trainer->model(), true);
+    s->live.picture = s->picture.options_for(main_run.trainer->model(), true);
     return run_live(s->live);
   };
 }

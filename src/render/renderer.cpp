@@ -11,8 +11,8 @@
 #include <cstring>
 #include <optional>
 
-#include "field_stage.hpp"
 #include "fingerprint.hpp"
+#include "frame_slots.hpp"
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
 #include "nnlive/render/compose.hpp"
@@ -21,7 +21,6 @@
 namespace nnlive::render {
 namespace {
 
-constexpr vk::Format k_target_format = vk::Format::eR8G8B8A8Unorm;
 constexpr uint32_t k_atlas_mips = 1;  // averaged distance fields bleed between glyphs; shapes.frag supersamples instead
 
 struct FieldPush {
@@ -67,162 +66,6 @@ vk::raii::Pipeline make_pipeline(const gpu::Context& ctx, const vk::raii::Pipeli
 }
 
 }  // namespace
-
-// The field engine's codes are nn's (the layout passes nn's numbers through unchanged).
-static_assert(uint32_t(nn::Activation::linear) == FIELD_ACT_LINEAR && uint32_t(nn::Activation::sigmoid) == FIELD_ACT_SIGMOID &&
-              uint32_t(nn::Activation::tanh) == FIELD_ACT_TANH && uint32_t(nn::Activation::relu) == FIELD_ACT_RELU &&
-              uint32_t(nn::Activation::leaky_relu) == FIELD_ACT_LEAKY_RELU && uint32_t(nn::Activation::gelu) == FIELD_ACT_GELU &&
-              uint32_t(nn::Activation::sin) == FIELD_ACT_SIN && uint32_t(nn::Activation::softmax) == FIELD_ACT_SOFTMAX);
-static_assert(uint32_t(nn::Feature::x) == FIELD_FEATURE_X && uint32_t(nn::Feature::y) == FIELD_FEATURE_Y &&
-              uint32_t(nn::Feature::x2) == FIELD_FEATURE_X2 && uint32_t(nn::Feature::y2) == FIELD_FEATURE_Y2 &&
-              uint32_t(nn::Feature::xy) == FIELD_FEATURE_XY && uint32_t(nn::Feature::sin_x) == FIELD_FEATURE_SIN_X &&
-              uint32_t(nn::Feature::sin_y) == FIELD_FEATURE_SIN_Y && nn::k_feature_count == 7);
-static_assert(nn::k_leaky_slope == 0.01f, "field.comp and the CPU field engine use slope 0.01");
-
-gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, size_t param_count, const nn::InputMap& map) {
-  gpu::NetworkLayout n;
-  for (const auto& l : layers)
-    n.layers.push_back({uint32_t(l.in), uint32_t(l.out), uint32_t(l.activation), uint32_t(l.w_offset), uint32_t(l.b_offset)});
-  for (auto f : map.features) n.features.push_back(uint32_t(f));
-  n.feature_offset = map.offset;
-  n.feature_scale = map.scale;
-  n.param_count = param_count;
-  return n;
-}
-
-SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
-    : serial_(next_serial_++),
-      image_(ctx, width, height, k_target_format,
-             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc, "scene target"),
-      readback_(ctx, vk::DeviceSize(width) * height * 4, vk::BufferUsageFlagBits::eTransferDst, gpu::MemoryUse::readback,
-                "scene readback") {
-  if (width < k_min_width || height < k_min_height || width > k_max_width || height > k_max_height)
-    throw gpu::GpuError("the picture must be 320x240 to 7680x4320 pixels");
-}
-
-std::vector<uint8_t> SceneTarget::pixels() const {
-  const auto* p = static_cast<const uint8_t*>(readback_.mapped());
-  return {p, p + size_t(width()) * height() * 4};
-}
-
-namespace {
-
-// Per panel and frame slot: the field and the thumbnails, their palette and the field-view
-// descriptor sets that read them.
-struct PanelSlot {
-  PanelSlot(const gpu::Context& ctx, const vk::raii::DescriptorSetLayout& set_layout)
-      : field(ctx),
-        thumbs(ctx),
-        palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
-    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
-                                                       {vk::DescriptorType::eUniformBuffer, 2}}};
-    pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 2, sizes});
-    const std::array<vk::DescriptorSetLayout, 2> layouts{*set_layout, *set_layout};
-    vk::raii::DescriptorSets sets(ctx.device(), {*pool, layouts});
-    field_set = std::move(sets[0]);
-    thumb_set = std::move(sets[1]);
-    ctx.set_name(*field_set, "field view descriptors");
-    ctx.set_name(*thumb_set, "thumbnail descriptors");
-  }
-
-  // Architecture changes (rare) set the evaluators up again; parameters are copied when they
-  // changed. Either change forgets what the outputs hold.
-  void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
-    const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
-                      layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
-                      std::equal(layout.layers.begin(), layout.layers.end(), network.layers.begin(), [](const auto& a, const auto& b) {
-                        return a.in == b.in && a.out == b.out && a.activation == b.activation;
-                      });
-    if (!same) {
-      field.set_network(layout);
-      thumbs.set_network(layout);
-      network = layout;
-    } else if (std::ranges::equal(params, last_params)) {
-      return;
-    }
-    last_params.assign(params.begin(), params.end());
-    field.set_params(params);
-    thumbs.set_params(params);
-  }
-
-  // Points a field-view set at a stage's output when that buffer changed (by version: a new
-  // buffer may have the old one's handle).
-  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const FieldStage& stage, uint64_t& bound) {
-    if (stage.version() == bound) return;
-    const vk::DescriptorBufferInfo f{stage.buffer(), 0, VK_WHOLE_SIZE};
-    const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
-    const std::array<vk::WriteDescriptorSet, 2> writes{{
-        {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
-        {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
-    }};
-    ctx.device().updateDescriptorSets(writes, {});
-    bound = stage.version();
-  }
-
-  FieldStage field, thumbs;
-  gpu::Buffer palette;
-  vk::raii::DescriptorPool pool{nullptr};
-  vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
-  uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
-  gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
-  std::vector<float> last_params;
-};
-
-// Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
-struct FrameSlot {
-  std::vector<std::unique_ptr<PanelSlot>> panels;
-  std::optional<gpu::Buffer> shapes;
-  vk::raii::DescriptorSet shape_set{nullptr};
-  vk::raii::CommandBuffer cb{nullptr};
-  vk::raii::Fence fence{nullptr};
-  uint64_t frame = 0;  // the frame last submitted from this slot
-  bool pending = false;
-  // Pass timestamps: 0 start, 1 after the fields, then per panel after its underlay, field
-  // views and overlay, then after the copies; `timed` of them written by the last submission.
-  vk::raii::QueryPool queries{nullptr};
-  uint32_t query_capacity = 0, timed = 0, panels_timed = 0;
-  double field_host_ms = 0.0;
-};
-
-// What one panel draws this frame, between composition and recording.
-struct PanelDraw {
-  Composition comp;
-  gpu::FieldRequest req;
-  uint32_t channels = 0, thumb_channels = 0;
-  bool neuron = false;
-  bool chart = false;  // a comparison chart: shapes only
-  float boundary_half_width = 1.0f;
-};
-
-}  // namespace
-
-std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height) {
-  std::vector<Rect> rects;
-  if (n == 0) return rects;
-  // The grid whose cells come closest to the 16:9 the composite is designed for.
-  uint32_t best_cols = 1;
-  double best = 1e9;
-  for (uint32_t cols = 1; cols <= n; ++cols) {
-    const uint32_t rows = (n + cols - 1) / cols;
-    const double aspect = (double(width) / cols) / (double(height) / rows);
-    const double score = std::abs(std::log(aspect / (16.0 / 9.0)));
-    if (score < best - 1e-9) best = score, best_cols = cols;
-  }
-  const uint32_t cols = best_cols, rows = (n + cols - 1) / cols;
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t c = i % cols, r = i / cols;
-    const float x0 = std::round(float(width) * c / cols), x1 = std::round(float(width) * (c + 1) / cols);
-    const float y0 = std::round(float(height) * r / rows), y1 = std::round(float(height) * (r + 1) / rows);
-    rects.push_back({x0 + (c > 0 ? 1.0f : 0.0f), y0 + (r > 0 ? 1.0f : 0.0f), x1, y1});
-  }
-  return rects;
-}
-
-std::vector<Rect> tile_with_chart(uint32_t n, uint32_t width, uint32_t height) {
-  std::vector<Rect> rects = tile(n + 1, width, height);
-  rects.back().x1 = float(width);  // the chart takes the rest of the last row
-  return rects;
-}
 
 struct Renderer::Impl {
   explicit Impl(const gpu::Context& c)

@@ -8,10 +8,8 @@ set -euo pipefail
 bin="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
-start_window run --preset spiral --speed 0 --compare "--hidden 8,8" --compare "--hidden 64,64,64" \
+start_window 8 run --preset spiral --speed 0 --compare "--hidden 8,8" --compare "--hidden 64,64,64" \
   --compare "--hidden 256,256,256,256"
-sleep 8
-xdotool windowfocus --sync "$wid" 2>/dev/null || true
 # The 2x2 tiles right of the 360 px control panel: the fields of panels 1 and 3 (left column).
 xdotool mousemove --window "$wid" 470 160
 sleep 0.3

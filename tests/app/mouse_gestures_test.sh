@@ -6,9 +6,7 @@ set -euo pipefail
 bin="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
-start_window run --preset xor --paused --save-path saved.toml
-sleep 3
-xdotool windowfocus --sync "$wid" 2>/dev/null || true
+start_window 3 run --preset xor --paused --save-path saved.toml
 
 # The hand-placed points in saved.toml (Ctrl+S), one "x y label" line each.
 points() {

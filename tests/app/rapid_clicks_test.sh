@@ -6,9 +6,7 @@ set -euo pipefail
 bin="$1"
 source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 
-start_window run --preset xor --paused --save-path saved.toml
-sleep 3
-xdotool windowfocus --sync "$wid" 2>/dev/null || true
+start_window 3 run --preset xor --paused --save-path saved.toml
 
 # 50 places on a 10 x 5 grid inside the field (right of the control panel), 30 px apart.
 for ((i = 0; i < 50; ++i)); do

@@ -27,12 +27,17 @@ display=":$(head -n 1 display.txt)"
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
-# Starts the app ($bin with these arguments, the validation layer on, output in app.log) and
-# waits for its window; sets app_pid and wid.
+# start_window SECONDS ARGS...: starts the app ($bin with ARGS, the validation layer on, output
+# in app.log), waits for its window, lets it settle SECONDS and gives it the focus; sets app_pid
+# and wid.
 start_window() {
+  local settle="$1"
+  shift
   NNLIVE_VALIDATION=1 "$bin" "$@" >app.log 2>&1 &
   app_pid=$!
   wid="$(timeout 60 xdotool search --sync --onlyvisible --classname '^nnlive$' | head -1)" || fail "no window appeared"
+  sleep "$settle"
+  xdotool windowfocus --sync "$wid" 2>/dev/null || true
 }
 
 # The session report the app printed on closing (app.log), and from it the frames presented

@@ -197,9 +197,7 @@ std::optional<std::array<double, 2>> LiveApp::to_data(double x, double y) const 
   // Any panel's field: side by side, they all show the same data and view.
   const auto panel = panel_at(x, y);
   if (!panel) return std::nullopt;
-  int ww = 1, wh = 1;
-  glfwGetWindowSize(window_, &ww, &wh);
-  const double px = x * target_->width() / std::max(ww, 1), py = y * target_->height() / std::max(wh, 1);
+  const auto [px, py] = to_target(x, y);
   const auto& f = renderer_->last_placements()[*panel];
   const double u = (px - f.rect.x0) / f.rect.width(), v = (py - f.rect.y0) / f.rect.height();
   return std::array<double, 2>{f.view[0] + u * (f.view[2] - f.view[0]), f.view[3] - v * (f.view[3] - f.view[1])};

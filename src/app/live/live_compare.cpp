@@ -55,9 +55,11 @@ void LiveApp::open_compare() {
 
 void LiveApp::choose_compare(const std::string& set) {
   std::vector<core::ExperimentConfig> all{*trainer_->latest()->config};
+  std::optional<core::Run> first;  // panel 1's run; the others are built (again) by their trainers
   try {
     if (!set.empty()) all = compare_set_experiments(set);
-    for (const auto& c : all) core::build_run(c);  // (built again by each trainer)
+    first = core::build_run(all[0]);
+    for (size_t i = 1; i < all.size(); ++i) core::build_run(all[i]);
   } catch (const core::UserError& e) {
     message(e.what(), true);
     return;
@@ -73,7 +75,7 @@ void LiveApp::choose_compare(const std::string& set) {
   edit_ = all[0];
   view_.reset();
   trainer_->set_playing(false);
-  trainer_->restart(core::build_run(all[0]));
+  trainer_->restart(std::move(*first));
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
   if (options_.compare.empty()) trainer_->set_playing(playing_);
   else open_compare();  // (every run starts once all are on the clock)
@@ -181,10 +183,7 @@ bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
 
 std::optional<size_t> LiveApp::panel_at(double x, double y) const {
   const auto& fields = renderer_->last_placements();
-  // Window coordinates to target pixels (they differ only below the target's minimum size).
-  int ww = 1, wh = 1;
-  glfwGetWindowSize(window_, &ww, &wh);
-  const double px = x * target_->width() / std::max(ww, 1), py = y * target_->height() / std::max(wh, 1);
+  const auto [px, py] = to_target(x, y);
   for (size_t i = 0; i < fields.size(); ++i) {
     const auto& f = fields[i];
     if (px >= f.rect.x0 && px < f.rect.x1 && py >= f.rect.y0 && py < f.rect.y1) return i;

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// The renderer's per-frame state (private to src/render): what each panel keeps per frame slot
+// (its field and thumbnail stages, palette and descriptor sets), what each frame slot keeps
+// (command buffer, fence, shape instances, pass timestamps), and one panel's draw between
+// composition and recording.
+#pragma once
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "field_stage.hpp"
+#include "nnlive/gpu/buffer.hpp"
+#include "nnlive/render/compose.hpp"
+#include "nnlive/render/render_shared.h"
+
+namespace nnlive::render {
+
+inline constexpr vk::Format k_target_format = vk::Format::eR8G8B8A8Unorm;
+
+// Per panel and frame slot: the field and the thumbnails, their palette and the field-view
+// descriptor sets that read them.
+struct PanelSlot {
+  PanelSlot(const gpu::Context& ctx, const vk::raii::DescriptorSetLayout& set_layout)
+      : field(ctx),
+        thumbs(ctx),
+        palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
+                                                       {vk::DescriptorType::eUniformBuffer, 2}}};
+    pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 2, sizes});
+    const std::array<vk::DescriptorSetLayout, 2> layouts{*set_layout, *set_layout};
+    vk::raii::DescriptorSets sets(ctx.device(), {*pool, layouts});
+    field_set = std::move(sets[0]);
+    thumb_set = std::move(sets[1]);
+    ctx.set_name(*field_set, "field view descriptors");
+    ctx.set_name(*thumb_set, "thumbnail descriptors");
+  }
+
+  // Architecture changes (rare) set the evaluators up again; parameters are copied when they
+  // changed. Either change forgets what the outputs hold.
+  void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
+    const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
+                      layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
+                      std::equal(layout.layers.begin(), layout.layers.end(), network.layers.begin(), [](const auto& a, const auto& b) {
+                        return a.in == b.in && a.out == b.out && a.activation == b.activation;
+                      });
+    if (!same) {
+      field.set_network(layout);
+      thumbs.set_network(layout);
+      network = layout;
+    } else if (std::ranges::equal(params, last_params)) {
+      return;
+    }
+    last_params.assign(params.begin(), params.end());
+    field.set_params(params);
+    thumbs.set_params(params);
+  }
+
+  // Points a field-view set at a stage's output when that buffer changed (by version: a new
+  // buffer may have the old one's handle).
+  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const FieldStage& stage, uint64_t& bound) {
+    if (stage.version() == bound) return;
+    const vk::DescriptorBufferInfo f{stage.buffer(), 0, VK_WHOLE_SIZE};
+    const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
+    const std::array<vk::WriteDescriptorSet, 2> writes{{
+        {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
+        {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
+    }};
+    ctx.device().updateDescriptorSets(writes, {});
+    bound = stage.version();
+  }
+
+  FieldStage field, thumbs;
+  gpu::Buffer palette;
+  vk::raii::DescriptorPool pool{nullptr};
+  vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
+  uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
+  gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
+  std::vector<float> last_params;
+};
+
+// Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
+struct FrameSlot {
+  std::vector<std::unique_ptr<PanelSlot>> panels;
+  std::optional<gpu::Buffer> shapes;
+  vk::raii::DescriptorSet shape_set{nullptr};
+  vk::raii::CommandBuffer cb{nullptr};
+  vk::raii::Fence fence{nullptr};
+  uint64_t frame = 0;  // the frame last submitted from this slot
+  bool pending = false;
+  // Pass timestamps: 0 start, 1 after the fields, then per panel after its underlay, field
+  // views and overlay, then after the copies; `timed` of them written by the last submission.
+  vk::raii::QueryPool queries{nullptr};
+  uint32_t query_capacity = 0, timed = 0, panels_timed = 0;
+  double field_host_ms = 0.0;
+};
+
+// What one panel draws this frame, between composition and recording.
+struct PanelDraw {
+  Composition comp;
+  gpu::FieldRequest req;
+  uint32_t channels = 0, thumb_channels = 0;
+  bool neuron = false;
+  bool chart = false;  // a comparison chart: shapes only
+  float boundary_half_width = 1.0f;
+};
+
+}  // namespace nnlive::render
