@@ -10,6 +10,12 @@ const uint32_t k_field_ubo[] = {
 const uint32_t k_field_ssbo[] = {
 #include "field_ssbo.spv.inc"
 };
+const uint32_t k_field_tiled_ubo[] = {
+#include "field_tiled_ubo.spv.inc"
+};
+const uint32_t k_field_tiled_ssbo[] = {
+#include "field_tiled_ssbo.spv.inc"
+};
 const uint32_t k_shapes_vert[] = {
 #include "shapes_vert.spv.inc"
 };
@@ -26,6 +32,8 @@ const uint32_t k_field_view_frag[] = {
 
 std::span<const uint32_t> field_ubo() { return k_field_ubo; }
 std::span<const uint32_t> field_ssbo() { return k_field_ssbo; }
+std::span<const uint32_t> field_tiled_ubo() { return k_field_tiled_ubo; }
+std::span<const uint32_t> field_tiled_ssbo() { return k_field_tiled_ssbo; }
 std::span<const uint32_t> shapes_vert() { return k_shapes_vert; }
 std::span<const uint32_t> shapes_frag() { return k_shapes_frag; }
 std::span<const uint32_t> field_view_vert() { return k_field_view_vert; }

@@ -148,7 +148,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
                   "over -6..6 (--hidden and --activation, when given, replace the preset's; --features and --outputs are the preset's)");
   sub->add_option("--epochs", s->epochs, "with --preset: train this many epochs (default: the preset's cap)");
   sub->add_flag("--numpy", s->numpy, "also time a float32 NumPy forward pass of the same weights over the same grid (python3-numpy on OpenBLAS)");
-  sub->add_option("--skip", s->skip, "leave out the slow baselines at big sizes: shader (field.comp), reference (the one-thread CPU pass)")
+  sub->add_option("--skip", s->skip, "leave out the slow baselines at big sizes: shader (both field kernels), reference (the one-thread CPU pass)")
       ->delimiter(',')
       ->check(CLI::IsMember({"shader", "reference"}));
   sub->add_option("--reps", s->reps, "GPU repetitions (the median is reported), 1..1000")->capture_default_str();
@@ -203,26 +203,45 @@ std::function<int()> add_bench_command(CLI::App& app) {
         {"reps", s->reps},
     };
 
-    // field.comp on the device.
+    // The field kernels on the device: the one `automatic` picks, and the other one beside it.
     gpu::FieldResult shader_result;
     double shader_best = -1.0;
     if (run_shader) {
-      gpu::FieldEvaluator eval(ctx);
-      eval.set_network(to_layout(mlp, map));
-      eval.set_params(mlp.params());
-      eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
-      std::vector<double> gpu_ms, wall_ms;
-      for (int i = 0; i < s->reps; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        shader_result = eval.evaluate(req);
-        wall_ms.push_back(ms_since(t0));
-        if (shader_result.gpu_ms >= 0) gpu_ms.push_back(shader_result.gpu_ms);
-      }
-      shader_best = gpu_ms.empty() ? median(wall_ms) : median(gpu_ms);
-      out["weights_in"] = eval.uses_uniform_weights() ? "uniform" : "storage";
-      out["gpu_ms"] = gpu_ms.empty() ? nlohmann::json(nullptr) : nlohmann::json(round3(median(gpu_ms)));
-      out["gpu_wall_ms"] = round3(median(wall_ms));
+      auto time_kernel = [&](gpu::FieldKernel kernel, gpu::FieldResult& result, bool& uniform) {
+        gpu::FieldEvaluator eval(ctx, {.kernel = kernel});
+        eval.set_network(to_layout(mlp, map));
+        eval.set_params(mlp.params());
+        eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
+        std::vector<double> gpu_ms, wall_ms;
+        for (int i = 0; i < s->reps; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          result = eval.evaluate(req);
+          wall_ms.push_back(ms_since(t0));
+          if (result.gpu_ms >= 0) gpu_ms.push_back(result.gpu_ms);
+        }
+        uniform = eval.uses_uniform_weights();
+        return std::make_tuple(eval.kernel(), gpu_ms.empty() ? median(wall_ms) : median(gpu_ms), gpu_ms.empty(), median(wall_ms));
+      };
+      bool uniform = false;
+      const auto [kernel, best, no_timestamps, wall] = time_kernel(gpu::FieldKernel::automatic, shader_result, uniform);
+      shader_best = best;
+      const bool tiled = kernel == gpu::FieldKernel::tiled;
+      out["kernel"] = tiled ? "tiled" : "per_pixel";
+      out["weights_in"] = uniform ? "uniform" : "storage";
+      out["gpu_ms"] = no_timestamps ? nlohmann::json(nullptr) : nlohmann::json(round3(best));
+      out["gpu_wall_ms"] = round3(wall);
       out["gpu_gmacs"] = round3(macs / (shader_best * 1e6));
+      // The other kernel, checked against the first: the tiled one's gain over one invocation
+      // per pixel on this device.
+      gpu::FieldResult other_result;
+      bool other_uniform = false;
+      const double other = std::get<1>(time_kernel(tiled ? gpu::FieldKernel::per_pixel : gpu::FieldKernel::tiled, other_result, other_uniform));
+      double kernels_diff = 0.0;
+      for (size_t i = 0; i < other_result.values.size(); ++i)
+        kernels_diff = std::max(kernels_diff, double(std::abs(other_result.values[i] - shader_result.values[i])));
+      out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other);
+      out["tiled_vs_per_pixel"] = round3(tiled ? other / best : best / other);
+      out["kernels_max_abs_diff"] = kernels_diff;
     }
 
     // The field engine's CPU path (GEMM over blocks of pixels, all cores).

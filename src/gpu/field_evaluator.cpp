@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
@@ -17,6 +18,12 @@ namespace {
 
 constexpr vk::DeviceSize k_ubo_weights_bytes = FIELD_UBO_VEC4S * 16;
 constexpr uint32_t k_max_side = 16384;
+// field_tiled.comp's shared memory at its widest: the block's activations and one weight tile.
+constexpr uint32_t k_tiled_shared_bytes = (FIELD_TILED_BLOCK_VALUES + FIELD_TILED_WEIGHT_ROWS * 512) * sizeof(float);
+static_assert(k_tiled_shared_bytes == 32768);
+// `automatic` takes the tiled kernel on GPUs from this width bucket up: narrower networks keep
+// their activations in a per-pixel kernel's registers.
+constexpr uint32_t k_tiled_from_width = 64;
 
 uint32_t width_bucket(uint32_t w) {
   uint32_t b = 8;
@@ -37,17 +44,17 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
 }  // namespace
 
 struct FieldEvaluator::Impl {
-  // One descriptor-set layout, pipeline layout and shader per weight placement.
+  // One descriptor-set layout and pipeline layout per weight placement, with both kernels.
   struct Variant {
     vk::raii::DescriptorSetLayout set_layout;
     vk::raii::PipelineLayout pipeline_layout;
-    vk::raii::ShaderModule module;
+    vk::raii::ShaderModule per_pixel, tiled;
   };
 
   Impl(const Context& c, FieldEvaluatorOptions o)
       : ctx(c), options(o),
-        ubo(make_variant(vk::DescriptorType::eUniformBuffer, shaders::field_ubo(), "field.comp (uniform weights)")),
-        ssbo(make_variant(vk::DescriptorType::eStorageBuffer, shaders::field_ssbo(), "field.comp (storage weights)")),
+        ubo(make_variant(vk::DescriptorType::eUniformBuffer, shaders::field_ubo(), shaders::field_tiled_ubo(), "uniform weights")),
+        ssbo(make_variant(vk::DescriptorType::eStorageBuffer, shaders::field_ssbo(), shaders::field_tiled_ssbo(), "storage weights")),
         params(ctx, sizeof(shared::FieldParams), vk::BufferUsageFlagBits::eUniformBuffer, MemoryUse::upload, "field params") {
     const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformBuffer, 2},
                                                        {vk::DescriptorType::eStorageBuffer, 2}}};
@@ -69,31 +76,50 @@ struct FieldEvaluator::Impl {
     ctx.set_name(*fence, "field fence");
   }
 
-  Variant make_variant(vk::DescriptorType weights_type, std::span<const uint32_t> spirv, const char* name) {
+  Variant make_variant(vk::DescriptorType weights_type, std::span<const uint32_t> per_pixel, std::span<const uint32_t> tiled,
+                       const std::string& placement) {
     auto set_layout = make_set_layout(ctx, weights_type);
     const vk::DescriptorSetLayout raw = *set_layout;
     vk::raii::PipelineLayout layout(ctx.device(), vk::PipelineLayoutCreateInfo{{}, raw});
-    vk::raii::ShaderModule module(ctx.device(), vk::ShaderModuleCreateInfo{{}, spirv.size_bytes(), spirv.data()});
-    ctx.set_name(*set_layout, name);
-    ctx.set_name(*layout, name);
-    ctx.set_name(*module, name);
-    return Variant{std::move(set_layout), std::move(layout), std::move(module)};
+    vk::raii::ShaderModule a(ctx.device(), vk::ShaderModuleCreateInfo{{}, per_pixel.size_bytes(), per_pixel.data()});
+    vk::raii::ShaderModule b(ctx.device(), vk::ShaderModuleCreateInfo{{}, tiled.size_bytes(), tiled.data()});
+    ctx.set_name(*set_layout, ("field kernels (" + placement + ")").c_str());
+    ctx.set_name(*layout, ("field kernels (" + placement + ")").c_str());
+    ctx.set_name(*a, ("field.comp (" + placement + ")").c_str());
+    ctx.set_name(*b, ("field_tiled.comp (" + placement + ")").c_str());
+    return Variant{std::move(set_layout), std::move(layout), std::move(a), std::move(b)};
   }
 
   const Variant& variant() const { return use_ubo ? ubo : ssbo; }
 
-  vk::Pipeline pipeline_for(bool in_ubo, uint32_t max_width) {
-    const auto key = std::make_pair(in_ubo, max_width);
+  vk::Pipeline pipeline_for(bool in_ubo, FieldKernel k, uint32_t max_width) {
+    const auto key = std::make_tuple(in_ubo, k, max_width);
     if (auto it = pipelines.find(key); it != pipelines.end()) return *it->second;
     const Variant& v = in_ubo ? ubo : ssbo;
     const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
     const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &max_width};
-    const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *v.module, "main", &spec};
+    const vk::ShaderModule module = k == FieldKernel::tiled ? *v.tiled : *v.per_pixel;
+    const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, module, "main", &spec};
     vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *v.pipeline_layout});
-    const std::string name = std::string("field pipeline (") + (in_ubo ? "uniform" : "storage") + " weights, width " +
-                             std::to_string(max_width) + ")";
+    const std::string name = std::string(k == FieldKernel::tiled ? "field_tiled" : "field") + " pipeline (" +
+                             (in_ubo ? "uniform" : "storage") + " weights, width " + std::to_string(max_width) + ")";
     ctx.set_name(*p, name.c_str());
     return *pipelines.emplace(key, std::move(p)).first->second;
+  }
+
+  // The kernel for networks whose widest layer rounds up to `bucket`.
+  FieldKernel choose_kernel(uint32_t bucket) const {
+    const bool tiled_fits = ctx.limits().maxComputeSharedMemorySize >= k_tiled_shared_bytes;
+    if (options.kernel == FieldKernel::tiled) {
+      if (!tiled_fits) throw GpuError("the tiled field kernel needs 32 KiB of shared memory; this device has less");
+      return FieldKernel::tiled;
+    }
+    if (options.kernel == FieldKernel::per_pixel) return FieldKernel::per_pixel;
+    // A CPU device runs invocations as SIMD lanes: one pixel per lane reads each weight once for
+    // all lanes, while the tiled kernel's shared-memory reads become gathers (5-10x slower on
+    // lavapipe, bench field). On a GPU, one pixel per invocation holds a whole layer per thread,
+    // which spills out of the registers from about 64 floats.
+    return tiled_fits && !ctx.is_software() && bucket >= k_tiled_from_width ? FieldKernel::tiled : FieldKernel::per_pixel;
   }
 
   void write_descriptors() {
@@ -126,7 +152,7 @@ struct FieldEvaluator::Impl {
   const Context& ctx;
   FieldEvaluatorOptions options;
   Variant ubo, ssbo;
-  std::map<std::pair<bool, uint32_t>, vk::raii::Pipeline> pipelines;
+  std::map<std::tuple<bool, FieldKernel, uint32_t>, vk::raii::Pipeline> pipelines;
   Buffer params;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
   std::optional<Buffer> output;   // (H, W, channels) floats, grown as needed
@@ -141,6 +167,7 @@ struct FieldEvaluator::Impl {
   NetworkLayout layout;
   bool use_ubo = true;
   uint32_t max_width = 8;
+  FieldKernel kernel = FieldKernel::per_pixel;
   vk::Pipeline pipeline{};
   bool descriptors_dirty = true;
 };
@@ -169,6 +196,7 @@ FieldEvaluator::~FieldEvaluator() = default;
 
 bool FieldEvaluator::uses_uniform_weights() const { return impl_->use_ubo; }
 uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
+FieldKernel FieldEvaluator::kernel() const { return impl_->kernel; }
 
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
@@ -190,8 +218,10 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
     m.descriptors_dirty = true;
   }
   m.use_ubo = use_ubo;
-  m.max_width = width_bucket(widest);
-  m.pipeline = m.pipeline_for(use_ubo, m.max_width);
+  m.kernel = m.choose_kernel(width_bucket(widest));
+  // field_tiled.comp's tiles are 16 neurons wide.
+  m.max_width = m.kernel == FieldKernel::tiled ? std::max(width_bucket(widest), 16u) : width_bucket(widest);
+  m.pipeline = m.pipeline_for(use_ubo, m.kernel, m.max_width);
   m.layout = layout;
 }
 
@@ -253,7 +283,16 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
 
   cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
   cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **m.set, {});
-  cb.dispatch((req.width + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, (req.height + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, 1);
+  if (m.kernel == FieldKernel::tiled) {
+    // Blocks of consecutive pixels, numbered across a grid of workgroups no wider than the
+    // 65535 every device allows; the shader skips numbers past the last block.
+    const uint64_t pixels = uint64_t(req.width) * req.height, per_block = FIELD_TILED_BLOCK_VALUES / m.max_width;
+    const uint64_t blocks = (pixels + per_block - 1) / per_block;
+    const uint32_t gx = uint32_t(std::min<uint64_t>(blocks, 65535));
+    cb.dispatch(gx, uint32_t((blocks + gx - 1) / gx), 1);
+  } else {
+    cb.dispatch((req.width + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, (req.height + FIELD_LOCAL_SIZE - 1) / FIELD_LOCAL_SIZE, 1);
+  }
   return channels;
 }
 

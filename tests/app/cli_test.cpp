@@ -449,10 +449,12 @@ TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
   const Result r = run("bench field --size 32x32 --reps 2");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = last_json_line(r.out);
-  for (const char* key : {"gpu_ms", "gpu_wall_ms", "cpu_ms", "speedup", "gpu_gmacs", "cpu_gmacs", "device"})
+  for (const char* key : {"gpu_ms", "gpu_wall_ms", "cpu_ms", "speedup", "gpu_gmacs", "cpu_gmacs", "device", "kernel",
+                          "tiled_vs_per_pixel", "kernels_max_abs_diff"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["arch"], "2-24-24-1");
   EXPECT_LE(j["max_abs_diff"].get<double>(), 1e-3);
+  EXPECT_LE(j["kernels_max_abs_diff"].get<double>(), 1e-4);  // the two kernels agree
 }
 
 }  // namespace

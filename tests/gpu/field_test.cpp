@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// field.comp against the CPU forward pass on the same grid (<= 1e-3 absolute), for many
-// architectures, every activation, softmax, every feature and both weight placements. Runs on
+// Both field kernels (field.comp, field_tiled.comp) against the CPU forward pass on the same grid
+// (<= 1e-3 absolute), for many architectures, every activation, softmax, every feature, every
+// output mode and both weight placements. Runs on
 // whatever Vulkan device is present (lavapipe on CI) with the validation layer on; any
 // validation message fails the test.
 #include <gtest/gtest.h>
@@ -20,11 +21,16 @@ gpu::Context& context() {
   return ctx;
 }
 
-class GpuField : public testing::Test {
+// Every test runs once per kernel.
+class GpuField : public testing::TestWithParam<gpu::FieldKernel> {
  protected:
   void SetUp() override { before_ = context().validation_message_count(); }
   void TearDown() override {
     EXPECT_EQ(context().validation_message_count(), before_) << "Vulkan validation messages were reported";
+  }
+  gpu::FieldEvaluatorOptions options(gpu::FieldEvaluatorOptions o = {}) const {
+    o.kernel = GetParam();
+    return o;
   }
   uint32_t before_ = 0;
 };
@@ -35,32 +41,34 @@ using testing_support::common_architectures;
 using testing_support::expect_every_activation;
 using testing_support::max_diff_to_reference;
 
-TEST_F(GpuField, EveryActivationMatchesTheCpu) {
-  gpu::FieldEvaluator eval(context());
+TEST_P(GpuField, EveryActivationMatchesTheCpu) {
+  gpu::FieldEvaluator eval(context(), options());
   expect_every_activation(eval, 1e-3);
 }
 
-TEST_F(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
+TEST_P(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
   const nn::View view{-6, -5, 7, 4};
   std::vector<Arch> archs = common_architectures();
   archs.push_back({{64, 64, 64}, {nn::Activation::tanh}});  // the big benchmark shape
+  archs.push_back({{37, 130, 5}, {nn::Activation::relu, nn::Activation::sigmoid, nn::Activation::sin}, 3});  // ragged widths, softmax
   for (bool force_storage : {false, true}) {
-    gpu::FieldEvaluator eval(context(), {.force_storage_weights = force_storage});
+    gpu::FieldEvaluator eval(context(), options({.force_storage_weights = force_storage}));
     for (size_t i = 0; i < archs.size(); ++i) {
       const nn::Mlp m = make(archs[i], 100 + i);
       EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-3)
           << "architecture " << i << (force_storage ? " (storage weights)" : " (uniform weights)");
       EXPECT_EQ(eval.uses_uniform_weights(), !force_storage);
+      EXPECT_EQ(eval.kernel(), GetParam());
     }
   }
 }
 
-TEST_F(GpuField, FieldsLargerThanOneBindingAreEvaluatedInBands) {
+TEST_P(GpuField, FieldsLargerThanOneBindingAreEvaluatedInBands) {
   // Bands of 5 rows (200 bytes per row of 2 channels x 25 pixels): the same field as one piece,
   // and the CPU's within float32 rounding.
   gpu::FieldEvaluatorOptions o;
   o.max_binding_bytes = 1000;
-  gpu::FieldEvaluator banded(context(), o), whole(context());
+  gpu::FieldEvaluator banded(context(), options(o)), whole(context(), options());
   const Arch a{{8, 8}, {nn::Activation::tanh}, 2};
   const nn::Mlp m = make(a, 3);
   const nn::View view{-5, -3, 7, 4};
@@ -78,8 +86,8 @@ TEST_F(GpuField, FieldsLargerThanOneBindingAreEvaluatedInBands) {
   cbs[0].end();
 }
 
-TEST_F(GpuField, LargeNetworksFallBackToStorageWeights) {
-  gpu::FieldEvaluator eval(context());
+TEST_P(GpuField, LargeNetworksFallBackToStorageWeights) {
+  gpu::FieldEvaluator eval(context(), options());
   const Arch a{{512, 40}, {nn::Activation::leaky_relu}, 2};  // ~22k parameters: more than 64 KiB
   const nn::Mlp m = make(a, 7);
   const nn::View view{-6, -6, 6, 6};
@@ -88,11 +96,11 @@ TEST_F(GpuField, LargeNetworksFallBackToStorageWeights) {
   EXPECT_EQ(eval.max_width(), 512u);
 }
 
-TEST_F(GpuField, PixelCentresFollowTheDocumentedFormula) {
+TEST_P(GpuField, PixelCentresFollowTheDocumentedFormula) {
   // A linear net whose output is sigmoid(x): row-independent, increasing to the right.
   nn::Mlp m(2, std::vector<int>{}, std::vector<nn::Activation>{nn::Activation::tanh}, 1, nn::Activation::sigmoid);
   m.params() = {1.0f, 0.0f, 0.0f};
-  gpu::FieldEvaluator eval(context());
+  gpu::FieldEvaluator eval(context(), options());
   eval.set_network(app::to_layout(m, nn::InputMap::identity({nn::Feature::x, nn::Feature::y})));
   eval.set_params(m.params());
   const auto r = eval.evaluate({4, 2, {0.0f, 0.0f, 4.0f, 2.0f}});
@@ -105,11 +113,11 @@ TEST_F(GpuField, PixelCentresFollowTheDocumentedFormula) {
   EXPECT_NEAR(r2.values[4], 1.0 / (1.0 + std::exp(-0.5)), 1e-6);
 }
 
-TEST_F(GpuField, HiddenNeuronField) {
+TEST_P(GpuField, HiddenNeuronField) {
   const Arch a{{3, 4}, {nn::Activation::tanh}};
   const nn::Mlp m = make(a, 3);
   const auto map = nn::InputMap::identity(a.features);
-  gpu::FieldEvaluator eval(context());
+  gpu::FieldEvaluator eval(context(), options());
   eval.set_network(app::to_layout(m, map));
   eval.set_params(m.params());
   const auto r = eval.evaluate({5, 3, {-1, -1, 1, 1}, 1, 2});  // layer 2, neuron 3
@@ -122,12 +130,12 @@ TEST_F(GpuField, HiddenNeuronField) {
   EXPECT_THROW(eval.evaluate({5, 3, {-1, -1, 1, 1}, 2, 0}), gpu::GpuError);  // the output layer is no hidden layer
 }
 
-TEST_F(GpuField, ParamsUpdateBetweenEvaluations) {
+TEST_P(GpuField, ParamsUpdateBetweenEvaluations) {
   const Arch a{{4}, {nn::Activation::tanh}};
   nn::Mlp m = make(a, 1);
   const nn::View view{-6, -6, 6, 6};
   const auto map = nn::InputMap::for_view(a.features, view);
-  gpu::FieldEvaluator eval(context());
+  gpu::FieldEvaluator eval(context(), options());
   EXPECT_LE(max_diff_to_reference(m, map, eval, 16, 16, view), 1e-3);
   for (auto& p : m.params()) p *= -1.5f;
   eval.set_params(m.params());
@@ -136,14 +144,73 @@ TEST_F(GpuField, ParamsUpdateBetweenEvaluations) {
   for (size_t i = 0; i < cpu.size(); ++i) ASSERT_NEAR(r.values[i], cpu[i], 1e-3);
 }
 
-TEST_F(GpuField, RejectsBadRequests) {
-  gpu::FieldEvaluator eval(context());
+TEST_P(GpuField, RejectsBadRequests) {
+  gpu::FieldEvaluator eval(context(), options());
   EXPECT_THROW(eval.evaluate({8, 8, {0, 0, 1, 1}}), gpu::GpuError);  // no network yet
   const Arch a{{4}, {nn::Activation::tanh}};
   const nn::Mlp m = make(a, 1);
   eval.set_network(app::to_layout(m, nn::InputMap::identity(a.features)));
   EXPECT_THROW(eval.set_params(std::vector<float>(3)), gpu::GpuError);
   EXPECT_THROW(eval.evaluate({0, 8, {0, 0, 1, 1}}), gpu::GpuError);
+}
+
+TEST_P(GpuField, EveryHiddenNeuronField) {
+  // Layer by layer, every hidden neuron: channel j of layer l at the CPU's activation.
+  const Arch a{{70, 9}, {nn::Activation::gelu, nn::Activation::tanh}, 2};
+  const nn::Mlp m = make(a, 5);
+  const auto map = nn::InputMap::identity(a.features);
+  gpu::FieldEvaluator eval(context(), options());
+  eval.set_network(app::to_layout(m, map));
+  eval.set_params(m.params());
+  const uint32_t w = 11, h = 6;
+  const auto r = eval.evaluate({w, h, {-1, -1, 1, 1}, -1, 0, true});
+  ASSERT_EQ(r.channels, 79u);
+  double worst = 0.0;
+  for (uint32_t y = 0; y < h; ++y) {
+    for (uint32_t x = 0; x < w; ++x) {
+      nn::Trace t;
+      float in[2];
+      map.apply(-1 + (x + 0.5f) * 2.0f / w, 1 - (y + 0.5f) * 2.0f / h, in);
+      m.forward(in, 1, t);
+      const float* px = &r.values[(size_t(y) * w + x) * r.channels];
+      for (int j = 0; j < 70; ++j) worst = std::max(worst, double(std::abs(px[j] - t.a[1][j])));
+      for (int j = 0; j < 9; ++j) worst = std::max(worst, double(std::abs(px[70 + j] - t.a[2][j])));
+    }
+  }
+  EXPECT_LE(worst, 1e-4);
+}
+
+TEST_P(GpuField, ManyBlocksAndLargeGrids) {
+  // More blocks than one row of workgroups holds (the tiled kernel numbers blocks across a
+  // grid of them): 1100 x 70 pixels at 512 wide is 9625 blocks of 8; and a grid whose pixel
+  // count is no multiple of any block.
+  const Arch a{{512}, {nn::Activation::relu}};
+  const nn::Mlp m = make(a, 9);
+  const nn::View view{-3, -2, 4, 5};
+  gpu::FieldEvaluator eval(context(), options());
+  EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 1100, 70, view), 1e-3);
+  EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 301, 3, view), 1e-3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GpuField, testing::Values(gpu::FieldKernel::per_pixel, gpu::FieldKernel::tiled),
+                         [](const testing::TestParamInfo<gpu::FieldKernel>& i) {
+                           return std::string(i.param == gpu::FieldKernel::tiled ? "tiled" : "per_pixel");
+                         });
+
+TEST(GpuFieldKernel, AutomaticTakesTheTiledKernelForWideNetworksOnGpus) {
+  gpu::FieldEvaluator eval(context());
+  const bool gpu = !context().is_software();  // on a CPU device (lavapipe) one pixel per invocation wins
+  const nn::View view{-6, -6, 6, 6};
+  for (const auto& [hidden, want] : std::vector<std::pair<std::vector<int>, gpu::FieldKernel>>{
+           {{8, 8}, gpu::FieldKernel::per_pixel},
+           {{24, 24}, gpu::FieldKernel::per_pixel},
+           {{40}, gpu ? gpu::FieldKernel::tiled : gpu::FieldKernel::per_pixel},  // 40 rounds up to the 64 bucket
+           {{256, 256}, gpu ? gpu::FieldKernel::tiled : gpu::FieldKernel::per_pixel}}) {
+    const Arch a{hidden, {nn::Activation::tanh}};
+    const nn::Mlp m = make(a, 2);
+    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 13, 9, view), 1e-3);
+    EXPECT_EQ(eval.kernel(), want) << hidden.front();
+  }
 }
 
 }  // namespace

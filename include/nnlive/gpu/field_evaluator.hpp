@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// FieldEvaluator: runs shaders/field.comp to evaluate a network at every pixel of a W x H grid.
+// FieldEvaluator: runs a field kernel to evaluate a network at every pixel of a W x H grid:
+// shaders/field.comp (one invocation per pixel) for narrow networks, shaders/field_tiled.comp
+// (a tiled matrix product per layer over blocks of pixels) for wide ones.
 // The network arrives as a plain description (no nn types cross into gpu/); parameters are one
 // contiguous float array laid out exactly like nn::Mlp::params().
 //
@@ -51,7 +53,13 @@ struct FieldResult {
   double gpu_ms = -1.0;       // GPU timestamp difference, -1 if the device has no timestamps
 };
 
+// Which kernel evaluates: `automatic` takes the tiled one on GPUs for networks of more than 32
+// neurons per layer, where the device has the shared memory it needs (32 KiB; Vulkan promises
+// 16), and one invocation per pixel otherwise (always on CPU devices such as lavapipe).
+enum class FieldKernel { automatic, per_pixel, tiled };
+
 struct FieldEvaluatorOptions {
+  FieldKernel kernel = FieldKernel::automatic;
   bool force_storage_weights = false;  // use the storage-buffer variant even if weights fit a uniform buffer
   bool own_command_pool = false;       // for use on a thread of its own (the context's pool is the renderer's)
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
@@ -81,6 +89,7 @@ class FieldEvaluator {
 
   bool uses_uniform_weights() const;
   uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket
+  FieldKernel kernel() const;  // per_pixel or tiled: the one set_network() chose
 
  private:
   FieldResult evaluate_band(const FieldRequest& request);

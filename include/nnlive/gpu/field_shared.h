@@ -6,7 +6,10 @@
 
 #define FIELD_MAX_LAYERS 9    // 8 hidden layers + the output layer
 #define FIELD_UBO_VEC4S 4096  // weights in the uniform-buffer variant: 16384 floats = 64 KiB
-#define FIELD_LOCAL_SIZE 8    // a workgroup is 8 x 8 pixels
+#define FIELD_LOCAL_SIZE 8    // field.comp: a workgroup is 8 x 8 pixels
+#define FIELD_TILED_INVOCATIONS 64     // field_tiled.comp: invocations per workgroup
+#define FIELD_TILED_BLOCK_VALUES 4096  // field_tiled.comp: pixels per block x widest layer
+#define FIELD_TILED_WEIGHT_ROWS 8      // field_tiled.comp: inputs per staged weight tile
 #define FIELD_MODE_OUTPUT 0u  // write the network's outputs (K channels)
 #define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
 #define FIELD_MODE_HIDDEN 2u  // write every hidden neuron's activation (sum of hidden widths channels)
