@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools glslc
-  libglfw3-dev libglm-dev libgtest-dev
+  libglfw3-dev libglm-dev libgtest-dev libxi-dev libxrandr-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libstb-dev libeigen3-dev libopenblas-dev python3-numpy libsystemd-dev liblo-dev desktop-file-utils
   fonts-dejavu-core ffmpeg
   libimgui-dev xvfb xauth xdotool

@@ -207,8 +207,8 @@ std::function<int()> add_bench_command(CLI::App& app) {
     gpu::FieldResult shader_result;
     double shader_best = -1.0;
     if (run_shader) {
-      auto time_kernel = [&](gpu::FieldKernel kernel, gpu::FieldResult& result, bool& uniform) {
-        gpu::FieldEvaluator eval(ctx, {.kernel = kernel});
+      auto time_kernel = [&](gpu::FieldKernel kernel, gpu::FieldResult& result, bool& uniform, bool specialize = true) {
+        gpu::FieldEvaluator eval(ctx, {.kernel = kernel, .specialize = specialize});
         eval.set_network(to_layout(mlp, map));
         eval.set_params(mlp.params());
         eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
@@ -220,6 +220,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
           if (result.gpu_ms >= 0) gpu_ms.push_back(result.gpu_ms);
         }
         uniform = eval.uses_uniform_weights();
+        if (kernel == gpu::FieldKernel::automatic) out["specialised"] = eval.specialised();
         return std::make_tuple(eval.kernel(), gpu_ms.empty() ? median(wall_ms) : median(gpu_ms), gpu_ms.empty(), median(wall_ms));
       };
       bool uniform = false;
@@ -242,6 +243,12 @@ std::function<int()> add_bench_command(CLI::App& app) {
       out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other);
       out["tiled_vs_per_pixel"] = round3(tiled ? other / best : best / other);
       out["kernels_max_abs_diff"] = kernels_diff;
+      // One pixel per invocation without the pipeline specialised to this network's shape.
+      gpu::FieldResult generic_result;
+      const double generic = std::get<1>(time_kernel(gpu::FieldKernel::per_pixel, generic_result, other_uniform, false));
+      const double specialised = tiled ? other : best;
+      out["per_pixel_generic_ms"] = round3(generic);
+      out["specialised_vs_generic"] = round3(generic / specialised);
     }
 
     // The field engine's CPU path (GEMM over blocks of pixels, all cores).

@@ -35,9 +35,18 @@ void add_touch_flags(CLI::App& sub, TouchFlags& touch) {
                  "X0,Y0,X1,Y1: the TUIO coordinates at the window's top-left and bottom-right corners "
                  "(default 0,0,1,1; swap to mirror)")
       ->group(g);
+  sub.add_option("--xi-touch", touch.xi,
+                 "on|off: touches on the window itself as XInput 2.2 touch events (a touch screen), each finger "
+                 "followed on its own (default on where the X server offers them)")
+      ->group(g);
 }
 
 void check_touch_flags(LiveOptions& live, const TouchFlags& touch) {
+  if (!touch.xi.empty()) {
+    if (touch.xi != "on" && touch.xi != "off")
+      throw core::UserError(core::ExitCode::usage, "--xi-touch must be on or off, not '" + touch.xi + "'");
+    live.xi_touch = touch.xi == "on";
+  }
   if (!touch.tuio.empty()) {
     live.tuio_required = true;
     if (touch.tuio == "off") {

@@ -25,9 +25,10 @@ void add_window_flags(CLI::App& sub, LiveOptions& live, std::string& size);
 // --quit-after, --step-back-memory, --hang-exit: for run, lesson and exhibit.
 void add_unattended_flags(CLI::App& sub, LiveOptions& live);
 void check_unattended_flags(const LiveOptions& live);
-// --tuio PORT|off and --tuio-map: touches from a touch table, for run, lesson and exhibit.
+// --tuio PORT|off, --tuio-map and --xi-touch on|off: touches from a touch table and from the
+// screen itself, for run, lesson and exhibit.
 struct TouchFlags {
-  std::string tuio, map;
+  std::string tuio, map, xi;
 };
 void add_touch_flags(CLI::App& sub, TouchFlags& touch);
 void check_touch_flags(LiveOptions& live, const TouchFlags& touch);

@@ -24,6 +24,10 @@ static_assert(k_tiled_shared_bytes == 32768);
 // `automatic` takes the tiled kernel on GPUs from this width bucket up: narrower networks keep
 // their activations in a per-pixel kernel's registers.
 constexpr uint32_t k_tiled_from_width = 64;
+// Pipelines are specialised to a network's shape up to this many multiply-adds per pixel. On
+// lavapipe (bench field, 256x256) that is 1.2-4x faster for 2-4-1 to 2-24-24-24-1 (1224), but
+// 0.3-0.6x for 2-32-32-32-1 (2144) and wider, whose unrolled code no longer fits.
+constexpr uint64_t k_specialise_up_to_macs = 1536;
 
 uint32_t width_bucket(uint32_t w) {
   uint32_t b = 8;
@@ -51,15 +55,28 @@ struct FieldEvaluator::Impl {
     vk::raii::ShaderModule per_pixel, tiled;
   };
 
+  // One per output: its parameters, values and descriptor set; all read the one weights buffer.
+  struct Output {
+    explicit Output(Buffer p) : params(std::move(p)) {}
+    Buffer params;
+    std::optional<Buffer> values;  // (H, W, channels) floats, grown as needed
+    uint64_t version = 0;          // changes with each new values buffer
+    std::optional<vk::raii::DescriptorSet> set;
+    bool dirty = true;             // the set must be written again
+  };
+
   Impl(const Context& c, FieldEvaluatorOptions o)
       : ctx(c), options(o),
         ubo(make_variant(vk::DescriptorType::eUniformBuffer, shaders::field_ubo(), shaders::field_tiled_ubo(), "uniform weights")),
-        ssbo(make_variant(vk::DescriptorType::eStorageBuffer, shaders::field_ssbo(), shaders::field_tiled_ssbo(), "storage weights")),
-        params(ctx, sizeof(shared::FieldParams), vk::BufferUsageFlagBits::eUniformBuffer, MemoryUse::upload, "field params") {
-    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformBuffer, 2},
-                                                       {vk::DescriptorType::eStorageBuffer, 2}}};
+        ssbo(make_variant(vk::DescriptorType::eStorageBuffer, shaders::field_ssbo(), shaders::field_tiled_ssbo(), "storage weights")) {
+    const uint32_t n = std::clamp(o.outputs, 1u, 8u);
+    for (uint32_t i = 0; i < n; ++i)
+      outputs.emplace_back(Buffer(ctx, sizeof(shared::FieldParams), vk::BufferUsageFlagBits::eUniformBuffer, MemoryUse::upload,
+                                  ("field params " + std::to_string(i)).c_str()));
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformBuffer, 2 * n},
+                                                       {vk::DescriptorType::eStorageBuffer, 2 * n}}};
     pool = vk::raii::DescriptorPool(
-        ctx.device(), vk::DescriptorPoolCreateInfo{vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 1, sizes});
+        ctx.device(), vk::DescriptorPoolCreateInfo{vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, n, sizes});
     ctx.set_name(*pool, "field descriptor pool");
     if (ctx.timestamp_period_ns() > 0.0) {
       queries = vk::raii::QueryPool(ctx.device(), vk::QueryPoolCreateInfo{{}, vk::QueryType::eTimestamp, 2});
@@ -92,17 +109,22 @@ struct FieldEvaluator::Impl {
 
   const Variant& variant() const { return use_ubo ? ubo : ssbo; }
 
-  vk::Pipeline pipeline_for(bool in_ubo, FieldKernel k, uint32_t max_width) {
-    const auto key = std::make_tuple(in_ubo, k, max_width);
+  // `constants` are the pipeline's specialisation constants, ids 0, 1, ... in order: MAX_WIDTH,
+  // then for a per-pixel pipeline specialised to a shape, field.comp's SHAPE_* constants.
+  vk::Pipeline pipeline_for(bool in_ubo, FieldKernel k, const std::vector<uint32_t>& constants) {
+    const auto key = std::make_tuple(in_ubo, k, constants);
     if (auto it = pipelines.find(key); it != pipelines.end()) return *it->second;
     const Variant& v = in_ubo ? ubo : ssbo;
-    const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
-    const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &max_width};
+    std::vector<vk::SpecializationMapEntry> entries;
+    for (uint32_t i = 0; i < constants.size(); ++i) entries.push_back({i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)});
+    const vk::SpecializationInfo spec{uint32_t(entries.size()), entries.data(), constants.size() * sizeof(uint32_t), constants.data()};
+    const uint32_t max_width = constants.front();
     const vk::ShaderModule module = k == FieldKernel::tiled ? *v.tiled : *v.per_pixel;
     const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, module, "main", &spec};
     vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *v.pipeline_layout});
     const std::string name = std::string(k == FieldKernel::tiled ? "field_tiled" : "field") + " pipeline (" +
-                             (in_ubo ? "uniform" : "storage") + " weights, width " + std::to_string(max_width) + ")";
+                             (in_ubo ? "uniform" : "storage") + " weights, width " + std::to_string(max_width) +
+                             (constants.size() > 1 ? ", specialised" : "") + ")";
     ctx.set_name(*p, name.c_str());
     return *pipelines.emplace(key, std::move(p)).first->second;
   }
@@ -122,20 +144,20 @@ struct FieldEvaluator::Impl {
     return tiled_fits && !ctx.is_software() && bucket >= k_tiled_from_width ? FieldKernel::tiled : FieldKernel::per_pixel;
   }
 
-  void write_descriptors() {
-    set.reset();
-    set.emplace(std::move(vk::raii::DescriptorSets(ctx.device(), {*pool, *variant().set_layout})[0]));
-    ctx.set_name(**set, "field descriptors");
-    const vk::DescriptorBufferInfo p{params.handle(), 0, VK_WHOLE_SIZE};
+  void write_descriptors(Output& out) {
+    out.set.reset();
+    out.set.emplace(std::move(vk::raii::DescriptorSets(ctx.device(), {*pool, *variant().set_layout})[0]));
+    ctx.set_name(**out.set, "field descriptors");
+    const vk::DescriptorBufferInfo p{out.params.handle(), 0, VK_WHOLE_SIZE};
     const vk::DescriptorBufferInfo w{weights->handle(), 0, VK_WHOLE_SIZE};
-    const vk::DescriptorBufferInfo o{output->handle(), 0, VK_WHOLE_SIZE};
+    const vk::DescriptorBufferInfo o{out.values->handle(), 0, VK_WHOLE_SIZE};
     const std::array<vk::WriteDescriptorSet, 3> writes{{
-        {**set, 0, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &p},
-        {**set, 1, 0, 1, use_ubo ? vk::DescriptorType::eUniformBuffer : vk::DescriptorType::eStorageBuffer, nullptr, &w},
-        {**set, 2, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &o},
+        {**out.set, 0, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &p},
+        {**out.set, 1, 0, 1, use_ubo ? vk::DescriptorType::eUniformBuffer : vk::DescriptorType::eStorageBuffer, nullptr, &w},
+        {**out.set, 2, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &o},
     }};
     ctx.device().updateDescriptorSets(writes, {});
-    descriptors_dirty = false;
+    out.dirty = false;
   }
 
   // The most bytes one storage binding may hold: the device's range, or less if asked.
@@ -152,13 +174,11 @@ struct FieldEvaluator::Impl {
   const Context& ctx;
   FieldEvaluatorOptions options;
   Variant ubo, ssbo;
-  std::map<std::tuple<bool, FieldKernel, uint32_t>, vk::raii::Pipeline> pipelines;
-  Buffer params;
+  std::map<std::tuple<bool, FieldKernel, std::vector<uint32_t>>, vk::raii::Pipeline> pipelines;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
-  std::optional<Buffer> output;   // (H, W, channels) floats, grown as needed
-  uint64_t output_version = 0;    // counts the output buffers made
-  vk::raii::DescriptorPool pool{nullptr};
-  std::optional<vk::raii::DescriptorSet> set;
+  vk::raii::DescriptorPool pool{nullptr};  // (before the outputs: it outlives their sets)
+  std::vector<Output> outputs;
+  uint64_t buffers_made = 0;      // output versions count these
   vk::raii::QueryPool queries{nullptr};
   vk::raii::CommandPool own_pool{nullptr};  // (before cb: the pool outlives its buffer)
   vk::raii::CommandBuffer cb{nullptr};
@@ -168,8 +188,13 @@ struct FieldEvaluator::Impl {
   bool use_ubo = true;
   uint32_t max_width = 8;
   FieldKernel kernel = FieldKernel::per_pixel;
+  bool specialised = false;
   vk::Pipeline pipeline{};
-  bool descriptors_dirty = true;
+
+  Output& output(uint32_t i) {
+    if (i >= outputs.size()) throw GpuError("no field output " + std::to_string(i) + " (this evaluator has " + std::to_string(outputs.size()) + ")");
+    return outputs[i];
+  }
 };
 
 uint32_t check_layout(const NetworkLayout& layout) {
@@ -197,6 +222,7 @@ FieldEvaluator::~FieldEvaluator() = default;
 bool FieldEvaluator::uses_uniform_weights() const { return impl_->use_ubo; }
 uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
 FieldKernel FieldEvaluator::kernel() const { return impl_->kernel; }
+bool FieldEvaluator::specialised() const { return impl_->specialised; }
 
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
@@ -215,13 +241,27 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
                       use_ubo ? vk::BufferUsageFlagBits::eUniformBuffer : vk::BufferUsageFlagBits::eStorageBuffer,
                       MemoryUse::upload, "field weights");
     std::memset(m.weights->mapped(), 0, bytes);
-    m.descriptors_dirty = true;
+    for (auto& o : m.outputs) o.dirty = true;
   }
   m.use_ubo = use_ubo;
   m.kernel = m.choose_kernel(width_bucket(widest));
   // field_tiled.comp's tiles are 16 neurons wide.
   m.max_width = m.kernel == FieldKernel::tiled ? std::max(width_bucket(widest), 16u) : width_bucket(widest);
-  m.pipeline = m.pipeline_for(use_ubo, m.kernel, m.max_width);
+  std::vector<uint32_t> constants{m.max_width};
+  uint64_t macs = 0;
+  for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;
+  m.specialised = m.kernel == FieldKernel::per_pixel && m.options.specialize && macs <= k_specialise_up_to_macs;
+  if (m.specialised) {
+    // field.comp's SHAPE_LAYERS, SHAPE_INPUTS, SHAPE_OUT0..8, SHAPE_ACT0..8.
+    constants.resize(3 + 2 * FIELD_MAX_LAYERS, 0);
+    constants[1] = uint32_t(layout.layers.size());
+    constants[2] = uint32_t(layout.features.size());
+    for (size_t l = 0; l < layout.layers.size(); ++l) {
+      constants[3 + l] = layout.layers[l].out;
+      constants[3 + FIELD_MAX_LAYERS + l] = layout.layers[l].activation;
+    }
+  }
+  m.pipeline = m.pipeline_for(use_ubo, m.kernel, constants);
   m.layout = layout;
 }
 
@@ -233,12 +273,25 @@ void FieldEvaluator::set_params(std::span<const float> params) {
   std::memcpy(m.weights->mapped(), params.data(), params.size_bytes());
 }
 
-vk::Buffer FieldEvaluator::output_buffer() const { return impl_->output ? impl_->output->handle() : vk::Buffer{}; }
-uint64_t FieldEvaluator::output_version() const { return impl_->output_version; }
-vk::DeviceSize FieldEvaluator::output_bytes() const { return impl_->output ? impl_->output->size() : 0; }
+vk::Buffer FieldEvaluator::output_buffer(uint32_t output) const {
+  const auto& o = impl_->output(output);
+  return o.values ? o.values->handle() : vk::Buffer{};
+}
+uint64_t FieldEvaluator::output_version(uint32_t output) const { return impl_->output(output).version; }
+vk::DeviceSize FieldEvaluator::output_bytes(uint32_t output) const {
+  const auto& o = impl_->output(output);
+  return o.values ? o.values->size() : 0;
+}
 
-uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRequest& req) {
+std::span<const float> FieldEvaluator::output_values(uint32_t output) const {
+  const auto& o = impl_->output(output);
+  if (!o.values) return {};
+  return {static_cast<const float*>(o.values->mapped()), size_t(o.values->size() / sizeof(float))};
+}
+
+uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRequest& req, uint32_t output) {
   Impl& m = *impl_;
+  Impl::Output& out = m.output(output);
   if (!m.weights) throw GpuError("set_network() must come before evaluate()");
   if (req.width < 1 || req.height < 1 || req.width > k_max_side || req.height > k_max_side)
     throw GpuError("the field size must be 1 to " + std::to_string(k_max_side) + " pixels on each side");
@@ -258,12 +311,12 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
     throw GpuError("a " + std::to_string(req.width) + "x" + std::to_string(req.height) + " field of " + std::to_string(channels) +
                    " values per pixel needs " + std::to_string(bytes >> 20) + " MiB, more than this device binds at once (" +
                    std::to_string(binding_limit >> 20) + " MiB)");
-  if (!m.output || m.output->size() < bytes) {
-    m.output.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
-    ++m.output_version;
-    m.descriptors_dirty = true;
+  if (!out.values || out.values->size() < bytes) {
+    out.values.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
+    out.version = ++m.buffers_made;
+    out.dirty = true;
   }
-  if (m.descriptors_dirty) m.write_descriptors();
+  if (out.dirty) m.write_descriptors(out);
 
   shared::FieldParams p{};
   p.size = {req.width, req.height, static_cast<uint32_t>(layers.size()), static_cast<uint32_t>(m.layout.features.size())};
@@ -279,10 +332,10 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
     p.layers[l].dims = {layers[l].in, layers[l].out, layers[l].w_offset, layers[l].b_offset};
     p.layers[l].act = {layers[l].activation, 0, 0, 0};
   }
-  std::memcpy(m.params.mapped(), &p, sizeof(p));
+  std::memcpy(out.params.mapped(), &p, sizeof(p));
 
   cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
-  cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **m.set, {});
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **out.set, {});
   if (m.kernel == FieldKernel::tiled) {
     // Blocks of consecutive pixels, numbered across a grid of workgroups no wider than the
     // 65535 every device allows; the shader skips numbers past the last block.
@@ -353,7 +406,7 @@ FieldResult FieldEvaluator::evaluate_band(const FieldRequest& req) {
   r.width = req.width;
   r.height = req.height;
   r.channels = channels;
-  const float* data = static_cast<const float*>(m.output->mapped());
+  const float* data = static_cast<const float*>(m.outputs[0].values->mapped());
   r.values.assign(data, data + size_t(req.width) * req.height * channels);
   if (*m.queries) {
     const auto [res, ticks] = m.queries.getResults<uint64_t>(0, 2, 2 * sizeof(uint64_t), sizeof(uint64_t),

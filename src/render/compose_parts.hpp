@@ -27,7 +27,7 @@ void draw_badge(const Parts& p, float cx, float cy, float radius, int index);  /
 void draw_network(const Parts& p, const Rect& r, Composition& comp);
 
 // A polyline; dash > 0 draws dashes of that length with equal gaps (pixels).
-void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, float width, const Rgba& c, float dash = 0.0f);
+void polyline(ShapeBatch& out, const std::vector<Vec2>& pts, float width, const Rgba& c, float dash = 0.0f);
 
 // The network described by a snapshot, with its parameters (for predictions at the points).
 

@@ -6,20 +6,20 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <glm/geometric.hpp>
 #include <span>
 
 #include "compose_parts.hpp"
 
 namespace nnlive::render {
 
-void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, float width, const Rgba& c, float dash) {
+void polyline(ShapeBatch& out, const std::vector<Vec2>& pts, float width, const Rgba& c, float dash) {
   float walked = 0.0f;
   for (size_t i = 1; i < pts.size(); ++i) {
-    const auto& a = pts[i - 1];
-    const auto& b = pts[i];
-    const float len = std::hypot(b[0] - a[0], b[1] - a[1]);
+    const Vec2 a = pts[i - 1], b = pts[i];
+    const float len = glm::distance(a, b);
     if (dash <= 0.0f) {
-      out.line(a[0], a[1], b[0], b[1], width, c);
+      out.line(a, b, width, c);
       continue;
     }
     // Dashes continue across segment joins: walked is the distance along the whole line.
@@ -28,8 +28,7 @@ void polyline(ShapeBatch& out, const std::vector<std::array<float, 2>>& pts, flo
       const float phase = std::fmod(walked + t, 2.0f * dash);
       const float run = std::min(len - t, (phase < dash ? dash : 2.0f * dash) - phase);
       if (phase < dash && len > 0.0f)
-        out.line(a[0] + (b[0] - a[0]) * t / len, a[1] + (b[1] - a[1]) * t / len, a[0] + (b[0] - a[0]) * (t + run) / len,
-                 a[1] + (b[1] - a[1]) * (t + run) / len, width, c);
+        out.line(glm::mix(a, b, t / len), glm::mix(a, b, (t + run) / len), width, c);
       t += std::max(run, 1e-3f);
     }
     walked += len;
@@ -67,9 +66,9 @@ struct Plot {
 };
 
 // The curve of one metric through every epoch, at most a few points per pixel column.
-std::vector<std::array<float, 2>> curve(const Plot& plot, const std::vector<nn::Metrics>& h,
+std::vector<Vec2> curve(const Plot& plot, const std::vector<nn::Metrics>& h,
                                         const std::function<double(const nn::Metrics&)>& get) {
-  std::vector<std::array<float, 2>> pts;
+  std::vector<Vec2> pts;
   const int columns = std::max(1, int(plot.r.width()));
   if (h.size() <= size_t(columns) * 2) {
     for (const auto& m : h)
@@ -111,21 +110,17 @@ Plot loss_plot(const Rect& r, std::span<const std::vector<nn::Metrics>* const> h
 }
 
 // How many points of the curves (sampled every 2 px along each segment) fall inside r.
-int points_inside(const std::vector<std::vector<std::array<float, 2>>>& curves, const Rect& r) {
+int points_inside(const std::vector<std::vector<Vec2>>& curves, const Rect& r) {
   int n = 0;
-  auto inside = [&](float x, float y) { return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1; };
+  auto inside = [&](Vec2 v) { return v.x >= r.x0 && v.x <= r.x1 && v.y >= r.y0 && v.y <= r.y1; };
   for (const auto& c : curves)
     for (size_t i = 0; i + 1 < c.size(); ++i) {
-      const auto& a = c[i];
-      const auto& b = c[i + 1];
+      const Vec2 a = c[i], b = c[i + 1];
       // Segments wholly to one side of the box cannot touch it.
-      if (std::max(a[0], b[0]) < r.x0 || std::min(a[0], b[0]) > r.x1 || std::max(a[1], b[1]) < r.y0 || std::min(a[1], b[1]) > r.y1)
-        continue;
-      const int steps = std::max(1, int(std::hypot(b[0] - a[0], b[1] - a[1]) / 2.0f));
-      for (int k = 0; k <= steps; ++k) {
-        const float t = float(k) / float(steps);
-        n += inside(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t);
-      }
+      const Vec2 lo = glm::min(a, b), hi = glm::max(a, b);
+      if (hi.x < r.x0 || lo.x > r.x1 || hi.y < r.y0 || lo.y > r.y1) continue;
+      const int steps = std::max(1, int(glm::distance(a, b) / 2.0f));
+      for (int k = 0; k <= steps; ++k) n += inside(glm::mix(a, b, float(k) / float(steps)));
     }
   return n;
 }
@@ -133,14 +128,11 @@ int points_inside(const std::vector<std::vector<std::array<float, 2>>>& curves, 
 // A marker's label: of the candidate places (text centre x and baseline y), the first that
 // lies inside the chart and covers the fewest curve points; a label set off from its marker
 // gets a thin leader line. Returns the chosen place.
-std::array<float, 2> place_label(const Parts& p, const std::string& text, float px, const Rect& chart,
-                                 const std::vector<std::vector<std::array<float, 2>>>& curves,
-                                 const std::vector<std::array<float, 2>>& candidates) {
+Vec2 place_label(const Parts& p, const std::string& text, float px, const Rect& chart, const std::vector<std::vector<Vec2>>& curves,
+                 const std::vector<Vec2>& candidates) {
   const float w = p.fonts.regular.measure(text, px), pad = 3 * p.s;
-  auto box = [&](const std::array<float, 2>& c) {
-    return Rect{c[0] - 0.5f * w - pad, c[1] - 0.8f * px - pad, c[0] + 0.5f * w + pad, c[1] + 0.25f * px + pad};
-  };
-  std::array<float, 2> best = candidates.front();
+  auto box = [&](Vec2 c) { return Rect{c.x - 0.5f * w - pad, c.y - 0.8f * px - pad, c.x + 0.5f * w + pad, c.y + 0.25f * px + pad}; };
+  Vec2 best = candidates.front();
   int best_score = -1;
   for (const auto& c : candidates) {
     const Rect b = box(c);
@@ -150,8 +142,8 @@ std::array<float, 2> place_label(const Parts& p, const std::string& text, float 
     if (score == 0) break;
   }
   if (best_score < 0) {  // nowhere fits wholly: the first place, pulled inside the chart
-    best[0] = std::clamp(best[0], chart.x0 + 0.5f * w + pad, std::max(chart.x0 + 0.5f * w + pad, chart.x1 - 0.5f * w - pad));
-    best[1] = std::clamp(best[1], chart.y0 + 0.8f * px + pad, std::max(chart.y0 + 0.8f * px + pad, chart.y1 - 0.25f * px - pad));
+    best.x = std::clamp(best.x, chart.x0 + 0.5f * w + pad, std::max(chart.x0 + 0.5f * w + pad, chart.x1 - 0.5f * w - pad));
+    best.y = std::clamp(best.y, chart.y0 + 0.8f * px + pad, std::max(chart.y0 + 0.8f * px + pad, chart.y1 - 0.25f * px - pad));
   }
   return best;
 }
@@ -221,7 +213,7 @@ void draw_curves(const Parts& p, const Rect& area) {
   const double e1 = loss.e1;
   axes(p, loss, log ? "loss (log)" : "loss", false);
   const float w = std::max(1.2f, 2.2f * s);
-  const std::vector<std::vector<std::array<float, 2>>> loss_curves{curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }),
+  const std::vector<std::vector<Vec2>> loss_curves{curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }),
                                                                    curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; })};
   polyline(p.out, loss_curves[0], w, p.c.test_curve, 9.0f * s);
   polyline(p.out, loss_curves[1], w, p.c.train_curve);
@@ -245,31 +237,31 @@ void draw_curves(const Parts& p, const Rect& area) {
     const float x = loss.x(best->epoch), y = loss.y(best->test_loss);
     p.out.marker(SHAPE_DIAMOND, x, y, 6 * s, p.c.marker);
     const float half = 0.5f * p.fonts.regular.measure("best test", small_px) + 8 * s, below = y + 8 * s + small_px, above = y - 10 * s;
-    std::vector<std::array<float, 2>> places;
+    std::vector<Vec2> places;
     for (float far : {0.0f, 1.5f * small_px, 3.0f * small_px, 5.0f * small_px})
       for (float dx : {0.0f, -half, half, -3.0f * half, 3.0f * half}) {
         places.push_back({x + dx, below + far});
         places.push_back({x + dx, above - far});
       }
-    const auto at = place_label(p, "best test", small_px, loss_r, loss_curves, places);
-    if (std::hypot(at[0] - x, at[1] - y) > 1.5f * small_px + 10 * s) {
-      const float ty = at[1] < y ? at[1] + 0.35f * small_px : at[1] - 1.0f * small_px;
-      p.out.line(x, y, at[0], ty, std::max(1.0f, 0.8f * s), p.c.marker);
+    const Vec2 at = place_label(p, "best test", small_px, loss_r, loss_curves, places);
+    if (glm::distance(at, Vec2(x, y)) > 1.5f * small_px + 10 * s) {
+      const float ty = at.y < y ? at.y + 0.35f * small_px : at.y - 1.0f * small_px;
+      p.out.line(x, y, at.x, ty, std::max(1.0f, 0.8f * s), p.c.marker);
     }
-    p.fonts.regular.draw(p.out, "best test", at[0], at[1], small_px, p.c.marker, Align::center);
+    p.fonts.regular.draw(p.out, "best test", at.x, at.y, small_px, p.c.marker, Align::center);
   }
   if (const auto& paused = p.scene.snapshot->paused_at) {
     const float x = loss.x(*paused);
     polyline(p.out, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
     const float half = 0.5f * p.fonts.regular.measure("paused", small_px) + 6 * s;
-    std::vector<std::array<float, 2>> places;
+    std::vector<Vec2> places;
     for (float t : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
       const float yy = loss_r.y0 + 1.1f * small_px + t * (loss_r.height() - 1.4f * small_px);
       places.push_back({x - half, yy});
       places.push_back({x + half, yy});
     }
-    const auto at = place_label(p, "paused", small_px, loss_r, loss_curves, places);
-    p.fonts.regular.draw(p.out, "paused", at[0], at[1], small_px, p.c.marker, Align::center);
+    const Vec2 at = place_label(p, "paused", small_px, loss_r, loss_curves, places);
+    p.fonts.regular.draw(p.out, "paused", at.x, at.y, small_px, p.c.marker, Align::center);
   }
 
   if (with_accuracy) {

@@ -6,34 +6,38 @@
 
 namespace nnlive::render {
 
-FieldStage::FieldStage(const gpu::Context& ctx) : ctx_(ctx), shader_(ctx) {
-  if (ctx.field_engine() == gpu::Context::FieldEngine::cpu) cpu_ = std::make_unique<gpu::CpuFieldEvaluator>();
+FieldEngines::FieldEngines(const gpu::Context& ctx, uint32_t stages) : shader(ctx, {.outputs = stages}) {
+  if (ctx.field_engine() == gpu::Context::FieldEngine::cpu) cpu = std::make_unique<gpu::CpuFieldEvaluator>();
 }
 
-void FieldStage::set_network(const gpu::NetworkLayout& layout) {
-  if (cpu_) cpu_->set_network(layout);
-  else shader_.set_network(layout);
-  last_.reset();
+void FieldEngines::set_network(const gpu::NetworkLayout& layout) {
+  if (cpu) cpu->set_network(layout);
+  else shader.set_network(layout);
+  ++generation_;
 }
 
-void FieldStage::set_params(std::span<const float> params) {
-  if (cpu_) cpu_->set_params(params);
-  else shader_.set_params(params);
-  last_.reset();
+void FieldEngines::set_params(std::span<const float> params) {
+  if (cpu) cpu->set_params(params);
+  else shader.set_params(params);
+  ++generation_;
 }
+
+FieldStage::FieldStage(const gpu::Context& ctx, FieldEngines& engines, uint32_t output)
+    : ctx_(ctx), engines_(engines), output_(output) {}
 
 uint32_t FieldStage::evaluate(const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req) {
-  if (last_ && last_->first == req) return last_->second;
+  if (last_ && last_->first == req && last_generation_ == engines_.generation()) return last_->second;
   uint32_t channels = 0;
   uploaded_ = 0;
-  from_host_ = cpu_ != nullptr;
-  if (cpu_) {
-    channels = cpu_->channels(req);
-    cpu_->evaluate_rows(req, 0, req.height, host_output(size_t(req.width) * req.height * channels));
+  from_host_ = engines_.cpu != nullptr;
+  if (engines_.cpu) {
+    channels = engines_.cpu->channels(req);
+    engines_.cpu->evaluate_rows(req, 0, req.height, host_output(size_t(req.width) * req.height * channels));
   } else {
-    channels = shader_.record(cb, req);
+    channels = engines_.shader.record(cb, req, output_);
   }
   last_ = std::pair{req, channels};
+  last_generation_ = engines_.generation();
   return channels;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The renderer's per-frame state (private to src/render): what each panel keeps per frame slot
-// (its field and thumbnail stages, palette and descriptor sets), what each frame slot keeps
-// (command buffer, fence, shape instances, pass timestamps), and one panel's draw between
-// composition and recording.
+// (its field engines and stages, palette and field-view descriptor sets), what each frame slot
+// keeps (command buffer, fence, pass timestamps), and one panel's draw between composition and
+// recording.
 #pragma once
 #include <algorithm>
 #include <memory>
@@ -23,8 +23,9 @@ inline constexpr vk::Format k_target_format = vk::Format::eR8G8B8A8Unorm;
 // descriptor sets that read them.
 struct PanelSlot {
   PanelSlot(const gpu::Context& ctx, const vk::raii::DescriptorSetLayout& set_layout)
-      : field(ctx),
-        thumbs(ctx),
+      : engines(ctx, 2),
+        field(ctx, engines, 0),
+        thumbs(ctx, engines, 1),
         palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
     const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
                                                        {vk::DescriptorType::eUniformBuffer, 2}}};
@@ -37,8 +38,8 @@ struct PanelSlot {
     ctx.set_name(*thumb_set, "thumbnail descriptors");
   }
 
-  // Architecture changes (rare) set the evaluators up again; parameters are copied when they
-  // changed. Either change forgets what the outputs hold.
+  // Architecture changes (rare) set the engines up again; parameters are copied (once, for the
+  // field and the thumbnails) when they changed. Either change forgets what the outputs hold.
   void set_network(const gpu::NetworkLayout& layout, std::span<const float> params) {
     const bool same = layout.layers.size() == network.layers.size() && layout.features == network.features &&
                       layout.feature_offset == network.feature_offset && layout.feature_scale == network.feature_scale &&
@@ -46,15 +47,13 @@ struct PanelSlot {
                         return a.in == b.in && a.out == b.out && a.activation == b.activation;
                       });
     if (!same) {
-      field.set_network(layout);
-      thumbs.set_network(layout);
+      engines.set_network(layout);
       network = layout;
     } else if (std::ranges::equal(params, last_params)) {
       return;
     }
     last_params.assign(params.begin(), params.end());
-    field.set_params(params);
-    thumbs.set_params(params);
+    engines.set_params(params);
   }
 
   // Points a field-view set at a stage's output when that buffer changed (by version: a new
@@ -71,6 +70,7 @@ struct PanelSlot {
     bound = stage.version();
   }
 
+  FieldEngines engines;  // (before the stages that read it)
   FieldStage field, thumbs;
   gpu::Buffer palette;
   vk::raii::DescriptorPool pool{nullptr};
@@ -80,11 +80,11 @@ struct PanelSlot {
   std::vector<float> last_params;
 };
 
-// Per frame in flight: command buffer, fence, shape instances and one PanelSlot per panel.
+// Per frame in flight: command buffer, fence and one PanelSlot per panel (the shapes pass
+// keeps its instances per slot index itself).
 struct FrameSlot {
+  uint32_t index = 0;
   std::vector<std::unique_ptr<PanelSlot>> panels;
-  std::optional<gpu::Buffer> shapes;
-  vk::raii::DescriptorSet shape_set{nullptr};
   vk::raii::CommandBuffer cb{nullptr};
   vk::raii::Fence fence{nullptr};
   uint64_t frame = 0;  // the frame last submitted from this slot

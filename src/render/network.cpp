@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <glm/common.hpp>
+#include <glm/vec3.hpp>
 #include <numeric>
 
 #include "compose_parts.hpp"
@@ -19,10 +21,6 @@ constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one b
 constexpr float k_streak = 0.16f;                // a pulse's streak: this fraction of its edge
 constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
 constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
-
-Rgba mix(const Rgba& a, const Rgba& b, float t) {
-  return {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t};
-}
 
 // Indices of the k largest values (all if fewer).
 std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k) {
@@ -72,10 +70,10 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   }
 
   // Node centres: column c, node j, centred vertically within the column.
-  auto node = [&](size_t c, int j) -> std::array<float, 2> {
+  auto node = [&](size_t c, int j) {
     const float x = area.x0 + col_step * float(c);
     const float y = area.y0 + 0.5f * area.height() + (float(j) - 0.5f * float(counts[c] - 1)) * row_step;
-    return {std::round(x), std::round(y)};
+    return glm::round(Vec2(x, y));
   };
 
   comp.network.radius = radius;
@@ -97,8 +95,8 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       const float t = mag[e] / top;
       const Rgba base = W[e] >= 0 ? p.c.positive() : p.c.negative();
       const auto a = node(l, i), b = node(l + 1, j);
-      p.under.line(a[0], a[1], b[0], b[1], std::max(0.6f, (0.4f + 4.0f * t) * s * k),
-                   {base[0], base[1], base[2], 0.08f * k + 0.72f * std::pow(t, 1.0f / k)});
+      p.under.line(a, b, std::max(0.6f, (0.4f + 4.0f * t) * s * k),
+                   Rgba(glm::vec3(base), 0.08f * k + 0.72f * std::pow(t, 1.0f / k)));
     }
   }
 
@@ -107,7 +105,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     const auto& L = layers[size_t(p.options.edge_layer)];
     if (p.options.edge_from >= 0 && p.options.edge_from < L.in && p.options.edge_to >= 0 && p.options.edge_to < L.out) {
       const auto a = node(size_t(p.options.edge_layer), p.options.edge_from), b = node(size_t(p.options.edge_layer) + 1, p.options.edge_to);
-      p.out.line(a[0], a[1], b[0], b[1], std::max(2.0f, 3.0f * s), {p.c.text[0], p.c.text[1], p.c.text[2], 0.55f});
+      p.out.line(a, b, std::max(2.0f, 3.0f * s), Rgba(glm::vec3(p.c.text), 0.55f));
     }
   }
 
@@ -163,29 +161,28 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       const float fade = std::min({1.0f, f_wave / 0.12f, (1.0f - f_wave) / 0.12f});
       const float f = forward ? f_wave : 1.0f - f_wave;
       const float tail = std::clamp(forward ? f - k_streak : f + k_streak, 0.0f, 1.0f);
-      const float x = a[0] + (b[0] - a[0]) * f, y = a[1] + (b[1] - a[1]) * f;
-      const float tx = a[0] + (b[0] - a[0]) * tail, ty = a[1] + (b[1] - a[1]) * tail;
+      const Vec2 head = glm::mix(a, b, f), from = glm::mix(a, b, tail);
       Rgba c = forward      ? Rgba{0.98f, 0.78f, 0.20f, 1.0f}
                : error_wave ? Rgba{0.86f, 0.08f, 0.10f, 1.0f}
                             : (snap.last_update[L.w_offset + e] >= 0 ? p.c.positive() : p.c.negative());
       const float w = std::max(1.5f, (1.5f + 3.5f * t) * s * std::sqrt(k));
-      p.under.line(tx, ty, x, y, 2.4f * w, {c[0], c[1], c[2], 0.18f * t * fade});  // glow
-      c[3] = (0.4f + 0.6f * t) * fade;
-      p.under.line(tx, ty, x, y, w, c);                                       // the streak
-      p.under.disc(x, y, 0.9f * w, c);                                        // its bright head
+      p.under.line(from, head, 2.4f * w, Rgba(glm::vec3(c), 0.18f * t * fade));  // glow
+      c.a = (0.4f + 0.6f * t) * fade;
+      p.under.line(from, head, w, c);                                // the streak
+      p.under.disc(head, 0.9f * w, c);                               // its bright head
     }
   }
 
   // Nodes.
   const Rgba neutral{p.c.field.neutral.x, p.c.field.neutral.y, p.c.field.neutral.z, 1.0f};
   auto activation_colour = [&](float a) {
-    return mix(neutral, a >= 0 ? p.c.positive() : p.c.negative(), std::pow(std::min(std::abs(a), 1.0f), 0.8f));
+    return glm::mix(neutral, a >= 0 ? p.c.positive() : p.c.negative(), std::pow(std::min(std::abs(a), 1.0f), 0.8f));
   };
   // A red halo around an output node, as wide and strong as its error on the probe sample.
-  auto error_halo = [&](const std::array<float, 2>& pos, float error) {
+  auto error_halo = [&](Vec2 pos, float error) {
     if (probe_label < 0 || radius < 4.0f || !(error > 0.02f)) return;
     const float e = std::min(error, 1.0f);
-    p.out.disc(pos[0], pos[1], radius * (1.15f + 0.45f * e), {0.86f, 0.10f, 0.12f, 0.15f + 0.6f * e});
+    p.out.disc(pos, radius * (1.15f + 0.45f * e), {0.86f, 0.10f, 0.12f, 0.15f + 0.6f * e});
   };
   uint32_t channel = 0;
   for (size_t c = 0; c < columns; ++c) {
@@ -201,7 +198,7 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
       const float a = snap.probe.size() > c ? snap.probe[c][j] : 0.0f;
       if (hidden && thumbs) {
         const float half = 0.5f * float(comp.thumbnail_size);
-        const Rect tr{pos[0] - half, pos[1] - half, pos[0] + half, pos[1] + half};
+        const Rect tr{pos.x - half, pos.y - half, pos.x + half, pos.y + half};
         comp.thumbnails.push_back({tr, channel});
         const bool selected = p.options.neuron_layer == int(c) - 1 && p.options.neuron == j;
         p.out.rect_outline(tr.inset(-std::max(1.0f, s)), std::max(1.0f, (selected ? 3.0f : 1.0f) * s),
@@ -210,34 +207,34 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), p.c.outline, std::max(0.6f, 0.9f * s));
       } else if (output && counts[c] > 1) {
         error_halo(pos, std::abs((probe_label == j ? 1.0f : 0.0f) - a));
-        p.out.disc(pos[0], pos[1], radius, mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)));
-        p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
+        p.out.disc(pos, radius, glm::mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)));
+        p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.2f * s));
       } else if (output) {
         const float error = std::abs(float(probe_label) - a);
         error_halo(pos, error);
         if (probe_label >= 0 && radius >= 4.0f) {
           char text[48];
           std::snprintf(text, sizeof text, "error %.2f", double(error));
-          p.fonts.regular.draw(p.out, text, pos[0], pos[1] + 1.6f * radius + p.text(14), p.text(14),
+          p.fonts.regular.draw(p.out, text, pos.x, pos.y + 1.6f * radius + p.text(14), p.text(14),
                                error > 0.5f ? Rgba{0.78f, 0.08f, 0.12f, 1.0f} : p.c.muted, Align::center);
         }
-        p.out.disc(pos[0], pos[1], radius, mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
-        p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.2f * s));
+        p.out.disc(pos, radius, glm::mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
+        p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.2f * s));
       } else {
-        p.out.disc(pos[0], pos[1], radius, activation_colour(a));
-        if (radius > 2.0f) p.out.disc(pos[0], pos[1], radius, p.c.outline, std::max(0.6f, 1.0f * s));
+        p.out.disc(pos, radius, activation_colour(a));
+        if (radius > 2.0f) p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.0f * s));
       }
       if (hidden) ++channel;
       // Bias: a bar left of the node, its height the bias magnitude, its colour the sign.
       if (c > 0 && radius >= 4.0f) {
         const float b = snap.params[layers[c - 1].b_offset + j];
         const float h = std::max(1.0f, radius * 1.6f * std::abs(b) / bias_top);
-        const float x = pos[0] - radius - 7.0f * s;
-        p.out.rect({x - 2.0f * s, pos[1] + radius - h, x + 2.0f * s, pos[1] + radius}, b >= 0 ? p.c.positive() : p.c.negative());
+        const float x = pos.x - radius - 7.0f * s;
+        p.out.rect({x - 2.0f * s, pos.y + radius - h, x + 2.0f * s, pos.y + radius}, b >= 0 ? p.c.positive() : p.c.negative());
       }
       if (c == 0 && radius >= 4.0f)
-        p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos[0] - radius - 10 * s,
-                             pos[1] + 0.33f * name_px, name_px, p.c.text, Align::right);
+        p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos.x - radius - 10 * s,
+                             pos.y + 0.33f * name_px, name_px, p.c.text, Align::right);
     }
     const float x = area.x0 + col_step * float(c);
     const std::string title = c == 0 ? "input" : output ? "output" : std::to_string(counts[c]);

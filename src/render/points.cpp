@@ -68,7 +68,8 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
   nn::Trace t;
 
   auto draw = [&](const data::Point& pt, bool test, bool user) {
-    const auto [x, y] = panel.pixel(pt.x, pt.y);
+    const Vec2 at = panel.pixel(pt.x, pt.y);
+    const float x = at.x, y = at.y;
     if (x < r.x0 - radius || x > r.x1 + radius || y < r.y0 - radius || y > r.y1 + radius) return;
     p.scene.input_map.apply(pt.x, pt.y, in.data());
     model.forward(in.data(), 1, t);
@@ -97,7 +98,8 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
   const int probe = p.scene.snapshot->probe_index;
   if (p.options.mark_probe && probe >= 0) {
     if (const data::Point* pt = d.training_point(size_t(probe))) {
-      const auto [x, y] = panel.pixel(pt->x, pt->y);
+      const Vec2 at = panel.pixel(pt->x, pt->y);
+      const float x = at.x, y = at.y;
       const float ring = radius * 2.6f;
       p.out.disc(x, y, ring, {1, 1, 1, 0.9f}, 4.0f * stroke);
       p.out.disc(x, y, ring, p.c.text, 2.0f * stroke);

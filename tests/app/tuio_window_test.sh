@@ -3,7 +3,8 @@
 # stand-in table). Five taps at five places add five points; a long press on one removes it; a
 # drag from another moves it (the count stays, and a point sits where the drag ended); a pinch
 # and a one-finger pan on empty field change the view without adding anything; a tap on the
-# diagram adds nothing. Counted from the saved config. Validation on.
+# diagram adds nothing; a tap on a panel button presses it. Counted from the saved config and the
+# session report. The window also listens for XInput 2.2 touches of its own. Validation on.
 set -euo pipefail
 bin="$1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,6 +47,15 @@ PY
 send pinch 0.5 0.42 0.05 0.15 wait 0.3 drag 0.60 0.60 0.52 0.52 wait 0.3 tap 0.80 0.30 wait 0.6
 n="$(count)"
 [ "$n" = 4 ] || fail "a pinch, a pan and a tap on the diagram changed the points to $n"
+# A tap on the panel's "Step (S)" button (at about 128,77 of 1280x720) presses it: one training
+# step, and no point added.
+send tap 0.100 0.107 wait 0.8
+n="$(count)"
+[ "$n" = 4 ] || fail "a tap on the Step button changed the points to $n"
 quit_app "after the touches"
+grep -q ", 1 training steps" app.log || fail "a tap on the Step button did not step once: $(grep 'frames in' app.log)"
 grep -q "TUIO on port $port: 1[0-9] touches" app.log || fail "the report does not count the touches: $(grep 'frames in' app.log)"
+# The window also selected the screen's own touches (XInput 2.2; Xvfb has the extension but no
+# touch device, so none came), and mouse clicks and keys still reached it above.
+grep -q "XInput 2\.[2-9] touch: 0 events" app.log || fail "the window did not select XInput 2.2 touch events: $(grep 'frames in\|XInput' app.log)"
 echo "tuio window: passed ($(sed -n 's/.*; TUIO/TUIO/p' app.log))"

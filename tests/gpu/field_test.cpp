@@ -21,15 +21,21 @@ gpu::Context& context() {
   return ctx;
 }
 
-// Every test runs once per kernel.
-class GpuField : public testing::TestWithParam<gpu::FieldKernel> {
+// Every test runs once per kernel: one pixel per invocation (specialised to the network's shape,
+// and not), and tiled.
+struct Kernel {
+  gpu::FieldKernel kernel;
+  bool specialize;
+};
+class GpuField : public testing::TestWithParam<Kernel> {
  protected:
   void SetUp() override { before_ = context().validation_message_count(); }
   void TearDown() override {
     EXPECT_EQ(context().validation_message_count(), before_) << "Vulkan validation messages were reported";
   }
   gpu::FieldEvaluatorOptions options(gpu::FieldEvaluatorOptions o = {}) const {
-    o.kernel = GetParam();
+    o.kernel = GetParam().kernel;
+    o.specialize = GetParam().specialize;
     return o;
   }
   uint32_t before_ = 0;
@@ -58,7 +64,7 @@ TEST_P(GpuField, ArchitecturesSoftmaxFeaturesAndPlacements) {
       EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-3)
           << "architecture " << i << (force_storage ? " (storage weights)" : " (uniform weights)");
       EXPECT_EQ(eval.uses_uniform_weights(), !force_storage);
-      EXPECT_EQ(eval.kernel(), GetParam());
+      EXPECT_EQ(eval.kernel(), GetParam().kernel);
     }
   }
 }
@@ -192,9 +198,48 @@ TEST_P(GpuField, ManyBlocksAndLargeGrids) {
   EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 301, 3, view), 1e-3);
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, GpuField, testing::Values(gpu::FieldKernel::per_pixel, gpu::FieldKernel::tiled),
-                         [](const testing::TestParamInfo<gpu::FieldKernel>& i) {
-                           return std::string(i.param == gpu::FieldKernel::tiled ? "tiled" : "per_pixel");
+TEST_P(GpuField, OutputsShareOneWeightsUpload) {
+  // The renderer's field and thumbnails: two requests recorded in one command buffer, each into
+  // its own output, from one set_params; then new parameters reach both.
+  const Arch a{{9, 70}, {nn::Activation::tanh}, 3};
+  nn::Mlp m = make(a, 12);
+  const auto map = nn::InputMap::identity(a.features);
+  gpu::FieldEvaluator shared(context(), options({.outputs = 2})), single(context(), options());
+  const gpu::FieldRequest field{23, 17, {-2, -1, 2, 1}}, hidden{8, 8, {-2, -2, 2, 2}, -1, 0, true};
+  for (int round = 0; round < 2; ++round) {
+    for (auto* e : {&shared, &single}) {
+      if (round == 0) e->set_network(app::to_layout(m, map));
+      e->set_params(m.params());
+    }
+    const vk::raii::CommandBuffers cbs(context().device(), {*context().command_pool(), vk::CommandBufferLevel::ePrimary, 1});
+    cbs[0].begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+    EXPECT_EQ(shared.record(cbs[0], field, 0), 3u);
+    EXPECT_EQ(shared.record(cbs[0], hidden, 1), 79u);
+    const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
+                                     vk::PipelineStageFlagBits2::eHost, vk::AccessFlagBits2::eHostRead};
+    cbs[0].pipelineBarrier2(vk::DependencyInfo{{}, to_host});
+    cbs[0].end();
+    const vk::raii::Fence fence(context().device(), vk::FenceCreateInfo{});
+    context().submit_and_wait(cbs[0], fence, "two field outputs");
+    EXPECT_NE(shared.output_buffer(0), shared.output_buffer(1));
+    for (const auto& [req, output] : {std::pair{field, 0u}, std::pair{hidden, 1u}}) {
+      const gpu::FieldResult want = single.evaluate(req);
+      const std::span<const float> got = shared.output_values(output);
+      ASSERT_GE(got.size(), want.values.size());
+      for (size_t i = 0; i < want.values.size(); ++i) ASSERT_NEAR(got[i], want.values[i], 1e-6) << "output " << output << ", round " << round;
+    }
+    for (auto& p : m.params()) p *= -0.7f;
+  }
+  EXPECT_THROW(shared.output_buffer(2), gpu::GpuError);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GpuField,
+                         testing::Values(Kernel{gpu::FieldKernel::per_pixel, true}, Kernel{gpu::FieldKernel::per_pixel, false},
+                                         Kernel{gpu::FieldKernel::tiled, false}),
+                         [](const testing::TestParamInfo<Kernel>& i) {
+                           return std::string(i.param.kernel == gpu::FieldKernel::tiled ? "tiled"
+                                              : i.param.specialize                     ? "per_pixel_specialised"
+                                                                                       : "per_pixel");
                          });
 
 TEST(GpuFieldKernel, AutomaticTakesTheTiledKernelForWideNetworksOnGpus) {
@@ -210,6 +255,9 @@ TEST(GpuFieldKernel, AutomaticTakesTheTiledKernelForWideNetworksOnGpus) {
     const nn::Mlp m = make(a, 2);
     EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 13, 9, view), 1e-3);
     EXPECT_EQ(eval.kernel(), want) << hidden.front();
+    // One pixel per invocation is specialised to the shape up to 1536 multiply-adds per pixel:
+    // all but 2-256-256-1.
+    EXPECT_EQ(eval.specialised(), want == gpu::FieldKernel::per_pixel && hidden.front() < 256) << hidden.front();
   }
 }
 

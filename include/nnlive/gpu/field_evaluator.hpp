@@ -60,8 +60,13 @@ enum class FieldKernel { automatic, per_pixel, tiled };
 
 struct FieldEvaluatorOptions {
   FieldKernel kernel = FieldKernel::automatic;
+  // The per-pixel kernel: a pipeline specialised to each network shape (its widths and
+  // activations as constants), for networks small enough that the unrolled code pays.
+  bool specialize = true;
   bool force_storage_weights = false;  // use the storage-buffer variant even if weights fit a uniform buffer
   bool own_command_pool = false;       // for use on a thread of its own (the context's pool is the renderer's)
+  uint32_t outputs = 1;                // fields recorded in one command buffer (1..8; the renderer's field
+                                       // and thumbnails), each with its own values, from one weights upload
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };
@@ -73,23 +78,28 @@ class FieldEvaluator {
 
   void set_network(const NetworkLayout& layout);
   void set_params(std::span<const float> params);
-  // Evaluates now: records, submits, waits and reads the field back (in bands of rows when the
-  // whole field is more than the device binds at once).
+  // Evaluates now into output 0: records, submits, waits and reads the field back (in bands of
+  // rows when the whole field is more than the device binds at once).
   FieldResult evaluate(const FieldRequest& request);
   // Records the dispatch into the caller's command buffer and returns the channel count. Once
-  // it has run, output_buffer() holds (height, width, channels) floats; the caller adds the
-  // barrier its reader needs. One recording in flight at a time (parameters live in one buffer).
+  // it has run, output_buffer(output) holds (height, width, channels) floats; the caller adds
+  // the barrier its reader needs. One recording per output in flight at a time (each output's
+  // parameters live in one buffer); every output reads the one copy of the weights.
   // GpuError if the field is larger than the device's maxStorageBufferRange.
-  uint32_t record(const vk::raii::CommandBuffer& cb, const FieldRequest& request);
-  vk::Buffer output_buffer() const;
+  uint32_t record(const vk::raii::CommandBuffer& cb, const FieldRequest& request, uint32_t output = 0);
+  vk::Buffer output_buffer(uint32_t output = 0) const;
   // Changes whenever output_buffer() is a new buffer (a handle alone may be reused by the driver
   // for a new buffer after the old one is destroyed, so descriptors must not be keyed on it).
-  uint64_t output_version() const;
-  vk::DeviceSize output_bytes() const;
+  uint64_t output_version(uint32_t output = 0) const;
+  vk::DeviceSize output_bytes(uint32_t output = 0) const;
+  // The output's values as the device last wrote them (host-visible memory: read after the
+  // recording's fence and a barrier to host reads).
+  std::span<const float> output_values(uint32_t output = 0) const;
 
   bool uses_uniform_weights() const;
   uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket
   FieldKernel kernel() const;  // per_pixel or tiled: the one set_network() chose
+  bool specialised() const;    // whether its pipeline is specialised to the network's shape
 
  private:
   FieldResult evaluate_band(const FieldRequest& request);

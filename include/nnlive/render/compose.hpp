@@ -19,7 +19,7 @@ struct FieldPanel {
   nn::View view{};            // the scene's view expanded to the panel's aspect ratio
 
   // Where data point (x, y) lands in the frame, in pixels.
-  std::array<float, 2> pixel(float x, float y) const {
+  Vec2 pixel(float x, float y) const {
     return {rect.x0 + (x - float(view[0])) * (rect.width() / float(view[2] - view[0])),
             rect.y0 + (float(view[3]) - y) * (rect.height() / float(view[3] - view[1]))};
   }
@@ -33,7 +33,7 @@ struct Thumbnail {
 // Where the diagram put its nodes (for pointing at neurons and edges): centres[c][j] is node j
 // of column c (column 0 the inputs, then one per layer); empty without a diagram.
 struct NetworkNodes {
-  std::vector<std::vector<std::array<float, 2>>> centres;
+  std::vector<std::vector<Vec2>> centres;
   float radius = 0.0f;  // a node's radius, or half a thumbnail's side
 };
 

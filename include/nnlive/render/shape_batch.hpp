@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 // ShapeBatch: the CPU-side list of shape instances one frame draws in a single instanced call.
-// Coordinates are target pixels, y down; colours straight RGBA.
+// Coordinates are target pixels, y down (glm::vec2); colours straight RGBA (glm::vec4).
 #pragma once
 #include <array>
+#include <glm/vec2.hpp>
+#include <glm/vec4.hpp>
 #include <vector>
 
 #include "nnlive/render/render_shared.h"
 
 namespace nnlive::render {
 
-using Rgba = std::array<float, 4>;
+using Vec2 = glm::vec2;
+using Rgba = glm::vec4;
 
 struct Rect {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
@@ -27,9 +30,11 @@ class ShapeBatch {
   void rect(const Rect& r, const Rgba& c);
   void rect_outline(const Rect& r, float thickness, const Rgba& c);
   void disc(float x, float y, float radius, const Rgba& c, float outline = 0.0f);
+  void disc(Vec2 at, float radius, const Rgba& c, float outline = 0.0f) { disc(at.x, at.y, radius, c, outline); }
   // A marker of the given SHAPE_* kind (disc, square, triangle, diamond, star, cross).
   void marker(uint32_t kind, float x, float y, float radius, const Rgba& c, float outline = 0.0f);
   void line(float x0, float y0, float x1, float y1, float width, const Rgba& c);
+  void line(Vec2 a, Vec2 b, float width, const Rgba& c) { line(a.x, a.y, b.x, b.y, width, c); }
   void glyph(const Rect& quad, const std::array<float, 4>& uv, const Rgba& c);
   // Moves every shape by (dx, dy) pixels (a composite drawn into a sub-rectangle of the frame).
   void translate(float dx, float dy);

@@ -73,6 +73,7 @@ void LiveApp::open_window() {
   if (!window_) throw core::UserError(core::ExitCode::gpu, "cannot open a window");
   glfwSetWindowSizeLimits(window_, 480, 320, GLFW_DONT_CARE, GLFW_DONT_CARE);
   glfwSetWindowUserPointer(window_, &events_);
+  open_xi_touch();
   // Ours first; ImGui's backend chains to them.
   // A button event happens where the pointer last moved to, in event order: glfwGetCursorPos
   // asks the X server where the pointer is now, which for several clicks within one poll is
@@ -359,6 +360,7 @@ int LiveApp::run() {
 
       ImGui_ImplVulkan_NewFrame();
       ImGui_ImplGlfw_NewFrame();
+      touches_to_controls();
       ImGui::NewFrame();
       handle_touches(*state);
       handle_input(*state);
@@ -528,6 +530,11 @@ int LiveApp::run() {
     }
     if (tuio_) {
       std::snprintf(line, sizeof line, "; TUIO on port %d: %llu touches", tuio_->port(), static_cast<unsigned long long>(touches_seen_));
+      report += line;
+    }
+    if (xi_touch_) {
+      std::snprintf(line, sizeof line, "; XInput %s touch: %llu events", xi_touch_->version().c_str(),
+                    static_cast<unsigned long long>(xi_touch_->events()));
       report += line;
     }
     if (exhibit_) {

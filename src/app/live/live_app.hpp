@@ -33,6 +33,7 @@ struct LiveOptions {
   double quit_after_s = 0.0;            // > 0: close by itself (tests, demos)
   bool paused = false;                  // open with training paused
   double step_back_mib = 256.0;         // memory the step-back checkpoints may hold together
+  bool xi_touch = true;                 // XInput 2.2 touches on the window (where the X server has them)
   int tuio_port = 3333;                 // TUIO touches (UDP); -1: off
   bool tuio_required = false;           // --tuio given: a port that cannot be opened is an error
   std::array<double, 4> tuio_map{0.0, 0.0, 1.0, 1.0};  // TUIO x, y at the window's top left, then bottom right

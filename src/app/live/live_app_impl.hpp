@@ -6,7 +6,9 @@
 #include <GLFW/glfw3.h>
 
 #include <array>
+#include <deque>
 #include <map>
+#include <set>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -21,6 +23,7 @@
 #include "live_trainer.hpp"
 #include "progressive_field.hpp"
 #include "tuio_listener.hpp"
+#include "xi_touch.hpp"
 #include "weight_trace.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
@@ -122,6 +125,7 @@ class LiveApp {
   // press removes the nearest, a drag from a point moves it, a drag elsewhere pans, two fingers
   // pinch-zoom. Several fingers act independently.
   void open_touch();
+  void open_xi_touch();  // after the window opens
   // Side by side (live_compare.cpp): panel 1 is the run above (trainer_, progressive_,
   // history_); the rivals are the others. Step, back, pause, pace, reset, new seed and points
   // act on every run; the panel's experiment settings on panel 1's.
@@ -139,6 +143,11 @@ class LiveApp {
   // True while that field is coarser than one evaluation per pixel.
   bool want_field(ProgressiveField& field, const LiveState& state, size_t placement, render::Panel& panel);
   std::optional<size_t> panel_at(double x, double y) const;   // the panel whose field is at window (x, y)
+  // Between the ImGui backend's frame and ImGui::NewFrame: this frame's touches from both
+  // sources, and those that went down on the controls driving ImGui's pointer.
+  void touches_to_controls();
+  bool over_controls(double x, double y) const;  // an ImGui window (as last drawn) is at window (x, y)
+  std::array<double, 2> touch_position(const TouchEvent& e) const;  // in window coordinates
   void handle_touches(const LiveState& state);
   nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
   // The hand-placed point within k_grab_px of window position (x, y), if any.
@@ -244,6 +253,7 @@ class LiveApp {
 
   // Touches (TUIO).
   std::unique_ptr<TuioListener> tuio_;
+  std::unique_ptr<XiTouch> xi_touch_;  // once the window is open
   struct Touch {
     double x0, y0, x, y;              // window coordinates: where it went down, where it is
     double t0;
@@ -253,6 +263,15 @@ class LiveApp {
     nn::View view0{};
   };
   std::map<int32_t, Touch> touches_;
+  std::vector<TouchEvent> touch_frame_;  // this frame's, from touches_to_controls to handle_touches
+  std::set<int32_t> ui_owned_;           // fingers that went down on the controls (not the field's)
+  struct UiPointer {
+    double x, y;
+    bool down;
+  };
+  std::deque<UiPointer> ui_queue_;       // ImGui's pointer: presses and releases, one per frame
+  std::optional<int32_t> ui_touch_;      // the finger that is ImGui's pointer while it is down
+  std::array<double, 2> ui_touch_at_{};  // where it is
   struct Pinch {
     double distance;                  // between the first two fingers, when the second went down
     std::array<double, 2> centre;     // their midpoint, in data coordinates

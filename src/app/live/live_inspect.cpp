@@ -4,6 +4,7 @@
 // one sample, with the real numbers (nn::explain_step): every number for small networks, the
 // largest contributors for big ones.
 #define GLFW_INCLUDE_VULKAN
+#include <glm/geometric.hpp>
 #include <imgui.h>
 
 #include <algorithm>
@@ -39,10 +40,10 @@ std::vector<int> shown(const std::vector<float>& values, int all) {
   return nn::largest(values, all);
 }
 
-float distance_to_segment(float px, float py, const std::array<float, 2>& a, const std::array<float, 2>& b) {
-  const float dx = b[0] - a[0], dy = b[1] - a[1];
-  const float t = std::clamp(((px - a[0]) * dx + (py - a[1]) * dy) / std::max(dx * dx + dy * dy, 1e-6f), 0.0f, 1.0f);
-  return std::hypot(px - (a[0] + t * dx), py - (a[1] + t * dy));
+float distance_to_segment(glm::vec2 p, glm::vec2 a, glm::vec2 b) {
+  const glm::vec2 d = b - a;
+  const float t = std::clamp(glm::dot(p - a, d) / std::max(glm::dot(d, d), 1e-6f), 0.0f, 1.0f);
+  return glm::distance(p, a + t * d);
 }
 
 }  // namespace
@@ -92,12 +93,12 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
   for (size_t l = 0; l < layers.size(); ++l)
     if (int(net.centres[l + 1].size()) != layers[l].out) return hit;
   const auto p = to_target(x, y);
-  const float px = float(p[0]), py = float(p[1]);
+  const glm::vec2 at{float(p[0]), float(p[1])};
   const float grab = std::max(net.radius + 2.0f, 6.0f);
   float best = grab;
   for (size_t c = 0; c < net.centres.size(); ++c)
     for (size_t j = 0; j < net.centres[c].size(); ++j) {
-      const float d = std::hypot(px - net.centres[c][j][0], py - net.centres[c][j][1]);
+      const float d = glm::distance(at, net.centres[c][j]);
       if (d < best) best = d, hit.column = int(c), hit.node = int(j);
     }
   if (hit.column >= 0) return hit;
@@ -106,10 +107,10 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
   for (size_t l = 0; l + 1 < net.centres.size(); ++l) {
     const auto& from = net.centres[l];
     const auto& to = net.centres[l + 1];
-    if (from.empty() || to.empty() || px < from[0][0] || px > to[0][0]) continue;
+    if (from.empty() || to.empty() || at.x < from[0].x || at.x > to[0].x) continue;
     for (size_t j = 0; j < to.size(); ++j)
       for (size_t i = 0; i < from.size(); ++i) {
-        const float d = distance_to_segment(px, py, from[i], to[j]);
+        const float d = distance_to_segment(at, from[i], to[j]);
         if (d < best_edge) best_edge = d, hit.layer = int(l), hit.from = int(i), hit.to = int(j);
       }
   }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Touches from a touch table (TUIO cursors) in the live window. Each finger is followed on its
+// Touches in the live window, from a touch table (TUIO cursors) and from a touch screen
+// (XInput 2.2 touch events on the window), in one stream. Each finger is followed on its
 // own from down to up: a short touch that stays put is a tap and goes into the same stream as
 // mouse clicks (so a tap adds a point, hits the diagram or the caption, wakes an exhibit, and
 // two taps at one place reset the view); a touch held still for k_long_press_s removes the
@@ -7,6 +8,7 @@
 // fingers pinch-zoom about where they first met.
 #define GLFW_INCLUDE_VULKAN
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +32,15 @@ void LiveApp::open_touch() {
     if (options_.tuio_required) throw;
     // The default port is taken (another nnlive, a tracker's own tools): the window still runs.
     std::cerr << "nnlive: " << e.what() << "; touches from a touch table are off (--tuio PORT picks another)" << std::endl;
+  }
+}
+
+void LiveApp::open_xi_touch() {
+  if (!options_.xi_touch) return;
+  xi_touch_ = std::make_unique<XiTouch>(window_, [] { return glfwGetTime(); });
+  if (!xi_touch_->active()) {
+    std::cerr << "nnlive: touches on the screen (XInput 2.2) are off: " << xi_touch_->reason() << std::endl;
+    xi_touch_.reset();
   }
 }
 
@@ -76,21 +87,74 @@ nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
   return nn::View{from[0] - du, from[1] + dv, from[2] - du, from[3] + dv};
 }
 
-void LiveApp::handle_touches(const LiveState& state) {
-  if (!tuio_) return;
-  const std::vector<TouchEvent> events = tuio_->take();
-  if (events.empty() && touches_.empty()) return;
+std::array<double, 2> LiveApp::touch_position(const TouchEvent& e) const {
   int ww = 1, wh = 1;
   glfwGetWindowSize(window_, &ww, &wh);
+  // A TUIO position goes through --tuio-map; the screen's own touches are across the window.
+  if (e.id & XiTouch::k_id_bit) return {double(e.x) * ww, double(e.y) * wh};
   const auto& m = options_.tuio_map;
-  auto to_window = [&](float tx, float ty) {
-    return std::array<double, 2>{(tx - m[0]) / (m[2] - m[0]) * ww, (ty - m[1]) / (m[3] - m[1]) * wh};
-  };
+  return {(e.x - m[0]) / (m[2] - m[0]) * ww, (e.y - m[1]) / (m[3] - m[1]) * wh};
+}
+
+bool LiveApp::over_controls(double x, double y) const {
+  // The windows ImGui drew last frame (this frame's are not laid out yet), front to back.
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (int i = g.Windows.Size - 1; i >= 0; --i) {
+    const ImGuiWindow* w = g.Windows[i];
+    if (!w->WasActive || w->Hidden || w->IsFallbackWindow || (w->Flags & (ImGuiWindowFlags_NoMouseInputs | ImGuiWindowFlags_Tooltip)))
+      continue;
+    if (w->Rect().Contains(ImVec2(float(x), float(y)))) return true;
+  }
+  return false;
+}
+
+void LiveApp::touches_to_controls() {
+  // Both sources in one stream: a touch table's cursors and the screen's own touches (ids apart).
+  touch_frame_ = tuio_ ? tuio_->take() : std::vector<TouchEvent>{};
+  if (xi_touch_) {
+    std::vector<TouchEvent> screen = xi_touch_->take();
+    touch_frame_.insert(touch_frame_.end(), screen.begin(), screen.end());
+    std::stable_sort(touch_frame_.begin(), touch_frame_.end(), [](const TouchEvent& a, const TouchEvent& b) { return a.t < b.t; });
+  }
+  // A finger that goes down on the controls is theirs: the first such finger is ImGui's
+  // pointer until it lifts. Its press and release each get a frame of their own, so a tap
+  // shorter than a frame still presses a button.
+  for (const TouchEvent& e : touch_frame_) {
+    const auto [x, y] = touch_position(e);
+    if (e.kind == TouchEvent::down && over_controls(x, y)) {
+      ui_owned_.insert(e.id);
+      if (!ui_touch_) ui_touch_ = e.id, ui_queue_.push_back({x, y, true}), ui_touch_at_ = {x, y};
+    } else if (ui_touch_ == e.id) {
+      ui_touch_at_ = {x, y};
+      if (e.kind == TouchEvent::up) ui_queue_.push_back({x, y, false}), ui_touch_.reset();
+    }
+  }
+  ImGuiIO& io = ImGui::GetIO();
+  if (!ui_queue_.empty()) {
+    const UiPointer s = ui_queue_.front();
+    ui_queue_.pop_front();
+    io.MousePos = ImVec2(float(s.x), float(s.y));
+    io.MouseDown[0] = s.down;
+  } else if (ui_touch_) {
+    io.MousePos = ImVec2(float(ui_touch_at_[0]), float(ui_touch_at_[1]));
+    io.MouseDown[0] = true;
+  }
+}
+
+void LiveApp::handle_touches(const LiveState& state) {
+  const std::vector<TouchEvent> events = std::move(touch_frame_);
+  touch_frame_.clear();
+  if (events.empty() && touches_.empty()) return;
   const nn::View view = view_.value_or(state.view);
   const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
 
   for (const TouchEvent& e : events) {
-    const auto [x, y] = to_window(e.x, e.y);
+    const auto [x, y] = touch_position(e);
+    if (ui_owned_.contains(e.id)) {  // the controls' (touches_to_controls)
+      if (e.kind == TouchEvent::down) ++touches_seen_, visitor_activity(e.t);
+      if (e.kind == TouchEvent::up) ui_owned_.erase(e.id);
+      continue;
+    }
     if (e.kind == TouchEvent::down) {
       ++touches_seen_;
       visitor_activity(e.t);

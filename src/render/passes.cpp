@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// The shapes pass and the field-view pass (passes.hpp).
+#include "passes.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "nnlive/gpu/field_shared.h"
+#include "nnlive/gpu/shaders.hpp"
+
+namespace nnlive::render {
+namespace {
+
+constexpr uint32_t k_atlas_mips = 1;  // averaged distance fields bleed between glyphs; shapes.frag supersamples instead
+
+struct FieldPush {
+  shared::FieldView view;
+  float target_size[2];
+};
+
+}  // namespace
+
+vk::raii::Pipeline make_quad_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
+                                      const vk::raii::ShaderModule& frag, const char* name, std::optional<uint32_t> frag_constant) {
+  const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
+  const uint32_t value = frag_constant.value_or(0);
+  const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &value};
+  const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
+      {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"},
+       {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", frag_constant ? &spec : nullptr}}};
+  const vk::PipelineVertexInputStateCreateInfo vertex_input{};
+  const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
+  const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
+  vk::PipelineRasterizationStateCreateInfo raster{};
+  raster.lineWidth = 1.0f;
+  raster.cullMode = vk::CullModeFlagBits::eNone;
+  const vk::PipelineMultisampleStateCreateInfo multisample{};
+  vk::PipelineColorBlendAttachmentState blend{};
+  blend.blendEnable = VK_TRUE;
+  blend.srcColorBlendFactor = vk::BlendFactor::eSrcAlpha;
+  blend.dstColorBlendFactor = vk::BlendFactor::eOneMinusSrcAlpha;
+  blend.srcAlphaBlendFactor = vk::BlendFactor::eOne;
+  blend.dstAlphaBlendFactor = vk::BlendFactor::eOneMinusSrcAlpha;
+  blend.colorWriteMask = vk::ColorComponentFlagBits::eR | vk::ColorComponentFlagBits::eG |
+                         vk::ColorComponentFlagBits::eB | vk::ColorComponentFlagBits::eA;
+  const vk::PipelineColorBlendStateCreateInfo blending{{}, VK_FALSE, vk::LogicOp::eCopy, blend};
+  const std::array<vk::DynamicState, 2> dynamic{vk::DynamicState::eViewport, vk::DynamicState::eScissor};
+  const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
+  const vk::PipelineRenderingCreateInfo rendering{0, k_target_format};
+  vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
+                                      nullptr, &blending, &dynamic_info, *layout};
+  info.pNext = &rendering;
+  vk::raii::Pipeline p(ctx.device(), nullptr, info);
+  ctx.set_name(*p, name);
+  return p;
+}
+
+
+// ---- ShapePass ----
+
+ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
+    : ctx_(ctx),
+      regular_(false),
+      bold_(true),
+      atlas_(ctx, Font::k_atlas_width, 2 * Font::k_atlas_height, vk::Format::eR8Unorm,
+             vk::ImageUsageFlagBits::eSampled | vk::ImageUsageFlagBits::eTransferDst, "font atlas", k_atlas_mips) {
+  const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
+  // Instances (vertex + fragment) and the font atlas.
+  const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
+      {0, vk::DescriptorType::eStorageBuffer, 1, vert | frag},
+      {1, vk::DescriptorType::eCombinedImageSampler, 1, frag},
+  }};
+  set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
+  const vk::PushConstantRange push{vert, 0, 8};
+  const vk::DescriptorSetLayout sl = *set_layout_;
+  layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
+  const auto sv = gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert");
+  const auto sf = gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag");
+  shapes_ = make_quad_pipeline(ctx, layout_, sv, sf, "shapes pipeline", 0u);
+  glyphs_ = make_quad_pipeline(ctx, layout_, sv, sf, "glyphs pipeline", 1u);
+
+  vk::SamplerCreateInfo sampler_info{};
+  sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
+  sampler_info.addressModeU = sampler_info.addressModeV = sampler_info.addressModeW = vk::SamplerAddressMode::eClampToEdge;
+  sampler_info.mipmapMode = vk::SamplerMipmapMode::eLinear;
+  sampler_info.maxLod = float(k_atlas_mips - 1);
+  sampler_ = vk::raii::Sampler(ctx.device(), sampler_info);
+  ctx.set_name(*sampler_, "font sampler");
+  upload_atlas();
+
+  const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, slots},
+                                                     {vk::DescriptorType::eCombinedImageSampler, slots}}};
+  pool_ = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, slots, sizes});
+  slots_.resize(slots);
+  for (auto& s : slots_) {
+    s.set = std::move(vk::raii::DescriptorSets(ctx.device(), {*pool_, sl})[0]);
+    ctx.set_name(*s.set, "shape descriptors");
+  }
+}
+
+void ShapePass::upload_atlas() {
+  // Regular face in the top half, bold in the bottom half of one R8 atlas, with mip levels
+  // (2x2 averages of the distance field) so small text is sampled without aliasing.
+  regular_.relocate(0.0f, 0.5f);
+  bold_.relocate(0.5f, 0.5f);
+  const size_t half = size_t(Font::k_atlas_width) * Font::k_atlas_height;
+  std::vector<std::vector<uint8_t>> levels(1);
+  levels[0].resize(2 * half);
+  std::memcpy(levels[0].data(), regular_.atlas().data(), half);
+  std::memcpy(levels[0].data() + half, bold_.atlas().data(), half);
+  uint32_t w = atlas_.width(), h = atlas_.height();
+  for (uint32_t l = 1; l < k_atlas_mips; ++l) {
+    const auto& src = levels.back();
+    std::vector<uint8_t> dst(size_t(w / 2) * (h / 2));
+    for (uint32_t y = 0; y < h / 2; ++y)
+      for (uint32_t x = 0; x < w / 2; ++x) {
+        const size_t i = size_t(2 * y) * w + 2 * x;
+        dst[size_t(y) * (w / 2) + x] = uint8_t((src[i] + src[i + 1] + src[i + w] + src[i + w + 1] + 2) / 4);
+      }
+    levels.push_back(std::move(dst));
+    w /= 2, h /= 2;
+  }
+  size_t total = 0;
+  for (const auto& l : levels) total += l.size();
+  gpu::Buffer staging(ctx_, total, vk::BufferUsageFlagBits::eTransferSrc, gpu::MemoryUse::upload, "atlas staging");
+  std::vector<vk::BufferImageCopy> regions;
+  size_t offset = 0;
+  w = atlas_.width(), h = atlas_.height();
+  for (uint32_t l = 0; l < levels.size(); ++l) {
+    std::memcpy(static_cast<uint8_t*>(staging.mapped()) + offset, levels[l].data(), levels[l].size());
+    regions.push_back({offset, 0, 0, {vk::ImageAspectFlagBits::eColor, l, 0, 1}, {0, 0, 0}, {w, h, 1}});
+    offset += levels[l].size();
+    w /= 2, h /= 2;
+  }
+  ctx_.submit_and_wait([&](const vk::raii::CommandBuffer& c) {
+    // Fresh image: nothing to wait for before the copy writes it.
+    gpu::transition(c, atlas_.handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eTransferDstOptimal,
+                    vk::PipelineStageFlagBits2::eNone, vk::AccessFlagBits2::eNone, vk::PipelineStageFlagBits2::eCopy,
+                    vk::AccessFlagBits2::eTransferWrite);
+    c.copyBufferToImage(staging.handle(), atlas_.handle(), vk::ImageLayout::eTransferDstOptimal, regions);
+    // The copy's writes must land before any fragment shader samples the atlas.
+    gpu::transition(c, atlas_.handle(), vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::eShaderReadOnlyOptimal,
+                    vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
+                    vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderSampledRead);
+  });
+}
+
+void ShapePass::ensure_capacity(Slot& s, size_t count) {
+  const vk::DeviceSize bytes = std::max<size_t>(count, 1) * sizeof(shared::Shape);
+  if (s.instances && s.instances->size() >= bytes) return;
+  s.instances.emplace(ctx_, std::max<vk::DeviceSize>(bytes * 3 / 2, 64 * 1024), vk::BufferUsageFlagBits::eStorageBuffer,
+                      gpu::MemoryUse::upload, "shape instances");
+  const vk::DescriptorBufferInfo b{s.instances->handle(), 0, VK_WHOLE_SIZE};
+  const vk::DescriptorImageInfo img{*sampler_, atlas_.view(), vk::ImageLayout::eShaderReadOnlyOptimal};
+  const std::array<vk::WriteDescriptorSet, 2> writes{{
+      {*s.set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &b},
+      {*s.set, 1, 0, 1, vk::DescriptorType::eCombinedImageSampler, &img},
+  }};
+  ctx_.device().updateDescriptorSets(writes, {});
+}
+
+void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
+  Slot& s = slots_.at(slot);
+  size_t count = 0;
+  for (const auto& d : draws) count += d.comp.underlay.size() + d.comp.shapes.size();
+  ensure_capacity(s, count);
+  auto* instances = static_cast<shared::Shape*>(s.instances->mapped());
+  s.ranges.clear();
+  s.glyph.clear();
+  s.glyph.reserve(count);
+  size_t at = 0;
+  for (const auto& d : draws) {
+    for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
+      for (const auto& sh : *list) s.glyph.push_back(uint32_t(sh.style.x) == SHAPE_GLYPH);
+    const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
+    // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
+    if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
+    if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
+    s.ranges.push_back({at, under, at + under, over});
+    at += under + over;
+  }
+}
+
+void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const {
+  const Slot& s = slots_.at(slot);
+  const size_t first = s.ranges.at(panel)[overlay ? 2 : 0], count = s.ranges.at(panel)[overlay ? 3 : 1];
+  if (count == 0) return;
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
+  cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
+  // In list order (later shapes over earlier ones), each run of glyphs or of other shapes with
+  // its own pipeline.
+  for (size_t a = first, end = first + count; a < end;) {
+    size_t b = a + 1;
+    while (b < end && s.glyph[b] == s.glyph[a]) ++b;
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, s.glyph[a] ? *glyphs_ : *shapes_);
+    cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+    a = b;
+  }
+}
+
+// ---- FieldViewPass ----
+
+FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
+  const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
+  // The field buffer and the palette.
+  const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
+      {0, vk::DescriptorType::eStorageBuffer, 1, frag},
+      {1, vk::DescriptorType::eUniformBuffer, 1, frag},
+  }};
+  set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
+  const vk::PushConstantRange push{vert | frag, 0, sizeof(FieldPush)};
+  const vk::DescriptorSetLayout sl = *set_layout_;
+  layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
+  const auto fv = gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert");
+  const auto ff = gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag");
+  exact_ = make_quad_pipeline(ctx, layout_, fv, ff, "field view pipeline (one value per pixel)", 0u);
+  resample_ = make_quad_pipeline(ctx, layout_, fv, ff, "field view pipeline (resampled)", 1u);
+}
+
+void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,
+                           vk::Extent2D target) const {
+  const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
+  const Rect& fr = d.comp.field.rect;
+  const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
+  cb.bindPipeline(vk::PipelineBindPoint::eGraphics, reduced ? *resample_ : *exact_);
+  FieldPush push{};
+  push.target_size[0] = float(target.width);
+  push.target_size[1] = float(target.height);
+  const uint32_t classes = d.neuron ? 1u : d.channels;
+  push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+               {d.req.width, d.req.height, d.channels, 0},
+               {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+               {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.field_set, {});
+  cb.pushConstants<FieldPush>(*layout_, stages, 0, push);
+  cb.draw(6, 1, 0, 0);
+  if (!d.thumb_channels) return;
+  if (reduced) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *exact_);  // thumbnails: one value per pixel
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.thumb_set, {});
+  for (const auto& t : d.comp.thumbnails) {
+    push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+                 {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+                 {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+                 {1.0f, 1.0f, 1.0f, 0.0f}};
+    cb.pushConstants<FieldPush>(*layout_, stages, 0, push);
+    cb.draw(6, 1, 0, 0);
+  }
+}
+
+}  // namespace nnlive::render

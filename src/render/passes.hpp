@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// The renderer's graphics passes (private to src/render). Each creates its own pipelines and
+// descriptor layouts, keeps and resizes its own per-frame-slot buffers, takes the frame's data
+// in update() and records its draws when the frame asks. The field pass is the panels'
+// FieldEngines and FieldStages (field_stage.hpp); the renderer orders the passes, owns the
+// frame slots, barriers and timestamps.
+#pragma once
+#include <array>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "frame_slots.hpp"
+#include "nnlive/gpu/image.hpp"
+#include "nnlive/render/font.hpp"
+#include "nnlive/render/renderer.hpp"
+
+namespace nnlive::render {
+
+// A pipeline drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
+// dynamic viewport and scissor. frag_constant: the fragment shader's specialization constant 0.
+vk::raii::Pipeline make_quad_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
+                                      const vk::raii::ShaderModule& frag, const char* name, std::optional<uint32_t> frag_constant);
+
+// Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
+// quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Glyphs and other
+// shapes have a pipeline each and are drawn as runs in list order.
+class ShapePass {
+ public:
+  ShapePass(const gpu::Context& ctx, uint32_t slots);
+  Fonts fonts() const { return Fonts{regular_, bold_}; }
+
+  // The frame's shapes into the slot's instance buffer (grown as needed): per panel, its
+  // underlay, then its overlay.
+  void update(uint32_t slot, std::span<const PanelDraw> draws);
+  // Panel `panel`'s underlay or overlay, as update() laid it out.
+  void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const;
+
+ private:
+  struct Slot {
+    std::optional<gpu::Buffer> instances;
+    vk::raii::DescriptorSet set{nullptr};
+    std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
+    std::vector<uint8_t> glyph;                 // per instance: 1 for a glyph (kept here, not read from mapped memory)
+  };
+  void upload_atlas();
+  void ensure_capacity(Slot& s, size_t count);
+
+  const gpu::Context& ctx_;
+  Font regular_, bold_;
+  gpu::Image atlas_;
+  vk::raii::Sampler sampler_{nullptr};
+  vk::raii::DescriptorSetLayout set_layout_{nullptr};
+  vk::raii::PipelineLayout layout_{nullptr};
+  vk::raii::Pipeline shapes_{nullptr}, glyphs_{nullptr};
+  vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
+  std::vector<Slot> slots_;
+};
+
+// The field views (field_view.vert/.frag): a panel's field, coloured, with its decision
+// boundary, and its hidden-neuron thumbnails, read from the FieldStages' buffers. One pipeline
+// for one value per pixel, one for a reduced field resampled with a cubic: apart, because a
+// CPU rasterizer runs both sides of a branch, and the cubic's 16 taps cost a full-resolution
+// field 3x its frame.
+class FieldViewPass {
+ public:
+  explicit FieldViewPass(const gpu::Context& ctx);
+  // The layout of each PanelSlot's field-view sets (field buffer, palette).
+  const vk::raii::DescriptorSetLayout& set_layout() const { return set_layout_; }
+  // The panel's field view and thumbnails, from what prepare_panel readied in `ps`.
+  void record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps, vk::Extent2D target) const;
+
+ private:
+  vk::raii::DescriptorSetLayout set_layout_{nullptr};
+  vk::raii::PipelineLayout layout_{nullptr};
+  vk::raii::Pipeline exact_{nullptr}, resample_{nullptr};
+};
+
+}  // namespace nnlive::render
