@@ -32,88 +32,6 @@
 #include "nnlive/render/renderer.hpp"
 
 namespace nnlive::app::live {
-namespace {
-
-InputEvents* events_of(GLFWwindow* w) { return static_cast<InputEvents*>(glfwGetWindowUserPointer(w)); }
-
-vk::PresentModeKHR parse_present_mode(const std::string& s) {
-  if (s == "fifo" || s == "vsync") return vk::PresentModeKHR::eFifo;
-  if (s == "mailbox") return vk::PresentModeKHR::eMailbox;
-  if (s == "immediate") return vk::PresentModeKHR::eImmediate;
-  if (s == "fifo-relaxed") return vk::PresentModeKHR::eFifoRelaxed;
-  throw core::UserError(core::ExitCode::usage, "unknown present mode '" + s + "'; choose fifo, fifo-relaxed, mailbox or immediate");
-}
-
-}  // namespace
-
-void LiveApp::open_window() {
-  glfwSetErrorCallback([](int, const char*) {});
-  if (!glfwInit())
-    throw core::UserError(core::ExitCode::gpu,
-                          "cannot open a window: no display (set DISPLAY); `nnlive render` and `nnlive record` need none");
-  if (!glfwVulkanSupported()) throw core::UserError(core::ExitCode::gpu, "the Vulkan loader cannot show pictures in a window here");
-  glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
-  glfwWindowHintString(GLFW_X11_CLASS_NAME, "nnlive");
-  glfwWindowHintString(GLFW_X11_INSTANCE_NAME, "nnlive");
-  GLFWmonitor* monitor = nullptr;
-  if (options_.fullscreen) {
-    int count = 0;
-    GLFWmonitor** monitors = glfwGetMonitors(&count);
-    if (count == 0) throw core::UserError(core::ExitCode::gpu, "--fullscreen: no monitor found");
-    if (options_.monitor < 0 || options_.monitor >= count)
-      throw core::UserError(core::ExitCode::usage, "--monitor must be 0 to " + std::to_string(count - 1));
-    monitor = monitors[options_.monitor];
-  }
-  uint32_t w = options_.width, h = options_.height;
-  if (monitor) {
-    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-    w = uint32_t(mode->width), h = uint32_t(mode->height);
-  }
-  window_ = glfwCreateWindow(int(w), int(h), "nnlive", monitor, nullptr);
-  if (!window_) throw core::UserError(core::ExitCode::gpu, "cannot open a window");
-  glfwSetWindowSizeLimits(window_, 480, 320, GLFW_DONT_CARE, GLFW_DONT_CARE);
-  glfwSetWindowUserPointer(window_, &events_);
-  open_xi_touch();
-  // Ours first; ImGui's backend chains to them.
-  // A button event happens where the pointer last moved to, in event order: glfwGetCursorPos
-  // asks the X server where the pointer is now, which for several clicks within one poll is
-  // the last one's place for all of them.
-  glfwSetCursorPosCallback(window_, [](GLFWwindow* win, double x, double y) { events_of(win)->pointer = {x, y}; });
-  glfwSetMouseButtonCallback(window_, [](GLFWwindow* win, int b, int a, int m) {
-    InputEvents* ev = events_of(win);
-    if (!ev->pointer) {
-      double x, y;
-      glfwGetCursorPos(win, &x, &y);
-      ev->pointer = {x, y};
-    }
-    ev->buttons.push_back({b, a, m, (*ev->pointer)[0], (*ev->pointer)[1], glfwGetTime()});
-  });
-  glfwSetKeyCallback(window_, [](GLFWwindow* win, int key, int, int action, int mods) {
-    if (action != GLFW_RELEASE) events_of(win)->keys.emplace_back(key, mods);
-  });
-  glfwSetScrollCallback(window_, [](GLFWwindow* win, double, double dy) { events_of(win)->scroll += dy; });
-  glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* win, int, int) { events_of(win)->resized = true; });
-
-  gpu::ContextOptions co;
-  uint32_t n = 0;
-  const char** exts = glfwGetRequiredInstanceExtensions(&n);
-  for (uint32_t i = 0; i < n; ++i) co.instance_extensions.emplace_back(exts[i]);
-  co.can_present = [](VkInstance inst, VkPhysicalDevice dev, uint32_t family) {
-    return glfwGetPhysicalDevicePresentationSupport(inst, dev, family) == GLFW_TRUE;
-  };
-  const vk::PresentModeKHR present_mode = parse_present_mode(options_.present_mode);  // before anything needs freeing
-  ctx_ = std::make_unique<gpu::Context>(co);
-  VkSurfaceKHR raw_surface = VK_NULL_HANDLE;
-  if (glfwCreateWindowSurface(*ctx_->instance(), window_, nullptr, &raw_surface) != VK_SUCCESS)
-    throw gpu::GpuError("cannot create a Vulkan surface for the window");
-  vk::raii::SurfaceKHR surface(ctx_->instance(), raw_surface);  // owned from here on, whatever fails next
-  swapchain_ = std::make_unique<gpu::Swapchain>(*ctx_, std::move(surface), present_mode);
-  renderer_ = std::make_unique<render::Renderer>(*ctx_);
-  // The field on its own thread, with whichever engine the context chose.
-  progressive_ = std::make_unique<ProgressiveField>(
-      ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_.get() : nullptr);
-  for (auto& s : acquired_) s = vk::raii::Semaphore(ctx_->device(), vk::SemaphoreCreateInfo{});
-}
 
 void LiveApp::rebuild_swapchain() {
   renderer_->wait_all();
@@ -121,69 +39,11 @@ void LiveApp::rebuild_swapchain() {
     const std::lock_guard lock(ctx_->queue_mutex());
     ctx_->queue().waitIdle();  // presentation may still read the old images
   }
-  int w = 0, h = 0;
-  glfwGetFramebufferSize(window_, &w, &h);
-  framebuffers_.clear();
-  if (!swapchain_->recreate(uint32_t(std::max(w, 0)), uint32_t(std::max(h, 0)))) return;
+  if (!layer_->rebuild()) return;
   const auto e = swapchain_->extent();
   const uint32_t tw = std::clamp(e.width, render::SceneTarget::k_min_width, render::SceneTarget::k_max_width);
   const uint32_t th = std::clamp(e.height, render::SceneTarget::k_min_height, render::SceneTarget::k_max_height);
   if (!target_ || target_->width() != tw || target_->height() != th) target_ = std::make_unique<render::SceneTarget>(*ctx_, tw, th);
-  if (!*ui_pass_) {
-    // The UI is drawn over the blitted scene, then the image is presented.
-    vk::AttachmentDescription a{{}, swapchain_->format(), vk::SampleCountFlagBits::e1, vk::AttachmentLoadOp::eLoad,
-                                vk::AttachmentStoreOp::eStore, vk::AttachmentLoadOp::eDontCare, vk::AttachmentStoreOp::eDontCare,
-                                vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::ePresentSrcKHR};
-    vk::AttachmentReference ref{0, vk::ImageLayout::eColorAttachmentOptimal};
-    vk::SubpassDescription sub{{}, vk::PipelineBindPoint::eGraphics, {}, ref};
-    vk::SubpassDependency dep{VK_SUBPASS_EXTERNAL, 0,
-                              vk::PipelineStageFlagBits::eTransfer, vk::PipelineStageFlagBits::eColorAttachmentOutput,
-                              vk::AccessFlagBits::eTransferWrite,
-                              vk::AccessFlagBits::eColorAttachmentRead | vk::AccessFlagBits::eColorAttachmentWrite};
-    ui_pass_ = vk::raii::RenderPass(ctx_->device(), vk::RenderPassCreateInfo{{}, a, sub, dep});
-  }
-  for (uint32_t i = 0; i < swapchain_->image_count(); ++i) {
-    const vk::ImageView v = swapchain_->view(i);
-    framebuffers_.emplace_back(ctx_->device(), vk::FramebufferCreateInfo{{}, *ui_pass_, v, e.width, e.height, 1});
-  }
-  if (imgui_ready_) ImGui_ImplVulkan_SetMinImageCount(2);
-}
-
-void LiveApp::init_imgui() {
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // no imgui.ini beside the user's files
-  float xs = 1.0f, ys = 1.0f;
-  glfwGetWindowContentScale(window_, &xs, &ys);
-  int w = 0, h = 0;
-  glfwGetFramebufferSize(window_, &w, &h);
-  content_scale_ = std::max(1.0f, xs);
-  ui_scale_ = std::max(1.0f, std::max(xs, float(h) / 900.0f));
-  ImGui::StyleColorsLight();
-  ImGui::GetStyle().ScaleAllSizes(ui_scale_);
-  ImGui::GetStyle().WindowRounding = 0.0f;
-  const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  // Latin, Greek (δ, Σ, η), arrows, mathematical operators, the recording dot, ✓ and ✗.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2713, 0x2717, 0};
-  if (std::ifstream(font).good()) io.Fonts->AddFontFromFileTTF(font, 15.0f * ui_scale_, nullptr, ranges);
-  ImGui_ImplGlfw_InitForVulkan(window_, true);
-  const std::array<vk::DescriptorPoolSize, 1> sizes{{{vk::DescriptorType::eCombinedImageSampler, 16}}};
-  ui_pool_ = vk::raii::DescriptorPool(ctx_->device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 16, sizes});
-  ImGui_ImplVulkan_InitInfo info{};
-  info.Instance = *ctx_->instance();
-  info.PhysicalDevice = *ctx_->physical_device();
-  info.Device = *ctx_->device();
-  info.QueueFamily = ctx_->queue_family();
-  info.Queue = *ctx_->queue();
-  info.DescriptorPool = *ui_pool_;
-  info.MinImageCount = 2;
-  info.ImageCount = swapchain_->image_count();
-  info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
-  ImGui_ImplVulkan_Init(&info, *ui_pass_);
-  ctx_->submit_and_wait([](const vk::raii::CommandBuffer& cb) { ImGui_ImplVulkan_CreateFontsTexture(*cb); });
-  ImGui_ImplVulkan_DestroyFontUploadObjects();
-  imgui_ready_ = true;
 }
 
 render::Rect LiveApp::scene_rect() const {
@@ -290,9 +150,18 @@ int LiveApp::run() {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_TRIM_THRESHOLD, 4 << 20);
   open_touch();  // (a --tuio port that cannot be opened stops here, before any window)
-  open_window();
+  layer_ = std::make_unique<WindowLayer>(options_, events_);
+  window_ = layer_->window();
+  ctx_ = &layer_->ctx();
+  swapchain_ = &layer_->swapchain();
+  open_xi_touch();
+  renderer_ = std::make_unique<render::Renderer>(*ctx_);
+  // The field on its own thread, with whichever engine the context chose.
+  progressive_ = std::make_unique<ProgressiveField>(
+      ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_ : nullptr);
+  for (auto& s : acquired_) s = vk::raii::Semaphore(ctx_->device(), vk::SemaphoreCreateInfo{});
   rebuild_swapchain();
-  init_imgui();
+  ui_scale_ = layer_->init_ui(content_scale_);
   if (options_.exhibit) exhibit_open();
   edit_ = options_.config;
   // Side by side, every run starts once all are on the epoch clock (open_compare).
@@ -330,10 +199,10 @@ int LiveApp::run() {
         events_.resized = true;
         continue;
       }
-      if (events_.resized || framebuffers_.empty()) {
+      if (events_.resized || !layer_->has_images()) {
         events_.resized = false;
         rebuild_swapchain();
-        if (framebuffers_.empty()) continue;
+        if (!layer_->has_images()) continue;
       }
       const auto now = clock::now();
       const double dt = std::chrono::duration<double>(now - last).count();
@@ -447,7 +316,7 @@ int LiveApp::run() {
                                  {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(extent.width), int32_t(extent.height), 1}}};
         cb.blitImage(target_->image().handle(), vk::ImageLayout::eTransferSrcOptimal, dst, vk::ImageLayout::eTransferDstOptimal, blit,
                      vk::Filter::eLinear);
-        const vk::RenderPassBeginInfo begin{*ui_pass_, *framebuffers_[*image], vk::Rect2D{{0, 0}, extent}};
+        const vk::RenderPassBeginInfo begin{layer_->ui_pass(), layer_->framebuffer(*image), vk::Rect2D{{0, 0}, extent}};
         cb.beginRenderPass(begin, vk::SubpassContents::eInline);
         ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), *cb);
         cb.endRenderPass();
@@ -549,19 +418,11 @@ int LiveApp::run() {
   rivals_.clear();
   stop_recording();
   trainer_.reset();
-  ImGui_ImplVulkan_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  framebuffers_.clear();
-  ui_pass_ = nullptr;
-  ui_pool_ = nullptr;
+  xi_touch_.reset();
   target_.reset();
   renderer_.reset();
-  swapchain_.reset();
   acquired_ = {nullptr, nullptr};
-  ctx_.reset();
-  glfwDestroyWindow(window_);
-  glfwTerminate();
+  layer_.reset();  // ImGui, the swapchain, the context, the window, GLFW
   // Ctrl-C or SIGTERM closed the window as the close button would (a recording is finished and
   // kept); the exit code says it was a signal.
   return core::interrupted() ? int(core::ExitCode::interrupted) : 0;

@@ -25,6 +25,7 @@
 #include "tuio_listener.hpp"
 #include "xi_touch.hpp"
 #include "weight_trace.hpp"
+#include "window_layer.hpp"
 #include "nnlive/core/config_io.hpp"
 #include "nnlive/gpu/swapchain.hpp"
 #include "nnlive/render/renderer.hpp"
@@ -68,9 +69,7 @@ class LiveApp {
   int run();
 
  private:
-  void open_window();
-  void init_imgui();
-  void rebuild_swapchain();
+  void rebuild_swapchain();  // the layer's, and the scene target at its size
   void draw_ui(const LiveState& state);
   void draw_overlays();
   void handle_input(const LiveState& state);
@@ -157,22 +156,21 @@ class LiveApp {
   render::RenderOptions picture_;
   bool show_ui_;
   const std::vector<core::PresetInfo> presets_;  // for the menu, 1-9 and PageUp/PageDown
-  GLFWwindow* window_ = nullptr;
-  InputEvents events_;
-  std::unique_ptr<gpu::Context> ctx_;
-  std::unique_ptr<gpu::Swapchain> swapchain_;
+  InputEvents events_;  // (before the layer, whose window's callbacks fill it)
+  // The window, its input callbacks, the Vulkan context and swapchain, ImGui (window_layer.hpp);
+  // released after everything below that uses them.
+  std::unique_ptr<WindowLayer> layer_;
+  GLFWwindow* window_ = nullptr;     // the layer's
+  gpu::Context* ctx_ = nullptr;      // the layer's
+  gpu::Swapchain* swapchain_ = nullptr;  // the layer's
   std::unique_ptr<render::Renderer> renderer_;
   // The field on its own thread (either field engine): frames never wait for it.
   std::unique_ptr<ProgressiveField> progressive_;
   uint64_t frames_refining_ = 0;  // frames presented with a field coarser than one evaluation per pixel
   std::unique_ptr<render::SceneTarget> target_;
   std::unique_ptr<LiveTrainer> trainer_;
-  vk::raii::RenderPass ui_pass_{nullptr};
-  std::vector<vk::raii::Framebuffer> framebuffers_;
-  vk::raii::DescriptorPool ui_pool_{nullptr};
   std::array<vk::raii::Semaphore, render::Renderer::k_frames_in_flight> acquired_{nullptr, nullptr};
   std::array<uint64_t, render::Renderer::k_frames_in_flight> frame_of_slot_{};
-  bool imgui_ready_ = false;
 
   // The UI's copy of the run.
   uint64_t generation_ = 0;

@@ -40,7 +40,7 @@ void LiveApp::open_compare() {
     r.trainer = std::make_unique<LiveTrainer>(c, false);
     r.trainer->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0 / double(all.size())));
     r.field = std::make_unique<ProgressiveField>(
-        ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_.get() : nullptr);
+        ProgressiveField::Options{}, ctx_->field_engine() == gpu::Context::FieldEngine::shader ? ctx_ : nullptr);
     r.state = r.trainer->latest();
     rivals_.push_back(std::move(r));
   }
