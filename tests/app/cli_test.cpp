@@ -201,6 +201,8 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"lesson xor-step-by-step --tuio-map 1,2,3", 2, "--tuio-map must be four numbers X0,Y0,X1,Y1"},
       {"run --tuio-map 0,0,0,1", 2, "--tuio-map must span at least 0.01 on each axis"},
       {"run --tuio-map 0,0,1,nan", 2, "--tuio-map"},
+      {"run --xi-touch maybe", 2, "--xi-touch must be on or off, not 'maybe'"},
+      {"exhibit --xi-touch ON", 2, "--xi-touch must be on or off"},
       {"run --hang-exit 0.5", 2, "--hang-exit must be 0 (never) or 1 to 86400 seconds"},
       {"run --hang-exit nan", 2, "--hang-exit"},
       {"field --weights /dev/zero --size 8x8 --out f.npy", 3, "over 256 MiB"},
