@@ -207,48 +207,56 @@ std::function<int()> add_bench_command(CLI::App& app) {
     gpu::FieldResult shader_result;
     double shader_best = -1.0;
     if (run_shader) {
-      auto time_kernel = [&](gpu::FieldKernel kernel, gpu::FieldResult& result, bool& uniform, bool specialize = true) {
+      struct Timed {
+        gpu::FieldResult result;
+        gpu::FieldKernel kernel;
+        bool uniform, specialised, timestamps;
+        double best_ms, wall_ms;  // best: GPU time where the device has timestamps, else wall time
+      };
+      auto time_kernel = [&](gpu::FieldKernel kernel, bool specialize = true) {
         gpu::FieldEvaluator eval(ctx, {.kernel = kernel, .specialize = specialize});
         eval.set_network(to_layout(mlp, map));
         eval.set_params(mlp.params());
         eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
+        Timed t{};
         std::vector<double> gpu_ms, wall_ms;
         for (int i = 0; i < s->reps; ++i) {
           const auto t0 = std::chrono::steady_clock::now();
-          result = eval.evaluate(req);
+          t.result = eval.evaluate(req);
           wall_ms.push_back(ms_since(t0));
-          if (result.gpu_ms >= 0) gpu_ms.push_back(result.gpu_ms);
+          if (t.result.gpu_ms >= 0) gpu_ms.push_back(t.result.gpu_ms);
         }
-        uniform = eval.uses_uniform_weights();
-        if (kernel == gpu::FieldKernel::automatic) out["specialised"] = eval.specialised();
-        return std::make_tuple(eval.kernel(), gpu_ms.empty() ? median(wall_ms) : median(gpu_ms), gpu_ms.empty(), median(wall_ms));
+        t.kernel = eval.kernel();
+        t.uniform = eval.uses_uniform_weights();
+        t.specialised = eval.specialised();
+        t.timestamps = !gpu_ms.empty();
+        t.wall_ms = median(wall_ms);
+        t.best_ms = t.timestamps ? median(gpu_ms) : t.wall_ms;
+        return t;
       };
-      bool uniform = false;
-      const auto [kernel, best, no_timestamps, wall] = time_kernel(gpu::FieldKernel::automatic, shader_result, uniform);
-      shader_best = best;
-      const bool tiled = kernel == gpu::FieldKernel::tiled;
+      const Timed chosen = time_kernel(gpu::FieldKernel::automatic);
+      shader_result = chosen.result;
+      shader_best = chosen.best_ms;
+      const bool tiled = chosen.kernel == gpu::FieldKernel::tiled;
       out["kernel"] = tiled ? "tiled" : "per_pixel";
-      out["weights_in"] = uniform ? "uniform" : "storage";
-      out["gpu_ms"] = no_timestamps ? nlohmann::json(nullptr) : nlohmann::json(round3(best));
-      out["gpu_wall_ms"] = round3(wall);
+      out["specialised"] = chosen.specialised;
+      out["weights_in"] = chosen.uniform ? "uniform" : "storage";
+      out["gpu_ms"] = chosen.timestamps ? nlohmann::json(round3(chosen.best_ms)) : nlohmann::json(nullptr);
+      out["gpu_wall_ms"] = round3(chosen.wall_ms);
       out["gpu_gmacs"] = round3(macs / (shader_best * 1e6));
       // The other kernel, checked against the first: the tiled one's gain over one invocation
       // per pixel on this device.
-      gpu::FieldResult other_result;
-      bool other_uniform = false;
-      const double other = std::get<1>(time_kernel(tiled ? gpu::FieldKernel::per_pixel : gpu::FieldKernel::tiled, other_result, other_uniform));
+      const Timed other = time_kernel(tiled ? gpu::FieldKernel::per_pixel : gpu::FieldKernel::tiled);
       double kernels_diff = 0.0;
-      for (size_t i = 0; i < other_result.values.size(); ++i)
-        kernels_diff = std::max(kernels_diff, double(std::abs(other_result.values[i] - shader_result.values[i])));
-      out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other);
-      out["tiled_vs_per_pixel"] = round3(tiled ? other / best : best / other);
+      for (size_t i = 0; i < other.result.values.size(); ++i)
+        kernels_diff = std::max(kernels_diff, double(std::abs(other.result.values[i] - shader_result.values[i])));
+      out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other.best_ms);
+      out["tiled_vs_per_pixel"] = round3(tiled ? other.best_ms / chosen.best_ms : chosen.best_ms / other.best_ms);
       out["kernels_max_abs_diff"] = kernels_diff;
       // One pixel per invocation without the pipeline specialised to this network's shape.
-      gpu::FieldResult generic_result;
-      const double generic = std::get<1>(time_kernel(gpu::FieldKernel::per_pixel, generic_result, other_uniform, false));
-      const double specialised = tiled ? other : best;
+      const double generic = time_kernel(gpu::FieldKernel::per_pixel, false).best_ms;
       out["per_pixel_generic_ms"] = round3(generic);
-      out["specialised_vs_generic"] = round3(generic / specialised);
+      out["specialised_vs_generic"] = round3(generic / (tiled ? other.best_ms : chosen.best_ms));
     }
 
     // The field engine's CPU path (GEMM over blocks of pixels, all cores).

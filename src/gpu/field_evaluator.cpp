@@ -244,9 +244,9 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
     for (auto& o : m.outputs) o.dirty = true;
   }
   m.use_ubo = use_ubo;
-  m.kernel = m.choose_kernel(width_bucket(widest));
-  // field_tiled.comp's tiles are 16 neurons wide.
-  m.max_width = m.kernel == FieldKernel::tiled ? std::max(width_bucket(widest), 16u) : width_bucket(widest);
+  const uint32_t bucket = width_bucket(widest);
+  m.kernel = m.choose_kernel(bucket);
+  m.max_width = m.kernel == FieldKernel::tiled ? std::max(bucket, 16u) : bucket;  // field_tiled.comp's tiles are 16 neurons wide
   std::vector<uint32_t> constants{m.max_width};
   uint64_t macs = 0;
   for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;

@@ -146,7 +146,6 @@ class LiveApp {
   // sources, and those that went down on the controls driving ImGui's pointer.
   void touches_to_controls();
   bool over_controls(double x, double y) const;  // an ImGui window (as last drawn) is at window (x, y)
-  std::array<double, 2> touch_position(const TouchEvent& e) const;  // in window coordinates
   void handle_touches(const LiveState& state);
   nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
   // The hand-placed point within k_grab_px of window position (x, y), if any.
@@ -261,7 +260,11 @@ class LiveApp {
     nn::View view0{};
   };
   std::map<int32_t, Touch> touches_;
-  std::vector<TouchEvent> touch_frame_;  // this frame's, from touches_to_controls to handle_touches
+  struct WindowTouch {
+    TouchEvent e;
+    double x, y;  // window coordinates
+  };
+  std::vector<WindowTouch> touch_frame_;  // this frame's, from touches_to_controls to handle_touches
   std::set<int32_t> ui_owned_;           // fingers that went down on the controls (not the field's)
   struct UiPointer {
     double x, y;

@@ -87,15 +87,6 @@ nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
   return nn::View{from[0] - du, from[1] + dv, from[2] - du, from[3] + dv};
 }
 
-std::array<double, 2> LiveApp::touch_position(const TouchEvent& e) const {
-  int ww = 1, wh = 1;
-  glfwGetWindowSize(window_, &ww, &wh);
-  // A TUIO position goes through --tuio-map; the screen's own touches are across the window.
-  if (e.id & XiTouch::k_id_bit) return {double(e.x) * ww, double(e.y) * wh};
-  const auto& m = options_.tuio_map;
-  return {(e.x - m[0]) / (m[2] - m[0]) * ww, (e.y - m[1]) / (m[3] - m[1]) * wh};
-}
-
 bool LiveApp::over_controls(double x, double y) const {
   // The windows ImGui drew last frame (this frame's are not laid out yet), front to back.
   const ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -110,17 +101,28 @@ bool LiveApp::over_controls(double x, double y) const {
 
 void LiveApp::touches_to_controls() {
   // Both sources in one stream: a touch table's cursors and the screen's own touches (ids apart).
-  touch_frame_ = tuio_ ? tuio_->take() : std::vector<TouchEvent>{};
+  std::vector<TouchEvent> events = tuio_ ? tuio_->take() : std::vector<TouchEvent>{};
   if (xi_touch_) {
     std::vector<TouchEvent> screen = xi_touch_->take();
-    touch_frame_.insert(touch_frame_.end(), screen.begin(), screen.end());
-    std::stable_sort(touch_frame_.begin(), touch_frame_.end(), [](const TouchEvent& a, const TouchEvent& b) { return a.t < b.t; });
+    events.insert(events.end(), screen.begin(), screen.end());
+    std::stable_sort(events.begin(), events.end(), [](const TouchEvent& a, const TouchEvent& b) { return a.t < b.t; });
+  }
+  touch_frame_.clear();
+  if (!events.empty()) {
+    // In window coordinates: a TUIO position goes through --tuio-map; the screen's own touches
+    // are across the window.
+    int ww = 1, wh = 1;
+    glfwGetWindowSize(window_, &ww, &wh);
+    const auto& m = options_.tuio_map;
+    for (const TouchEvent& e : events) {
+      if (e.id & XiTouch::k_id_bit) touch_frame_.push_back({e, double(e.x) * ww, double(e.y) * wh});
+      else touch_frame_.push_back({e, (e.x - m[0]) / (m[2] - m[0]) * ww, (e.y - m[1]) / (m[3] - m[1]) * wh});
+    }
   }
   // A finger that goes down on the controls is theirs: the first such finger is ImGui's
   // pointer until it lifts. Its press and release each get a frame of their own, so a tap
   // shorter than a frame still presses a button.
-  for (const TouchEvent& e : touch_frame_) {
-    const auto [x, y] = touch_position(e);
+  for (const auto& [e, x, y] : touch_frame_) {
     if (e.kind == TouchEvent::down && over_controls(x, y)) {
       ui_owned_.insert(e.id);
       if (!ui_touch_) ui_touch_ = e.id, ui_queue_.push_back({x, y, true}), ui_touch_at_ = {x, y};
@@ -142,14 +144,11 @@ void LiveApp::touches_to_controls() {
 }
 
 void LiveApp::handle_touches(const LiveState& state) {
-  const std::vector<TouchEvent> events = std::move(touch_frame_);
-  touch_frame_.clear();
-  if (events.empty() && touches_.empty()) return;
+  if (touch_frame_.empty() && touches_.empty()) return;
   const nn::View view = view_.value_or(state.view);
   const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
 
-  for (const TouchEvent& e : events) {
-    const auto [x, y] = touch_position(e);
+  for (const auto& [e, x, y] : touch_frame_) {
     if (ui_owned_.contains(e.id)) {  // the controls' (touches_to_controls)
       if (e.kind == TouchEvent::down) ++touches_seen_, visitor_activity(e.t);
       if (e.kind == TouchEvent::up) ui_owned_.erase(e.id);

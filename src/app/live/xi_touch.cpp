@@ -80,7 +80,7 @@ std::optional<TouchEvent> XiTouch::translate(int evtype, uint32_t detail, double
 
 std::vector<TouchEvent> XiTouch::take() {
   std::vector<TouchEvent> out;
-  if (!display_) return out;
+  if (!display_ || XPending(display_) == 0) return out;  // (the window's size costs a round trip)
   int w = 1, h = 1;
   glfwGetWindowSize(window_, &w, &h);
   while (XPending(display_) > 0) {
