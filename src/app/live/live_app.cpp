@@ -54,14 +54,62 @@ render::Rect LiveApp::scene_rect() const {
   return {std::max(panel, 0.0f), 0.0f, w, h - std::max(bar, 0.0f)};
 }
 
-std::optional<std::array<double, 2>> LiveApp::to_data(double x, double y) const {
-  // Any panel's field: side by side, they all show the same data and view.
-  const auto panel = panel_at(x, y);
-  if (!panel) return std::nullopt;
-  const auto [px, py] = to_target(x, y);
-  const auto& f = renderer_->last_placements()[*panel];
-  const double u = (px - f.rect.x0) / f.rect.width(), v = (py - f.rect.y0) / f.rect.height();
-  return std::array<double, 2>{f.view[0] + u * (f.view[2] - f.view[0]), f.view[3] - v * (f.view[3] - f.view[1])};
+ViewState::Mapping LiveApp::mapping() const {
+  int ww = 1, wh = 1;
+  glfwGetWindowSize(window_, &ww, &wh);
+  return {target_->width() / double(std::max(ww, 1)), target_->height() / double(std::max(wh, 1)), renderer_->last_placements()};
+}
+
+nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
+  const ViewState::Mapping m = mapping();
+  return m.fields.empty() ? from : ViewState::panned(from, dx * m.sx, dy * m.sy, m.fields[0].rect);
+}
+
+Inspector::Hit LiveApp::hit_diagram(double x, double y, const LiveState& state) const {
+  const auto& placed = renderer_->last_placements();
+  if (placed.empty()) return {};
+  const auto p = to_target(x, y);
+  return Inspector::hit(placed[0].network, glm::vec2(float(p[0]), float(p[1])), ui_scale_, state);
+}
+
+render::RenderOptions LiveApp::view_options() const {
+  render::RenderOptions o = picture_;
+  inspector_.decorate(o, show_ui_);
+  if (!show_ui_) {
+    // Presentation: the header's figures at least 20 pt (at 96 dpi, times the screen's scale).
+    const float s = std::min(float(target_->width()) / 1920.0f, float(target_->height()) / 1080.0f);
+    const float want_px = 20.0f * 96.0f / 72.0f * content_scale_;
+    o.header_scale = std::max(1.0f, want_px / (22.0f * s));
+    o.min_text_px = want_px / s;  // every text, not just the header
+  }
+  return o;
+}
+
+void LiveApp::hover(const LiveState& state) {
+  // On the diagram, a hidden neuron's own field fills the field panel; on the field, the
+  // coordinate and the network's output there. (Not for touch in an exhibit: the pointer stays
+  // where the last tap was.)
+  inspector_.clear_hover();
+  if (ImGui::GetIO().WantCaptureMouse || (exhibit_ && !cursor_shown_)) return;
+  double cx, cy;
+  glfwGetCursorPos(window_, &cx, &cy);
+  if (inspector_.hover(hit_diagram(cx, cy, state), state)) return;
+  const auto d = to_data(cx, cy);
+  if (!d) return;
+  // The network of the panel under the pointer (side by side, each has its own).
+  const size_t panel = panel_at(cx, cy).value_or(0);
+  const LiveState& at = panel > 0 && panel <= rivals_.size() ? *rivals_[panel - 1].state : state;
+  const nn::Mlp mlp = nn::model_of(at.snapshot);
+  std::vector<float> in(at.input_map.size());
+  at.input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
+  nn::Trace trace;
+  mlp.forward(in.data(), 1, trace);
+  const std::vector<float>& out = trace.output();
+  std::string text = "x " + std::to_string((*d)[0]).substr(0, 6) + "  y " + std::to_string((*d)[1]).substr(0, 6) + "\n";
+  if (out.size() == 1) text += "P(class 1) " + std::to_string(out[0]).substr(0, 5);
+  else
+    for (size_t k = 0; k < out.size(); ++k) text += "P(" + std::to_string(k) + ") " + std::to_string(out[k]).substr(0, 5) + "  ";
+  ImGui::SetTooltip("%s", text.c_str());
 }
 
 void LiveApp::message(const std::string& text, bool error) {
@@ -71,14 +119,15 @@ void LiveApp::message(const std::string& text, bool error) {
   (error ? std::cerr : std::cout) << "nnlive: " << text << std::endl;
 }
 
-void LiveApp::apply(const core::ExperimentConfig& c) {
+bool LiveApp::apply(const core::ExperimentConfig& c) {
   try {
     trainer_->restart(core::build_run(c));  // validates; the dataset must build too (a CSV may be unreadable)
   } catch (const core::UserError& e) {
     message(e.what(), true);
-    return;
+    return false;
   }
   view_.reset();
+  return true;
 }
 
 void LiveApp::set_pace(double epochs_per_second) {
@@ -92,7 +141,7 @@ void LiveApp::load_preset(const std::string& name) {
     return;
   }
   core::ExperimentConfig c = core::load_preset(name);
-  edit_ = c;
+  panel_.set_draft(c);
   apply(c);
   set_pace(c.pace);  // each preset's story at its own watchable pace
   message("preset " + name);
@@ -112,7 +161,7 @@ void LiveApp::save() {
 void LiveApp::load() {
   try {
     core::ExperimentConfig c = core::load_experiment(std::nullopt, options_.save_path);
-    edit_ = c;
+    panel_.set_draft(c);
     apply(c);
     set_pace(c.pace);
     message("loaded " + options_.save_path);
@@ -163,7 +212,7 @@ int LiveApp::run() {
   rebuild_swapchain();
   ui_scale_ = layer_->init_ui(content_scale_);
   if (options_.exhibit) exhibit_open();
-  edit_ = options_.config;
+  panel_.set_draft(options_.config);
   // Side by side, every run starts once all are on the epoch clock (open_compare).
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_ && options_.compare.empty());
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
@@ -213,7 +262,7 @@ int LiveApp::run() {
       if (state->generation != generation_) {
         generation_ = state->generation;
         history_.clear();
-        edit_ = *state->config;
+        panel_.set_draft(*state->config);
       }
       // Entries arrive in epoch order, thinned where the trainer thinned its own; the next one
       // wanted is the epoch after the last held.
@@ -221,9 +270,8 @@ int LiveApp::run() {
         if (history_.empty() || m.epoch > history_.back().epoch) history_.push_back(m);
       nn::thin_history(history_, k_live_history_cap);
       trainer_->acknowledge(generation_, history_.empty() ? 0 : history_.back().epoch + 1);
-      edit_.user_points = state->config->user_points;
-      track_edge(*state);
-      track_weights(*state);
+      panel_.draft().user_points = state->config->user_points;
+      inspector_.track(*state);
       if (lesson_) lesson_update(*state);
       compare_frame();
 
@@ -240,50 +288,12 @@ int LiveApp::run() {
         draw_ui(*state);
       }
       if (show_ui_) {
-        draw_computation(*state);
-        draw_inspector(*state);
-        draw_edge(*state);
+        inspector_.draw(*state, *trainer_, {float(target_->width()), float(target_->height()), ui_scale_});
       }
-      // Hover: on the field, the coordinate and the network's output there; on the diagram, a
-      // hidden neuron's own field fills the field panel.
-      hover_neuron_.reset();
-      // (Not for touch in an exhibit: the pointer stays where the last tap was.)
-      if (!ImGui::GetIO().WantCaptureMouse && (!exhibit_ || cursor_shown_)) {
-        double cx, cy;
-        glfwGetCursorPos(window_, &cx, &cy);
-        const DiagramHit hit = hit_diagram(cx, cy, *state);
-        const int columns = int(state->snapshot.layers.size()) + 1;
-        if (hit.column > 0 && hit.column < columns - 1) {
-          hover_neuron_ = std::pair{hit.column - 1, hit.node};
-          const float a = state->snapshot.probe.size() > size_t(hit.column) ? state->snapshot.probe[size_t(hit.column)][size_t(hit.node)] : 0.0f;
-          ImGui::SetTooltip("hidden layer %d, neuron %d: its output over the field\nactivation for sample %d: %.4g\nclick to %s",
-                            hit.column, hit.node + 1, state->snapshot.probe_index, double(a),
-                            pinned_neuron_ == hover_neuron_ ? "unpin" : "keep it shown");
-        } else if (hit.layer >= 0) {
-          const auto& L = state->snapshot.layers[size_t(hit.layer)];
-          const size_t k = L.w_offset + size_t(hit.to) * L.in + size_t(hit.from);
-          ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state->snapshot.params[k]));
-        }
-        if (const auto d = to_data(cx, cy)) {
-          // The network of the panel under the pointer (side by side, each has its own).
-          const size_t panel = panel_at(cx, cy).value_or(0);
-          const LiveState& at = panel > 0 && panel <= rivals_.size() ? *rivals_[panel - 1].state : *state;
-          const nn::Mlp mlp = nn::model_of(at.snapshot);
-          std::vector<float> in(at.input_map.size());
-          at.input_map.apply(float((*d)[0]), float((*d)[1]), in.data());
-          nn::Trace trace;
-          mlp.forward(in.data(), 1, trace);
-          const std::vector<float>& out = trace.output();
-          std::string text = "x " + std::to_string((*d)[0]).substr(0, 6) + "  y " + std::to_string((*d)[1]).substr(0, 6) + "\n";
-          if (out.size() == 1) text += "P(class 1) " + std::to_string(out[0]).substr(0, 5);
-          else
-            for (size_t k = 0; k < out.size(); ++k) text += "P(" + std::to_string(k) + ") " + std::to_string(out[k]).substr(0, 5) + "  ";
-          ImGui::SetTooltip("%s", text.c_str());
-        }
-      }
+      hover(*state);
       ImGui::Render();
 
-      render::Scene scene = scene_of(*state, history_, view_.value_or(state->view), anim);
+      render::Scene scene = scene_of(*state, history_, view_.shown(state->view), anim);
       render::RenderOptions picture = view_options();
       if (lesson_) lesson_->decorate(scene, picture, lesson_waiting());
       std::vector<render::Panel> panels{{scene, picture, scene_rect()}};

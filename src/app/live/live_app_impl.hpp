@@ -17,12 +17,16 @@
 #include <string>
 #include <vector>
 
+#include "commands.hpp"
+#include "control_panel.hpp"
 #include "exhibit_shell.hpp"
+#include "inspector.hpp"
 #include "live_app.hpp"
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
 #include "progressive_field.hpp"
 #include "tuio_listener.hpp"
+#include "view_state.hpp"
 #include "xi_touch.hpp"
 #include "weight_trace.hpp"
 #include "window_layer.hpp"
@@ -55,45 +59,32 @@ struct InputEvents {
   std::optional<std::array<double, 2>> pointer;  // where the pointer last moved (window coordinates); kept across frames
 };
 
-// Numbers and names in the inspection windows: "%.4g"; node j of column c (inputs by feature,
-// hidden neurons "h<layer>.<n>", outputs "out"); parameter `index` ("x→h1.2", "bias h1.2").
-std::string num(double v);
-std::string node_name(const LiveState& state, size_t c, int j);
-std::string param_name(const LiveState& state, size_t index);
-
 // The window's own state: the view, the UI's copy of the run's history, and what the panel edits.
 class LiveApp {
  public:
   explicit LiveApp(const LiveOptions& o)
-      : options_(o), picture_(o.picture), show_ui_(!o.present), presets_(core::list_presets()), playing_(!o.paused) {}
+      : options_(o), picture_(o.picture), show_ui_(!o.present), panel_(core::list_presets()), playing_(!o.paused) {}
   int run();
 
  private:
   void rebuild_swapchain();  // the layer's, and the scene target at its size
-  void draw_ui(const LiveState& state);
+  void draw_ui(const LiveState& state);  // the overlays, and the control panel when shown
+  void execute(const Command& command, const LiveState& state);  // what a key, the panel or the visitor bar asked for
   void draw_overlays();
   void handle_input(const LiveState& state);
   void handle_key(int key, int mods, const LiveState& state);
-  std::optional<std::array<double, 2>> to_data(double x, double y) const;
-  std::array<double, 2> to_target(double x, double y) const;  // window coordinates to target pixels
-  // What of the diagram is under window position (x, y): a node, or else an edge.
-  struct DiagramHit {
-    int column = -1, node = -1;          // a node (column 0: inputs)
-    int layer = -1, from = -1, to = -1;  // or an edge of this layer
-  };
-  DiagramHit hit_diagram(double x, double y, const LiveState& state) const;
-  void click_diagram(const DiagramHit& hit, const LiveState& state);
-  void draw_computation(const LiveState& state);
-  void track_weights(const LiveState& state);   // the weight trace and update log, every frame
-  void draw_inspector(const LiveState& state);  // the "Data and weights" window (D)
-  void draw_edge(const LiveState& state);
-  void track_edge(const LiveState& state);
+  // Window positions to target pixels, panels and data coordinates, as the last frame placed them.
+  ViewState::Mapping mapping() const;
+  std::optional<std::array<double, 2>> to_data(double x, double y) const { return mapping().to_data(x, y); }
+  std::array<double, 2> to_target(double x, double y) const { return mapping().to_target(x, y); }
+  // The node or edge of panel 1's diagram (as last drawn) under window position (x, y).
+  Inspector::Hit hit_diagram(double x, double y, const LiveState& state) const;
+  void hover(const LiveState& state);  // tooltips: the diagram's node or edge, the field's coordinate and output
   void toggle_recording(const LiveState& state);
   void stop_recording();  // finishes the file and reports it
-  void draw_record_ui(const LiveState& state);
   render::RenderOptions view_options() const;  // the picture as the window shows it now
   void toggle_fullscreen();
-  void apply(const core::ExperimentConfig& c);  // validate, then restart the run with it
+  bool apply(const core::ExperimentConfig& c);  // validate, then restart the run with it (false: it said why not)
   void load_preset(const std::string& name);
   void set_pace(double epochs_per_second);
   void toggle_play(const LiveState& state);  // Space and the play button
@@ -141,20 +132,20 @@ class LiveApp {
   // The field of one panel (its network over last frame's rectangle and view), from its field thread.
   // True while that field is coarser than one evaluation per pixel.
   bool want_field(ProgressiveField& field, const LiveState& state, size_t placement, render::Panel& panel);
-  std::optional<size_t> panel_at(double x, double y) const;   // the panel whose field is at window (x, y)
+  std::optional<size_t> panel_at(double x, double y) const { return mapping().panel_at(x, y); }
   // Between the ImGui backend's frame and ImGui::NewFrame: this frame's touches from both
   // sources, and those that went down on the controls driving ImGui's pointer.
   void touches_to_controls();
   bool over_controls(double x, double y) const;  // an ImGui window (as last drawn) is at window (x, y)
   void handle_touches(const LiveState& state);
-  nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels
+  nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels over panel 1's field
   // The hand-placed point within k_grab_px of window position (x, y), if any.
   std::optional<data::Point> user_point_near(double x, double y, const LiveState& state) const;
 
   LiveOptions options_;
   render::RenderOptions picture_;
   bool show_ui_;
-  const std::vector<core::PresetInfo> presets_;  // for the menu, 1-9 and PageUp/PageDown
+  ControlPanel panel_;  // its draft experiment, record settings and the presets (menu, 1-9, PageUp/PageDown)
   InputEvents events_;  // (before the layer, whose window's callbacks fill it)
   // The window, its input callbacks, the Vulkan context and swapchain, ImGui (window_layer.hpp);
   // released after everything below that uses them.
@@ -174,8 +165,7 @@ class LiveApp {
   // The UI's copy of the run.
   uint64_t generation_ = 0;
   std::vector<nn::Metrics> history_;
-  core::ExperimentConfig edit_;        // what the panel shows and edits
-  std::optional<nn::View> view_;       // zoomed/panned view; unset = the run's
+  ViewState view_;                     // the viewer's pan and zoom
   int selected_class_ = 1;
   double speed_ = 0.0;                 // epochs/s; 0 = as fast as possible
   bool playing_ = true;
@@ -186,7 +176,7 @@ class LiveApp {
   clock::time_point lesson_step_at_{};
   uint64_t lesson_generation_ = 0;       // the run generation a step's new experiment replaces
   bool lesson_rebuilding_ = false;       // waiting for that rebuild before checking conditions
-  int pending_preset_key_ = 0;           // a preset digit pressed once: the same again switches
+  int pending_preset_key_ = 0;           // 1 + the preset index of a digit pressed once: the same again switches
   clock::time_point pending_preset_at_{};
   // Pointer gestures on the field.
   bool pressing_ = false, dragging_ = false;
@@ -201,7 +191,6 @@ class LiveApp {
   bool screenshot_ = false;
   bool show_timings_ = false;          // T: the frame's pass times over the picture
   bool quit_ = false;
-  bool pending_apply_ = false;  // a slider changed the config; restart once it is let go
   int windowed_x_ = 100, windowed_y_ = 100, windowed_w_ = 1280, windowed_h_ = 720;
   double fps_ = 0.0;                   // presented frames per second (smoothed)
   clock::time_point last_present_{};
@@ -209,44 +198,11 @@ class LiveApp {
   float ui_scale_ = 1.0f;
   float content_scale_ = 1.0f;
 
-  // Inspection: a hidden neuron's own field (hovered, or pinned by a click), an edge, and the
-  // step-through computation of one training sample.
-  std::optional<std::pair<int, int>> pinned_neuron_, hover_neuron_;  // (hidden layer, neuron)
-  struct EdgeChoice {
-    int layer, from, to;
-  };
-  std::optional<EdgeChoice> edge_;
-  std::vector<float> edge_weights_, edge_grads_;  // the chosen edge at each step seen since
-  long long edge_last_step_ = -1;
-  // The chosen edge's values at the trainer's checkpoints, filled on the trainer thread.
-  struct EdgeHistory {
-    std::mutex mutex;
-    uint64_t request = 0;  // which choice they belong to
-    bool ready = false;
-    std::vector<float> weights, grads;
-  };
-  std::shared_ptr<EdgeHistory> edge_history_ = std::make_shared<EdgeHistory>();
-  uint64_t edge_request_ = 0;
-  uint64_t edge_generation_ = 0;
-  bool show_computation_ = false;
-  int sample_ = 0;
-  // The "Data and weights" window: samples with predictions, the XOR corners, every weight's
-  // evolution, path strengths, the log of updates.
-  bool show_inspector_ = false;
-  WeightTrace weight_trace_;
-  UpdateLog update_log_;
-  uint64_t traced_generation_ = 0;
-  long long traced_step_ = -1;
-  std::vector<float> predictions_;        // P(class 1), or the predicted class's P, per point shown
-  std::vector<int> predicted_;            // predicted class per point
-  long long predicted_step_ = -1;
-  uint64_t predicted_generation_ = 0;
-  clock::time_point predicted_at_{};
+  // Picking on the diagram, the step-through view (I), the data and weights window (D).
+  Inspector inspector_;
 
-  // Recording from the window.
+  // Recording from the window (the panel's record settings).
   std::unique_ptr<LiveRecorder> recorder_;
-  int record_size_ = 1, record_fps_ = 2, record_format_ = 0;
-  float record_epochs_ = 1.0f;
 
   // Touches (TUIO).
   std::unique_ptr<TuioListener> tuio_;

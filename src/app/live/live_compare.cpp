@@ -72,7 +72,7 @@ void LiveApp::choose_compare(const std::string& set) {
   compare_set_ = set;
   options_.config = all[0];
   options_.compare.assign(all.begin() + 1, all.end());
-  edit_ = all[0];
+  panel_.set_draft(all[0]);
   view_.reset();
   trainer_->set_playing(false);
   trainer_->restart(std::move(*first));
@@ -167,7 +167,7 @@ bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
   bool refining = false;
   for (size_t i = 0; i + 1 < compare_shown_; ++i) {
     const Rival& r = rivals_[i];
-    panels.push_back({scene_of(*r.state, r.history, view_.value_or(r.state->view), anim), picture, rects[i + 1]});
+    panels.push_back({scene_of(*r.state, r.history, view_.shown(r.state->view), anim), picture, rects[i + 1]});
     panels.back().scene.compare_index = int(i + 1);
     refining |= want_field(*rivals_[i].field, *r.state, i + 1, panels.back());
   }
@@ -179,16 +179,6 @@ bool LiveApp::compare_panels(std::vector<render::Panel>& panels, double anim) {
     panels.push_back(std::move(chart));
   }
   return refining;
-}
-
-std::optional<size_t> LiveApp::panel_at(double x, double y) const {
-  const auto& fields = renderer_->last_placements();
-  const auto [px, py] = to_target(x, y);
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto& f = fields[i];
-    if (px >= f.rect.x0 && px < f.rect.x1 && py >= f.rect.y0 && py < f.rect.y1) return i;
-  }
-  return std::nullopt;
 }
 
 void LiveApp::draw_compare(const LiveState& state) {

@@ -127,7 +127,7 @@ void LiveApp::exhibit_frame(const LiveState& state) {
     c.seed = c.seed % 1000 + 1;
     ++auto_resets_;
     lesson_.reset();
-    edit_ = c;
+    panel_.set_draft(c);
     apply(c);
     message("The learning rate was too high and the network blew up. It starts again, slower.");
   }
@@ -153,7 +153,7 @@ void LiveApp::exhibit_try(core::ExperimentConfig c, const std::string& what) {
   c.training.endless = true;  // a visitor's run never stops by itself
   c.training.optimizer.lr = std::clamp(c.training.optimizer.lr, k_min_lr, k_max_lr);
   lesson_.reset();             // free play from here
-  edit_ = c;
+  panel_.set_draft(c);
   apply(c);
   set_pace(c.pace);
   message(what);
@@ -161,6 +161,7 @@ void LiveApp::exhibit_try(core::ExperimentConfig c, const std::string& what) {
 
 void LiveApp::draw_exhibit_ui(const LiveState& state) {
   draw_overlays();
+  std::vector<Command> commands;  // what the visitor asked for, done once the bar is drawn
   const float w = float(target_->width()), h = float(target_->height());
   const float bar = exhibit_bar_height();
   const float gap = 6.0f * ui_scale_;
@@ -203,7 +204,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
       c.data.label_noise = 0.0;
       c.data.classes = 2;
       if (c.loss == nn::Loss::softmax_ce) c.loss = nn::Loss::bce;
-      exhibit_try(c, std::string("data: ") + k_datasets[i].second);
+      commands.emplace_back(cmd::TryExperiment{c, std::string("data: ") + k_datasets[i].second});
     };
     if (ImGui::Button("\xE2\x97\x80##data", big)) set_data(d >= k_datasets.size() ? 0 : (d + k_datasets.size() - 1) % k_datasets.size());
     ImGui::SameLine();
@@ -218,7 +219,8 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
       core::ExperimentConfig c = now;
       c.hidden.assign(size_t(std::clamp(l, 0, k_max_layers)), std::clamp(n, 1, k_max_neurons));
       if (c.activations.size() > 1) c.activations = {c.activations.front()};  // one for every layer
-      exhibit_try(c, "network: " + std::to_string(c.hidden.size()) + " hidden layer(s) of " + std::to_string(std::clamp(n, 1, k_max_neurons)));
+      commands.emplace_back(cmd::TryExperiment{
+          c, "network: " + std::to_string(c.hidden.size()) + " hidden layer(s) of " + std::to_string(std::clamp(n, 1, k_max_neurons))});
     };
     label("layers");
     ImGui::BeginDisabled(layers <= 0);
@@ -242,12 +244,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
     ImGui::SameLine(0, 3 * gap);
     // Learning rate: halve or double, within bounds; the run goes on with it.
     const float lr = state.learning_rate;
-    auto set_lr = [&](float v) {
-      v = std::clamp(v, k_min_lr, k_max_lr);
-      trainer_->set_learning_rate(v);
-      edit_.training.optimizer.lr = v;
-      message("learning rate " + num(v));
-    };
+    auto set_lr = [&](float v) { commands.emplace_back(cmd::SetLearningRate{std::clamp(v, k_min_lr, k_max_lr)}); };
     label("learning rate");
     ImGui::BeginDisabled(lr <= k_min_lr * 1.0001f);
     if (ImGui::Button("\xE2\x88\x92##lr", big)) set_lr(lr / 2.0f);
@@ -262,15 +259,15 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
     label("a tap adds");
     const render::Colours colours = render::colours_for(picture_.palette);
     const int classes = std::clamp(state.dataset->classes, 2, 8);
-    selected_class_ = std::clamp(selected_class_, 0, classes - 1);
+    const int chosen = std::clamp(selected_class_, 0, classes - 1);  // (a tap adds this class)
     for (int k = 0; k < classes; ++k) {
       ImGui::PushID(k);
       const ImVec4 c = rgba(colours.class_colour(k));
       ImGui::PushStyleColor(ImGuiCol_Button, c);
       ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c);
       ImGui::PushStyleColor(ImGuiCol_ButtonActive, c);
-      ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, k == selected_class_ ? 4.0f * ui_scale_ : 0.0f);
-      if (ImGui::Button(k == selected_class_ ? "\xE2\x9C\x93" : "##class", big)) selected_class_ = k;
+      ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, k == chosen ? 4.0f * ui_scale_ : 0.0f);
+      if (ImGui::Button(k == chosen ? "\xE2\x9C\x93" : "##class", big)) commands.emplace_back(cmd::SetClickClass{k});
       ImGui::PopStyleVar();
       ImGui::PopStyleColor(3);
       ImGui::PopID();
@@ -280,15 +277,10 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
     if (ImGui::Button("Start over", ImVec2(0, touch_px_))) {
       core::ExperimentConfig c = now;
       c.seed = c.seed % 1000 + 1;
-      edit_ = c;
-      apply(c);
-      message("a fresh network: the same points, new starting weights");
+      commands.emplace_back(cmd::Apply{c, "a fresh network: the same points, new starting weights"});
     }
     ImGui::SameLine();
-    if (ImGui::Button("Next lesson", ImVec2(0, touch_px_))) {
-      exhibit_->next_lesson();
-      exhibit_play(false);
-    }
+    if (ImGui::Button("Next lesson", ImVec2(0, touch_px_))) commands.emplace_back(cmd::NextLesson{});
   }
   ImGui::PopStyleVar();
   ImGui::End();
@@ -363,6 +355,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
     if (ImGui::Button("Quit nnlive (Q)", wide)) quit_ = true, std::cout << "nnlive: exhibit: the operator quit" << std::endl;
     ImGui::End();
   }
+  for (const Command& c : commands) execute(c, state);
 }
 
 }  // namespace nnlive::app::live

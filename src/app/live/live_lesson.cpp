@@ -17,16 +17,16 @@ void LiveApp::lesson_enter(size_t k, std::optional<core::Run> replayed) {
     lesson_generation_ = trainer_->latest()->generation;
     lesson_rebuilding_ = true;
     if (replayed) {
-      edit_ = replayed->config;
+      panel_.set_draft(replayed->config);
       trainer_->restart(std::move(*replayed));
       view_.reset();
     } else {
-      edit_ = *config;
+      panel_.set_draft(*config);
       apply(*config);
     }
   } else if (step.learning_rate) {
     trainer_->set_learning_rate(*step.learning_rate);
-    edit_.training.optimizer.lr = *step.learning_rate;
+    panel_.draft().training.optimizer.lr = *step.learning_rate;
   }
   set_pace(lesson_->pace());
   playing_ = !step.pause;

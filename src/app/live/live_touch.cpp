@@ -75,18 +75,6 @@ std::optional<data::Point> LiveApp::user_point_near(double x, double y, const Li
   return near;
 }
 
-nn::View LiveApp::panned(const nn::View& from, double dx, double dy) const {
-  const auto& fields = renderer_->last_placements();
-  if (fields.empty()) return from;
-  const auto& f = fields[0];
-  int ww = 1, wh = 1;
-  glfwGetWindowSize(window_, &ww, &wh);
-  const double sx = target_->width() / double(std::max(ww, 1)), sy = target_->height() / double(std::max(wh, 1));
-  const double du = dx * sx / f.rect.width() * (from[2] - from[0]);
-  const double dv = dy * sy / f.rect.height() * (from[3] - from[1]);
-  return nn::View{from[0] - du, from[1] + dv, from[2] - du, from[3] + dv};
-}
-
 bool LiveApp::over_controls(double x, double y) const {
   // The windows ImGui drew last frame (this frame's are not laid out yet), front to back.
   const ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -145,7 +133,7 @@ void LiveApp::touches_to_controls() {
 
 void LiveApp::handle_touches(const LiveState& state) {
   if (touch_frame_.empty() && touches_.empty()) return;
-  const nn::View view = view_.value_or(state.view);
+  const nn::View view = view_.shown(state.view);
   const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
 
   for (const auto& [e, x, y] : touch_frame_) {
@@ -206,17 +194,13 @@ void LiveApp::handle_touches(const LiveState& state) {
   // One finger dragging from an empty place pans; two pinch-zoom.
   if (touches_.size() == 1 && !pinch_) {
     const Touch& t = touches_.begin()->second;
-    if (t.moved && !t.point) view_ = panned(t.view0, t.x - t.x0, t.y - t.y0);
+    if (t.moved && !t.point) view_.set(panned(t.view0, t.x - t.x0, t.y - t.y0));
   } else if (touches_.size() >= 2 && pinch_) {
     const Touch& a = touches_.begin()->second;
     const Touch& b = std::next(touches_.begin())->second;
     const double dist = std::hypot(a.x - b.x, a.y - b.y);
     const double k = std::clamp(pinch_->distance / std::max(dist, 1.0), 0.05, 20.0);
-    const nn::View& v = pinch_->view0;
-    const auto& c = pinch_->centre;
-    const double span = (v[2] - v[0]) * k;
-    if (span > 1e-3 && span < 1e4)
-      view_ = nn::View{c[0] + (v[0] - c[0]) * k, c[1] + (v[1] - c[1]) * k, c[0] + (v[2] - c[0]) * k, c[1] + (v[3] - c[1]) * k};
+    if (const auto v = ViewState::zoomed(pinch_->view0, pinch_->centre, k)) view_.set(*v);
   }
 }
 

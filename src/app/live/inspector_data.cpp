@@ -3,17 +3,17 @@
 // beside the diagram: every sample with the network's prediction (noisy labels marked), the
 // four XOR corners with accuracy and loss, the evolution of every weight, the path strengths
 // input -> hidden -> output and theirs, and a running log of the largest weight updates.
-#define GLFW_INCLUDE_VULKAN
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <optional>
 #include <string>
 
-#include "live_app_impl.hpp"
+#include "inspector.hpp"
 #include "nnlive/nn/explain.hpp"
 #include "nnlive/nn/loss.hpp"
 
@@ -91,7 +91,7 @@ void plot_trace(const char* id, const WeightTrace& trace, size_t a, std::optiona
 
 }  // namespace
 
-void LiveApp::track_weights(const LiveState& state) {
+void Inspector::track_weights(const LiveState& state) {
   const nn::Snapshot& s = state.snapshot;
   if (state.generation != traced_generation_) {
     // A step back is a new generation that goes on from an earlier step of the same run; a
@@ -108,12 +108,13 @@ void LiveApp::track_weights(const LiveState& state) {
   if (s.step > 0) update_log_.add(s.step, s.epoch, s.params, s.last_update);
 }
 
-void LiveApp::draw_inspector(const LiveState& state) {
-  if (!show_inspector_) return;
-  const float w0 = std::min(640 * ui_scale_, 0.55f * float(target_->width())), h0 = 0.6f * float(target_->height());
+void Inspector::draw_data(const LiveState& state, const Frame& frame) {
+  if (!show_data_) return;
+  const float ui_scale = frame.ui_scale;
+  const float w0 = std::min(640 * ui_scale, 0.55f * frame.width), h0 = 0.6f * frame.height;
   ImGui::SetNextWindowSize(ImVec2(w0, h0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - w0 - 8 * ui_scale_, 8 * ui_scale_), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Data and weights (D)", &show_inspector_)) {
+  ImGui::SetNextWindowPos(ImVec2(frame.width - w0 - 8 * ui_scale, 8 * ui_scale), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Data and weights (D)", &show_data_)) {
     ImGui::End();
     return;
   }
@@ -123,7 +124,7 @@ void LiveApp::draw_inspector(const LiveState& state) {
     if (ImGui::BeginTabItem("Samples")) {
       const std::vector<Shown> shown = points_of(data);
       // Predictions follow the run, at most a few times a second.
-      const auto now = clock::now();
+      const auto now = std::chrono::steady_clock::now();
       const bool other_points = predicted_generation_ != state.generation || predictions_.size() != shown.size();
       const bool trained_since = predicted_step_ != snap.step && std::chrono::duration<double>(now - predicted_at_).count() >= k_predict_every_s;
       if (other_points || trained_since) {
@@ -239,7 +240,7 @@ void LiveApp::draw_inspector(const LiveState& state) {
         ImGui::TextDisabled("steps %lld to %lld (%zu samples); each plot from its own lowest to highest value",
                             weight_trace_.steps().front(), weight_trace_.steps().back(), weight_trace_.rows());
         const float avail = ImGui::GetContentRegionAvail().x;
-        const int cols = std::max(1, int(avail / (200 * ui_scale_)));
+        const int cols = std::max(1, int(avail / (200 * ui_scale)));
         const float pw = (avail - float(cols - 1) * ImGui::GetStyle().ItemSpacing.x) / float(cols);
         ImGui::BeginChild("weights", ImVec2(0, 0));
         for (size_t l = 0; l < snap.layers.size(); ++l) {
@@ -252,7 +253,7 @@ void LiveApp::draw_inspector(const LiveState& state) {
             if (n % size_t(cols) != 0) ImGui::SameLine();
             const std::string id = "##w" + std::to_string(idx[n]);
             plot_trace(id.c_str(), weight_trace_, idx[n], std::nullopt, param_name(state, idx[n]) + "  " + num(snap.params[idx[n]]), pw,
-                       44 * ui_scale_);
+                       44 * ui_scale);
           }
         }
         ImGui::EndChild();
@@ -296,7 +297,7 @@ void LiveApp::draw_inspector(const LiveState& state) {
             if (traced) {
               const size_t w1 = A.w_offset + size_t(p.hidden) * A.in + size_t(p.input), w2 = B.w_offset + size_t(p.output) * B.in + size_t(p.hidden);
               const std::string id = "##p" + std::to_string(k);
-              plot_trace(id.c_str(), weight_trace_, w1, w2, "", ImGui::GetContentRegionAvail().x, 28 * ui_scale_);
+              plot_trace(id.c_str(), weight_trace_, w1, w2, "", ImGui::GetContentRegionAvail().x, 28 * ui_scale);
             } else {
               ImGui::TextDisabled("-");
             }

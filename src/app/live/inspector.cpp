@@ -3,7 +3,6 @@
 // weight, gradient, update and history) and the step-through view of the last training step for
 // one sample, with the real numbers (nn::explain_step): every number for small networks, the
 // largest contributors for big ones.
-#define GLFW_INCLUDE_VULKAN
 #include <glm/geometric.hpp>
 #include <imgui.h>
 
@@ -12,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-#include "live_app_impl.hpp"
+#include "inspector.hpp"
 #include "nnlive/nn/explain.hpp"
 
 namespace nnlive::app::live {
@@ -76,24 +75,14 @@ std::string param_name(const LiveState& state, size_t index) {
   return std::string("#").append(std::to_string(index));
 }
 
-std::array<double, 2> LiveApp::to_target(double x, double y) const {
-  int ww = 1, wh = 1;
-  glfwGetWindowSize(window_, &ww, &wh);
-  return {x * target_->width() / std::max(ww, 1), y * target_->height() / std::max(wh, 1)};
-}
-
-LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& state) const {
-  DiagramHit hit;
-  const auto& placed = renderer_->last_placements();
-  if (placed.empty() || placed[0].network.centres.empty()) return hit;
-  const auto& net = placed[0].network;
+Inspector::Hit Inspector::hit(const render::NetworkNodes& net, glm::vec2 at, float ui_scale, const LiveState& state) {
+  Hit hit;
+  if (net.centres.empty()) return hit;
   // The last frame may show an older network (a restart since): then nothing is hit.
   const auto& layers = state.snapshot.layers;
   if (net.centres.size() != layers.size() + 1 || int(net.centres[0].size()) != layers.front().in) return hit;
   for (size_t l = 0; l < layers.size(); ++l)
     if (int(net.centres[l + 1].size()) != layers[l].out) return hit;
-  const auto p = to_target(x, y);
-  const glm::vec2 at{float(p[0]), float(p[1])};
   const float grab = std::max(net.radius + 2.0f, 6.0f);
   float best = grab;
   for (size_t c = 0; c < net.centres.size(); ++c)
@@ -103,7 +92,7 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
     }
   if (hit.column >= 0) return hit;
   // Edges: the nearest within a few pixels, between the columns the pointer is between.
-  float best_edge = std::max(6.0f, 4.0f * ui_scale_);
+  float best_edge = std::max(6.0f, 4.0f * ui_scale);
   for (size_t l = 0; l + 1 < net.centres.size(); ++l) {
     const auto& from = net.centres[l];
     const auto& to = net.centres[l + 1];
@@ -117,7 +106,7 @@ LiveApp::DiagramHit LiveApp::hit_diagram(double x, double y, const LiveState& st
   return hit;
 }
 
-void LiveApp::click_diagram(const DiagramHit& hit, const LiveState& state) {
+void Inspector::click(const Hit& hit, const LiveState& state, LiveTrainer& trainer) {
   const int columns = int(state.snapshot.layers.size()) + 1;
   if (hit.column > 0 && hit.column < columns - 1) {
     const std::pair<int, int> n{hit.column - 1, hit.node};
@@ -133,7 +122,7 @@ void LiveApp::click_diagram(const DiagramHit& hit, const LiveState& state) {
     edge_generation_ = state.generation;
     const auto& L = state.snapshot.layers[size_t(hit.layer)];
     const uint64_t request = ++edge_request_;
-    trainer_->edge_history(L.w_offset + size_t(hit.to) * L.in + size_t(hit.from),
+    trainer.edge_history(L.w_offset + size_t(hit.to) * L.in + size_t(hit.from),
                            [mailbox = edge_history_, request](std::vector<float> w, std::vector<float> g) {
                              std::lock_guard lock(mailbox->mutex);
                              mailbox->request = request, mailbox->ready = true;
@@ -144,23 +133,47 @@ void LiveApp::click_diagram(const DiagramHit& hit, const LiveState& state) {
   }
 }
 
-render::RenderOptions LiveApp::view_options() const {
-  render::RenderOptions o = picture_;
+void Inspector::decorate(render::RenderOptions& o, bool marks) const {
   const auto neuron = hover_neuron_ ? hover_neuron_ : pinned_neuron_;
   if (neuron) o.neuron_layer = neuron->first, o.neuron = neuron->second;
   if (edge_) o.edge_layer = edge_->layer, o.edge_from = edge_->from, o.edge_to = edge_->to;
-  o.mark_probe = show_computation_ && show_ui_;
-  if (!show_ui_) {
-    // Presentation: the header's figures at least 20 pt (at 96 dpi, times the screen's scale).
-    const float s = std::min(float(target_->width()) / 1920.0f, float(target_->height()) / 1080.0f);
-    const float want_px = 20.0f * 96.0f / 72.0f * content_scale_;
-    o.header_scale = std::max(1.0f, want_px / (22.0f * s));
-    o.min_text_px = want_px / s;  // every text, not just the header
-  }
-  return o;
+  o.mark_probe = show_computation_ && marks;
 }
 
-void LiveApp::track_edge(const LiveState& state) {
+bool Inspector::hover(const Hit& hit, const LiveState& state) {
+  hover_neuron_.reset();
+  const int columns = int(state.snapshot.layers.size()) + 1;
+  if (hit.column > 0 && hit.column < columns - 1) {
+    hover_neuron_ = std::pair{hit.column - 1, hit.node};
+    const auto& probe = state.snapshot.probe;
+    const float a = probe.size() > size_t(hit.column) && probe[size_t(hit.column)].size() > size_t(hit.node)
+                        ? probe[size_t(hit.column)][size_t(hit.node)]
+                        : 0.0f;
+    ImGui::SetTooltip("hidden layer %d, neuron %d: its output over the field\nactivation for sample %d: %.4g\nclick to %s", hit.column,
+                      hit.node + 1, state.snapshot.probe_index, double(a), pinned_neuron_ == hover_neuron_ ? "unpin" : "keep it shown");
+    return true;
+  }
+  if (hit.layer >= 0) {
+    const auto& L = state.snapshot.layers[size_t(hit.layer)];
+    const size_t k = L.w_offset + size_t(hit.to) * L.in + size_t(hit.from);
+    ImGui::SetTooltip("weight %.4g\nclick for its gradient, update and history", double(state.snapshot.params[k]));
+    return true;
+  }
+  return false;
+}
+
+void Inspector::draw(const LiveState& state, LiveTrainer& trainer, const Frame& frame) {
+  draw_computation(state, trainer, frame);
+  draw_data(state, frame);
+  draw_edge(state, frame);
+}
+
+void Inspector::track(const LiveState& state) {
+  track_edge(state);
+  track_weights(state);
+}
+
+void Inspector::track_edge(const LiveState& state) {
   // A pinned neuron that the current network does not have (a restart with other layers).
   const auto& hidden = state.snapshot.layers;
   if (pinned_neuron_ && (size_t(pinned_neuron_->first) + 1 >= hidden.size() ||
@@ -192,13 +205,14 @@ void LiveApp::track_edge(const LiveState& state) {
   }
 }
 
-void LiveApp::draw_edge(const LiveState& state) {
+void Inspector::draw_edge(const LiveState& state, const Frame& frame) {
+  const float ui_scale = frame.ui_scale;
   if (!edge_) return;
   const auto& snap = state.snapshot;
   const auto& L = snap.layers[size_t(edge_->layer)];
   const size_t i = L.w_offset + size_t(edge_->to) * L.in + size_t(edge_->from);
-  ImGui::SetNextWindowSize(ImVec2(380 * ui_scale_, 270 * ui_scale_), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - 388 * ui_scale_, float(target_->height()) - 278 * ui_scale_),
+  ImGui::SetNextWindowSize(ImVec2(380 * ui_scale, 270 * ui_scale), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(frame.width - 388 * ui_scale, frame.height - 278 * ui_scale),
                           ImGuiCond_FirstUseEver);
   bool open = true;
   const std::string title = "Edge " + node_name(state, size_t(edge_->layer), edge_->from) + " \xE2\x86\x92 " +
@@ -212,7 +226,7 @@ void LiveApp::draw_edge(const LiveState& state) {
       auto plot = [&](const char* id, const char* what, const std::vector<float>& v) {
         const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
         const std::string label = std::string(what) + "  " + num(*lo) + " to " + num(*hi);
-        ImGui::PlotLines(id, v.data(), int(v.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale_));
+        ImGui::PlotLines(id, v.data(), int(v.size()), 0, label.c_str(), FLT_MAX, FLT_MAX, ImVec2(w, 60 * ui_scale));
       };
       plot("##w", "weight", edge_weights_);
       plot("##g", "gradient", edge_grads_);
@@ -225,12 +239,13 @@ void LiveApp::draw_edge(const LiveState& state) {
   if (!open) edge_.reset();
 }
 
-void LiveApp::draw_computation(const LiveState& state) {
+void Inspector::draw_computation(const LiveState& state, LiveTrainer& trainer, const Frame& frame) {
+  const float ui_scale = frame.ui_scale;
   if (!show_computation_) return;
   // Over the curves at first, so the diagram stays free to point at; it can be moved.
-  const float w = std::min(600 * ui_scale_, 0.5f * float(target_->width())), h = 0.55f * float(target_->height());
+  const float w = std::min(600 * ui_scale, 0.5f * frame.width), h = 0.55f * frame.height;
   ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(float(target_->width()) - w - 8 * ui_scale_, float(target_->height()) - h - 8 * ui_scale_),
+  ImGui::SetNextWindowPos(ImVec2(frame.width - w - 8 * ui_scale, frame.height - h - 8 * ui_scale),
                           ImGuiCond_FirstUseEver);
   if (!ImGui::Begin("Step-through: the last step for one sample (I)", &show_computation_)) {
     ImGui::End();
@@ -243,10 +258,10 @@ void LiveApp::draw_computation(const LiveState& state) {
     ImGui::End();
     return;
   }
-  ImGui::SetNextItemWidth(140 * ui_scale_);
+  ImGui::SetNextItemWidth(140 * ui_scale);
   ImGui::InputInt("training sample", &sample_);
   sample_ = std::clamp(sample_, 0, int(points.size()) - 1);
-  trainer_->set_probe(sample_);  // the diagram's node colours follow this sample too
+  trainer.set_probe(sample_);  // the diagram's node colours follow this sample too
   const data::Point& pt = points[size_t(sample_)];
   std::vector<float> input(size_t(state.input_map.size()));
   state.input_map.apply(pt.x, pt.y, input.data());
