@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "nnlive/gpu/cpu_activations.hpp"
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/gpu/field_shared.h"
 
@@ -30,11 +31,11 @@ using Array = Eigen::Map<Eigen::ArrayXf>;
 void activate(uint32_t code, float* z, size_t n) {
   Array a(z, Eigen::Index(n));
   switch (code) {
-    case FIELD_ACT_SIGMOID: a = a.logistic(); break;
-    case FIELD_ACT_TANH: a = a.tanh(); break;
+    case FIELD_ACT_SIGMOID: sigmoid_in_place(z, n); break;
+    case FIELD_ACT_TANH: tanh_in_place(z, n); break;
     case FIELD_ACT_RELU: a = a.max(0.0f); break;
     case FIELD_ACT_LEAKY_RELU: a = (a > 0.0f).select(a, 0.01f * a); break;
-    case FIELD_ACT_GELU: a = 0.5f * a * (1.0f + (0.7978845608f * (a + 0.044715f * a.cube())).tanh()); break;
+    case FIELD_ACT_GELU: gelu_in_place(z, n); break;
     case FIELD_ACT_SIN: a = a.sin(); break;
     default: break;  // linear; softmax is applied across each pixel's outputs by the caller
   }
