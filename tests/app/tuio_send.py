@@ -5,6 +5,7 @@
 #   hold X Y SECONDS   a finger held still
 #   drag X0 Y0 X1 Y1   a finger moving from one place to another over 0.5 s
 #   pinch X Y D0 D1    two fingers about (X, Y), their distance going from D0 to D1 over 0.5 s
+#   taps X0 Y0 X1 Y1   two fingers down and up together without moving (two people's taps)
 #   wait SECONDS
 # Usage: tuio_send.py PORT GESTURE [ARGS] [GESTURE [ARGS] ...]
 import socket
@@ -67,6 +68,12 @@ while args:
         i = new_id()
         frame({i: (x, y)})
         frame({i: (x, y)})
+        frame({})
+    elif g == "taps":  # two people tapping at the same moment
+        x0, y0, x1, y1 = (float(args.pop(0)) for _ in range(4))
+        a, b = new_id(), new_id()
+        frame({a: (x0, y0), b: (x1, y1)})
+        frame({a: (x0, y0), b: (x1, y1)})
         frame({})
     elif g == "hold":
         x, y, s = float(args.pop(0)), float(args.pop(0)), float(args.pop(0))

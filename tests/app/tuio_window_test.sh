@@ -3,7 +3,8 @@
 # stand-in table). Five taps at five places add five points; a long press on one removes it; a
 # drag from another moves it (the count stays, and a point sits where the drag ended); a pinch
 # and a one-finger pan on empty field change the view without adding anything; a tap on the
-# diagram adds nothing; a tap on a panel button presses it. Counted from the saved config and the
+# diagram adds nothing; a tap on a panel button presses it; two taps at the same moment add two
+# points. Counted from the saved config and the
 # session report. The window also listens for XInput 2.2 touches of its own. Validation on.
 set -euo pipefail
 bin="$1"
@@ -52,6 +53,10 @@ n="$(count)"
 send tap 0.100 0.107 wait 0.8
 n="$(count)"
 [ "$n" = 4 ] || fail "a tap on the Step button changed the points to $n"
+# Two people tapping at the same moment: two points, not a pinch.
+send taps 0.42 0.55 0.56 0.55 wait 0.6
+n="$(count)"
+[ "$n" = 6 ] || fail "two taps at once made $n points, not 6"
 quit_app "after the touches"
 grep -q ", 1 training steps" app.log || fail "a tap on the Step button did not step once: $(grep 'frames in' app.log)"
 grep -q "TUIO on port $port: 1[0-9] touches" app.log || fail "the report does not count the touches: $(grep 'frames in' app.log)"

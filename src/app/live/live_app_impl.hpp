@@ -24,6 +24,7 @@
 #include "live_app.hpp"
 #include "live_recorder.hpp"
 #include "live_trainer.hpp"
+#include "pointer_gestures.hpp"
 #include "progressive_field.hpp"
 #include "tuio_listener.hpp"
 #include "view_state.hpp"
@@ -37,13 +38,7 @@
 namespace nnlive::app::live {
 
 using clock = std::chrono::steady_clock;
-constexpr double k_double_click_s = 0.3;
-constexpr float k_drag_px = 5.0f;
-constexpr double k_double_click_px = 6.0;  // a double-click's second click lands this close to the first
-// A press (mouse or finger) held still this long removes the nearest point; one that starts this
-// close to a hand-placed point and drags moves it (a touch screen that acts as a mouse, and
-// touch tables, get the same gestures).
-constexpr double k_long_press_s = 0.6;
+// A press (mouse or finger) that starts this close to a hand-placed point and drags moves it.
 constexpr double k_grab_px = 18.0;
 // What the GLFW callbacks collected since the last frame.
 struct InputEvents {
@@ -137,7 +132,12 @@ class LiveApp {
   // sources, and those that went down on the controls driving ImGui's pointer.
   void touches_to_controls();
   bool over_controls(double x, double y) const;  // an ImGui window (as last drawn) is at window (x, y)
-  void handle_touches(const LiveState& state);
+  void handle_touches(const LiveState& state);  // the frame's touches into the pointer stream
+  // A press on a lesson's caption band (next) or the diagram (inspect) acts there and is no
+  // gesture; true when it did.
+  bool press_elsewhere(double x, double y, int button, const LiveState& state);
+  PointerGestures::Place place_at(double x, double y, const LiveState& state) const;
+  void do_gestures(const LiveState& state);  // the frame's gesture actions
   nn::View panned(const nn::View& from, double dx, double dy) const;  // by window pixels over panel 1's field
   // The hand-placed point within k_grab_px of window position (x, y), if any.
   std::optional<data::Point> user_point_near(double x, double y, const LiveState& state) const;
@@ -178,16 +178,12 @@ class LiveApp {
   bool lesson_rebuilding_ = false;       // waiting for that rebuild before checking conditions
   int pending_preset_key_ = 0;           // 1 + the preset index of a digit pressed once: the same again switches
   clock::time_point pending_preset_at_{};
-  // Pointer gestures on the field.
-  bool pressing_ = false, dragging_ = false;
-  int press_button_ = 0, press_mods_ = 0;
-  double press_x_ = 0, press_y_ = 0;
-  nn::View drag_view_{};
-  double press_t_ = 0.0;                // when the press began (event time)
-  bool long_pressed_ = false;           // the press was held: it removed a point, its release adds none
-  std::optional<data::Point> grabbed_;  // the hand-placed point the press began on (a drag moves it)
-  std::optional<InputEvents::Button> pending_click_;
-  double last_release_time_ = -1.0;  // of the pending click (event time)
+  // The picture's gestures over the one pointer stream (the mouse and every finger).
+  PointerGestures gestures_;
+  std::vector<PointerGestures::Action> gesture_actions_;  // this frame's, done by do_gestures
+  int mouse_button_ = 0;                 // the button of the mouse's press being followed
+  nn::View gesture_view0_{};             // the view when the pan or pinch under way began
+  std::array<double, 2> pinch_centre_{};  // where the pinch's fingers first met, in data coordinates
   bool screenshot_ = false;
   bool show_timings_ = false;          // T: the frame's pass times over the picture
   bool quit_ = false;
@@ -207,15 +203,6 @@ class LiveApp {
   // Touches (TUIO).
   std::unique_ptr<TuioListener> tuio_;
   std::unique_ptr<XiTouch> xi_touch_;  // once the window is open
-  struct Touch {
-    double x0, y0, x, y;              // window coordinates: where it went down, where it is
-    double t0;
-    bool moved = false;
-    bool pressed_long = false;        // held still long enough: it removed the nearest point
-    std::optional<data::Point> point; // the hand-placed point it went down on (a drag moves it)
-    nn::View view0{};
-  };
-  std::map<int32_t, Touch> touches_;
   struct WindowTouch {
     TouchEvent e;
     double x, y;  // window coordinates
@@ -229,12 +216,6 @@ class LiveApp {
   std::deque<UiPointer> ui_queue_;       // ImGui's pointer: presses and releases, one per frame
   std::optional<int32_t> ui_touch_;      // the finger that is ImGui's pointer while it is down
   std::array<double, 2> ui_touch_at_{};  // where it is
-  struct Pinch {
-    double distance;                  // between the first two fingers, when the second went down
-    std::array<double, 2> centre;     // their midpoint, in data coordinates
-    nn::View view0;
-  };
-  std::optional<Pinch> pinch_;
   uint64_t touches_seen_ = 0;
 
   // Exhibit mode (`nnlive exhibit`).

@@ -150,7 +150,11 @@ void LiveApp::handle_input(const LiveState& state) {
   events_ = InputEvents{};
   events_.resized = ev.resized;
   events_.pointer = ev.pointer;
-  if (exhibit_ && exhibit_filter(ev)) return;  // the keypad's or operator menu's
+  if (exhibit_ && exhibit_filter(ev)) {  // the keypad's or operator menu's: no gesture goes on under them
+    gestures_.reset();
+    gesture_actions_.clear();
+    return;
+  }
   for (const auto& [key, mods] : ev.keys)
     if (!io.WantCaptureKeyboard || (mods & GLFW_MOD_CONTROL) || key == GLFW_KEY_F11) handle_key(key, mods, state);
 
@@ -160,101 +164,97 @@ void LiveApp::handle_input(const LiveState& state) {
   double cx = 0, cy = 0;
   if (ev.pointer) cx = (*ev.pointer)[0], cy = (*ev.pointer)[1];
   else glfwGetCursorPos(window_, &cx, &cy);
-  auto add_or_remove = [&](const InputEvents::Button& b) {
-    const auto d = to_data(b.x, b.y);
-    if (!d) return;
-    const nn::View v = view_.shown(state.view);
-    if (b.mods & GLFW_MOD_CONTROL) {
-      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
-      return;
-    }
-    const int classes = state.dataset->classes;
-    int label = b.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
-    // More than two classes, or an exhibit (where a touch is a left click): the picker's class.
-    if (classes > 2 || exhibit_) label = b.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
-    for_each_trainer([&](LiveTrainer& t) { t.add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false}); });
-    ++points_added_;
-  };
-  // A single click acts once the double-click time has passed without a second click (by the
-  // events' times: every click counts, however many arrive within one frame).
-  auto settle = [&](double t) {
-    if (pending_click_ && t - last_release_time_ >= k_double_click_s) {
-      add_or_remove(*pending_click_);
-      pending_click_.reset();
-    }
-  };
+  // The mouse's buttons join the touches in the one pointer stream (handle_touches fed them
+  // first). A press over the controls is theirs; one on a caption or the diagram acts there.
   for (const auto& b : ev.buttons) {
-    settle(b.t);
+    PointerEvent e{b.action == GLFW_PRESS ? PointerEvent::down : PointerEvent::up, PointerGestures::k_mouse, b.button, b.mods, b.x, b.y, b.t};
     if (b.action == GLFW_PRESS) {
-      if (io.WantCaptureMouse) continue;
-      // A tap on a lesson's caption band (the bottom of the picture) is "next".
-      if (lesson_ && b.button == GLFW_MOUSE_BUTTON_LEFT && b.y > scene_rect().y1 - k_caption_band * scene_rect().height()) {
-        lesson_next();
-        continue;
-      }
-      if (!to_data(b.x, b.y)) {
-        if (b.button == GLFW_MOUSE_BUTTON_LEFT) inspector_.click(hit_diagram(b.x, b.y, state), state, *trainer_);
-        continue;
-      }
-      // A double-click: a second left click soon after the first, where the first landed. Times
-      // are the events' own (several clicks can arrive within one slow frame); any other press
-      // leaves the pending click to be added.
-      if (pending_click_ && b.button == GLFW_MOUSE_BUTTON_LEFT && pending_click_->button == GLFW_MOUSE_BUTTON_LEFT &&
-          b.t - last_release_time_ < k_double_click_s &&
-          std::hypot(b.x - pending_click_->x, b.y - pending_click_->y) <= k_double_click_px) {
-        pending_click_.reset();  // double-click: reset the view, add nothing
-        view_.reset();
-        pressing_ = false;
-        continue;
-      }
-      pressing_ = true;
-      dragging_ = false;
-      long_pressed_ = false;
-      press_button_ = b.button, press_mods_ = b.mods, press_x_ = b.x, press_y_ = b.y, press_t_ = b.t;
-      drag_view_ = view_.shown(state.view);
-      grabbed_ = b.button == GLFW_MOUSE_BUTTON_LEFT ? user_point_near(b.x, b.y, state) : std::nullopt;
-    } else if (b.action == GLFW_RELEASE && pressing_ && b.button == press_button_) {
-      pressing_ = false;
-      if (dragging_ && grabbed_) {
-        // A hand-placed point dragged: it leaves its old place and joins at the new one.
-        if (const auto d = to_data(b.x, b.y)) {
-          const nn::View v = view_.shown(state.view);
-          const data::Point from = *grabbed_;
-          for_each_trainer([&](LiveTrainer& t) {
-            t.remove_nearest_point(from.x, from.y, float(1e-4 * (v[2] - v[0])));
-            t.add_point({float((*d)[0]), float((*d)[1]), from.label, false});
-          });
-        }
-      } else if (!dragging_ && !long_pressed_) {
-        if (pending_click_) add_or_remove(*pending_click_);
-        pending_click_ = InputEvents::Button{b.button, b.action, press_mods_, press_x_, press_y_, b.t};
-        last_release_time_ = b.t;
-      }
-      dragging_ = false;
+      if (gestures_.down(PointerGestures::k_mouse) || io.WantCaptureMouse || press_elsewhere(b.x, b.y, b.button, state)) continue;
+      mouse_button_ = b.button;
+      gestures_.feed(e, place_at(b.x, b.y, state), gesture_actions_);
+    } else if (b.action == GLFW_RELEASE && b.button == mouse_button_) {
+      gestures_.feed(e, gesture_actions_);
     }
   }
-  settle(glfwGetTime());
-  // Dragging pans the field, or moves the hand-placed point it began on (on release). Judged
-  // before the long press below: a slow frame may bring the press and the moves together.
-  if (pressing_ && glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
-    if (!dragging_ && !long_pressed_ && std::hypot(cx - press_x_, cy - press_y_) > k_drag_px) dragging_ = true;
-    if (dragging_ && !grabbed_) view_.set(panned(drag_view_, cx - press_x_, cy - press_y_));
+  // A held button: its drag as of this frame (and its release, if one was never reported).
+  if (gestures_.down(PointerGestures::k_mouse)) {
+    const bool held = glfwGetMouseButton(window_, mouse_button_) == GLFW_PRESS;
+    gestures_.feed({held ? PointerEvent::move : PointerEvent::up, PointerGestures::k_mouse, mouse_button_, 0, cx, cy, glfwGetTime()},
+                   gesture_actions_);
   }
-  // Held still: the nearest point goes, while the button is still down (so it is seen to go).
-  if (pressing_ && !dragging_ && !long_pressed_ && glfwGetTime() - press_t_ >= k_long_press_s &&
-      glfwGetMouseButton(window_, press_button_) == GLFW_PRESS) {
-    long_pressed_ = true;
-    if (const auto d = to_data(press_x_, press_y_)) {
-      const nn::View v = view_.shown(state.view);
-      for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (v[2] - v[0]))); });
-    }
-  }
+  gestures_.tick(glfwGetTime(), gesture_actions_);
+  do_gestures(state);
   // The wheel zooms about the pointer.
   if (ev.scroll != 0.0 && !io.WantCaptureMouse) {
     if (const auto d = to_data(cx, cy)) {
       if (const auto v = ViewState::zoomed(view_.shown(state.view), *d, ViewState::wheel_factor(ev.scroll))) view_.set(*v);
     }
   }
+}
+
+bool LiveApp::press_elsewhere(double x, double y, int button, const LiveState& state) {
+  // A tap on a lesson's caption band (the bottom of the picture) is "next".
+  if (lesson_ && button == GLFW_MOUSE_BUTTON_LEFT && y > scene_rect().y1 - k_caption_band * scene_rect().height()) {
+    lesson_next();
+    return true;
+  }
+  if (to_data(x, y)) return false;
+  if (button == GLFW_MOUSE_BUTTON_LEFT) inspector_.click(hit_diagram(x, y, state), state, *trainer_);
+  return true;
+}
+
+PointerGestures::Place LiveApp::place_at(double x, double y, const LiveState& state) const {
+  return {user_point_near(x, y, state)};
+}
+
+void LiveApp::do_gestures(const LiveState& state) {
+  const nn::View v = view_.shown(state.view);
+  const float reach = float(0.04 * (v[2] - v[0]));  // a removal takes the nearest point within this
+  for (const auto& a : gesture_actions_) {
+    switch (a.kind) {
+      case PointerGestures::Action::click: {
+        const auto d = to_data(a.x, a.y);
+        if (!d) break;
+        if (a.mods & GLFW_MOD_CONTROL) {
+          for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), reach); });
+          break;
+        }
+        const int classes = state.dataset->classes;
+        int label = a.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
+        // More than two classes, or an exhibit (where a touch is a left click): the picker's class.
+        if (classes > 2 || exhibit_) label = a.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
+        for_each_trainer([&](LiveTrainer& t) { t.add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false}); });
+        ++points_added_;
+        break;
+      }
+      case PointerGestures::Action::double_click: view_.reset(); break;
+      case PointerGestures::Action::long_press:
+        if (const auto d = to_data(a.x, a.y))
+          for_each_trainer([&](LiveTrainer& t) { t.remove_nearest_point(float((*d)[0]), float((*d)[1]), reach); });
+        break;
+      case PointerGestures::Action::move_point:
+        // The point leaves its old place and joins at the new one, with its class.
+        if (const auto d = to_data(a.x, a.y))
+          for_each_trainer([&](LiveTrainer& t) {
+            t.remove_nearest_point(a.point.x, a.point.y, float(1e-4 * (v[2] - v[0])));
+            t.add_point({float((*d)[0]), float((*d)[1]), a.point.label, false});
+          });
+        break;
+      case PointerGestures::Action::pan:
+        if (a.begin) gesture_view0_ = v;
+        view_.set(panned(gesture_view0_, a.dx, a.dy));
+        break;
+      case PointerGestures::Action::pinch:
+        if (a.begin) {
+          gesture_view0_ = v;
+          const auto c = to_data(a.x, a.y);
+          pinch_centre_ = c ? *c : std::array<double, 2>{0.5 * (v[0] + v[2]), 0.5 * (v[1] + v[3])};
+        }
+        if (const auto z = ViewState::zoomed(gesture_view0_, pinch_centre_, std::clamp(a.scale, 0.05, 20.0))) view_.set(*z);
+        break;
+    }
+  }
+  gesture_actions_.clear();
 }
 
 // Drawn with or without the controls: the recording indicator and the last message (errors

@@ -110,7 +110,7 @@ void LiveApp::exhibit_frame(const LiveState& state) {
   const bool left_down = glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
   const double corner = 1.5 * touch_px_;
   if (exhibit_->corner(left_down && cx >= ww - corner && cy <= corner, t)) {
-    pressing_ = false;  // the long press was not a tap
+    gestures_.reset();  // the long press was not a gesture on the picture
     std::cout << "nnlive: exhibit: PIN keypad" << std::endl;
   }
   if (exhibit_->tick(t)) {

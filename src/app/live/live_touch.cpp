@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Touches in the live window, from a touch table (TUIO cursors) and from a touch screen
-// (XInput 2.2 touch events on the window), in one stream. Each finger is followed on its
-// own from down to up: a short touch that stays put is a tap and goes into the same stream as
-// mouse clicks (so a tap adds a point, hits the diagram or the caption, wakes an exhibit, and
-// two taps at one place reset the view); a touch held still for k_long_press_s removes the
-// nearest point; a drag that starts on a hand-placed point moves it; a drag elsewhere pans; two
-// fingers pinch-zoom about where they first met.
+// (XInput 2.2 touch events on the window), in one stream with the mouse: a finger that goes
+// down on the controls drives ImGui's pointer; any other goes to the picture's gestures
+// (pointer_gestures.hpp), as the mouse does, so a tap is a click, a held finger removes the
+// nearest point, a drag moves a point or pans, and two fingers pinch-zoom.
 #define GLFW_INCLUDE_VULKAN
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -18,12 +16,6 @@
 #include "nnlive/core/error.hpp"
 
 namespace nnlive::app::live {
-namespace {
-
-constexpr double k_tap_px = 12.0;        // a touch that moves less is a tap (or a long press)
-
-}  // namespace
-
 void LiveApp::open_touch() {
   if (options_.tuio_port < 0) return;
   try {
@@ -132,75 +124,27 @@ void LiveApp::touches_to_controls() {
 }
 
 void LiveApp::handle_touches(const LiveState& state) {
-  if (touch_frame_.empty() && touches_.empty()) return;
-  const nn::View view = view_.shown(state.view);
+  if (touch_frame_.empty()) return;
+  // The keypad and the operator's menu take touches on the controls only.
   const bool operator_open = exhibit_ && (exhibit_->mode() == ExhibitShell::Mode::pin_entry || exhibit_->mode() == ExhibitShell::Mode::operator_menu);
-
+  gestures_.set_hand_span(17.0 * touch_px_);  // about 15 cm: two fingers further apart are two visitors
   for (const auto& [e, x, y] : touch_frame_) {
     if (ui_owned_.contains(e.id)) {  // the controls' (touches_to_controls)
       if (e.kind == TouchEvent::down) ++touches_seen_, visitor_activity(e.t);
       if (e.kind == TouchEvent::up) ui_owned_.erase(e.id);
       continue;
     }
-    if (e.kind == TouchEvent::down) {
-      ++touches_seen_;
-      visitor_activity(e.t);
-      Touch t{x, y, x, y, e.t};
-      t.view0 = view;
-      t.point = user_point_near(x, y, state);
-      touches_[e.id] = t;
-      if (touches_.size() == 2) {
-        const Touch& a = touches_.begin()->second;
-        const Touch& b = std::next(touches_.begin())->second;
-        const auto mid = to_data(0.5 * (a.x + b.x), 0.5 * (a.y + b.y));
-        const double dist = std::hypot(a.x - b.x, a.y - b.y);
-        if (mid && dist > 1.0) pinch_ = Pinch{dist, *mid, view};
-      }
+    const PointerEvent p{e.kind == TouchEvent::down ? PointerEvent::down : e.kind == TouchEvent::up ? PointerEvent::up : PointerEvent::move,
+                         e.id, PointerGestures::k_left, 0, x, y, e.t};
+    if (e.kind != TouchEvent::down) {
+      gestures_.feed(p, gesture_actions_);
       continue;
     }
-    const auto it = touches_.find(e.id);
-    if (it == touches_.end()) continue;
-    Touch& t = it->second;
-    t.x = x, t.y = y;
-    if (std::hypot(x - t.x0, y - t.y0) > k_tap_px) t.moved = true;
-    if (e.kind != TouchEvent::up) continue;
-    const bool several = touches_.size() > 1 || pinch_;
-    if (!t.moved && !several && !operator_open && !t.pressed_long && e.t - t.t0 < k_long_press_s) {
-      // A tap: a left click where the finger went down, into the mouse's stream.
-      events_.buttons.push_back({GLFW_MOUSE_BUTTON_LEFT, GLFW_PRESS, 0, t.x0, t.y0, t.t0});
-      events_.buttons.push_back({GLFW_MOUSE_BUTTON_LEFT, GLFW_RELEASE, 0, t.x0, t.y0, e.t});
-    } else if (t.moved && t.point && !several && !operator_open) {
-      if (const auto d = to_data(x, y)) {
-        // The point leaves its old place and joins at the new one, with its class.
-        for_each_trainer([&](LiveTrainer& tr) {
-          tr.remove_nearest_point(t.point->x, t.point->y, float(1e-4 * (view[2] - view[0])));
-          tr.add_point({float((*d)[0]), float((*d)[1]), t.point->label, false});
-        });
-      }
-    }
-    touches_.erase(it);
-    if (touches_.size() < 2) pinch_.reset();
-  }
-  if (operator_open) return;
-  // A finger held still long enough removes the nearest point, while it is still down (so the
-  // visitor sees it go).
-  const double now = glfwGetTime();
-  for (auto& [id, t] : touches_) {
-    if (t.moved || t.pressed_long || touches_.size() > 1 || now - t.t0 < k_long_press_s) continue;
-    t.pressed_long = true;
-    if (const auto d = to_data(t.x0, t.y0))
-      for_each_trainer([&](LiveTrainer& tr) { tr.remove_nearest_point(float((*d)[0]), float((*d)[1]), float(0.04 * (view[2] - view[0]))); });
-  }
-  // One finger dragging from an empty place pans; two pinch-zoom.
-  if (touches_.size() == 1 && !pinch_) {
-    const Touch& t = touches_.begin()->second;
-    if (t.moved && !t.point) view_.set(panned(t.view0, t.x - t.x0, t.y - t.y0));
-  } else if (touches_.size() >= 2 && pinch_) {
-    const Touch& a = touches_.begin()->second;
-    const Touch& b = std::next(touches_.begin())->second;
-    const double dist = std::hypot(a.x - b.x, a.y - b.y);
-    const double k = std::clamp(pinch_->distance / std::max(dist, 1.0), 0.05, 20.0);
-    if (const auto v = ViewState::zoomed(pinch_->view0, pinch_->centre, k)) view_.set(*v);
+    ++touches_seen_;
+    if (exhibit_) ++visitor_taps_;
+    visitor_activity(e.t);
+    if (operator_open || press_elsewhere(x, y, GLFW_MOUSE_BUTTON_LEFT, state)) continue;
+    gestures_.feed(p, place_at(x, y, state), gesture_actions_);
   }
 }
 
