@@ -139,6 +139,8 @@ TEST(PointerGestures, TwoFingersPinchAndNeitherClicksNorPans) {
   EXPECT_DOUBLE_EQ(out[0].scale, 0.5);   // 100 px apart, then 200: zoom in twice
   EXPECT_DOUBLE_EQ(out[1].scale, 100.0 / 300.0);  // then 300
   EXPECT_EQ(out[0].x, 150);              // about where they first met
+  EXPECT_EQ(out[0].dx, 50);              // the midpoint went from 150 to 200 ...
+  EXPECT_EQ(out[1].dx, 0);               // ... and back to 150
   out.clear();
   // Lifted one after the other, held past the long-press time: no click, no removal, no pan.
   g.feed(ev(PointerEvent::up, 2, 300, 100, 1.3), out);
@@ -148,6 +150,22 @@ TEST(PointerGestures, TwoFingersPinchAndNeitherClicksNorPans) {
   g.tick(4.0, out);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(g.held(), 0u);
+}
+
+TEST(PointerGestures, TwoFingersMovingTogetherPan) {
+  PointerGestures g;
+  std::vector<A> out;
+  g.feed(ev(PointerEvent::down, 1, 100, 100, 1.0), out);
+  g.feed(ev(PointerEvent::down, 2, 160, 100, 1.01), out);
+  for (int k = 1; k <= 4; ++k) {
+    g.feed(ev(PointerEvent::move, 1, 100 + 10 * k, 100 + 20 * k, 1.0 + 0.05 * k), out);
+    g.feed(ev(PointerEvent::move, 2, 160 + 10 * k, 100 + 20 * k, 1.0 + 0.05 * k), out);
+  }
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back().kind, A::pinch);
+  EXPECT_DOUBLE_EQ(out.back().scale, 1.0);  // the same distance apart: no zoom
+  EXPECT_EQ(out.back().dx, 40);
+  EXPECT_EQ(out.back().dy, 80);
 }
 
 TEST(PointerGestures, SeveralVisitorsTapHoldAndDragEachOnTheirOwn) {

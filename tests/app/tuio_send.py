@@ -6,6 +6,7 @@
 #   drag X0 Y0 X1 Y1   a finger moving from one place to another over 0.5 s
 #   pinch X Y D0 D1    two fingers about (X, Y), their distance going from D0 to D1 over 0.5 s
 #   taps X0 Y0 X1 Y1   two fingers down and up together without moving (two people's taps)
+#   pan2 X Y DX DY     two fingers about (X, Y) moving together by (DX, DY) over 0.5 s
 #   wait SECONDS
 # Usage: tuio_send.py PORT GESTURE [ARGS] [GESTURE [ARGS] ...]
 import socket
@@ -74,6 +75,13 @@ while args:
         a, b = new_id(), new_id()
         frame({a: (x0, y0), b: (x1, y1)})
         frame({a: (x0, y0), b: (x1, y1)})
+        frame({})
+    elif g == "pan2":  # two fingers side by side moving together
+        x, y, dx, dy = (float(args.pop(0)) for _ in range(4))
+        a, b = new_id(), new_id()
+        for k in range(31):
+            u = k / 30
+            frame({a: (x - 0.02 + dx * u, y + dy * u), b: (x + 0.02 + dx * u, y + dy * u)})
         frame({})
     elif g == "hold":
         x, y, s = float(args.pop(0)), float(args.pop(0)), float(args.pop(0))

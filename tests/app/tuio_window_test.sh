@@ -4,7 +4,7 @@
 # drag from another moves it (the count stays, and a point sits where the drag ended); a pinch
 # and a one-finger pan on empty field change the view without adding anything; a tap on the
 # diagram adds nothing; a tap on a panel button presses it; two taps at the same moment add two
-# points. Counted from the saved config and the
+# points; two fingers moving together pan. Counted from the saved config and the
 # session report. The window also listens for XInput 2.2 touches of its own. Validation on.
 set -euo pipefail
 bin="$1"
@@ -57,6 +57,19 @@ n="$(count)"
 send taps 0.42 0.55 0.56 0.55 wait 0.6
 n="$(count)"
 [ "$n" = 6 ] || fail "two taps at once made $n points, not 6"
+# Two fingers moving together pan: a tap where one of those taps landed now lands further left
+# in the data (the data moved right with the fingers).
+send pan2 0.50 0.40 0.06 0.0 wait 0.3 tap 0.42 0.55 wait 0.6
+n="$(count)"
+[ "$n" = 7 ] || fail "a two-finger pan and a tap made $n points, not 7"
+panned="$(/usr/bin/python3 - <<'PY'
+import tomllib
+pts = tomllib.load(open("saved.toml", "rb"))["data"]["user_points"]
+before = min(pts[-3][0], pts[-2][0])  # the simultaneous taps' left one, at the same window place
+print(pts[-1][0] < before - 0.2, round(before, 3), round(pts[-1][0], 3))
+PY
+)"
+case "$panned" in True*) ;; *) fail "a two-finger pan did not move the view (x before, after: $panned)" ;; esac
 quit_app "after the touches"
 grep -q ", 1 training steps" app.log || fail "a tap on the Step button did not step once: $(grep 'frames in' app.log)"
 grep -q "TUIO on port $port: 1[0-9] touches" app.log || fail "the report does not count the touches: $(grep 'frames in' app.log)"

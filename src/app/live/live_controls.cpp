@@ -250,7 +250,10 @@ void LiveApp::do_gestures(const LiveState& state) {
           const auto c = to_data(a.x, a.y);
           pinch_centre_ = c ? *c : std::array<double, 2>{0.5 * (v[0] + v[2]), 0.5 * (v[1] + v[3])};
         }
-        if (const auto z = ViewState::zoomed(gesture_view0_, pinch_centre_, std::clamp(a.scale, 0.05, 20.0))) view_.set(*z);
+        // Zoomed about where the fingers met, then moved with their midpoint: the data under the
+        // fingers stays under them.
+        if (const auto z = ViewState::zoomed(gesture_view0_, pinch_centre_, std::clamp(a.scale, 0.05, 20.0)))
+          view_.set(panned(*z, a.dx, a.dy));
         break;
     }
   }

@@ -70,6 +70,7 @@ void PointerGestures::feed(const PointerEvent& e, const Place& place, std::vecto
       if ((a.moved || b.moved) && !a.long_pressed && !b.long_pressed) {
         Action act = at(Action::pinch, pinch_->x, pinch_->y);
         act.scale = pinch_->distance / std::max(std::hypot(a.x - b.x, a.y - b.y), 1.0);
+        act.dx = 0.5 * (a.x + b.x) - pinch_->x, act.dy = 0.5 * (a.y + b.y) - pinch_->y;  // the pair moved together: a pan
         act.begin = !pinch_->begun;
         pinch_->begun = true;
         a.pinch_used = b.pinch_used = true;

@@ -8,7 +8,8 @@
 //   - a pointer held still for k_long_press_s is a long press (it acts while still down);
 //   - a drag that starts on a hand-placed point moves it (on release); a drag elsewhere pans;
 //   - a second finger down within k_pinch_gap_s of a first that has not moved, and within one
-//     hand's span of it, pinches with it once they move (zoom about where they first met); two
+//     hand's span of it, pinches with it once they move (zoom about where they first met, and pan
+//     as their midpoint moves); two
 //     such fingers that lift or hold without moving were two people's taps or presses. Any other
 //     fingers act each on their own, as several visitors at a table do (a pan needs a pointer
 //     alone).
@@ -57,7 +58,8 @@ class PointerGestures {
       long_press,    // x, y: where the press was
       move_point,    // point: the point picked up; x, y: where it was let go
       pan,           // dx, dy: window pixels since the pan began; begin: its first step
-      pinch,         // scale: first distance / distance now; x, y: where the fingers first met; begin: its first step
+      pinch,         // scale: first distance / distance now; x, y: the fingers' first midpoint; dx, dy: how far
+                     // the midpoint has moved since (a two-finger pan); begin: its first step
     } kind = click;
     int button = 0, mods = 0;
     double x = 0.0, y = 0.0;
