@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// LiveApp, the live window's state, shared by the frame loop and window handling (live_app.cpp)
-// and the controls: keys, pointer gestures and the ImGui panel (live_controls.cpp), lessons
-// (live_lesson.cpp), the exhibit (live_exhibit.cpp) and touches (live_touch.cpp).
+// LiveApp, the live window: a composition of its parts (the window layer, the pointer stream and
+// its gestures, commands, the control panel, the view, the inspector, the exhibit shell), with
+// the frame loop (live_app.cpp), carrying out commands and gestures (live_controls.cpp), lessons
+// (live_lesson.cpp), the exhibit's screens (live_exhibit.cpp), touches (live_touch.cpp) and
+// side by side (live_compare.cpp).
 #pragma once
 #include <GLFW/glfw3.h>
 
@@ -91,7 +93,7 @@ class LiveApp {
   void lesson_next();
   void lesson_previous();
   bool lesson_key(int key);                  // → PageDown Space: next; ← PageUp: back
-  bool lesson_waiting() const;               // the step waits for the viewer  // the trainer's pace and the panel's slider
+  bool lesson_waiting() const;               // the step waits for the viewer
   void save();
   void load();
   void message(const std::string& text, bool error = false);
@@ -106,9 +108,8 @@ class LiveApp {
   void draw_exhibit_ui(const LiveState& state);
   float exhibit_bar_height() const;
   void visitor_activity(double t);                      // a touch, click or key (exhibit: wakes it)
-  // Touches from a touch table (TUIO), live_touch.cpp: a tap adds a point (as a click), a long
-  // press removes the nearest, a drag from a point moves it, a drag elsewhere pans, two fingers
-  // pinch-zoom. Several fingers act independently.
+  // Touches (live_touch.cpp), from a touch table (TUIO) and the screen (XInput 2.2): they join
+  // the mouse in one pointer stream, whose gestures (pointer_gestures.hpp) do_gestures carries out.
   void open_touch();
   void open_xi_touch();  // after the window opens
   // Side by side (live_compare.cpp): panel 1 is the run above (trainer_, progressive_,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The live window's controls: shortcut keys, pointer gestures on the field (add and remove
-// points, zoom, pan, reset the view) and the ImGui control panel.
+// The live window's controls carried out: commands (from keys, the control panel and the
+// exhibit's bar), the mouse into the pointer stream and the gestures' actions (add, remove and
+// move points, pan, zoom, reset the view), the wheel, and the overlays drawn over the picture.
 #define GLFW_INCLUDE_VULKAN
 #include <imgui.h>
 
