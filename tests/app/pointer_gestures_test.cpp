@@ -17,6 +17,12 @@ PointerEvent ev(PointerEvent::Kind k, int32_t id, double x, double y, double t, 
   return {k, id, button, mods, x, y, t};
 }
 
+// A press and release at one place, `hold` seconds apart.
+void tap(PointerGestures& g, int32_t id, double x, double y, double t, std::vector<A>& out, int button = 0, double hold = 0.05) {
+  g.feed(ev(PointerEvent::down, id, x, y, t, button), out);
+  g.feed(ev(PointerEvent::up, id, x, y, t + hold, button), out);
+}
+
 std::vector<A::Kind> kinds(const std::vector<A>& v) {
   std::vector<A::Kind> k;
   for (const auto& a : v) k.push_back(a.kind);
@@ -44,20 +50,15 @@ TEST(PointerGestures, EveryClickCountsHoweverFastTheyCome) {
 TEST(PointerGestures, ADoubleClickIsTwoLeftClicksAtOnePlace) {
   PointerGestures g;
   std::vector<A> out;
-  g.feed(ev(PointerEvent::down, mouse, 300, 300, 1.0), out);
-  g.feed(ev(PointerEvent::up, mouse, 300, 300, 1.05), out);
-  g.feed(ev(PointerEvent::down, mouse, 303, 302, 1.2), out);
-  g.feed(ev(PointerEvent::up, mouse, 303, 302, 1.25), out);
+  tap(g, mouse, 300, 300, 1.0, out);
+  tap(g, mouse, 303, 302, 1.2, out);
   g.tick(3.0, out);
   EXPECT_EQ(kinds(out), std::vector<A::Kind>{A::double_click});  // and no point added
   // Too far apart, or a right click second: two clicks.
   out.clear();
-  g.feed(ev(PointerEvent::down, mouse, 300, 300, 4.0), out);
-  g.feed(ev(PointerEvent::up, mouse, 300, 300, 4.05), out);
-  g.feed(ev(PointerEvent::down, mouse, 310, 300, 4.1), out);
-  g.feed(ev(PointerEvent::up, mouse, 310, 300, 4.15), out);
-  g.feed(ev(PointerEvent::down, mouse, 310, 300, 4.2, 1), out);
-  g.feed(ev(PointerEvent::up, mouse, 310, 300, 4.25, 1), out);
+  tap(g, mouse, 300, 300, 4.0, out);
+  tap(g, mouse, 310, 300, 4.1, out);
+  tap(g, mouse, 310, 300, 4.2, out, 1);
   g.tick(6.0, out);
   ASSERT_EQ(kinds(out), (std::vector<A::Kind>{A::click, A::click, A::click}));
   EXPECT_EQ(out[2].button, 1);
@@ -65,8 +66,7 @@ TEST(PointerGestures, ADoubleClickIsTwoLeftClicksAtOnePlace) {
   out.clear();
   g.feed(ev(PointerEvent::down, 7, 50, 50, 8.0), out);
   g.feed(ev(PointerEvent::up, 7, 51, 50, 8.05), out);
-  g.feed(ev(PointerEvent::down, 8, 52, 51, 8.2), out);
-  g.feed(ev(PointerEvent::up, 8, 52, 51, 8.25), out);
+  tap(g, 8, 52, 51, 8.2, out);
   g.tick(9.0, out);
   EXPECT_EQ(kinds(out), std::vector<A::Kind>{A::double_click});
 }
@@ -86,8 +86,7 @@ TEST(PointerGestures, AHeldPressRemovesWhileDownAndItsReleaseAddsNothing) {
   EXPECT_EQ(out.size(), 1u);
   // A hold that no frame saw (press and release in one slow frame) is still a long press.
   out.clear();
-  g.feed(ev(PointerEvent::down, 3, 10, 10, 5.0), out);
-  g.feed(ev(PointerEvent::up, 3, 10, 10, 5.8), out);
+  tap(g, 3, 10, 10, 5.0, out, 0, 0.8);
   g.tick(6.5, out);
   EXPECT_EQ(kinds(out), std::vector<A::Kind>{A::long_press});
 }
@@ -215,8 +214,7 @@ TEST(PointerGestures, StrayEventsAndResetLeaveNothingBehind) {
   std::vector<A> out;
   g.feed(ev(PointerEvent::up, 99, 1, 1, 0.5), out);    // up of a pointer never down
   g.feed(ev(PointerEvent::move, 99, 5, 5, 0.6), out);  // move of one either
-  g.feed(ev(PointerEvent::down, 4, 10, 10, 1.0), out);
-  g.feed(ev(PointerEvent::up, 4, 10, 10, 1.05), out);
+  tap(g, 4, 10, 10, 1.0, out);
   g.reset();  // the pending click goes too
   g.tick(3.0, out);
   EXPECT_TRUE(out.empty());
