@@ -53,7 +53,7 @@ void LiveApp::lesson_update(const LiveState& state) {
 
 void LiveApp::lesson_next() {
   if (lesson_->index() + 1 < lesson_->size()) lesson_enter(lesson_->index() + 1);
-  else message("the end of the lesson: â goes back");
+  else message("the end of the lesson: \xE2\x86\x90 goes back");
 }
 
 void LiveApp::lesson_previous() {
