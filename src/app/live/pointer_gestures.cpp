@@ -18,12 +18,16 @@ Action at(Action::Kind kind, double x, double y) {
 
 }  // namespace
 
-void PointerGestures::settle(double t, std::vector<Action>& out) {
-  if (!pending_ || t - pending_release_t_ < k_double_click_s) return;
+void PointerGestures::emit_pending(std::vector<Action>& out) {
+  if (!pending_) return;
   Action a = at(Action::click, pending_->x, pending_->y);
   a.button = pending_->button, a.mods = pending_->mods;
   out.push_back(a);
   pending_.reset();
+}
+
+void PointerGestures::settle(double t, std::vector<Action>& out) {
+  if (pending_ && t - pending_release_t_ >= k_double_click_s) emit_pending(out);
 }
 
 void PointerGestures::feed(const PointerEvent& e, const Place& place, std::vector<Action>& out) {
@@ -98,11 +102,7 @@ void PointerGestures::feed(const PointerEvent& e, const Place& place, std::vecto
       out.push_back(at(Action::long_press, p.press.x, p.press.y));
     } else {
       // A click: the one waiting goes first, this one waits out the double-click time.
-      if (pending_) {
-        Action act = at(Action::click, pending_->x, pending_->y);
-        act.button = pending_->button, act.mods = pending_->mods;
-        out.push_back(act);
-      }
+      emit_pending(out);
       pending_ = p.press;
       pending_release_t_ = e.t;
     }

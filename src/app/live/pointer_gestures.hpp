@@ -103,6 +103,7 @@ class PointerGestures {
     bool begun = false;
   };
   void settle(double t, std::vector<Action>& out);  // the pending click, once its double-click time is over
+  void emit_pending(std::vector<Action>& out);      // the pending click, now
 
   std::map<int32_t, Pointer> pointers_;
   std::optional<Pinch> pinch_;
