@@ -46,7 +46,7 @@ Outcome compare(core::Run& run, uint32_t W, uint32_t H) {
   std::vector<std::vector<uint8_t>> pictures;
   for (const gpu::FieldResult* f : {&full, static_cast<const gpu::FieldResult*>(&adaptive)}) {
     render::Panel panel{scene, options, {0, 0, float(W), float(H)}};
-    panel.field = f;
+    panel.field = std::make_shared<const gpu::FieldResult>(*f);
     panel.field_request = req;
     static uint64_t version = 0;
     panel.field_version = ++version;  // (never one a frame slot already holds)

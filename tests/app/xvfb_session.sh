@@ -11,7 +11,8 @@ app_pid=""
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-  rm -rf "$work"
+  # NNLIVE_TEST_KEEP=1 keeps the folder (the app's log, a core file) for a post-mortem.
+  if [ -n "${NNLIVE_TEST_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- app log"; cat app.log 2>/dev/null || true; exit 1; }

@@ -60,8 +60,9 @@ struct Panel {
   Rect rect;  // target pixels; whole numbers, at least 320x240 (the composite's design minimum)
   // A field evaluated elsewhere (the live window's progressive field), drawn instead of one
   // evaluated for this frame: the values answer field_request, whose grid may be coarser than
-  // the field's rectangle (then interpolated) and whose neuron fields say what they show.
-  const gpu::FieldResult* field = nullptr;
+  // the field's rectangle (then interpolated) and whose neuron fields say what they show. The
+  // panel holds the values: whoever produced them may reuse its other arrays meanwhile.
+  std::shared_ptr<const gpu::FieldResult> field;
   gpu::FieldRequest field_request;
   uint64_t field_version = 0;  // a new number whenever *field holds other values
 };

@@ -126,7 +126,7 @@ bool LiveApp::want_field(ProgressiveField& field, const LiveState& state, size_t
   }
   const ProgressiveField::Level level = field.latest();
   if (level.values) {
-    panel.field = level.values.get();
+    panel.field = level.values;  // held until the frame has uploaded them (the field's thread reuses freed arrays)
     panel.field_request = level.request;
     panel.field_version = level.version;
   } else {
