@@ -43,7 +43,8 @@ uint32_t FieldStage::evaluate(const vk::raii::CommandBuffer& cb, const gpu::Fiel
 
 uint32_t FieldStage::upload(const gpu::FieldResult& values, uint64_t version) {
   if (version != uploaded_ || !host_) {
-    std::memcpy(host_output(values.values.size()), values.values.data(), values.values.size() * sizeof(float));
+    const size_t floats = values.values.size();  // (once: the buffer and the copy agree on it)
+    std::memcpy(host_output(floats), values.values.data(), floats * sizeof(float));
     uploaded_ = version;
   }
   from_host_ = true;

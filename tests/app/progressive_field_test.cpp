@@ -115,6 +115,37 @@ TEST(ProgressiveField, ANewerWantTakesOver) {
   EXPECT_GE(field.levels_abandoned(), 1u);
 }
 
+TEST(ProgressiveField, ALevelHeldIsNeverRewritten) {
+  // The window holds a level while it draws it; the worker reuses arrays nobody holds. A held
+  // level keeps its size and values however many newer levels (of other sizes) come meanwhile.
+  const nn::Mlp m = make({12, 12}, 5);
+  const auto layout = app::to_layout(m, nn::InputMap::identity({nn::Feature::x, nn::Feature::y}));
+  ProgressiveField::Options o;
+  o.live_budget_s = 1e-9;  // every want starts at the coarsest level and refines: sizes change
+  o.max_stride = 8;
+  o.adaptive = false;
+  ProgressiveField field(o);
+  std::vector<float> params(m.params().begin(), m.params().end());
+  field.want(layout, params, {160, 120, {-1, -1, 1, 1}});
+  ASSERT_TRUE(eventually([&] { return field.latest().values != nullptr; }));
+  int checked = 0;
+  for (int round = 0; round < 60; ++round) {
+    params[size_t(round) % params.size()] += 0.01f;
+    field.want(layout, params, {160, 120, {-1, -1, 1, 1}});
+    const ProgressiveField::Level held = field.latest();
+    if (!held.values) continue;
+    const std::vector<float> copy = held.values->values;
+    const uint32_t width = held.values->width, height = held.values->height;
+    const uint64_t version = held.version;
+    ASSERT_TRUE(eventually([&] { return field.latest().version >= version + 2 || field.complete(); }));
+    ASSERT_EQ(held.values->width, width);
+    ASSERT_EQ(held.values->height, height);
+    ASSERT_EQ(held.values->values, copy) << "round " << round;
+    ++checked;
+  }
+  EXPECT_GE(checked, 50);
+}
+
 TEST(ProgressiveField, TheShaderEngineRefinesToo) {
   // field.comp on the device, from the field's own thread (own command pool, the queue shared
   // under the context's mutex): the same levels and the exact field, with no validation message.

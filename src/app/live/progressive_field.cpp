@@ -204,7 +204,8 @@ void ProgressiveField::run() {
       const std::lock_guard lock(mutex_);
       for (const auto& v : pool_)
         if (v.use_count() == 1) values = v;  // (latest_ and frames hold counts too)
-      if (!values) pool_.push_back(values = std::make_shared<gpu::FieldResult>());
+      if (values) std::atomic_thread_fence(std::memory_order_acquire);  // after the last holder's reads
+      else pool_.push_back(values = std::make_shared<gpu::FieldResult>());
     }
     bool finished = false;
     AdaptiveCount adaptive;  // this level's, when evaluated adaptively
