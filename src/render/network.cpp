@@ -215,7 +215,11 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         if (probe_label >= 0 && radius >= 4.0f) {
           char text[48];
           std::snprintf(text, sizeof text, "error %.2f", double(error));
-          p.fonts.regular.draw(p.out, text, pos.x, pos.y + 1.6f * radius + p.text(14), p.text(14),
+          // On a plate: the edges of a wide layer converge here and would run through it.
+          const float size = p.text(14), half = 0.5f * p.fonts.regular.measure(text, size) + 3.0f * s;
+          const float base = pos.y + 1.6f * radius + size;
+          p.out.rect({pos.x - half, base - 0.95f * size, pos.x + half, base + 0.3f * size}, Rgba(glm::vec3(p.c.panel), 0.9f));
+          p.fonts.regular.draw(p.out, text, pos.x, base, size,
                                error > 0.5f ? Rgba{0.78f, 0.08f, 0.12f, 1.0f} : p.c.muted, Align::center);
         }
         p.out.disc(pos, radius, glm::mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
