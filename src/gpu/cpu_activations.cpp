@@ -4,7 +4,9 @@
 // their baseline code. tanh_approx has internal linkage.)
 #include "nnlive/gpu/cpu_activations.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: the clones' resolvers run while the dynamic loader relocates, before
+// its runtime starts, and its instrumentation of them crashes the program at once.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define NNLIVE_CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
 #else
 #define NNLIVE_CLONES

@@ -63,6 +63,22 @@ TEST(LiveTrainer, StepBackStopsAtTheOldestCheckpoint) {
   EXPECT_EQ(s->oldest_step, 0);
 }
 
+TEST(LiveTrainer, StepsTakenCountOverEveryRunNetOfStepsBack) {
+  // The window's session report: a lesson or an exhibit replaces the run many times.
+  const core::ExperimentConfig c = core::load_preset("xor");
+  app::LiveTrainer t(c, false);
+  t.step(30);
+  wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 30; });
+  t.step_back();
+  t.step_back();
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 28; });
+  EXPECT_EQ(s->steps_taken, 28);
+  t.restart(core::build_run(c));
+  t.step(5);
+  s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 5 && s.steps_taken > 28; });
+  EXPECT_EQ(s->steps_taken, 33);
+}
+
 TEST(LiveTrainer, LockStepRunsExactlyTheStepsAsked) {
   core::ExperimentConfig c = core::load_preset("spiral");
   app::LiveTrainer t(c, true);

@@ -9,7 +9,8 @@
 # With `exhibit` as the third argument it soaks `nnlive exhibit` instead: taps anywhere (the
 # visitor's bar included: data sets, networks, learning rates), drags, scrolls, keys it ignores,
 # and pauses longer than --idle so that it goes back to the attract loop now and then; the
-# operator's chord and Q end it.
+# operator's chord and Q end it. Touches join the mouse: TUIO cursors over loopback
+# (tuio_send.py) tap, hold, drag, pinch, pan with two fingers and tap with two at once.
 set -euo pipefail
 bin="$1"
 seconds="${2:-60}"
@@ -31,7 +32,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 # minutes, past this warm-up, so the storm runs with 4 MiB: full within the warm-up, so the
 # measurement sees only what is not bounded. The long run may pass the default (see below).
 if [ "$preset" = exhibit ]; then
-  NNLIVE_VALIDATION=1 "$bin" exhibit --idle 8 --lessons spiral-story,training-loop,xor-step-by-step \
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  NNLIVE_VALIDATION=1 "$bin" exhibit --idle 8 --lessons spiral-story,training-loop,xor-step-by-step --tuio "$port" \
     --step-back-memory "${NNLIVE_SOAK_STEP_BACK_MIB:-4}" >app.log 2>&1 &
 else
   NNLIVE_VALIDATION=1 "$bin" run --config prefilled.toml --speed 0 --save-path saved.toml \
@@ -63,7 +66,16 @@ while :; do
     next_sample=$((now + 1))
   fi
   if [ "$preset" = exhibit ]; then
-    case $((RANDOM % 40)) in
+    # A touch somewhere on the table (TUIO coordinates 0..1; the bar is the bottom tenth).
+    tx() { printf '0.%02d' $((RANDOM % 96 + 2)); }
+    case $((RANDOM % 48)) in
+      40|41) /usr/bin/python3 "$here/tuio_send.py" "$port" tap "$(tx)" "$(tx)" ;;
+      42) /usr/bin/python3 "$here/tuio_send.py" "$port" drag "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
+      43) /usr/bin/python3 "$here/tuio_send.py" "$port" pinch "$(tx)" "$(tx)" 0.$((RANDOM % 3 + 1)) 0.$((RANDOM % 3 + 1))5 ;;
+      44) /usr/bin/python3 "$here/tuio_send.py" "$port" pan2 "$(tx)" "$(tx)" 0.1 -0.05 ;;
+      45) /usr/bin/python3 "$here/tuio_send.py" "$port" taps "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
+      46) /usr/bin/python3 "$here/tuio_send.py" "$port" hold "$(tx)" "$(tx)" 0.8 ;;
+      47) /usr/bin/python3 "$here/tuio_send.py" "$port" tap 0.$((RANDOM % 9 + 1))5 0.95 ;;  # the bar
       0) sleep 10 ;;  # longer than --idle: back to the attract loop
       1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) click 1 ;;
       16|17|18|19|20|21|22|23) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 80 + 630)) click 1 ;;  # the bar
@@ -100,6 +112,8 @@ if [ "$preset" = exhibit ]; then
   app_pid=""
   [ "$code" = 0 ] || fail "the operator's quit exited with code $code"
   grep -q "back to the attract loop" app.log || fail "the exhibit never went back to the attract loop"
+  touches="$(sed -n 's/.*TUIO on port [0-9]*: \([0-9]*\) touches.*/\1/p' app.log)"
+  [ -n "$touches" ] && [ "$touches" -gt 0 ] || fail "no TUIO touch reached the exhibit: $(grep 'frames in' app.log)"
 else
   xdotool windowsize "$wid" 1280 720
   xdotool key Escape

@@ -227,7 +227,9 @@ int LiveApp::run() {
   const InjectedFault fault;
   ServiceWatchdog watchdog(options_.hang_exit_s);
   const auto start = clock::now();
-  const long long first_step = trainer_->latest()->snapshot.step;
+  // Training steps taken while the window was open, over every run it showed (a lesson, a reset
+  // or an exhibit's attract loop replaces the run), net of steps back.
+  const long long first_steps = trainer_->latest()->steps_taken;
   auto last = clock::now();
   auto trimmed = last;
   double anim = 0.0;
@@ -376,7 +378,7 @@ int LiveApp::run() {
   {
     // What this session did, for measurements: frames shown and training steps, per second.
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
-    const long long steps = trainer_->latest()->snapshot.step - first_step;
+    const long long steps = trainer_->latest()->steps_taken - first_steps;
     char line[200];
     std::snprintf(line, sizeof line, "%llu frames in %.1f s (%.1f frames/s), %lld training steps (%.0f steps/s) at %ux%u on %s",
                   static_cast<unsigned long long>(presented_), secs, double(presented_) / std::max(secs, 1e-9), steps,

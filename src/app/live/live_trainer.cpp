@@ -138,7 +138,9 @@ void LiveTrainer::set_checkpoint_budget(size_t bytes) {
 
 void LiveTrainer::one_step() {
   nn::Trainer& t = *run_.trainer;
+  const long long before = t.steps();
   t.step();
+  steps_taken_ += t.steps() - before;
   if (checkpoints_.empty() || t.steps() - checkpoints_.back().step >= checkpoint_every_) checkpoint();
 }
 
@@ -155,6 +157,7 @@ void LiveTrainer::go_back() {
     restored.step();
     if (restored.steps() == before) break;  // diverged: cannot replay further
   }
+  steps_taken_ -= run_.trainer->steps() - restored.steps();
   *run_.trainer = std::move(restored);
 }
 
@@ -180,6 +183,7 @@ void LiveTrainer::publish(bool rebuilt) {
   s->ticket = ticket_done_;
   s->finished = run_.trainer->finished();
   s->steps_per_epoch = run_.trainer->steps_per_epoch();
+  s->steps_taken = steps_taken_;
   dirty_ = false;
   std::lock_guard lock(state_mutex_);
   state_ = std::move(s);

@@ -66,6 +66,7 @@ struct LiveState {
   uint64_t ticket = 0;                          // the last advance() done (lock-step)
   bool finished = false;                        // paused by the stop rule, capped or diverged
   int steps_per_epoch = 1;
+  long long steps_taken = 0;                    // by this trainer, over every run it held, net of steps back
 };
 
 // The scene of a state: its snapshot, dataset and experiment with the UI's metrics history
@@ -171,6 +172,7 @@ class LiveTrainer {
   std::atomic<int> probe_{0};
   bool dirty_ = false;                     // stepped or changed since the last publish
   double measured_rate_ = 0.0;
+  long long steps_taken_ = 0;  // see LiveState::steps_taken
   long long rate_steps_ = 0;  // steps since the rate was last measured (free-running and lock-step)
   std::shared_ptr<EpochClock> epoch_clock_;  // under mutex_
   size_t lane_ = 0;
