@@ -200,20 +200,27 @@ ExperimentConfig load_preset(const std::string& name) {
 
 ExperimentConfig load_experiment(const std::optional<std::string>& preset, const std::optional<std::string>& config_path) {
   std::string text, base_dir, base = preset.value_or("spiral");
+  bool based = preset.has_value();  // on a preset named by the flag or the file
   if (config_path) {
     text = read_file(*config_path);
     base_dir = std::filesystem::path(*config_path).parent_path().string();
     if (!preset) {
       try {
         const auto root = toml::parse(text, *config_path);
-        if (const auto p = root["preset"].value<std::string>()) base = *p;
+        if (const auto p = root["preset"].value<std::string>()) base = *p, based = true;
       } catch (const toml::parse_error&) {
         // reported with its line by apply_toml below
       }
     }
   }
   ExperimentConfig c = load_preset(base);
-  if (config_path) apply_toml(text, *config_path, base_dir, c);
+  if (config_path) {
+    // A file that names neither itself nor a preset is an experiment of its own, not the default
+    // preset it is laid over: it takes the file's name ("my-xor" for my-xor.toml), not "spiral".
+    const std::string stem = std::filesystem::path(*config_path).stem().string();
+    if (!based && !stem.empty()) c.name = stem;
+    apply_toml(text, *config_path, base_dir, c);
+  }
   return c;
 }
 

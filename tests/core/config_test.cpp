@@ -85,6 +85,12 @@ TEST(Config, FileOverridesItsPresetKeyByKey) {
   EXPECT_EQ(c.hidden, std::vector<int>{4});  // from the preset
   // An explicit preset wins over the file's own preset key.
   EXPECT_EQ(load_experiment(std::string("fruit"), path).data.name, "fruit");
+  // A file naming neither itself nor a preset is laid over the default preset but keeps its own
+  // name: the file's, not "spiral".
+  const auto own = dir.write("my-xor.toml", "[data]\ndataset = \"xor\"\n");
+  EXPECT_EQ(load_experiment(std::nullopt, own).name, "my-xor");
+  EXPECT_EQ(load_experiment(std::string("spiral"), own).name, "spiral");
+  EXPECT_EQ(load_experiment(std::nullopt, dir.write("named.toml", "name = \"mine\"\n")).name, "mine");
 }
 
 TEST(Config, ErrorsNameFileLineAndProblem) {
