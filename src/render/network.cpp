@@ -216,10 +216,11 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
           char text[48];
           std::snprintf(text, sizeof text, "error %.2f", double(error));
           // On a plate: the edges of a wide layer converge here and would run through it.
+          // Under the node, within the diagram (the output column is at its right edge).
           const float size = p.text(14), half = 0.5f * p.fonts.regular.measure(text, size) + 3.0f * s;
-          const float base = pos.y + 1.6f * radius + size;
-          p.out.rect({pos.x - half, base - 0.95f * size, pos.x + half, base + 0.3f * size}, Rgba(glm::vec3(p.c.panel), 0.9f));
-          p.fonts.regular.draw(p.out, text, pos.x, base, size,
+          const float base = pos.y + 1.6f * radius + size, cx = std::min(pos.x, r.x1 - half - 2.0f * s);
+          p.out.rect({cx - half, base - 0.95f * size, cx + half, base + 0.3f * size}, Rgba(glm::vec3(p.c.panel), 0.9f));
+          p.fonts.regular.draw(p.out, text, cx, base, size,
                                error > 0.5f ? Rgba{0.78f, 0.08f, 0.12f, 1.0f} : p.c.muted, Align::center);
         }
         p.out.disc(pos, radius, glm::mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
@@ -240,8 +241,9 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         p.fonts.regular.draw(p.out, nn::display_name(p.scene.input_map.features[j]), pos.x - radius - 10 * s,
                              pos.y + 0.33f * name_px, name_px, p.c.text, Align::right);
     }
-    const float x = area.x0 + col_step * float(c);
     const std::string title = c == 0 ? "input" : output ? "output" : std::to_string(counts[c]);
+    const float half = 0.5f * p.fonts.regular.measure(title, label_px);
+    const float x = std::max(std::min(area.x0 + col_step * float(c), r.x1 - half - 4.0f * s), r.x0 + half + 4.0f * s);
     p.fonts.regular.draw(p.out, title, x, r.y0 + 1.7f * label_px, label_px, p.c.muted, Align::center);
   }
   const char* legend = !p.scene.training ? "not training: no pulses"

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "../experiment_flags.hpp"
@@ -323,12 +324,17 @@ void LiveApp::draw_overlays() {
       ImGui::SetNextWindowPos(ImVec2(0.5f * (r.x0 + r.x1), r.y0 + 10 * ui_scale_), ImGuiCond_Always, ImVec2(0.5f, 0));
     else
       ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, r.y1 - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
+    // Sized here from the text itself (auto-resizing lagged behind a new message and clipped it).
+    const float scale = exhibit_ ? std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f) : 1.0f;
+    const ImVec2 pad = ImGui::GetStyle().WindowPadding;
+    const float wrap = (exhibit_ ? 0.8f : 0.5f) * (r.x1 - r.x0);
+    const ImVec2 text = ImGui::GetFont()->CalcTextSizeA(ImGui::GetFontSize() * scale, FLT_MAX, wrap - pad.x, message_.c_str());
+    ImGui::SetNextWindowSize(ImVec2(std::ceil(text.x) + 2 * pad.x + 1, std::ceil(text.y) + 2 * pad.y + 1));
     ImGui::SetNextWindowBgAlpha(0.92f);
     ImGui::Begin("##message", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
-                     ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
-    if (exhibit_) ImGui::SetWindowFontScale(std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f));
-    ImGui::PushTextWrapPos((exhibit_ ? 0.8f : 0.5f) * (r.x1 - r.x0));
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
+    ImGui::SetWindowFontScale(scale);
+    ImGui::PushTextWrapPos(wrap);
     ImGui::PushStyleColor(ImGuiCol_Text, message_error_ ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.45f, 0.2f, 1));
     ImGui::TextUnformatted(message_.c_str());
     ImGui::PopStyleColor();
