@@ -33,7 +33,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/xvfb_session.sh"
 # measurement sees only what is not bounded. The long run may pass the default (see below).
 if [ "$preset" = exhibit ]; then
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-  port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(free_udp_port)"
+  touch_send() { /usr/bin/python3 "$here/tuio_send.py" "$port" "$@"; }
+  # A place on the table (TUIO coordinates 0..1; the bar is the bottom tenth).
+  tx() { printf '0.%02d' $((RANDOM % 96 + 2)); }
   NNLIVE_VALIDATION=1 "$bin" exhibit --idle 8 --lessons spiral-story,training-loop,xor-step-by-step --tuio "$port" \
     --step-back-memory "${NNLIVE_SOAK_STEP_BACK_MIB:-4}" >app.log 2>&1 &
 else
@@ -66,16 +69,14 @@ while :; do
     next_sample=$((now + 1))
   fi
   if [ "$preset" = exhibit ]; then
-    # A touch somewhere on the table (TUIO coordinates 0..1; the bar is the bottom tenth).
-    tx() { printf '0.%02d' $((RANDOM % 96 + 2)); }
     case $((RANDOM % 48)) in
-      40|41) /usr/bin/python3 "$here/tuio_send.py" "$port" tap "$(tx)" "$(tx)" ;;
-      42) /usr/bin/python3 "$here/tuio_send.py" "$port" drag "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
-      43) /usr/bin/python3 "$here/tuio_send.py" "$port" pinch "$(tx)" "$(tx)" 0.$((RANDOM % 3 + 1)) 0.$((RANDOM % 3 + 1))5 ;;
-      44) /usr/bin/python3 "$here/tuio_send.py" "$port" pan2 "$(tx)" "$(tx)" 0.1 -0.05 ;;
-      45) /usr/bin/python3 "$here/tuio_send.py" "$port" taps "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
-      46) /usr/bin/python3 "$here/tuio_send.py" "$port" hold "$(tx)" "$(tx)" 0.8 ;;
-      47) /usr/bin/python3 "$here/tuio_send.py" "$port" tap 0.$((RANDOM % 9 + 1))5 0.95 ;;  # the bar
+      40|41) touch_send tap "$(tx)" "$(tx)" ;;
+      42) touch_send drag "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
+      43) touch_send pinch "$(tx)" "$(tx)" 0.$((RANDOM % 3 + 1)) 0.$((RANDOM % 3 + 1))5 ;;
+      44) touch_send pan2 "$(tx)" "$(tx)" 0.1 -0.05 ;;
+      45) touch_send taps "$(tx)" "$(tx)" "$(tx)" "$(tx)" ;;
+      46) touch_send hold "$(tx)" "$(tx)" 0.8 ;;
+      47) touch_send tap 0.$((RANDOM % 9 + 1))5 0.95 ;;  # the bar
       0) sleep 10 ;;  # longer than --idle: back to the attract loop
       1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 700 + 10)) click 1 ;;
       16|17|18|19|20|21|22|23) xdotool mousemove --window "$wid" $((RANDOM % 1260 + 10)) $((RANDOM % 80 + 630)) click 1 ;;  # the bar

@@ -10,7 +10,7 @@ set -euo pipefail
 bin="$1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/xvfb_session.sh"
-port="$(/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_udp_port)"
 
 NNLIVE_VALIDATION=1 "$bin" run --preset xor --paused --tuio "$port" --save-path saved.toml >app.log 2>&1 &
 app_pid=$!

@@ -28,6 +28,11 @@ display=":$(head -n 1 display.txt)"
 export DISPLAY="$display"
 for _ in $(seq 100); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
+# A UDP port free on loopback now (for the app's TUIO listener).
+free_udp_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # start_window SECONDS ARGS...: starts the app ($bin with ARGS, the validation layer on, output
 # in app.log), waits for its window, lets it settle SECONDS and gives it the focus; sets app_pid
 # and wid.

@@ -107,6 +107,7 @@ class LiveApp {
   void exhibit_try(core::ExperimentConfig c, const std::string& what);  // a visitor's change
   void draw_exhibit_ui(const LiveState& state);
   float exhibit_bar_height() const;
+  float exhibit_font_scale() const;  // the exhibit's text, sized to its touch targets (outside a window)
   void visitor_activity(double t);                      // a touch, click or key (exhibit: wakes it)
   // Touches (live_touch.cpp), from a touch table (TUIO) and the screen (XInput 2.2): they join
   // the mouse in one pointer stream, whose gestures (pointer_gestures.hpp) do_gestures carries out.

@@ -325,7 +325,7 @@ void LiveApp::draw_overlays() {
     else
       ImGui::SetNextWindowPos(ImVec2(r.x0 + 10 * ui_scale_, r.y1 - 10 * ui_scale_), ImGuiCond_Always, ImVec2(0, 1));
     // Sized here from the text itself (auto-resizing lagged behind a new message and clipped it).
-    const float scale = exhibit_ ? std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f) : 1.0f;
+    const float scale = exhibit_ ? exhibit_font_scale() : 1.0f;
     const ImVec2 pad = ImGui::GetStyle().WindowPadding;
     const float wrap = (exhibit_ ? 0.8f : 0.5f) * (r.x1 - r.x0);
     const ImVec2 text = ImGui::GetFont()->CalcTextSizeA(ImGui::GetFontSize() * scale, FLT_MAX, wrap - pad.x, message_.c_str());

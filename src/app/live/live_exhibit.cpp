@@ -68,6 +68,8 @@ void LiveApp::exhibit_play(bool unattended) {
 
 float LiveApp::exhibit_bar_height() const { return std::round(touch_px_ * 1.5f + 12.0f * ui_scale_); }
 
+float LiveApp::exhibit_font_scale() const { return std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f); }
+
 bool LiveApp::exhibit_filter(InputEvents& ev) {
   const double t = glfwGetTime();
   const bool any = !ev.keys.empty() || !ev.buttons.empty() || ev.scroll != 0.0;
@@ -169,7 +171,7 @@ void LiveApp::draw_exhibit_ui(const LiveState& state) {
   const auto flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav;
   const ExhibitShell::Mode mode = exhibit_->mode();
-  const float font = std::clamp(touch_px_ * 0.42f / ImGui::GetFontSize(), 1.0f, 3.0f);
+  const float font = exhibit_font_scale();
 
   // The bar along the bottom: the visitor's controls, or an invitation while attracting.
   ImGui::SetNextWindowPos(ImVec2(0, h - bar));
