@@ -17,6 +17,8 @@ layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
 // all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
 // 1: a reduced field may be resampled.
 layout(constant_id = 0) const uint k_resample = 1u;
+// FIELD_VIEW_SHADE_*: a neuron's value, one output's probability, or K softmax probabilities.
+layout(constant_id = 1) const uint k_shade = FIELD_VIEW_SHADE_ONE;
 
 layout(location = 0) out vec4 out_color;
 
@@ -31,10 +33,10 @@ vec2 texel_scale() { return vec2(pc.v.grid.xy) / (pc.v.rect.zw - pc.v.rect.xy); 
 // Probabilities are interpolated as log-odds (one output) or log-probabilities (softmax), where
 // the network's output is smooth; in probability space a saturated sigmoid turns a reduced
 // field's cells into visible steps along the boundary.
-bool interpolate_log() { return pc.v.mode.x == FIELD_VIEW_OUTPUT; }
+bool interpolate_log() { return k_shade != FIELD_VIEW_SHADE_NEURON; }
 float to_interp(float p) {
   if (!interpolate_log()) return p;
-  if (pc.v.mode.y <= 1u) {
+  if (k_shade == FIELD_VIEW_SHADE_ONE) {
     p = clamp(p, 1e-6, 1.0 - 1e-6);
     return log(p / (1.0 - p));
   }
@@ -42,7 +44,7 @@ float to_interp(float p) {
 }
 float from_interp(float x) {
   if (!interpolate_log()) return x;
-  return pc.v.mode.y <= 1u ? 1.0 / (1.0 + exp(-x)) : exp(x);
+  return k_shade == FIELD_VIEW_SHADE_ONE ? 1.0 / (1.0 + exp(-x)) : exp(x);
 }
 
 // Catmull-Rom weights for the four taps around fraction f: a cubic through the samples, so
@@ -77,14 +79,14 @@ float logit(float p) {
 
 // Log-odds between classes i and j at texel t (one output: the logit of P(class 1)).
 float odds(ivec2 t, uint i, uint j) {
-  if (pc.v.mode.y <= 1u) return logit(value(t, 0u));
+  if (k_shade == FIELD_VIEW_SHADE_ONE) return logit(value(t, 0u));
   return log(max(value(t, i), 1e-12)) - log(max(value(t, j), 1e-12));
 }
 
 // A field value that is NaN or infinite (parameters that overflow float32): shown as grey
 // diagonal stripes, its own state, never the white of "unsure".
 bool no_value(ivec2 t) {
-  const uint channels = pc.v.mode.x == FIELD_VIEW_NEURON ? 1u : max(pc.v.mode.y, 1u);
+  const uint channels = k_shade == FIELD_VIEW_SHADE_SOFTMAX ? pc.v.mode.y : 1u;
   const ivec2 nearest = ivec2(floor((vec2(t) + 0.5) * min(texel_scale(), vec2(1.0))));
   for (uint k = 0u; k < channels; ++k) {
     const float v = texel(nearest, k);
@@ -104,10 +106,10 @@ void main() {
     return;
   }
 
-  if (pc.v.mode.x == FIELD_VIEW_NEURON) {
+  if (k_shade == FIELD_VIEW_SHADE_NEURON) {
     const float a = clamp(value(t, 0u) / pc.v.style.y, -1.0, 1.0);
     colour = mix(palette.neutral.rgb, a >= 0.0 ? palette.positive.rgb : palette.negative.rgb, pow(abs(a), 0.8));
-  } else if (classes <= 1u) {
+  } else if (k_shade == FIELD_VIEW_SHADE_ONE) {
     const float p = value(t, 0u);
     const vec3 hue = p >= 0.5 ? palette.classes[1].rgb : palette.classes[0].rgb;
     const float confidence = pc.v.mode.z != 0u ? 0.55 : pow(abs(p - 0.5) * 2.0, 0.8);
@@ -129,13 +131,13 @@ void main() {
     }
   }
 
-  if (pc.v.mode.w != 0u && pc.v.mode.x == FIELD_VIEW_OUTPUT) {
+  if (k_shade != FIELD_VIEW_SHADE_NEURON && pc.v.mode.w != 0u) {
     const float g = odds(t, first, second);
-    const float gx = 0.5 * (odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second));
-    const float gy = 0.5 * (odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
+    const vec2 grad = 0.5 * vec2(odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second),
+                                 odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
     // Pixels to the boundary. A flat field has none to draw, even at exactly even odds (a dead
     // network's constant 0.5 would otherwise be all boundary).
-    const float slope = length(vec2(gx, gy));
+    const float slope = length(grad);
     const float dist = slope > 1e-6 ? abs(g) / slope : 1e9;
     const float line = clamp(pc.v.style.x + 0.5 - dist, 0.0, 1.0);
     colour = mix(colour, palette.boundary.rgb, line * palette.boundary.a);

@@ -12,10 +12,10 @@ layout(location = 0) in vec2 v_pixel;
 layout(location = 1) in vec2 v_uv;
 layout(location = 2) flat in uint v_index;
 layout(location = 0) out vec4 out_color;
-// 1: the pipeline for glyphs, 0: for every other shape. Apart, because a CPU rasterizer runs
-// every side of a branch: the glyph's five atlas taps cost each shape's pixels more than the
-// shape itself.
-layout(constant_id = 0) const uint k_glyphs = 0u;
+// SHAPE_*: the one kind this pipeline draws. A pipeline per kind, because a CPU rasterizer pays
+// for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
+// pixels more than the shape itself, and a line's pixels paid for the star's trigonometry.
+layout(constant_id = 0) const uint k_kind = SHAPE_RECT;
 
 float sd_segment(vec2 p, vec2 a, vec2 b) {
   const vec2 pa = p - a, ba = b - a;
@@ -53,9 +53,9 @@ float sd_star(vec2 p, float r) {  // five-pointed star, inner radius 0.45 r
 
 void main() {
   const Shape s = shapes[v_index];
-  const uint kind = uint(s.style.x);
+  const uint kind = k_kind;
   const vec2 p = v_pixel;
-  if (k_glyphs == 1u) {
+  if (kind == SHAPE_GLYPH) {
     // Four taps across the pixel's footprint in the atlas: thin strokes of small text stay
     // whole where one bilinear sample would step over them.
     const vec2 dx = dFdx(v_uv) * 0.25, dy = dFdy(v_uv) * 0.25;

@@ -20,7 +20,7 @@ void main() {
   vec2 pixel = mix(s.rect.xy, s.rect.zw, c);
   if (uint(s.style.x) == SHAPE_LINE) {
     const vec2 a = s.geom.xy, b = s.geom.zw;
-    const float pad = s.style.y + 1.5;  // the half width and the anti-aliased fringe
+    const float pad = s.style.y + 0.75;  // the half width and the anti-aliased fringe (pixel centres within half a pixel)
     const float len = length(b - a);
     const vec2 d = len > 1e-4 ? (b - a) / len : vec2(1.0, 0.0);
     const vec2 n = vec2(-d.y, d.x);

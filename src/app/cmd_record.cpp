@@ -3,6 +3,7 @@
 // lock-step: frame n shows animation time n/fps after the scheduled training steps. Frames go
 // through FramePipeline (two in flight) to a writer thread and on to ffmpeg or PNG files.
 // `nnlive bench record`: frames/s for render only, encode only and both, at 1080p and 4K.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -76,6 +77,14 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
   uint64_t last_tenth_ = ~uint64_t(0);
 };
+
+// CPU seconds this process has used, every thread (a CPU Vulkan device's rasterizer threads
+// among them): unlike wall time, not stretched by whatever else the machine runs.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -331,12 +340,13 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       // Render only: frames in flight, pixels read back and kept for the encode-only runs.
       std::vector<std::vector<uint8_t>> rendered;
       auto t0 = std::chrono::steady_clock::now();
+      const double cpu0 = cpu_seconds();
       {
         FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { rendered.push_back(std::move(rgba)); });
         for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
         pipe.flush();
       }
-      const double render_s = since(t0);
+      const double render_s = since(t0), render_cpu_s = cpu_seconds() - cpu0;
       const render::Renderer::PassTimes passes = renderer.last_pass_times();  // the last frame's
       // Encode only: those frames, in turn, through the writer thread and ffmpeg.
       auto encode = [&](int n) {
@@ -371,6 +381,7 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       const nlohmann::json encode_steady = steady(encode3_s, encode_s), both_steady = steady(both3_s, both_s);
       results.push_back({{"size", std::to_string(w) + "x" + std::to_string(h)},
                          {"render_fps", fps(render_s)},
+                         {"render_cpu_ms_per_frame", round3(1000.0 * render_cpu_s / s->frames)},
                          {"encode_fps", fps(encode_s)},
                          {"both_fps", fps(both_s)},
                          {"encode_fps_steady", encode_steady},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
@@ -20,14 +21,18 @@ struct FieldPush {
 
 }  // namespace
 
-vk::raii::Pipeline make_quad_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                                      const vk::raii::ShaderModule& frag, const char* name, std::optional<uint32_t> frag_constant) {
-  const vk::SpecializationMapEntry entry{0, 0, sizeof(uint32_t)};
-  const uint32_t value = frag_constant.value_or(0);
-  const vk::SpecializationInfo spec{1, &entry, sizeof(uint32_t), &value};
+QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, vk::raii::ShaderModule vert,
+                             vk::raii::ShaderModule frag, std::string name)
+    : ctx_(ctx), layout_(layout), vert_(std::move(vert)), frag_(std::move(frag)), name_(std::move(name)) {}
+
+const vk::raii::Pipeline& QuadPipelines::get(uint32_t constant0, uint32_t constant1) const {
+  const auto key = std::make_pair(constant0, constant1);
+  if (const auto it = built_.find(key); it != built_.end()) return it->second;
+  const std::array<uint32_t, 2> values{constant0, constant1};
+  const std::array<vk::SpecializationMapEntry, 2> entries{{{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}}};
+  const vk::SpecializationInfo spec{entries, vk::ArrayProxyNoTemporaries<const uint32_t>(values)};
   const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
-      {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"},
-       {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", frag_constant ? &spec : nullptr}}};
+      {{{}, vk::ShaderStageFlagBits::eVertex, *vert_, "main"}, {{}, vk::ShaderStageFlagBits::eFragment, *frag_, "main", &spec}}};
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
   const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
@@ -48,11 +53,12 @@ vk::raii::Pipeline make_quad_pipeline(const gpu::Context& ctx, const vk::raii::P
   const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
   const vk::PipelineRenderingCreateInfo rendering{0, k_target_format};
   vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
-                                      nullptr, &blending, &dynamic_info, *layout};
+                                      nullptr, &blending, &dynamic_info, *layout_};
   info.pNext = &rendering;
-  vk::raii::Pipeline p(ctx.device(), nullptr, info);
-  ctx.set_name(*p, name);
-  return p;
+  vk::raii::Pipeline p(ctx_.device(), nullptr, info);
+  const std::string name = name_ + " (" + std::to_string(constant0) + ", " + std::to_string(constant1) + ")";
+  ctx_.set_name(*p, name.c_str());
+  return built_.emplace(key, std::move(p)).first->second;
 }
 
 
@@ -74,10 +80,10 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   const vk::PushConstantRange push{vert, 0, 8};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
-  const auto sv = gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert");
-  const auto sf = gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag");
-  shapes_ = make_quad_pipeline(ctx, layout_, sv, sf, "shapes pipeline", 0u);
-  glyphs_ = make_quad_pipeline(ctx, layout_, sv, sf, "glyphs pipeline", 1u);
+  pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
+                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline");
+  // Every frame has these; markers other than discs are built when first drawn.
+  for (const uint32_t kind : {SHAPE_RECT, SHAPE_DISC, SHAPE_LINE, SHAPE_GLYPH}) pipelines_->get(kind);
 
   vk::SamplerCreateInfo sampler_info{};
   sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -166,12 +172,12 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   ensure_capacity(s, count);
   auto* instances = static_cast<shared::Shape*>(s.instances->mapped());
   s.ranges.clear();
-  s.glyph.clear();
-  s.glyph.reserve(count);
+  s.kind.clear();
+  s.kind.reserve(count);
   size_t at = 0;
   for (const auto& d : draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
-      for (const auto& sh : *list) s.glyph.push_back(uint32_t(sh.style.x) == SHAPE_GLYPH);
+      for (const auto& sh : *list) s.kind.push_back(uint8_t(std::min(uint32_t(sh.style.x), SHAPE_LAST)));
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
     if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
@@ -187,12 +193,11 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
   if (count == 0) return;
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
   cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
-  // In list order (later shapes over earlier ones), each run of glyphs or of other shapes with
-  // its own pipeline.
+  // In list order (later shapes over earlier ones), each run of one kind with its pipeline.
   for (size_t a = first, end = first + count; a < end;) {
     size_t b = a + 1;
-    while (b < end && s.glyph[b] == s.glyph[a]) ++b;
-    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, s.glyph[a] ? *glyphs_ : *shapes_);
+    while (b < end && s.kind[b] == s.kind[a]) ++b;
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));
     cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
     a = b;
   }
@@ -211,10 +216,11 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
   const vk::PushConstantRange push{vert | frag, 0, sizeof(FieldPush)};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
-  const auto fv = gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert");
-  const auto ff = gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag");
-  exact_ = make_quad_pipeline(ctx, layout_, fv, ff, "field view pipeline (one value per pixel)", 0u);
-  resample_ = make_quad_pipeline(ctx, layout_, fv, ff, "field view pipeline (resampled)", 1u);
+  pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
+                     gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline");
+  // A video's or a still's field and its thumbnails; the rest are built when first drawn.
+  pipelines_->get(0, FIELD_VIEW_SHADE_ONE);
+  pipelines_->get(0, FIELD_VIEW_SHADE_NEURON);
 }
 
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,
@@ -222,7 +228,8 @@ void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, co
   const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
   const Rect& fr = d.comp.field.rect;
   const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
-  cb.bindPipeline(vk::PipelineBindPoint::eGraphics, reduced ? *resample_ : *exact_);
+  const uint32_t shade = d.neuron ? FIELD_VIEW_SHADE_NEURON : d.channels <= 1 ? FIELD_VIEW_SHADE_ONE : FIELD_VIEW_SHADE_SOFTMAX;
+  cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(reduced, shade));
   FieldPush push{};
   push.target_size[0] = float(target.width);
   push.target_size[1] = float(target.height);
@@ -235,7 +242,8 @@ void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, co
   cb.pushConstants<FieldPush>(*layout_, stages, 0, push);
   cb.draw(6, 1, 0, 0);
   if (!d.thumb_channels) return;
-  if (reduced) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *exact_);  // thumbnails: one value per pixel
+  // Thumbnails: a hidden neuron each, one value per pixel.
+  if (reduced || shade != FIELD_VIEW_SHADE_NEURON) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(0, FIELD_VIEW_SHADE_NEURON));
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.thumb_set, {});
   for (const auto& t : d.comp.thumbnails) {
     push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},

@@ -6,8 +6,10 @@
 // frame slots, barriers and timestamps.
 #pragma once
 #include <array>
+#include <map>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "frame_slots.hpp"
@@ -17,14 +19,28 @@
 
 namespace nnlive::render {
 
-// A pipeline drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
-// dynamic viewport and scissor. frag_constant: the fragment shader's specialization constant 0.
-vk::raii::Pipeline make_quad_pipeline(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                                      const vk::raii::ShaderModule& frag, const char* name, std::optional<uint32_t> frag_constant);
+// Pipelines drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
+// dynamic viewport and scissor: one per value of the fragment shader's specialization constants
+// 0 and 1, each built the first time a frame asks for it. Specialized, because a CPU rasterizer
+// pays for every branch of a shader, taken or not.
+class QuadPipelines {
+ public:
+  QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, vk::raii::ShaderModule vert,
+                vk::raii::ShaderModule frag, std::string name);
+  const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const;
+
+ private:
+  const gpu::Context& ctx_;
+  const vk::raii::PipelineLayout& layout_;
+  vk::raii::ShaderModule vert_, frag_;
+  std::string name_;
+  mutable std::map<std::pair<uint32_t, uint32_t>, vk::raii::Pipeline> built_;
+};
 
 // Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
-// quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Glyphs and other
-// shapes have a pipeline each and are drawn as runs in list order.
+// quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Each kind of shape
+// (SHAPE_*) has a pipeline of its own; the shapes are drawn in list order, a run of one kind a
+// draw.
 class ShapePass {
  public:
   ShapePass(const gpu::Context& ctx, uint32_t slots);
@@ -41,7 +57,7 @@ class ShapePass {
     std::optional<gpu::Buffer> instances;
     vk::raii::DescriptorSet set{nullptr};
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
-    std::vector<uint8_t> glyph;                 // per instance: 1 for a glyph (kept here, not read from mapped memory)
+    std::vector<uint8_t> kind;                  // per instance: its SHAPE_* (kept here, not read from mapped memory)
   };
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
@@ -52,16 +68,17 @@ class ShapePass {
   vk::raii::Sampler sampler_{nullptr};
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  vk::raii::Pipeline shapes_{nullptr}, glyphs_{nullptr};
+  std::optional<QuadPipelines> pipelines_;  // by SHAPE_*
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };
 
 // The field views (field_view.vert/.frag): a panel's field, coloured, with its decision
-// boundary, and its hidden-neuron thumbnails, read from the FieldStages' buffers. One pipeline
-// for one value per pixel, one for a reduced field resampled with a cubic: apart, because a
-// CPU rasterizer runs both sides of a branch, and the cubic's 16 taps cost a full-resolution
-// field 3x its frame.
+// boundary, and its hidden-neuron thumbnails, read from the FieldStages' buffers. A pipeline
+// for each pair of: one value per pixel or a reduced field resampled with a cubic; a neuron, one
+// output or softmax (FIELD_VIEW_SHADE_*). Apart, because a CPU rasterizer pays for every branch
+// of a shader, taken or not: on lavapipe the cubic's 16 taps cost a full-resolution field 3x its
+// frame, and the untaken neuron and softmax code 4x.
 class FieldViewPass {
  public:
   explicit FieldViewPass(const gpu::Context& ctx);
@@ -73,7 +90,7 @@ class FieldViewPass {
  private:
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  vk::raii::Pipeline exact_{nullptr}, resample_{nullptr};
+  std::optional<QuadPipelines> pipelines_;  // by resample (0/1), FIELD_VIEW_SHADE_*
 };
 
 }  // namespace nnlive::render

@@ -14,9 +14,16 @@
 #define SHAPE_CROSS 6u     // geom: centre x, y, half size; style.y = half width of the strokes
 #define SHAPE_GLYPH 7u     // geom: atlas u0, v0, u1, v1 (SDF font)
 #define SHAPE_STAR 8u      // geom: centre x, y, radius (five points)
+#define SHAPE_LAST 8u      // the last kind (a pipeline for each, shapes.frag's constant 0)
 
 #define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
 #define FIELD_VIEW_NEURON 1u    // one hidden neuron's activation (diverging around 0)
+
+// What a field-view pipeline shades (its fragment shader's specialization constant 1), fixed
+// per pipeline: a CPU rasterizer pays for every branch a shader has, taken or not.
+#define FIELD_VIEW_SHADE_NEURON 0u   // FIELD_VIEW_NEURON
+#define FIELD_VIEW_SHADE_ONE 1u      // FIELD_VIEW_OUTPUT of one sigmoid output
+#define FIELD_VIEW_SHADE_SOFTMAX 2u  // FIELD_VIEW_OUTPUT of K >= 2 softmax outputs
 
 #ifdef __cplusplus
 #include <cstdint>
