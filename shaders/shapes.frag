@@ -5,12 +5,14 @@
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
 
-layout(std430, set = 0, binding = 0) readonly buffer Shapes { Shape shapes[]; };
 layout(set = 0, binding = 1) uniform sampler2D font_atlas;
 
 layout(location = 0) in vec2 v_pixel;
 layout(location = 1) in vec2 v_uv;
-layout(location = 2) flat in uint v_index;
+layout(location = 2) flat in vec4 v_rect;  // the instance's Shape, from shapes.vert
+layout(location = 3) flat in vec4 v_geom;
+layout(location = 4) flat in vec4 v_color;
+layout(location = 5) flat in vec4 v_style;
 layout(location = 0) out vec4 out_color;
 // SHAPE_*: the one kind this pipeline draws. A pipeline per kind, because a CPU rasterizer pays
 // for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
@@ -52,7 +54,7 @@ float sd_star(vec2 p, float r) {  // five-pointed star, inner radius 0.45 r
 }
 
 void main() {
-  const Shape s = shapes[v_index];
+  const Shape s = Shape(v_rect, v_geom, v_color, v_style);
   const uint kind = k_kind;
   const vec2 p = v_pixel;
   if (kind == SHAPE_GLYPH) {

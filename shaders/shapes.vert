@@ -11,7 +11,12 @@ layout(push_constant) uniform Push { vec2 target_size; } pc;
 
 layout(location = 0) out vec2 v_pixel;
 layout(location = 1) out vec2 v_uv;
-layout(location = 2) flat out uint v_index;
+// The instance, per vertex rather than per pixel: a CPU rasterizer gathers a storage-buffer read
+// lane by lane for every pixel, and passes a flat input along as it is.
+layout(location = 2) flat out vec4 v_rect;
+layout(location = 3) flat out vec4 v_geom;
+layout(location = 4) flat out vec4 v_color;
+layout(location = 5) flat out vec4 v_style;
 
 void main() {
   const Shape s = shapes[gl_InstanceIndex];
@@ -28,6 +33,9 @@ void main() {
   }
   v_pixel = pixel;
   v_uv = mix(s.geom.xy, s.geom.zw, c);
-  v_index = gl_InstanceIndex;
+  v_rect = s.rect;
+  v_geom = s.geom;
+  v_color = s.color;
+  v_style = s.style;
   gl_Position = vec4(pixel / pc.target_size * 2.0 - 1.0, 0.0, 1.0);
 }

@@ -71,9 +71,9 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
       atlas_(ctx, Font::k_atlas_width, 2 * Font::k_atlas_height, vk::Format::eR8Unorm,
              vk::ImageUsageFlagBits::eSampled | vk::ImageUsageFlagBits::eTransferDst, "font atlas", k_atlas_mips) {
   const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
-  // Instances (vertex + fragment) and the font atlas.
+  // Instances (read per vertex) and the font atlas.
   const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
-      {0, vk::DescriptorType::eStorageBuffer, 1, vert | frag},
+      {0, vk::DescriptorType::eStorageBuffer, 1, vert},
       {1, vk::DescriptorType::eCombinedImageSampler, 1, frag},
   }};
   set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
