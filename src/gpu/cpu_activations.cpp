@@ -32,25 +32,32 @@ constexpr float q1 = 4.645848566e-01f, q2 = 2.467866354e-02f, q3 = 2.614511742e-
   return c * p / q;
 }
 
+[[gnu::always_inline]] inline float sigmoid_approx(float x) { return 0.5f + 0.5f * tanh_approx(0.5f * x); }
+
+[[gnu::always_inline]] inline float gelu_approx(float x) {
+  return 0.5f * x * (1.0f + tanh_approx(0.7978845608f * (x + 0.044715f * x * x * x)));
+}
+
 }  // namespace
 
-NNLIVE_CLONES void tanh_in_place(float* z, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) z[i] = tanh_approx(z[i]);
+// (Two loops each, with and without `add`, so that both vectorise.)
+NNLIVE_CLONES void tanh_in_place(float* z, std::size_t n, const float* add) {
+  if (add) for (std::size_t i = 0; i < n; ++i) z[i] = tanh_approx(z[i] + add[i]);
+  else for (std::size_t i = 0; i < n; ++i) z[i] = tanh_approx(z[i]);
 }
 
-NNLIVE_CLONES void sigmoid_in_place(float* z, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float h = 0.5f * z[i];
-    z[i] = 0.5f + 0.5f * tanh_approx(h);
-  }
+NNLIVE_CLONES void sigmoid_in_place(float* z, std::size_t n, const float* add) {
+  if (add) for (std::size_t i = 0; i < n; ++i) z[i] = sigmoid_approx(z[i] + add[i]);
+  else for (std::size_t i = 0; i < n; ++i) z[i] = sigmoid_approx(z[i]);
 }
 
-NNLIVE_CLONES void gelu_in_place(float* z, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const float x = z[i];
-    const float u = 0.7978845608f * (x + 0.044715f * x * x * x);
-    z[i] = 0.5f * x * (1.0f + tanh_approx(u));
-  }
+NNLIVE_CLONES void gelu_in_place(float* z, std::size_t n, const float* add) {
+  if (add) for (std::size_t i = 0; i < n; ++i) z[i] = gelu_approx(z[i] + add[i]);
+  else for (std::size_t i = 0; i < n; ++i) z[i] = gelu_approx(z[i]);
+}
+
+NNLIVE_CLONES void add_in_place(float* z, std::size_t n, const float* add) {
+  for (std::size_t i = 0; i < n; ++i) z[i] += add[i];
 }
 
 }  // namespace nnlive::gpu

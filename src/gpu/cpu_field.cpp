@@ -27,17 +27,23 @@ constexpr uint32_t k_max_side = 16384;
 
 using Array = Eigen::Map<Eigen::ArrayXf>;
 
-// The same formulas as field.comp and nn::activate (codes: nn::Activation).
-void activate(uint32_t code, float* z, size_t n) {
+// z + bias through the activation, as field.comp and nn::activate (codes: nn::Activation);
+// `bias` holds the layer's bias once per row of z. Softmax only adds: the caller applies it
+// across each pixel's outputs.
+void activate(uint32_t code, float* z, size_t n, const float* bias) {
+  switch (code) {
+    case FIELD_ACT_SIGMOID: sigmoid_in_place(z, n, bias); return;
+    case FIELD_ACT_TANH: tanh_in_place(z, n, bias); return;
+    case FIELD_ACT_GELU: gelu_in_place(z, n, bias); return;
+    default: break;
+  }
+  add_in_place(z, n, bias);
   Array a(z, Eigen::Index(n));
   switch (code) {
-    case FIELD_ACT_SIGMOID: sigmoid_in_place(z, n); break;
-    case FIELD_ACT_TANH: tanh_in_place(z, n); break;
     case FIELD_ACT_RELU: a = a.max(0.0f); break;
     case FIELD_ACT_LEAKY_RELU: a = (a > 0.0f).select(a, 0.01f * a); break;
-    case FIELD_ACT_GELU: gelu_in_place(z, n); break;
     case FIELD_ACT_SIN: a = a.sin(); break;
-    default: break;  // linear; softmax is applied across each pixel's outputs by the caller
+    default: break;  // linear, softmax
   }
 }
 
@@ -132,8 +138,19 @@ struct CpuFieldEvaluator::Impl {
   Helpers helpers;
   NetworkLayout layout;
   std::vector<float> params;
+  std::vector<std::vector<float>> bias_rows;  // per layer, its bias repeated for k_block rows
   uint32_t widest = 0;
   bool has_network = false;
+
+  void tile_biases() {
+    bias_rows.resize(layout.layers.size());
+    for (size_t l = 0; l < layout.layers.size(); ++l) {
+      const auto& L = layout.layers[l];
+      auto& rows = bias_rows[l];
+      rows.resize(size_t(k_block) * L.out);
+      for (uint32_t r = 0; r < k_block; ++r) std::copy_n(params.begin() + L.b_offset, L.out, rows.begin() + size_t(r) * L.out);
+    }
+  }
 
   uint32_t hidden_count() const {
     uint32_t n = 0;
@@ -150,26 +167,25 @@ struct CpuFieldEvaluator::Impl {
     z.resize(size_t(k_block) * widest);
     const float x0 = req.view[0], y1 = req.view[3];
     const float dx = (req.view[2] - req.view[0]) / float(req.width), dy = (req.view[3] - req.view[1]) / float(req.height);
+    uint32_t row = row0 + uint32_t(first / req.width), col = uint32_t(first % req.width);
     for (size_t i = 0; i < n; ++i) {
-      const size_t p = first + i;
-      const uint32_t row = row0 + uint32_t(p / req.width), col = uint32_t(p % req.width);
       // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float.
       const float x = x0 + (float(col) + 0.5f) * dx, y = y1 - (float(row) + 0.5f) * dy;
       for (size_t f = 0; f < n_in; ++f)
         a[i * n_in + f] = (raw_feature(layout.features[f], x, y) - layout.feature_offset[f]) * layout.feature_scale[f];
+      if (++col == req.width) col = 0, ++row;
     }
     const bool neuron = req.neuron_layer >= 0;
     const size_t last = neuron ? size_t(req.neuron_layer) : req.all_hidden ? layers.size() - 2 : layers.size() - 1;
     uint32_t written = 0;
     for (size_t l = 0; l <= last; ++l) {
       const auto& L = layers[l];
-      const float* bias = params.data() + L.b_offset;
-      for (size_t i = 0; i < n; ++i) std::copy(bias, bias + L.out, z.data() + i * L.out);
-      // z (n x out) += a (n x in) * W^T, W stored (out x in) row-major.
+      // z (n x out) = a (n x in) * W^T, W stored (out x in) row-major; the bias is added as the
+      // activation runs (a copy of it into each row first cost a call per pixel).
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(L.out), int(L.in), 1.0f, a.data(), int(L.in),
-                  params.data() + L.w_offset, int(L.in), 1.0f, z.data(), int(L.out));
+                  params.data() + L.w_offset, int(L.in), 0.0f, z.data(), int(L.out));
+      activate(L.activation, z.data(), n * L.out, bias_rows[l].data());
       if (L.activation == FIELD_ACT_SOFTMAX) softmax_rows(z.data(), n, L.out);
-      else activate(L.activation, z.data(), n * L.out);
       std::swap(a, z);
       if (req.all_hidden)
         for (size_t i = 0; i < n; ++i) std::copy_n(a.data() + i * L.out, L.out, out + (first + i) * channels + written);
@@ -199,6 +215,7 @@ void CpuFieldEvaluator::set_network(const NetworkLayout& layout) {
   m.layout = layout;
   m.widest = widest;
   m.params.assign(layout.param_count, 0.0f);
+  m.tile_biases();
   m.has_network = true;
 }
 
@@ -208,6 +225,7 @@ void CpuFieldEvaluator::set_params(std::span<const float> params) {
   if (params.size() != m.layout.param_count)
     throw GpuError("expected " + std::to_string(m.layout.param_count) + " parameters, got " + std::to_string(params.size()));
   std::copy(params.begin(), params.end(), m.params.begin());
+  m.tile_biases();
 }
 
 uint32_t CpuFieldEvaluator::channels(const FieldRequest& req) const {

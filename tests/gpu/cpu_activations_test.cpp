@@ -72,5 +72,29 @@ TEST(CpuActivations, EveryLengthAndNaNPassThrough) {
   EXPECT_TRUE(std::isnan(nan[0]));
 }
 
+// With `add` (the field engine's bias), each function gives exactly what it gives for the sums,
+// at every length (the vector body and its remainder), and touches nothing outside.
+TEST(CpuActivations, AnAddendGivesTheSameAsTheSums) {
+  using Fn = void (*)(float*, std::size_t, const float*);
+  const Fn fns[] = {&tanh_in_place, &sigmoid_in_place, &gelu_in_place};
+  for (Fn fn : fns)
+    for (size_t n = 0; n <= 67; ++n) {
+      std::vector<float> z(n + 2, 0.25f), add(n), sums(n);
+      for (size_t i = 0; i < n; ++i) {
+        z[i + 1] = float(i) * 0.37f - 9.0f;
+        add[i] = 2.5f - float(i % 7) * 0.9f;
+        sums[i] = z[i + 1] + add[i];
+      }
+      fn(z.data() + 1, n, add.data());
+      fn(sums.data(), n, nullptr);
+      EXPECT_EQ(z[0], 0.25f);
+      EXPECT_EQ(z[n + 1], 0.25f);
+      for (size_t i = 0; i < n; ++i) EXPECT_EQ(z[i + 1], sums[i]) << n << " " << i;
+    }
+  std::vector<float> z{1.0f, -2.0f, 0.5f}, add{0.25f, 0.5f, -1.0f};
+  add_in_place(z.data(), z.size(), add.data());
+  EXPECT_EQ(z, (std::vector<float>{1.25f, -1.5f, -0.5f}));
+}
+
 }  // namespace
 }  // namespace nnlive::gpu

@@ -9,8 +9,11 @@
 
 namespace nnlive::gpu {
 
-void tanh_in_place(float* z, std::size_t n);
-void sigmoid_in_place(float* z, std::size_t n);  // 1 / (1 + e^−z) = (1 + tanh(z / 2)) / 2
-void gelu_in_place(float* z, std::size_t n);     // z (1 + tanh(√(2/π) (z + 0.044715 z³))) / 2, as field.comp
+// Each of z[i] + add[i] when `add` is given (a layer's bias, tiled over its rows: added in the
+// same pass), else of z[i].
+void tanh_in_place(float* z, std::size_t n, const float* add = nullptr);
+void sigmoid_in_place(float* z, std::size_t n, const float* add = nullptr);  // 1 / (1 + e^−z) = (1 + tanh(z / 2)) / 2
+void gelu_in_place(float* z, std::size_t n, const float* add = nullptr);     // z (1 + tanh(√(2/π) (z + 0.044715 z³))) / 2, as field.comp
+void add_in_place(float* z, std::size_t n, const float* add);              // z[i] + add[i] (no activation)
 
 }  // namespace nnlive::gpu
