@@ -14,7 +14,9 @@ layout(location = 3) flat in vec4 v_geom;
 layout(location = 4) flat in vec4 v_color;
 layout(location = 5) flat in vec4 v_style;
 layout(location = 0) out vec4 out_color;
-// SHAPE_*: the one kind this pipeline draws. A pipeline per kind, because a CPU rasterizer pays
+// SHAPE_*: the one kind this pipeline draws (rectangles, lines, glyphs), or SHAPE_MARKERS: discs
+// and the other markers, together because the points of different classes alternate in the
+// list (a pipeline each would make a draw of every point). Apart, because a CPU rasterizer pays
 // for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
 // pixels more than the shape itself, and a line's pixels paid for the star's trigonometry.
 layout(constant_id = 0) const uint k_kind = SHAPE_RECT;
@@ -55,7 +57,7 @@ float sd_star(vec2 p, float r) {  // five-pointed star, inner radius 0.45 r
 
 void main() {
   const Shape s = Shape(v_rect, v_geom, v_color, v_style);
-  const uint kind = k_kind;
+  const uint kind = k_kind == SHAPE_MARKERS ? uint(s.style.x) : k_kind;
   const vec2 p = v_pixel;
   if (kind == SHAPE_GLYPH) {
     // Four taps across the pixel's footprint in the atlas: thin strokes of small text stay

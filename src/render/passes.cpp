@@ -64,6 +64,15 @@ const vk::raii::Pipeline& QuadPipelines::get(uint32_t constant0, uint32_t consta
 
 // ---- ShapePass ----
 
+namespace {
+
+// The shapes pipeline (its constant 0) that draws a shape of this SHAPE_* kind.
+uint32_t pipeline_for(uint32_t kind) {
+  return kind == SHAPE_RECT || kind == SHAPE_LINE || kind == SHAPE_GLYPH ? kind : SHAPE_MARKERS;
+}
+
+}  // namespace
+
 ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
     : ctx_(ctx),
       regular_(false),
@@ -82,8 +91,9 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
                      gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline");
-  // Every frame has these; markers other than discs are built when first drawn.
-  for (const uint32_t kind : {SHAPE_RECT, SHAPE_DISC, SHAPE_LINE, SHAPE_GLYPH}) pipelines_->get(kind);
+  // All of them now: a pipeline built later would grow the process as it runs (on lavapipe, a
+  // few megabytes of compiled code each) and stall the frame that first needs it.
+  for (const uint32_t kind : {SHAPE_RECT, SHAPE_LINE, SHAPE_GLYPH, SHAPE_MARKERS}) pipelines_->get(kind);
 
   vk::SamplerCreateInfo sampler_info{};
   sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -177,7 +187,7 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   size_t at = 0;
   for (const auto& d : draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
-      for (const auto& sh : *list) s.kind.push_back(uint8_t(std::min(uint32_t(sh.style.x), SHAPE_LAST)));
+      for (const auto& sh : *list) s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
     if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
@@ -203,6 +213,21 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
   }
 }
 
+void ShapePass::record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D target) {
+  Slot& s = slots_.at(0);
+  ensure_capacity(s, 1);
+  shared::Shape shape{};
+  shape.rect = {0.0f, 0.0f, 1.0f, 1.0f};
+  shape.geom = {0.5f, 0.5f, 0.5f, 0.5f};
+  std::memcpy(s.instances->mapped(), &shape, sizeof shape);
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
+  cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
+  for (const uint32_t kind : {SHAPE_RECT, SHAPE_LINE, SHAPE_GLYPH, SHAPE_MARKERS}) {
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(kind));
+    cb.draw(6, 1, 0, 0);
+  }
+}
+
 // ---- FieldViewPass ----
 
 FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
@@ -218,9 +243,37 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
                      gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline");
-  // A video's or a still's field and its thumbnails; the rest are built when first drawn.
-  pipelines_->get(0, FIELD_VIEW_SHADE_ONE);
-  pipelines_->get(0, FIELD_VIEW_SHADE_NEURON);
+  // All of them now, as the shapes'.
+  for (uint32_t resample = 0; resample < 2; ++resample)
+    for (uint32_t shade = 0; shade < 3; ++shade) pipelines_->get(resample, shade);
+}
+
+void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target) {
+  if (!warm_up_) {
+    warm_up_.emplace(WarmUp{{ctx, 16, vk::BufferUsageFlagBits::eStorageBuffer, gpu::MemoryUse::upload, "warm-up field"},
+                            {ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "warm-up palette"}});
+    std::memset(warm_up_->field.mapped(), 0, 16);
+    std::memset(warm_up_->palette.mapped(), 0, sizeof(shared::Palette));
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 1}, {vk::DescriptorType::eUniformBuffer, 1}}};
+    warm_up_->pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 1, sizes});
+    const vk::DescriptorSetLayout sl = *set_layout_;
+    warm_up_->set = std::move(vk::raii::DescriptorSets(ctx.device(), {*warm_up_->pool, sl})[0]);
+    const vk::DescriptorBufferInfo field{warm_up_->field.handle(), 0, VK_WHOLE_SIZE}, palette{warm_up_->palette.handle(), 0, VK_WHOLE_SIZE};
+    const std::array<vk::WriteDescriptorSet, 2> writes{{{*warm_up_->set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &field},
+                                                        {*warm_up_->set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &palette}}};
+    ctx.device().updateDescriptorSets(writes, {});
+  }
+  FieldPush push{};
+  push.target_size[0] = float(target.width);
+  push.target_size[1] = float(target.height);
+  push.view = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
+  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *warm_up_->set, {});
+  cb.pushConstants<FieldPush>(*layout_, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
+  for (uint32_t resample = 0; resample < 2; ++resample)
+    for (uint32_t shade = 0; shade < 3; ++shade) {
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(resample, shade));
+      cb.draw(6, 1, 0, 0);
+    }
 }
 
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,

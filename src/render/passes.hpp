@@ -21,8 +21,8 @@ namespace nnlive::render {
 
 // Pipelines drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
 // dynamic viewport and scissor: one per value of the fragment shader's specialization constants
-// 0 and 1, each built the first time a frame asks for it. Specialized, because a CPU rasterizer
-// pays for every branch of a shader, taken or not.
+// 0 and 1, each built the first time it is asked for. Specialized, because a CPU rasterizer pays
+// for every branch of a shader, taken or not.
 class QuadPipelines {
  public:
   QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, vk::raii::ShaderModule vert,
@@ -38,9 +38,9 @@ class QuadPipelines {
 };
 
 // Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
-// quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Each kind of shape
-// (SHAPE_*) has a pipeline of its own; the shapes are drawn in list order, a run of one kind a
-// draw.
+// quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Rectangles, lines
+// and glyphs have a pipeline each, discs and the other markers one together; the shapes are
+// drawn in list order, a run for one pipeline a draw.
 class ShapePass {
  public:
   ShapePass(const gpu::Context& ctx, uint32_t slots);
@@ -51,13 +51,16 @@ class ShapePass {
   void update(uint32_t slot, std::span<const PanelDraw> draws);
   // Panel `panel`'s underlay or overlay, as update() laid it out.
   void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const;
+  // One draw with each pipeline, of one shape at the origin, using slot 0 (see Renderer: a CPU
+  // device compiles a pipeline's fragment code at its first draw).
+  void record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 
  private:
   struct Slot {
     std::optional<gpu::Buffer> instances;
     vk::raii::DescriptorSet set{nullptr};
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
-    std::vector<uint8_t> kind;                  // per instance: its SHAPE_* (kept here, not read from mapped memory)
+    std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
   };
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
@@ -68,7 +71,7 @@ class ShapePass {
   vk::raii::Sampler sampler_{nullptr};
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  std::optional<QuadPipelines> pipelines_;  // by SHAPE_*
+  std::optional<QuadPipelines> pipelines_;  // by SHAPE_* (SHAPE_MARKERS for the rest)
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };
@@ -86,11 +89,19 @@ class FieldViewPass {
   const vk::raii::DescriptorSetLayout& set_layout() const { return set_layout_; }
   // The panel's field view and thumbnails, from what prepare_panel readied in `ps`.
   void record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps, vk::Extent2D target) const;
+  // One draw with each pipeline, of an empty panel, reading a field and palette of its own.
+  void record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 
  private:
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
   std::optional<QuadPipelines> pipelines_;  // by resample (0/1), FIELD_VIEW_SHADE_*
+  struct WarmUp {
+    gpu::Buffer field, palette;
+    vk::raii::DescriptorPool pool{nullptr};
+    vk::raii::DescriptorSet set{nullptr};
+  };
+  std::optional<WarmUp> warm_up_;  // (kept until the pass goes: the warm-up frame may still read it)
 };
 
 }  // namespace nnlive::render

@@ -32,6 +32,39 @@ struct Renderer::Impl {
       f.fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
       ctx.set_name(*f.fence, "frame fence");
     }
+    warm_up();
+  }
+
+  // Every pipeline draws once now, into a small target of its own: a CPU Vulkan device compiles
+  // a pipeline's fragment code at its first draw (a few megabytes each on lavapipe). Later,
+  // that would grow a long-running exhibit after its warm-up and stall the frame that first
+  // shows, say, a star or a softmax field.
+  void warm_up() {
+    SceneTarget scratch(ctx, SceneTarget::k_min_width, SceneTarget::k_min_height);
+    const vk::Extent2D extent{scratch.width(), scratch.height()};
+    FrameSlot& f = slots[0];
+    f.cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+    gpu::transition(f.cb, scratch.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
+                    vk::PipelineStageFlagBits2::eTopOfPipe, {}, vk::PipelineStageFlagBits2::eColorAttachmentOutput,
+                    vk::AccessFlagBits2::eColorAttachmentWrite);
+    vk::RenderingAttachmentInfo colour{scratch.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
+    colour.loadOp = vk::AttachmentLoadOp::eClear;
+    colour.storeOp = vk::AttachmentStoreOp::eStore;
+    f.cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
+    f.cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
+    f.cb.setScissor(0, vk::Rect2D{{0, 0}, extent});
+    shapes.record_warm_up(f.cb, extent);
+    views.record_warm_up(ctx, f.cb, extent);
+    f.cb.endRendering();
+    f.cb.end();
+    const vk::CommandBuffer raw = *f.cb;
+    {
+      const std::lock_guard lock(ctx.queue_mutex());
+      ctx.queue().submit(vk::SubmitInfo{{}, {}, raw}, *f.fence);
+    }
+    if (ctx.device().waitForFences(*f.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess)
+      throw gpu::GpuError("the GPU did not finish the warm-up frame");
+    ctx.device().resetFences(*f.fence);
   }
 
   ~Impl() {
