@@ -21,18 +21,8 @@ struct FieldPush {
 
 }  // namespace
 
-QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, vk::raii::ShaderModule vert,
-                             vk::raii::ShaderModule frag, std::string name)
-    : ctx_(ctx), layout_(layout), vert_(std::move(vert)), frag_(std::move(frag)), name_(std::move(name)) {}
-
-const vk::raii::Pipeline& QuadPipelines::get(uint32_t constant0, uint32_t constant1) const {
-  const auto key = std::make_pair(constant0, constant1);
-  if (const auto it = built_.find(key); it != built_.end()) return it->second;
-  const std::array<uint32_t, 2> values{constant0, constant1};
-  const std::array<vk::SpecializationMapEntry, 2> entries{{{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}}};
-  const vk::SpecializationInfo spec{entries, vk::ArrayProxyNoTemporaries<const uint32_t>(values)};
-  const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
-      {{{}, vk::ShaderStageFlagBits::eVertex, *vert_, "main"}, {{}, vk::ShaderStageFlagBits::eFragment, *frag_, "main", &spec}}};
+QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
+                             const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys) {
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
   const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
@@ -52,15 +42,28 @@ const vk::raii::Pipeline& QuadPipelines::get(uint32_t constant0, uint32_t consta
   const std::array<vk::DynamicState, 2> dynamic{vk::DynamicState::eViewport, vk::DynamicState::eScissor};
   const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
   const vk::PipelineRenderingCreateInfo rendering{0, k_target_format};
-  vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
-                                      nullptr, &blending, &dynamic_info, *layout_};
-  info.pNext = &rendering;
-  vk::raii::Pipeline p(ctx_.device(), nullptr, info);
-  const std::string name = name_ + " (" + std::to_string(constant0) + ", " + std::to_string(constant1) + ")";
-  ctx_.set_name(*p, name.c_str());
-  return built_.emplace(key, std::move(p)).first->second;
+  const std::array<vk::SpecializationMapEntry, 2> entries{{{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}}};
+  for (const Key& key : keys) {
+    const std::array<uint32_t, 2> values{key.first, key.second};
+    const vk::SpecializationInfo spec{entries, vk::ArrayProxyNoTemporaries<const uint32_t>(values)};
+    const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
+        {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"}, {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", &spec}}};
+    vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
+                                        nullptr, &blending, &dynamic_info, *layout};
+    info.pNext = &rendering;
+    vk::raii::Pipeline p(ctx.device(), nullptr, info);
+    const std::string full = std::string(name) + " (" + std::to_string(key.first) + ", " + std::to_string(key.second) + ")";
+    ctx.set_name(*p, full.c_str());
+    built_.emplace(key, std::move(p));
+  }
 }
 
+void QuadPipelines::draw_each(const vk::raii::CommandBuffer& cb, uint32_t vertices) const {
+  for (const auto& [key, pipeline] : built_) {
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipeline);
+    cb.draw(vertices, 1, 0, 0);
+  }
+}
 
 // ---- ShapePass ----
 
@@ -89,11 +92,9 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   const vk::PushConstantRange push{vert, 0, 8};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
+  const std::array<QuadPipelines::Key, 4> kinds{{{SHAPE_RECT, 0}, {SHAPE_LINE, 0}, {SHAPE_GLYPH, 0}, {SHAPE_MARKERS, 0}}};
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
-                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline");
-  // All of them now: a pipeline built later would grow the process as it runs (on lavapipe, a
-  // few megabytes of compiled code each) and stall the frame that first needs it.
-  for (const uint32_t kind : {SHAPE_RECT, SHAPE_LINE, SHAPE_GLYPH, SHAPE_MARKERS}) pipelines_->get(kind);
+                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds);
 
   vk::SamplerCreateInfo sampler_info{};
   sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -222,10 +223,7 @@ void ShapePass::record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D t
   std::memcpy(s.instances->mapped(), &shape, sizeof shape);
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
   cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
-  for (const uint32_t kind : {SHAPE_RECT, SHAPE_LINE, SHAPE_GLYPH, SHAPE_MARKERS}) {
-    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(kind));
-    cb.draw(6, 1, 0, 0);
-  }
+  pipelines_->draw_each(cb, 6);
 }
 
 // ---- FieldViewPass ----
@@ -241,11 +239,11 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
   const vk::PushConstantRange push{vert | frag, 0, sizeof(FieldPush)};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
-  pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
-                     gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline");
-  // All of them now, as the shapes'.
+  std::vector<QuadPipelines::Key> keys;  // (resample, shade)
   for (uint32_t resample = 0; resample < 2; ++resample)
-    for (uint32_t shade = 0; shade < 3; ++shade) pipelines_->get(resample, shade);
+    for (const uint32_t shade : {FIELD_VIEW_SHADE_NEURON, FIELD_VIEW_SHADE_ONE, FIELD_VIEW_SHADE_SOFTMAX}) keys.push_back({resample, shade});
+  pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
+                     gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline", keys);
 }
 
 void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target) {
@@ -269,11 +267,7 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
   push.view = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *warm_up_->set, {});
   cb.pushConstants<FieldPush>(*layout_, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
-  for (uint32_t resample = 0; resample < 2; ++resample)
-    for (uint32_t shade = 0; shade < 3; ++shade) {
-      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(resample, shade));
-      cb.draw(6, 1, 0, 0);
-    }
+  pipelines_->draw_each(cb, 6);
 }
 
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,

@@ -20,21 +20,22 @@
 namespace nnlive::render {
 
 // Pipelines drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
-// dynamic viewport and scissor: one per value of the fragment shader's specialization constants
-// 0 and 1, each built the first time it is asked for. Specialized, because a CPU rasterizer pays
-// for every branch of a shader, taken or not.
+// dynamic viewport and scissor: one for each given pair of the fragment shader's specialization
+// constants 0 and 1, all built at once. Specialized, because a CPU rasterizer pays for every
+// branch of a shader, taken or not; all at once, because one built later would grow a
+// long-running process and stall the frame that first needs it.
 class QuadPipelines {
  public:
-  QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, vk::raii::ShaderModule vert,
-                vk::raii::ShaderModule frag, std::string name);
-  const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const;
+  using Key = std::pair<uint32_t, uint32_t>;  // constants 0 and 1
+  QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
+                const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys);
+  const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const { return built_.at({constant0, constant1}); }
+  // One draw of `vertices` with each pipeline (the caller has bound what they read): a CPU
+  // device compiles a pipeline's fragment code at its first draw.
+  void draw_each(const vk::raii::CommandBuffer& cb, uint32_t vertices) const;
 
  private:
-  const gpu::Context& ctx_;
-  const vk::raii::PipelineLayout& layout_;
-  vk::raii::ShaderModule vert_, frag_;
-  std::string name_;
-  mutable std::map<std::pair<uint32_t, uint32_t>, vk::raii::Pipeline> built_;
+  std::map<Key, vk::raii::Pipeline> built_;
 };
 
 // Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
@@ -51,8 +52,7 @@ class ShapePass {
   void update(uint32_t slot, std::span<const PanelDraw> draws);
   // Panel `panel`'s underlay or overlay, as update() laid it out.
   void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const;
-  // One draw with each pipeline, of one shape at the origin, using slot 0 (see Renderer: a CPU
-  // device compiles a pipeline's fragment code at its first draw).
+  // One draw with each pipeline, of one shape at the origin, using slot 0 (see Renderer).
   void record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 
  private:
@@ -101,7 +101,7 @@ class FieldViewPass {
     vk::raii::DescriptorPool pool{nullptr};
     vk::raii::DescriptorSet set{nullptr};
   };
-  std::optional<WarmUp> warm_up_;  // (kept until the pass goes: the warm-up frame may still read it)
+  std::optional<WarmUp> warm_up_;  // (two small buffers, kept with the pass)
 };
 
 }  // namespace nnlive::render

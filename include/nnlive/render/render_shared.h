@@ -14,7 +14,6 @@
 #define SHAPE_CROSS 6u     // geom: centre x, y, half size; style.y = half width of the strokes
 #define SHAPE_GLYPH 7u     // geom: atlas u0, v0, u1, v1 (SDF font)
 #define SHAPE_STAR 8u      // geom: centre x, y, radius (five points)
-#define SHAPE_LAST 8u      // the last kind
 #define SHAPE_MARKERS 9u   // shapes.frag's constant 0 for the pipeline of the discs and markers (style.x says which)
 
 #define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
