@@ -193,11 +193,16 @@ int LiveApp::run() {
   // malloc arenas instead of one per thread keep freed memory reusable across them. Blocks of
   // 1 MiB and more (field levels, pictures, data sets) get their own mappings, returned when
   // freed: glibc's default would raise that threshold to the largest block freed so far and
-  // carve them from the heap, whose free middle then stays resident between trims. The loop
-  // hands the heap's free pages back every 10 s (see the soak test).
+  // carve them from the heap, whose free middle then stays resident. Below that, the heap keeps
+  // what it has freed: lavapipe allocates and frees tens of MB of small blocks every frame (its
+  // binned scene), and a low trim threshold handed those pages back after each frame, to be
+  // faulted in and zeroed again by the next (the resident size then swung by 30 MB from one
+  // second to the next, and a trim of the whole heap every 10 s made it a saw). The loop still
+  // hands every free page back every 10 minutes, so that a rare peak does not stay resident for
+  // the days an exhibit runs.
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  mallopt(M_TRIM_THRESHOLD, 4 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   open_touch();  // (a --tuio port that cannot be opened stops here, before any window)
   layer_ = std::make_unique<WindowLayer>(options_, events_);
   window_ = layer_->window();
@@ -240,7 +245,7 @@ int LiveApp::run() {
       fault.check(std::chrono::duration<double>(clock::now() - start).count());
       if (const std::string why = progressive_->failure(); !why.empty()) throw gpu::GpuError("the field's thread failed: " + why);
       glfwPollEvents();
-      if (clock::now() - trimmed > std::chrono::seconds(10)) malloc_trim(0), trimmed = clock::now();
+      if (clock::now() - trimmed > std::chrono::minutes(10)) malloc_trim(0), trimmed = clock::now();
       if (options_.quit_after_s > 0 && std::chrono::duration<double>(clock::now() - start).count() > options_.quit_after_s) break;
       int fw = 0, fh = 0;
       glfwGetFramebufferSize(window_, &fw, &fh);
