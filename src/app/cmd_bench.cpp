@@ -274,6 +274,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
     const double gemm_best = median(gemm_ms);
     out["gemm_ms"] = round3(gemm_best);
     out["gemm_threads"] = gemm.threads();
+    out["gemm_kernel"] = gemm.uses_own_kernel() ? "nnlive avx512" : "openblas";
     out["gemm_gmacs"] = round3(macs / (gemm_best * 1e6));
     if (run_shader) out["gemm_vs_shader"] = round3(shader_best / gemm_best);
 

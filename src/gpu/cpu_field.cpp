@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "nnlive/gpu/cpu_activations.hpp"
+#include "nnlive/gpu/cpu_dense.hpp"
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/gpu/field_shared.h"
 
@@ -27,9 +28,9 @@ constexpr uint32_t k_max_side = 16384;
 
 using Array = Eigen::Map<Eigen::ArrayXf>;
 
-// z + bias through the activation, as field.comp and nn::activate (codes: nn::Activation);
-// `bias` holds the layer's bias once per row of z. Softmax only adds: the caller applies it
-// across each pixel's outputs.
+// z (+ bias, when given: the layer's bias laid out as z) through the activation, as field.comp
+// and nn::activate (codes: nn::Activation). Softmax only adds: the caller applies it across
+// each pixel's outputs.
 void activate(uint32_t code, float* z, size_t n, const float* bias) {
   switch (code) {
     case FIELD_ACT_SIGMOID: sigmoid_in_place(z, n, bias); return;
@@ -37,7 +38,7 @@ void activate(uint32_t code, float* z, size_t n, const float* bias) {
     case FIELD_ACT_GELU: gelu_in_place(z, n, bias); return;
     default: break;
   }
-  add_in_place(z, n, bias);
+  if (bias) add_in_place(z, n, bias);
   Array a(z, Eigen::Index(n));
   switch (code) {
     case FIELD_ACT_RELU: a = a.max(0.0f); break;
@@ -47,25 +48,32 @@ void activate(uint32_t code, float* z, size_t n, const float* bias) {
   }
 }
 
-void softmax_rows(float* z, size_t rows, uint32_t k) {
-  for (size_t r = 0; r < rows; ++r) {
-    float* v = z + r * k;
-    const float m = *std::max_element(v, v + k);
-    float total = 0.0f;
-    for (uint32_t j = 0; j < k; ++j) total += v[j] = std::exp(v[j] - m);
-    for (uint32_t j = 0; j < k; ++j) v[j] /= total;
-  }
+// Softmax across the k outputs of each of `pixels` pixels, feature-major (output j of pixel i
+// at z[j * pixels + i]).
+void softmax_columns(float* z, size_t pixels, uint32_t k, std::vector<float>& scratch) {
+  scratch.assign(pixels, -INFINITY);
+  float* m = scratch.data();
+  for (uint32_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < pixels; ++i) m[i] = std::max(m[i], z[j * pixels + i]);
+  for (uint32_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < pixels; ++i) z[j * pixels + i] = std::exp(z[j * pixels + i] - m[i]);
+  std::fill_n(m, pixels, 0.0f);
+  for (uint32_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < pixels; ++i) m[i] += z[j * pixels + i];
+  for (uint32_t j = 0; j < k; ++j)
+    for (size_t i = 0; i < pixels; ++i) z[j * pixels + i] /= m[i];
 }
 
-float raw_feature(uint32_t code, float x, float y) {
+// Feature `code` of every pixel (x[i], y[i]) into f.
+void feature_row(uint32_t code, const float* x, const float* y, size_t n, float offset, float scale, float* f) {
   switch (code) {
-    case FIELD_FEATURE_X: return x;
-    case FIELD_FEATURE_Y: return y;
-    case FIELD_FEATURE_X2: return x * x;
-    case FIELD_FEATURE_Y2: return y * y;
-    case FIELD_FEATURE_XY: return x * y;
-    case FIELD_FEATURE_SIN_X: return std::sin(x);
-    default: return std::sin(y);
+    case FIELD_FEATURE_X: for (size_t i = 0; i < n; ++i) f[i] = (x[i] - offset) * scale; return;
+    case FIELD_FEATURE_Y: for (size_t i = 0; i < n; ++i) f[i] = (y[i] - offset) * scale; return;
+    case FIELD_FEATURE_X2: for (size_t i = 0; i < n; ++i) f[i] = (x[i] * x[i] - offset) * scale; return;
+    case FIELD_FEATURE_Y2: for (size_t i = 0; i < n; ++i) f[i] = (y[i] * y[i] - offset) * scale; return;
+    case FIELD_FEATURE_XY: for (size_t i = 0; i < n; ++i) f[i] = (x[i] * y[i] - offset) * scale; return;
+    case FIELD_FEATURE_SIN_X: for (size_t i = 0; i < n; ++i) f[i] = (std::sin(x[i]) - offset) * scale; return;
+    default: for (size_t i = 0; i < n; ++i) f[i] = (std::sin(y[i]) - offset) * scale; return;
   }
 }
 
@@ -138,17 +146,19 @@ struct CpuFieldEvaluator::Impl {
   Helpers helpers;
   NetworkLayout layout;
   std::vector<float> params;
-  std::vector<std::vector<float>> bias_rows;  // per layer, its bias repeated for k_block rows
+  bool own_kernel = false;                    // dense_feature_major for every layer, else OpenBLAS
+  std::vector<std::vector<float>> bias_rows;  // (OpenBLAS) per layer, output j's bias repeated k_block times in row j
   uint32_t widest = 0;
   bool has_network = false;
 
   void tile_biases() {
-    bias_rows.resize(layout.layers.size());
+    bias_rows.assign(layout.layers.size(), {});
+    if (own_kernel) return;  // (it adds the bias itself)
     for (size_t l = 0; l < layout.layers.size(); ++l) {
       const auto& L = layout.layers[l];
       auto& rows = bias_rows[l];
       rows.resize(size_t(k_block) * L.out);
-      for (uint32_t r = 0; r < k_block; ++r) std::copy_n(params.begin() + L.b_offset, L.out, rows.begin() + size_t(r) * L.out);
+      for (uint32_t j = 0; j < L.out; ++j) std::fill_n(rows.begin() + size_t(j) * k_block, k_block, params[L.b_offset + j]);
     }
   }
 
@@ -158,52 +168,72 @@ struct CpuFieldEvaluator::Impl {
     return n;
   }
 
-  // One block of n pixels starting at pixel `first` of rows [row0, ...) of the request.
-  void block(const FieldRequest& req, uint32_t channels, uint32_t row0, size_t first, size_t n, float* out, std::vector<float>& a,
-             std::vector<float>& z) const {
+  // Per thread: the block's activations and sums, feature-major (row j holds value j of each of
+  // the k_block pixels), and the pixels' coordinates.
+  struct Scratch {
+    std::vector<float> a, z, x, y, softmax;
+  };
+
+  // One block of n pixels starting at pixel `first` of rows [row0, ...) of the request. The
+  // block is always k_block pixels wide: past the request's last pixel (the last block only) it
+  // evaluates points beyond the view and writes none of them out.
+  void block(const FieldRequest& req, uint32_t channels, uint32_t row0, size_t first, size_t n, float* out, Scratch& s) const {
     const auto& layers = layout.layers;
     const size_t n_in = layout.features.size();
-    a.resize(size_t(k_block) * widest);
-    z.resize(size_t(k_block) * widest);
+    const size_t P = k_block;
+    s.a.resize(P * std::max<size_t>(widest, n_in));
+    s.z.resize(P * widest);
+    s.x.resize(P);
+    s.y.resize(P);
     const float x0 = req.view[0], y1 = req.view[3];
     const float dx = (req.view[2] - req.view[0]) / float(req.width), dy = (req.view[3] - req.view[1]) / float(req.height);
     uint32_t row = row0 + uint32_t(first / req.width), col = uint32_t(first % req.width);
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < P; ++i) {
       // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float.
-      const float x = x0 + (float(col) + 0.5f) * dx, y = y1 - (float(row) + 0.5f) * dy;
-      for (size_t f = 0; f < n_in; ++f)
-        a[i * n_in + f] = (raw_feature(layout.features[f], x, y) - layout.feature_offset[f]) * layout.feature_scale[f];
+      s.x[i] = x0 + (float(col) + 0.5f) * dx;
+      s.y[i] = y1 - (float(row) + 0.5f) * dy;
       if (++col == req.width) col = 0, ++row;
     }
+    for (size_t f = 0; f < n_in; ++f)
+      feature_row(layout.features[f], s.x.data(), s.y.data(), P, layout.feature_offset[f], layout.feature_scale[f], s.a.data() + f * P);
     const bool neuron = req.neuron_layer >= 0;
     const size_t last = neuron ? size_t(req.neuron_layer) : req.all_hidden ? layers.size() - 2 : layers.size() - 1;
     uint32_t written = 0;
     for (size_t l = 0; l <= last; ++l) {
       const auto& L = layers[l];
-      // z (n x out) = a (n x in) * W^T, W stored (out x in) row-major; the bias is added as the
-      // activation runs (a copy of it into each row first cost a call per pixel).
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(L.out), int(L.in), 1.0f, a.data(), int(L.in),
-                  params.data() + L.w_offset, int(L.in), 0.0f, z.data(), int(L.out));
-      activate(L.activation, z.data(), n * L.out, bias_rows[l].data());
-      if (L.activation == FIELD_ACT_SOFTMAX) softmax_rows(z.data(), n, L.out);
-      std::swap(a, z);
+      const float* w = params.data() + L.w_offset;
+      if (own_kernel) {
+        dense_feature_major(w, params.data() + L.b_offset, s.a.data(), s.z.data(), L.in, L.out, P);
+        activate(L.activation, s.z.data(), P * L.out, nullptr);
+      } else {
+        // z (out x P) = W (out x in) * a (in x P); the bias is added as the activation runs.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(L.out), int(P), int(L.in), 1.0f, w, int(L.in), s.a.data(),
+                    int(P), 0.0f, s.z.data(), int(P));
+        activate(L.activation, s.z.data(), P * L.out, bias_rows[l].data());
+      }
+      if (L.activation == FIELD_ACT_SOFTMAX) softmax_columns(s.z.data(), P, L.out, s.softmax);
+      std::swap(s.a, s.z);
       if (req.all_hidden)
-        for (size_t i = 0; i < n; ++i) std::copy_n(a.data() + i * L.out, L.out, out + (first + i) * channels + written);
+        for (uint32_t j = 0; j < L.out; ++j)
+          for (size_t i = 0; i < n; ++i) out[(first + i) * channels + written + j] = s.a[j * P + i];
       written += L.out;
     }
     if (neuron) {
-      const uint32_t k = layers[last].out;
-      for (size_t i = 0; i < n; ++i) out[first + i] = a[i * k + uint32_t(req.neuron)];
+      std::copy_n(s.a.data() + size_t(req.neuron) * P, n, out + first);
     } else if (!req.all_hidden) {
-      std::copy_n(a.data(), n * channels, out + first * channels);
+      for (uint32_t j = 0; j < channels; ++j)
+        for (size_t i = 0; i < n; ++i) out[(first + i) * channels + j] = s.a[j * P + i];
     }
   }
 };
 
-CpuFieldEvaluator::CpuFieldEvaluator(unsigned threads) : impl_(std::make_unique<Impl>()) {
+CpuFieldEvaluator::CpuFieldEvaluator(unsigned threads, Kernel kernel) : impl_(std::make_unique<Impl>()) {
   single_threaded_blas();
   impl_->threads = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  impl_->own_kernel = kernel == Kernel::best && dense_feature_major_available();
 }
+
+bool CpuFieldEvaluator::uses_own_kernel() const { return impl_->own_kernel; }
 
 CpuFieldEvaluator::~CpuFieldEvaluator() = default;
 
@@ -258,7 +288,7 @@ bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, ui
   std::exception_ptr error;
   std::mutex error_mutex;
   auto work = [&] {
-    std::vector<float> a, z;
+    Impl::Scratch scratch;
     try {
       for (size_t b; !stopped.load(std::memory_order_relaxed) && (b = next.fetch_add(1)) < blocks;) {
         if (stop && stop()) {
@@ -266,7 +296,7 @@ bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, ui
           break;
         }
         const size_t first = b * k_block;
-        m.block(req, channels, row0, first, std::min<size_t>(k_block, pixels - first), out, a, z);
+        m.block(req, channels, row0, first, std::min<size_t>(k_block, pixels - first), out, scratch);
       }
     } catch (...) {
       const std::lock_guard lock(error_mutex);

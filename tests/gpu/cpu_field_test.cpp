@@ -12,6 +12,7 @@
 #include "field_test_support.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/cpu_dense.hpp"
 #include "nnlive/gpu/cpu_field.hpp"
 
 namespace nnlive {
@@ -27,9 +28,42 @@ gpu::FieldRequest request(uint32_t w, uint32_t h, const nn::View& v) {
   return {w, h, {float(v[0]), float(v[1]), float(v[2]), float(v[3])}};
 }
 
+using Kernel = gpu::CpuFieldEvaluator::Kernel;
+// Both ways of computing a layer: nnlive's own kernel (where the processor has AVX-512; the
+// same as OpenBLAS elsewhere) and OpenBLAS, which a processor without AVX-512 runs.
+constexpr Kernel k_kernels[] = {Kernel::best, Kernel::blas};
+
+const char* name(Kernel k) { return k == Kernel::best ? "best kernel" : "OpenBLAS"; }
+
 TEST(CpuField, EveryActivationMatchesTheReference) {
-  gpu::CpuFieldEvaluator eval;
-  expect_every_activation(eval, 1e-5);
+  for (const Kernel k : k_kernels) {
+    SCOPED_TRACE(name(k));
+    gpu::CpuFieldEvaluator eval(0, k);
+    expect_every_activation(eval, 1e-5);
+  }
+}
+
+TEST(CpuField, TheOwnKernelRunsWhereTheProcessorHasAvx512) {
+  EXPECT_EQ(gpu::CpuFieldEvaluator(0).uses_own_kernel(), gpu::dense_feature_major_available());
+  EXPECT_FALSE(gpu::CpuFieldEvaluator(0, Kernel::blas).uses_own_kernel());
+  if (!gpu::dense_feature_major_available()) GTEST_SKIP() << "no AVX-512 here: OpenBLAS computes every layer";
+  // Every shape of tile: outputs 1..19 (eights, fours and ones), inputs 1..9, 16 to 272 pixels.
+  Rng rng(4);
+  for (size_t out = 1; out <= 19; ++out)
+    for (size_t in = 1; in <= 9; in += 4)
+      for (const size_t pixels : {16u, 48u, 64u, 272u}) {
+        std::vector<float> w(out * in), b(out), a(in * pixels), z(out * pixels, NAN);
+        for (auto& v : w) v = float(rng.uniform(-1.0, 1.0));
+        for (auto& v : b) v = float(rng.uniform(-1.0, 1.0));
+        for (auto& v : a) v = float(rng.uniform(-2.0, 2.0));
+        gpu::dense_feature_major(w.data(), b.data(), a.data(), z.data(), in, out, pixels);
+        for (size_t j = 0; j < out; ++j)
+          for (size_t i = 0; i < pixels; ++i) {
+            double sum = b[j];
+            for (size_t k = 0; k < in; ++k) sum += double(w[j * in + k]) * a[k * pixels + i];
+            ASSERT_NEAR(z[j * pixels + i], sum, 1e-5) << out << " outputs, " << in << " inputs, " << pixels << " pixels";
+          }
+      }
 }
 
 TEST(CpuField, ArchitecturesSoftmaxAndFeatures) {
@@ -37,11 +71,13 @@ TEST(CpuField, ArchitecturesSoftmaxAndFeatures) {
   std::vector<Arch> archs = common_architectures();
   archs.push_back({{256, 256}, {nn::Activation::relu}});           // wide
   archs.push_back({{512, 40}, {nn::Activation::leaky_relu}, 2});   // the widest layer allowed
-  gpu::CpuFieldEvaluator eval;
-  for (size_t i = 0; i < archs.size(); ++i) {
-    const nn::Mlp m = make(archs[i], 100 + i);
-    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-5)
-        << "architecture " << i;
+  for (const Kernel k : k_kernels) {
+    gpu::CpuFieldEvaluator eval(0, k);
+    for (size_t i = 0; i < archs.size(); ++i) {
+      const nn::Mlp m = make(archs[i], 100 + i);
+      EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(archs[i].features, view), eval, 19, 13, view), 1e-5)
+          << "architecture " << i << ", " << name(k);
+    }
   }
 }
 
@@ -64,11 +100,15 @@ TEST(CpuField, AgreesWithTheShader) {
   EXPECT_EQ(ctx.validation_message_count(), 0u);
 }
 
-TEST(CpuField, HiddenNeuronAndAllHiddenFields) {
+class CpuFieldKernels : public testing::TestWithParam<Kernel> {};
+INSTANTIATE_TEST_SUITE_P(Both, CpuFieldKernels, testing::ValuesIn(k_kernels),
+                         [](const testing::TestParamInfo<Kernel>& i) { return i.param == Kernel::best ? "best" : "blas"; });
+
+TEST_P(CpuFieldKernels, HiddenNeuronAndAllHiddenFields) {
   const Arch a{{3, 4}, {nn::Activation::tanh}};
   const nn::Mlp m = make(a, 3);
   const auto map = nn::InputMap::identity(a.features);
-  gpu::CpuFieldEvaluator eval;
+  gpu::CpuFieldEvaluator eval(0, GetParam());
   eval.set_network(app::to_layout(m, map));
   eval.set_params(m.params());
   const auto one = eval.evaluate({5, 3, {-1, -1, 1, 1}, 1, 2});  // layer 2, neuron 3
@@ -91,12 +131,12 @@ TEST(CpuField, HiddenNeuronAndAllHiddenFields) {
   EXPECT_THROW(eval.evaluate({5, 3, {-1, -1, 1, 1}, 2, 0}), gpu::GpuError);  // the output layer is no hidden layer
 }
 
-TEST(CpuField, RowsThreadsAndStopping) {
+TEST_P(CpuFieldKernels, RowsThreadsAndStopping) {
   const Arch a{{32, 32}, {nn::Activation::tanh}, 2};
   const nn::Mlp m = make(a, 9);
   const nn::View view{-6, -6, 6, 6};
   const auto layout = app::to_layout(m, nn::InputMap::for_view(a.features, view));
-  gpu::CpuFieldEvaluator one(1), four(4);
+  gpu::CpuFieldEvaluator one(1, GetParam()), four(4, GetParam());
   for (auto* e : {&one, &four}) e->set_network(layout), e->set_params(m.params());
   const auto req = request(123, 77, view);
   const auto r1 = one.evaluate(req), r4 = four.evaluate(req);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // CpuFieldEvaluator: the field engine's CPU path. The same network description, request and
 // result as FieldEvaluator (field.comp), evaluated as one matrix product per layer over blocks
-// of pixels (OpenBLAS sgemm, whose kernels are picked at run time for the CPU), activations
-// vectorized (Eigen), blocks spread over all cores. Used where the only Vulkan device is itself
+// of 256 pixels held feature-major: on a processor with AVX-512 by nnlive's own kernel (a pixel
+// per register lane, cpu_dense.hpp), elsewhere by OpenBLAS sgemm (its kernels picked at run
+// time for the CPU); activations vectorized, blocks spread over all cores. Used where the only Vulkan device is itself
 // a CPU (lavapipe), where a compute shader is the wrong tool: the renderer copies this path's
 // values into the same field buffer the shader would have written.
 //
@@ -22,8 +23,11 @@ namespace nnlive::gpu {
 
 class CpuFieldEvaluator {
  public:
+  // best: the own kernel where the processor has AVX-512, else OpenBLAS; blas: OpenBLAS always
+  // (what a processor without AVX-512 runs; the tests check both on any machine).
+  enum class Kernel { best, blas };
   // threads: 0 for one per core.
-  explicit CpuFieldEvaluator(unsigned threads = 0);
+  explicit CpuFieldEvaluator(unsigned threads = 0, Kernel kernel = Kernel::best);
   ~CpuFieldEvaluator();
   CpuFieldEvaluator(const CpuFieldEvaluator&) = delete;
   CpuFieldEvaluator& operator=(const CpuFieldEvaluator&) = delete;
@@ -40,6 +44,7 @@ class CpuFieldEvaluator {
   bool evaluate_rows(const FieldRequest& request, uint32_t row0, uint32_t row1, float* out,
                      const std::function<bool()>& stop = {});
   unsigned threads() const;
+  bool uses_own_kernel() const;  // dense_feature_major rather than OpenBLAS
 
  private:
   struct Impl;
