@@ -213,17 +213,18 @@ struct CpuFieldEvaluator::Impl {
       }
       if (L.activation == FIELD_ACT_SOFTMAX) softmax_columns(s.z.data(), P, L.out, s.softmax);
       std::swap(s.a, s.z);
-      if (req.all_hidden)
-        for (uint32_t j = 0; j < L.out; ++j)
-          for (size_t i = 0; i < n; ++i) out[(first + i) * channels + written + j] = s.a[j * P + i];
+      if (req.all_hidden) write_out(s.a.data(), L.out, n, out + first * channels + written, channels);
       written += L.out;
     }
-    if (neuron) {
-      std::copy_n(s.a.data() + size_t(req.neuron) * P, n, out + first);
-    } else if (!req.all_hidden) {
-      for (uint32_t j = 0; j < channels; ++j)
-        for (size_t i = 0; i < n; ++i) out[(first + i) * channels + j] = s.a[j * P + i];
-    }
+    if (neuron) write_out(s.a.data() + size_t(req.neuron) * P, 1, n, out + first, 1);
+    else if (!req.all_hidden) write_out(s.a.data(), channels, n, out + first * channels, channels);
+  }
+
+  // Rows [0, count) of a block (feature-major, k_block apart) for its first n pixels, into the
+  // result's pixel-major values: pixel i's value j at out[i * stride + j].
+  static void write_out(const float* rows, uint32_t count, size_t n, float* out, uint32_t stride) {
+    for (uint32_t j = 0; j < count; ++j)
+      for (size_t i = 0; i < n; ++i) out[i * stride + j] = rows[size_t(j) * k_block + i];
   }
 };
 

@@ -44,14 +44,8 @@ struct Renderer::Impl {
     const vk::Extent2D extent{scratch.width(), scratch.height()};
     FrameSlot& f = slots[0];
     f.cb.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
-    gpu::transition(f.cb, scratch.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
-                    vk::PipelineStageFlagBits2::eTopOfPipe, {}, vk::PipelineStageFlagBits2::eColorAttachmentOutput,
-                    vk::AccessFlagBits2::eColorAttachmentWrite);
-    vk::RenderingAttachmentInfo colour{scratch.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
-    colour.loadOp = vk::AttachmentLoadOp::eClear;
-    colour.storeOp = vk::AttachmentStoreOp::eStore;
-    f.cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
-    f.cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
+    begin_drawing(f.cb, scratch, vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f}),
+                  vk::PipelineStageFlagBits2::eTopOfPipe, {});
     f.cb.setScissor(0, vk::Rect2D{{0, 0}, extent});
     shapes.record_warm_up(f.cb, extent);
     views.record_warm_up(ctx, f.cb, extent);
@@ -157,6 +151,22 @@ struct Renderer::Impl {
     return host_ms;
   }
 
+  // Starts drawing into the whole target, cleared to `clear` (its old contents are not needed),
+  // once what `after_stage` does with it (`after_access`) is done; the viewport covers it.
+  static void begin_drawing(const vk::raii::CommandBuffer& cb, SceneTarget& target, const vk::ClearColorValue& clear,
+                            vk::PipelineStageFlags2 after_stage, vk::AccessFlags2 after_access) {
+    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
+                    after_stage, after_access, vk::PipelineStageFlagBits2::eColorAttachmentOutput,
+                    vk::AccessFlagBits2::eColorAttachmentWrite);
+    vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
+    colour.loadOp = vk::AttachmentLoadOp::eClear;
+    colour.storeOp = vk::AttachmentStoreOp::eStore;
+    colour.clearValue = clear;
+    const vk::Extent2D extent{target.width(), target.height()};
+    cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
+    cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
+  }
+
   // A frame's drawing: the shapes pass takes the frame's shapes, the target is cleared, then per
   // panel its underlay, field views and overlay (timestamped after each when timing).
   void record_draws(FrameSlot& slot, std::span<const Panel> panels, const std::vector<PanelDraw>& draws, SceneTarget& target,
@@ -167,20 +177,13 @@ struct Renderer::Impl {
     const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
                                     vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
     cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
-    // The target's old contents are not needed: clear it as a colour attachment. The previous
-    // frame's copy (and the caller's hook) may still read it.
-    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
-                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead,
-                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite);
+    // The previous frame's copy (and the caller's hook) may still read the target.
     const auto& bg = draws[0].comp.background;
-    vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
-    colour.loadOp = vk::AttachmentLoadOp::eClear;
-    colour.storeOp = vk::AttachmentStoreOp::eStore;
-    colour.clearValue = panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
-                                                       : vk::ClearColorValue(std::array<float, 4>{bg.r, bg.g, bg.b, 1.0f});
+    begin_drawing(cb, target,
+                  panels[0].options.transparent ? vk::ClearColorValue(std::array<float, 4>{0.0f, 0.0f, 0.0f, 0.0f})
+                                                : vk::ClearColorValue(std::array<float, 4>{bg.r, bg.g, bg.b, 1.0f}),
+                  vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
     const vk::Extent2D extent{target.width(), target.height()};
-    cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
-    cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
     const auto graphics = vk::PipelineStageFlagBits2::eColorAttachmentOutput;
     for (size_t i = 0; i < panels.size(); ++i) {
       const Panel& p = panels[i];

@@ -3,9 +3,9 @@
 // result as FieldEvaluator (field.comp), evaluated as one matrix product per layer over blocks
 // of 256 pixels held feature-major: on a processor with AVX-512 by nnlive's own kernel (a pixel
 // per register lane, cpu_dense.hpp), elsewhere by OpenBLAS sgemm (its kernels picked at run
-// time for the CPU); activations vectorized, blocks spread over all cores. Used where the only Vulkan device is itself
-// a CPU (lavapipe), where a compute shader is the wrong tool: the renderer copies this path's
-// values into the same field buffer the shader would have written.
+// time for the CPU); activations vectorized, blocks spread over all cores. Used where the only
+// Vulkan device is itself a CPU (lavapipe), where a compute shader is the wrong tool: the
+// renderer copies this path's values into the same field buffer the shader would have written.
 //
 // Contract: set_network() when the architecture changes, set_params() whenever weights change,
 // then evaluate() or evaluate_rows(). Not for use from two threads at once (one evaluator per
