@@ -12,7 +12,7 @@
 
 layout(std430, set = 0, binding = 0) readonly buffer Field { float field[]; };
 layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
-layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
+layout(push_constant) uniform Push { FieldView v; vec4 cover; vec4 clip; vec4 target; } pc;
 // 0: the field has one value per output pixel (the pipeline for it has no resampling code at
 // all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
 // 1: a reduced field may be resampled.
@@ -100,17 +100,38 @@ void main() {
   const uint classes = pc.v.mode.y;
   vec3 colour;
   uint first = 0u, second = 1u;
-  if (no_value(t)) {
-    const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(pc.target_size.y / 1080.0, 1.0))), 2.0);
+  // One output or a neuron: the pixel's value is computed once (a texel, or a cubic of sixteen),
+  // and the boundary's gradient is the difference of the log-odds across the pixel's 2x2 quad
+  // (dFdxFine), not four more values: on a CPU rasterizer the neighbours' taps and logarithms
+  // were most of this shader's cost. Taken before any pixel is discarded, as derivatives must
+  // be; the cover rectangle (field_view.vert) gives every pixel of the view its quad, except
+  // past the target's last column or row when that is odd: there the difference is left out.
+  float single = 0.0, g = 0.0;
+  vec2 grad = vec2(0.0);
+  if (k_shade != FIELD_VIEW_SHADE_SOFTMAX) {
+    single = value(t, 0u);
+    if (k_shade == FIELD_VIEW_SHADE_ONE && pc.v.mode.w != 0u) {
+      g = logit(single);
+      grad = vec2(dFdxFine(g), dFdyFine(g));
+      const vec2 px = floor(gl_FragCoord.xy);
+      const bvec2 alone = bvec2(px.x + 1.0 >= pc.target.x && mod(px.x, 2.0) == 0.0, px.y + 1.0 >= pc.target.y && mod(px.y, 2.0) == 0.0);
+      grad = mix(grad, vec2(0.0), alone);
+    }
+  }
+  if (any(lessThan(gl_FragCoord.xy, max(pc.v.rect.xy, pc.clip.xy))) || any(greaterThanEqual(gl_FragCoord.xy, min(pc.v.rect.zw, pc.clip.zw))))
+    discard;
+  const bool missing = k_shade != FIELD_VIEW_SHADE_SOFTMAX && k_resample == 0u ? isnan(single) || isinf(single) : no_value(t);
+  if (missing) {
+    const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(pc.target.y / 1080.0, 1.0))), 2.0);
     out_color = vec4(vec3(stripe > 0.5 ? 0.30 : 0.45), pc.v.style.z);
     return;
   }
 
   if (k_shade == FIELD_VIEW_SHADE_NEURON) {
-    const float a = clamp(value(t, 0u) / pc.v.style.y, -1.0, 1.0);
+    const float a = clamp(single / pc.v.style.y, -1.0, 1.0);
     colour = mix(palette.neutral.rgb, a >= 0.0 ? palette.positive.rgb : palette.negative.rgb, pow(abs(a), 0.8));
   } else if (k_shade == FIELD_VIEW_SHADE_ONE) {
-    const float p = value(t, 0u);
+    const float p = single;
     const vec3 hue = p >= 0.5 ? palette.classes[1].rgb : palette.classes[0].rgb;
     const float confidence = pc.v.mode.z != 0u ? 0.55 : pow(abs(p - 0.5) * 2.0, 0.8);
     colour = mix(palette.neutral.rgb, hue, confidence);
@@ -132,9 +153,13 @@ void main() {
   }
 
   if (k_shade != FIELD_VIEW_SHADE_NEURON && pc.v.mode.w != 0u) {
-    const float g = odds(t, first, second);
-    const vec2 grad = 0.5 * vec2(odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second),
-                                 odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
+    if (k_shade == FIELD_VIEW_SHADE_SOFTMAX) {
+      // The two likeliest classes differ from pixel to pixel: the neighbours' log-odds between
+      // this pixel's two.
+      g = odds(t, first, second);
+      grad = 0.5 * vec2(odds(t + ivec2(1, 0), first, second) - odds(t - ivec2(1, 0), first, second),
+                        odds(t + ivec2(0, 1), first, second) - odds(t - ivec2(0, 1), first, second));
+    }
     // Pixels to the boundary. A flat field has none to draw, even at exactly even odds (a dead
     // network's constant 0.5 would otherwise be all boundary).
     const float slope = length(grad);

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// field_view.vert: the panel's quad.
+// field_view.vert: one triangle over a tile of the view and a pixel around it (cut to that by the
+// scissor), so that no edge crosses the view: the fragment shader takes differences across each 2x2 quad of
+// pixels, and a CPU rasterizer gives the pixels of a quad that a triangle does not cover no
+// values from memory (the seam of a two-triangle quad showed as a line).
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
 
-layout(push_constant) uniform Push { FieldView v; vec2 target_size; } pc;
+layout(push_constant) uniform Push { FieldView v; vec4 cover; vec4 clip; vec4 target; } pc;
 
+// The viewport is twice the cover's size from its corner (FieldViewPass), so the triangle lies
+// inside it and no clipper cuts it in two.
 void main() {
-  const vec2 corners[6] = vec2[6](vec2(0, 0), vec2(1, 0), vec2(0, 1), vec2(1, 0), vec2(1, 1), vec2(0, 1));
-  const vec2 pixel = mix(pc.v.rect.xy, pc.v.rect.zw, corners[gl_VertexIndex]);
-  gl_Position = vec4(pixel / pc.target_size * 2.0 - 1.0, 0.0, 1.0);
+  const vec2 corners[3] = vec2[3](vec2(-1, -1), vec2(1, -1), vec2(-1, 1));
+  gl_Position = vec4(corners[gl_VertexIndex], 0.0, 1.0);
 }

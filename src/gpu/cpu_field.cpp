@@ -174,10 +174,13 @@ struct CpuFieldEvaluator::Impl {
     std::vector<float> a, z, x, y, softmax;
   };
 
-  // One block of n pixels starting at pixel `first` of rows [row0, ...) of the request. The
-  // block is always k_block pixels wide: past the request's last pixel (the last block only) it
-  // evaluates points beyond the view and writes none of them out.
-  void block(const FieldRequest& req, uint32_t channels, uint32_t row0, size_t first, size_t n, float* out, Scratch& s) const {
+  // One block of n pixels starting at pixel `first` of the region (columns [col0, col0 + cols),
+  // rows from row0) of the request, counted row by row. The block is always k_block pixels wide:
+  // past the region's last pixel (the last block only) it evaluates points beyond it and writes
+  // none of them out. A pixel's position depends on the request and its column and row alone, so
+  // a region holds the very values the whole request has there.
+  void block(const FieldRequest& req, uint32_t channels, uint32_t col0, uint32_t cols, uint32_t row0, size_t first, size_t n,
+             float* out, Scratch& s) const {
     const auto& layers = layout.layers;
     const size_t n_in = layout.features.size();
     const size_t P = k_block;
@@ -187,12 +190,12 @@ struct CpuFieldEvaluator::Impl {
     s.y.resize(P);
     const float x0 = req.view[0], y1 = req.view[3];
     const float dx = (req.view[2] - req.view[0]) / float(req.width), dy = (req.view[3] - req.view[1]) / float(req.height);
-    uint32_t row = row0 + uint32_t(first / req.width), col = uint32_t(first % req.width);
+    uint32_t row = row0 + uint32_t(first / cols), col = col0 + uint32_t(first % cols);
     for (size_t i = 0; i < P; ++i) {
       // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float.
       s.x[i] = x0 + (float(col) + 0.5f) * dx;
       s.y[i] = y1 - (float(row) + 0.5f) * dy;
-      if (++col == req.width) col = 0, ++row;
+      if (++col == col0 + cols) col = col0, ++row;
     }
     for (size_t f = 0; f < n_in; ++f)
       feature_row(layout.features[f], s.x.data(), s.y.data(), P, layout.feature_offset[f], layout.feature_scale[f], s.a.data() + f * P);
@@ -279,10 +282,16 @@ uint32_t CpuFieldEvaluator::channels(const FieldRequest& req) const {
 
 bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, uint32_t row1, float* out,
                                       const std::function<bool()>& stop) {
+  return evaluate_region(req, 0, req.width, row0, row1, out, stop);
+}
+
+bool CpuFieldEvaluator::evaluate_region(const FieldRequest& req, uint32_t col0, uint32_t col1, uint32_t row0, uint32_t row1,
+                                        float* out, const std::function<bool()>& stop) {
   const Impl& m = *impl_;
   const uint32_t channels = this->channels(req);
   if (row0 > row1 || row1 > req.height) throw GpuError("rows outside the field");
-  const size_t pixels = size_t(row1 - row0) * req.width;
+  if (col0 > col1 || col1 > req.width) throw GpuError("columns outside the field");
+  const size_t pixels = size_t(row1 - row0) * (col1 - col0);
   const size_t blocks = (pixels + k_block - 1) / k_block;
   std::atomic<size_t> next{0};
   std::atomic<bool> stopped{false};
@@ -297,7 +306,7 @@ bool CpuFieldEvaluator::evaluate_rows(const FieldRequest& req, uint32_t row0, ui
           break;
         }
         const size_t first = b * k_block;
-        m.block(req, channels, row0, first, std::min<size_t>(k_block, pixels - first), out, scratch);
+        m.block(req, channels, col0, col1 - col0, row0, first, std::min<size_t>(k_block, pixels - first), out, scratch);
       }
     } catch (...) {
       const std::lock_guard lock(error_mutex);

@@ -3,6 +3,7 @@
 #include "passes.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -14,12 +15,42 @@ namespace {
 
 constexpr uint32_t k_atlas_mips = 1;  // averaged distance fields bleed between glyphs; shapes.frag supersamples instead
 
-struct FieldPush {
-  shared::FieldView view;
-  float target_size[2];
-};
+// One field view (push.v) drawn within `panel` (the panel's scissor), in tiles of at most `tile`
+// pixels a side (one for any usual size): each its own pixels and one more all round (the cover,
+// within the target) as the scissor, and a viewport twice the cover's size from its corner, in
+// which field_view.vert's triangle covers the cover and no clipper cuts it (a cut is an edge
+// through the view). A tile's pixels outside its own, or outside the panel, are discarded. The
+// caller sets the viewport and scissor again afterwards.
+void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout& layout, shared::FieldViewPush& push,
+               const vk::Rect2D& panel, vk::Extent2D target, float tile) {
+  const shared::vec4& r = push.v.rect;
+  const float w = float(target.width), h = float(target.height);
+  const float px0 = float(panel.offset.x), py0 = float(panel.offset.y);
+  const float px1 = px0 + float(panel.extent.width), py1 = py0 + float(panel.extent.height);
+  // The whole pixels the view may draw.
+  const float vx0 = std::max(std::floor(r.x), std::max(px0, 0.0f)), vy0 = std::max(std::floor(r.y), std::max(py0, 0.0f));
+  const float vx1 = std::min(std::ceil(r.z), std::min(px1, w)), vy1 = std::min(std::ceil(r.w), std::min(py1, h));
+  if (!(vx1 > vx0 && vy1 > vy0)) return;  // (also a NaN)
+  push.target = {w, h, 0.0f, 0.0f};
+  for (float ty = vy0; ty < vy1; ty += tile)
+    for (float tx = vx0; tx < vx1; tx += tile) {
+      const float ox1 = std::min(tx + tile, vx1), oy1 = std::min(ty + tile, vy1);
+      const float cx0 = std::max(tx - 1.0f, 0.0f), cy0 = std::max(ty - 1.0f, 0.0f);
+      const float cx1 = std::min(ox1 + 1.0f, w), cy1 = std::min(oy1 + 1.0f, h);
+      push.cover = {cx0, cy0, cx1, cy1};
+      push.clip = {tx, ty, ox1, oy1};
+      cb.setViewport(0, vk::Viewport{cx0, cy0, 2.0f * (cx1 - cx0), 2.0f * (cy1 - cy0), 0.0f, 1.0f});
+      cb.setScissor(0, vk::Rect2D{{int32_t(cx0), int32_t(cy0)}, {uint32_t(cx1 - cx0), uint32_t(cy1 - cy0)}});
+      cb.pushConstants<shared::FieldViewPush>(*layout, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
+      cb.draw(3, 1, 0, 0);
+    }
+}
 
 }  // namespace
+
+vk::Rect2D panel_scissor(const Rect& r) {
+  return vk::Rect2D{{int32_t(r.x0), int32_t(r.y0)}, {uint32_t(r.width()), uint32_t(r.height())}};
+}
 
 QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
                              const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys) {
@@ -228,7 +259,9 @@ void ShapePass::record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D t
 
 // ---- FieldViewPass ----
 
-FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
+FieldViewPass::FieldViewPass(const gpu::Context& ctx)
+    // (field_view.vert's viewport is twice a tile and its ring of one pixel)
+    : tile_(float(std::min(ctx.limits().maxViewportDimensions[0], ctx.limits().maxViewportDimensions[1]) / 2 - 2)) {
   const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
   // The field buffer and the palette.
   const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
@@ -236,7 +269,7 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx) {
       {1, vk::DescriptorType::eUniformBuffer, 1, frag},
   }};
   set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
-  const vk::PushConstantRange push{vert | frag, 0, sizeof(FieldPush)};
+  const vk::PushConstantRange push{vert | frag, 0, sizeof(shared::FieldViewPush)};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
   std::vector<QuadPipelines::Key> keys;  // (resample, shade)
@@ -261,13 +294,14 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
                                                         {*warm_up_->set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &palette}}};
     ctx.device().updateDescriptorSets(writes, {});
   }
-  FieldPush push{};
-  push.target_size[0] = float(target.width);
-  push.target_size[1] = float(target.height);
-  push.view = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
+  shared::FieldViewPush push{};
+  push.v = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
+  push.cover = {0.0f, 0.0f, 2.0f, 2.0f};
+  push.clip = push.v.rect;
+  push.target = {float(target.width), float(target.height), 0.0f, 0.0f};
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *warm_up_->set, {});
-  cb.pushConstants<FieldPush>(*layout_, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
-  pipelines_->draw_each(cb, 6);
+  cb.pushConstants<shared::FieldViewPush>(*layout_, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
+  pipelines_->draw_each(cb, 3);
 }
 
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,
@@ -277,29 +311,29 @@ void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, co
   const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
   const uint32_t shade = d.neuron ? FIELD_VIEW_SHADE_NEURON : d.channels <= 1 ? FIELD_VIEW_SHADE_ONE : FIELD_VIEW_SHADE_SOFTMAX;
   cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(reduced, shade));
-  FieldPush push{};
-  push.target_size[0] = float(target.width);
-  push.target_size[1] = float(target.height);
+  const vk::Rect2D panel = panel_scissor(p.rect);
+  shared::FieldViewPush push{};
   const uint32_t classes = d.neuron ? 1u : d.channels;
-  push.view = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
-               {d.req.width, d.req.height, d.channels, 0},
-               {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
-               {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+  push.v = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+            {d.req.width, d.req.height, d.channels, 0},
+            {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+            {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.field_set, {});
-  cb.pushConstants<FieldPush>(*layout_, stages, 0, push);
-  cb.draw(6, 1, 0, 0);
-  if (!d.thumb_channels) return;
-  // Thumbnails: a hidden neuron each, one value per pixel.
-  if (reduced || shade != FIELD_VIEW_SHADE_NEURON) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(0, FIELD_VIEW_SHADE_NEURON));
-  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.thumb_set, {});
-  for (const auto& t : d.comp.thumbnails) {
-    push.view = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
-                 {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
-                 {FIELD_VIEW_NEURON, 1u, 0u, 0u},
-                 {1.0f, 1.0f, 1.0f, 0.0f}};
-    cb.pushConstants<FieldPush>(*layout_, stages, 0, push);
-    cb.draw(6, 1, 0, 0);
+  draw_view(cb, layout_, push, panel, target, tile_);
+  if (d.thumb_channels) {
+    // Thumbnails: a hidden neuron each, one value per pixel.
+    if (reduced || shade != FIELD_VIEW_SHADE_NEURON) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(0, FIELD_VIEW_SHADE_NEURON));
+    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.thumb_set, {});
+    for (const auto& t : d.comp.thumbnails) {
+      push.v = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+                {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+                {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+                {1.0f, 1.0f, 1.0f, 0.0f}};
+      draw_view(cb, layout_, push, panel, target, tile_);
+    }
   }
+  cb.setViewport(0, vk::Viewport{0.0f, 0.0f, float(target.width), float(target.height), 0.0f, 1.0f});
+  cb.setScissor(0, panel);
 }
 
 }  // namespace nnlive::render

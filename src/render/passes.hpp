@@ -19,6 +19,9 @@
 
 namespace nnlive::render {
 
+// The scissor of a panel's rectangle: nothing the panel draws leaves it.
+vk::Rect2D panel_scissor(const Rect& r);
+
 // Pipelines drawing one instanced quad per item into the RGBA8 target, alpha-blended, with
 // dynamic viewport and scissor: one for each given pair of the fragment shader's specialization
 // constants 0 and 1, all built at once. Specialized, because a CPU rasterizer pays for every
@@ -102,6 +105,7 @@ class FieldViewPass {
     vk::raii::DescriptorSet set{nullptr};
   };
   std::optional<WarmUp> warm_up_;  // (two small buffers, kept with the pass)
+  float tile_;                     // the largest tile a view is drawn in (pixels a side)
 };
 
 }  // namespace nnlive::render

@@ -188,7 +188,7 @@ struct Renderer::Impl {
     for (size_t i = 0; i < panels.size(); ++i) {
       const Panel& p = panels[i];
       // Nothing a panel draws leaves its rectangle.
-      cb.setScissor(0, vk::Rect2D{{int32_t(p.rect.x0), int32_t(p.rect.y0)}, {uint32_t(p.rect.width()), uint32_t(p.rect.height())}});
+      cb.setScissor(0, panel_scissor(p.rect));
       shapes.record(cb, slot.index, i, false, extent);
       const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);

@@ -131,7 +131,7 @@ TEST_P(CpuFieldKernels, HiddenNeuronAndAllHiddenFields) {
   EXPECT_THROW(eval.evaluate({5, 3, {-1, -1, 1, 1}, 2, 0}), gpu::GpuError);  // the output layer is no hidden layer
 }
 
-TEST_P(CpuFieldKernels, RowsThreadsAndStopping) {
+TEST_P(CpuFieldKernels, RowsRegionsThreadsAndStopping) {
   const Arch a{{32, 32}, {nn::Activation::tanh}, 2};
   const nn::Mlp m = make(a, 9);
   const nn::View view{-6, -6, 6, 6};
@@ -147,6 +147,19 @@ TEST_P(CpuFieldKernels, RowsThreadsAndStopping) {
   std::vector<float> part(size_t(30) * 123 * 2, -7.0f);
   ASSERT_TRUE(four.evaluate_rows(req, 10, 40, part.data()));
   for (size_t i = 0; i < part.size(); ++i) ASSERT_NEAR(part[i], r1.values[size_t(10) * 123 * 2 + i], 1e-6) << i;
+
+  // A region (columns 17..101 of rows 5..60) holds the whole field's values there: bit for bit
+  // with the own kernel (each pixel a lane of its own), within rounding with OpenBLAS.
+  std::vector<float> region(size_t(55) * 84 * 2, -7.0f);
+  ASSERT_TRUE(four.evaluate_region(req, 17, 101, 5, 60, region.data()));
+  for (size_t y = 0; y < 55; ++y)
+    for (size_t i = 0; i < 84 * 2; ++i) {
+      const float whole = r1.values[((5 + y) * 123 + 17) * 2 + i], part_value = region[y * 84 * 2 + i];
+      if (four.uses_own_kernel()) ASSERT_EQ(part_value, whole) << y << " " << i;
+      else ASSERT_NEAR(part_value, whole, 1e-6) << y << " " << i;
+    }
+  EXPECT_THROW(four.evaluate_region(req, 100, 124, 0, 1, region.data()), gpu::GpuError);
+  EXPECT_THROW(four.evaluate_region(req, 20, 10, 0, 1, region.data()), gpu::GpuError);
 
   // A stop request ends the call between blocks.
   std::atomic<int> asked{0};

@@ -43,6 +43,10 @@ class CpuFieldEvaluator {
   // false with out partly written.
   bool evaluate_rows(const FieldRequest& request, uint32_t row0, uint32_t row1, float* out,
                      const std::function<bool()>& stop = {});
+  // The same for columns [col0, col1) of those rows ((row1 - row0) x (col1 - col0) x channels
+  // floats): bit for bit the values the whole request has there.
+  bool evaluate_region(const FieldRequest& request, uint32_t col0, uint32_t col1, uint32_t row0, uint32_t row1, float* out,
+                       const std::function<bool()>& stop = {});
   unsigned threads() const;
   bool uses_own_kernel() const;  // dense_feature_major rather than OpenBLAS
 

@@ -112,13 +112,15 @@ bool evaluate_adaptive(gpu::CpuFieldEvaluator& engine, const gpu::FieldRequest& 
       while (e < bx && bool(exact[size_t(j) * bx + e]) == exact_run) ++e;
       const uint32_t x0 = i * B, x1 = std::min(e * B, W);
       if (exact_run) {
-        // Every pixel of these blocks, as the full request has them.
-        const gpu::FieldRequest r = samples(full, x0, y0, 1.0, x1 - x0, rows);
-        run.resize(size_t(r.width) * r.height * K);
-        if (!engine.evaluate_rows(r, 0, r.height, run.data(), stop)) return false;
-        count.evaluated += uint64_t(r.width) * r.height;
+        // Every pixel of these blocks, bit for bit as the full request has them: the boundary
+        // line's slope is a difference of neighbouring values, and where the field is soft a
+        // last-bit change in one of them moved its shade by 2/255.
+        const uint32_t cols = x1 - x0;
+        run.resize(size_t(cols) * rows * K);
+        if (!engine.evaluate_region(full, x0, x1, y0, y0 + rows, run.data(), stop)) return false;
+        count.evaluated += uint64_t(cols) * rows;
         for (uint32_t y = 0; y < rows; ++y)
-          std::copy_n(&run[size_t(y) * r.width * K], size_t(r.width) * K, out + (size_t(y0 + y) * W + x0) * K);
+          std::copy_n(&run[size_t(y) * cols * K], size_t(cols) * K, out + (size_t(y0 + y) * W + x0) * K);
       } else {
         for (uint32_t b = i; b < e; ++b)
           for (uint32_t y = 0; y < rows; ++y) {
