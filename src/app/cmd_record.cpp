@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -80,9 +81,11 @@ class Progress {
 
 // CPU seconds this process has used, every thread (a CPU Vulkan device's rasterizer threads
 // among them): unlike wall time, not stretched by whatever else the machine runs.
-double cpu_seconds() {
+// CPU seconds (user and system) of this process, or of its children that have been waited for
+// (the encoders, once finished).
+double cpu_seconds(int who = RUSAGE_SELF) {
   rusage u{};
-  getrusage(RUSAGE_SELF, &u);
+  getrusage(who, &u);
   return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
@@ -291,15 +294,19 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
   struct State {
     ExperimentFlags flags;
     int frames = 8;
+    int rounds = 3;
     std::vector<std::string> sizes{"1920x1080", "3840x2160"};
   };
   auto s = std::make_shared<State>();
   s->flags.add_to(*sub);
   sub->add_option("--frames", s->frames, "frames per measurement (1..1000)")->capture_default_str();
   sub->add_option("--size", s->sizes, "frame sizes to measure (repeatable)")->capture_default_str();
+  sub->add_option("--rounds", s->rounds, "rounds of the encode-only and export runs, one after the other (medians reported; 1..20)")
+      ->capture_default_str();
   return [s, sub]() {
     if (!sub->parsed()) return -1;
     if (s->frames < 1 || s->frames > 1000) throw core::UserError(core::ExitCode::usage, "--frames must be 1 to 1000");
+    if (s->rounds < 1 || s->rounds > 20) throw core::UserError(core::ExitCode::usage, "--rounds must be 1 to 20");
     core::ExperimentConfig config = s->flags.resolve();
     core::Run run = core::build_run(config);
     const int epochs = std::min(run.config.training.max_epochs, 300);
@@ -340,60 +347,112 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       // Render only: frames in flight, pixels read back and kept for the encode-only runs.
       std::vector<std::vector<uint8_t>> rendered;
       auto t0 = std::chrono::steady_clock::now();
-      const double cpu0 = cpu_seconds();
       {
         FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { rendered.push_back(std::move(rgba)); });
         for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
         pipe.flush();
       }
-      const double render_s = since(t0), render_cpu_s = cpu_seconds() - cpu0;
+      const double render_s = since(t0);
       const render::Renderer::PassTimes passes = renderer.last_pass_times();  // the last frame's
+      // A run's wall time, and CPU time of this process and of the encoder.
+      struct Cost {
+        double wall = 0.0, self_cpu = 0.0, encoder_cpu = 0.0;
+      };
+      auto measure = [&](auto&& body) {
+        const auto start = std::chrono::steady_clock::now();
+        const double self0 = cpu_seconds(), children0 = cpu_seconds(RUSAGE_CHILDREN);
+        body();
+        return Cost{since(start), cpu_seconds() - self0, cpu_seconds(RUSAGE_CHILDREN) - children0};
+      };
       // Encode only: those frames, in turn, through the writer thread and ffmpeg.
       auto encode = [&](int n) {
-        const auto start = std::chrono::steady_clock::now();
-        record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
-        for (int f = 0; f < n; ++f) writer.push(rendered[size_t(f) % rendered.size()]);
-        writer.finish();
-        return since(start);
+        return measure([&] {
+          record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
+          for (int f = 0; f < n; ++f) writer.push(rendered[size_t(f) % rendered.size()]);
+          writer.finish();
+        });
       };
       // Both, as `record` runs them.
       auto both = [&](int n) {
-        const auto start = std::chrono::steady_clock::now();
-        record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
-        FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
-        for (int f = 0; f < n; ++f) pipe.submit(frame_panels(f));
-        pipe.flush();
-        writer.finish();
-        return since(start);
+        return measure([&] {
+          record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
+          FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+          for (int f = 0; f < n; ++f) pipe.submit(frame_panels(f));
+          pipe.flush();
+          writer.finish();
+        });
       };
       // Each also with three times the frames: the difference is the steady rate, ffmpeg's
-      // start-up and flush counted apart (they cost the same either way).
-      const double encode_s = encode(s->frames), encode3_s = encode(3 * s->frames);
-      const double both_s = both(s->frames), both3_s = both(3 * s->frames);
+      // start-up and flush counted apart (they cost the same either way). In rounds, each
+      // measuring both ways one after the other, so that a busy spell of a shared machine falls
+      // on both sides of a ratio; the medians are reported.
+      // Render only, again (the frames dropped): the first run above also faulted in its memory.
+      auto render_again = [&] {
+        return measure([&] {
+          FramePipeline pipe(ctx, renderer, w, h, [](std::vector<uint8_t>) {});
+          for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
+          pipe.flush();
+        });
+      };
+      struct Round {
+        Cost render, encode, encode3, both, both3;
+      };
+      std::vector<Round> rounds;
+      for (int r = 0; r < s->rounds; ++r)
+        rounds.push_back({render_again(), encode(s->frames), encode(3 * s->frames), both(s->frames), both(3 * s->frames)});
       std::error_code ec;
       fs::remove(scratch, ec);
       auto fps = [&](double secs) { return std::round(double(s->frames) / std::max(secs, 1e-6) * 1000.0) / 1000.0; };
       auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-      // (null when the longer run was not measurably longer: too few frames to tell)
-      auto steady = [&](double longer, double shorter) {
-        return longer - shorter > 0.05 ? nlohmann::json(round3(2.0 * s->frames / (longer - shorter))) : nlohmann::json(nullptr);
+      auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? NAN : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
       };
-      const nlohmann::json encode_steady = steady(encode3_s, encode_s), both_steady = steady(both3_s, both_s);
+      // Per round: steady frames/s (NaN when the longer run was not measurably longer: too few
+      // frames to tell), and steady CPU milliseconds per frame.
+      auto steady_fps = [&](const Cost& longer, const Cost& shorter) {
+        return longer.wall - shorter.wall > 0.05 ? 2.0 * s->frames / (longer.wall - shorter.wall) : NAN;
+      };
+      auto steady_ms = [&](double longer, double shorter) { return 1000.0 * (longer - shorter) / (2.0 * s->frames); };
+      std::vector<double> encode_fps, both_fps, ratios, encoder_ms, export_ms, render_ms;
+      for (const Round& r : rounds) {
+        render_ms.push_back(1000.0 * r.render.self_cpu / s->frames);
+        encode_fps.push_back(steady_fps(r.encode3, r.encode));
+        both_fps.push_back(steady_fps(r.both3, r.both));
+        ratios.push_back(both_fps.back() / encode_fps.back());
+        encoder_ms.push_back(steady_ms(r.encode3.encoder_cpu, r.encode.encoder_cpu));
+        export_ms.push_back(steady_ms(r.both3.self_cpu + r.both3.encoder_cpu, r.both.self_cpu + r.both.encoder_cpu));
+      }
+      auto json_of = [&](double v) { return std::isfinite(v) ? nlohmann::json(round3(v)) : nlohmann::json(nullptr); };
+      auto json_list = [&](const std::vector<double>& v) {
+        nlohmann::json a = nlohmann::json::array();
+        for (double x : v) a.push_back(json_of(x));
+        return a;
+      };
+      const Round& first = rounds.front();
+      const nlohmann::json encode_steady = json_of(median(encode_fps)), both_steady = json_of(median(both_fps));
+      const double render_cpu_ms = median(render_ms), encoder_cpu_ms = median(encoder_ms);
       results.push_back({{"size", std::to_string(w) + "x" + std::to_string(h)},
                          {"render_fps", fps(render_s)},
-                         {"render_cpu_ms_per_frame", round3(1000.0 * render_cpu_s / s->frames)},
-                         {"encode_fps", fps(encode_s)},
-                         {"both_fps", fps(both_s)},
+                         {"render_cpu_ms_per_frame", round3(render_cpu_ms)},
+                         {"encode_fps", fps(first.encode.wall)},
+                         {"both_fps", fps(first.both.wall)},
                          {"encode_fps_steady", encode_steady},
                          {"both_fps_steady", both_steady},
-                         {"encode_startup_flush_s", round3(encode_s - 0.5 * (encode3_s - encode_s))},
-                         {"export_vs_encode", encode_steady.is_null() || both_steady.is_null()
-                                                  ? nlohmann::json(nullptr)
-                                                  : nlohmann::json(round3(both_steady.get<double>() / encode_steady.get<double>()))},
+                         {"encode_startup_flush_s", round3(first.encode.wall - 0.5 * (first.encode3.wall - first.encode.wall))},
+                         {"export_vs_encode", json_of(median(ratios))},
+                         {"export_vs_encode_rounds", json_list(ratios)},
+                         {"encoder_cpu_ms_per_frame", json_of(encoder_cpu_ms)},
+                         {"export_cpu_ms_per_frame", json_of(median(export_ms))},
+                         // On a machine whose cores both sides keep busy, export runs at this share of
+                         // the encoder's own rate: its CPU per frame over render's and its own.
+                         {"cpu_bound_export_vs_encode", json_of(encoder_cpu_ms / (encoder_cpu_ms + render_cpu_ms))},
                          {"passes_ms", pass_json(passes)}});
-      std::cerr << "nnlive: " << w << "x" << h << ": render " << fps(render_s) << " frames/s, encode (h264) " << fps(encode_s)
-                << " frames/s, both " << fps(both_s) << " frames/s; steady (start-up and flush apart): encode " << encode_steady.dump() << ", both " << both_steady.dump()
-                << " frames/s\n";
+      std::cerr << "nnlive: " << w << "x" << h << ": render " << fps(render_s) << " frames/s (" << round3(render_cpu_ms)
+                << " ms CPU a frame), encode (h264) " << fps(first.encode.wall) << " frames/s, both " << fps(first.both.wall)
+                << " frames/s; steady (start-up and flush apart, median of " << s->rounds << "): encode " << encode_steady.dump()
+                << " (" << json_of(encoder_cpu_ms).dump() << " ms CPU a frame), both " << both_steady.dump()
+                << " frames/s, export/encode " << json_of(median(ratios)).dump() << "\n";
     }
     const nlohmann::json out{{"bench", "record"},     {"experiment", config.name}, {"epoch", snap.epoch},
                              {"frames", s->frames},   {"codec", "h264"},            {"device", ctx.device_name()},

@@ -30,7 +30,9 @@ TEST(CpuActivations, TanhIsWithinFourTenMillionthsAndNeverPastOne) {
   for (size_t i = 0; i < x.size(); ++i) {
     worst = std::max(worst, std::abs(double(y[i]) - std::tanh(double(x[i]))));
     EXPECT_LE(std::abs(y[i]), 1.0f) << x[i];
-    if (x[i] != 0.0f) EXPECT_EQ(std::signbit(y[i]), std::signbit(x[i])) << x[i];
+    if (x[i] != 0.0f) {
+      EXPECT_EQ(std::signbit(y[i]), std::signbit(x[i])) << x[i];
+    }
   }
   EXPECT_LT(worst, 4e-7);
   // Odd, and exact at the saturation.
