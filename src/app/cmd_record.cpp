@@ -129,7 +129,8 @@ int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long l
   record::QueuedWriter writer(record::open_sink(out, format, overwrite), 3, format.transparent);
   gpu::Context ctx;
   render::Renderer renderer(ctx);
-  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
+                         [&] { return writer.spare(); });
   Progress progress(uint64_t(total), !quiet);
   const auto t0 = std::chrono::steady_clock::now();
   const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
@@ -252,7 +253,8 @@ std::function<int()> add_record_command(CLI::App& app) {
     record::QueuedWriter writer(record::open_sink(s->out, format, s->overwrite), 3, s->transparent);
     gpu::Context ctx;
     render::Renderer renderer(ctx);
-    FramePipeline pipeline(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+    FramePipeline pipeline(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
+                           [&] { return writer.spare(); });
     Progress progress(uint64_t(total), !s->quiet);
     const auto t0 = std::chrono::steady_clock::now();
     const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
@@ -376,7 +378,8 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       auto both = [&](int n) {
         return measure([&] {
           record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
-          FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); });
+          FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
+                             [&] { return writer.spare(); });
           for (int f = 0; f < n; ++f) pipe.submit(frame_panels(f));
           pipe.flush();
           writer.finish();
@@ -389,7 +392,9 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       // Render only, again (the frames dropped): the first run above also faulted in its memory.
       auto render_again = [&] {
         return measure([&] {
-          FramePipeline pipe(ctx, renderer, w, h, [](std::vector<uint8_t>) {});
+          std::vector<uint8_t> kept;  // one buffer, read into again and again
+          FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { kept = std::move(rgba); },
+                             [&] { return std::move(kept); });
           for (int f = 0; f < s->frames; ++f) pipe.submit(frame_panels(f));
           pipe.flush();
         });

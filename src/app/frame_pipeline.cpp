@@ -16,8 +16,8 @@ uint32_t background_rgb(const render::RenderOptions& o) {
 }
 
 FramePipeline::FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height,
-                             Consumer consume)
-    : renderer_(renderer), in_flight_(render::Renderer::k_frames_in_flight, 0), consume_(std::move(consume)) {
+                             Consumer consume, Buffers buffers)
+    : renderer_(renderer), in_flight_(render::Renderer::k_frames_in_flight, 0), consume_(std::move(consume)), buffers_(std::move(buffers)) {
   for (uint32_t i = 0; i < render::Renderer::k_frames_in_flight; ++i)
     targets_.push_back(std::make_unique<render::SceneTarget>(ctx, width, height));
 }
@@ -33,7 +33,9 @@ void FramePipeline::drain(size_t slot) {
   renderer_.wait(in_flight_[slot]);
   in_flight_[slot] = 0;
   ++consumed_;
-  consume_(targets_[slot]->pixels());
+  std::vector<uint8_t> rgba = buffers_ ? buffers_() : std::vector<uint8_t>{};
+  targets_[slot]->pixels_into(rgba);
+  consume_(std::move(rgba));
 }
 
 void FramePipeline::submit(std::span<const render::Panel> panels) {

@@ -19,7 +19,11 @@ uint32_t background_rgb(const render::RenderOptions& options);
 class FramePipeline {
  public:
   using Consumer = std::function<void(std::vector<uint8_t> rgba)>;
-  FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height, Consumer consume);
+  // `buffers`, if given, supplies a buffer to read each frame's pixels into (its memory reused,
+  // such as QueuedWriter::spare(); an empty one is fine).
+  using Buffers = std::function<std::vector<uint8_t>()>;
+  FramePipeline(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height, Consumer consume,
+                Buffers buffers = {});
   ~FramePipeline();
   // Submits a frame; first waits for the frame that used the same target and consumes it.
   void submit(std::span<const render::Panel> panels);
@@ -36,6 +40,7 @@ class FramePipeline {
   std::vector<std::unique_ptr<render::SceneTarget>> targets_;
   std::vector<uint64_t> in_flight_;  // frame number per target, 0 = none
   Consumer consume_;
+  Buffers buffers_;
   uint64_t submitted_ = 0, consumed_ = 0;
 };
 

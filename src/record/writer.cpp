@@ -29,6 +29,7 @@ void QueuedWriter::run() {
       sink_->write(frame);
       std::lock_guard lock(mutex_);
       ++written_;
+      if (spares_.size() <= capacity_) spares_.push_back(std::move(frame));
     } catch (...) {
       std::lock_guard lock(mutex_);
       error_ = std::current_exception();
@@ -46,6 +47,14 @@ void QueuedWriter::push(std::vector<uint8_t> rgba) {
   queue_.push_back(std::move(rgba));
   lock.unlock();
   changed_.notify_all();
+}
+
+std::vector<uint8_t> QueuedWriter::spare() {
+  std::lock_guard lock(mutex_);
+  if (spares_.empty()) return {};
+  std::vector<uint8_t> v = std::move(spares_.back());
+  spares_.pop_back();
+  return v;
 }
 
 void QueuedWriter::stop_thread() {

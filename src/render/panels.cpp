@@ -42,8 +42,14 @@ SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t heigh
 }
 
 std::vector<uint8_t> SceneTarget::pixels() const {
+  std::vector<uint8_t> out;
+  pixels_into(out);
+  return out;
+}
+
+void SceneTarget::pixels_into(std::vector<uint8_t>& out) const {
   const auto* p = static_cast<const uint8_t*>(readback_.mapped());
-  return {p, p + size_t(width()) * height() * 4};
+  out.assign(p, p + size_t(width()) * height() * 4);
 }
 
 std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height) {

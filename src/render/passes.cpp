@@ -306,7 +306,6 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
 
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,
                            vk::Extent2D target) const {
-  const auto stages = vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment;
   const Rect& fr = d.comp.field.rect;
   const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
   const uint32_t shade = d.neuron ? FIELD_VIEW_SHADE_NEURON : d.channels <= 1 ? FIELD_VIEW_SHADE_ONE : FIELD_VIEW_SHADE_SOFTMAX;

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 #include "nnlive/core/error.hpp"
 #include "nnlive/record/schedule.hpp"
@@ -151,6 +153,32 @@ TEST(QueuedWriter, KeepsOrderAndFinishes) {
   EXPECT_TRUE(finished);
   EXPECT_FALSE(aborted);
   EXPECT_EQ(w.written(), 50u);
+}
+
+TEST(QueuedWriter, HandsWrittenFramesBackAsSpareBuffers) {
+  std::vector<uint8_t> seen;
+  bool finished = false, aborted = false;
+  QueuedWriter w(std::make_unique<FakeSink>(&seen, -1, &finished, &aborted), 2, false);
+  EXPECT_TRUE(w.spare().empty());  // nothing written yet
+  std::vector<uint8_t> frame(1 << 20, 7);
+  const uint8_t* memory = frame.data();
+  w.push(std::move(frame));
+  // Once written, the frame's own memory comes back (the producer reads the next frame into it).
+  std::vector<uint8_t> back;
+  for (int i = 0; i < 2000 && back.empty(); ++i) {
+    back = w.spare();
+    if (back.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(back.data(), memory);
+  EXPECT_EQ(back.size(), size_t(1) << 20);
+  EXPECT_TRUE(w.spare().empty());  // handed out once
+  // No more are kept than the queue holds and one more, however many frames pass.
+  for (uint8_t i = 0; i < 40; ++i) w.push(std::vector<uint8_t>{i, 0, 0, 255});
+  w.finish();
+  size_t spares = 0;
+  while (!w.spare().empty()) ++spares;
+  EXPECT_LE(spares, 3u);
+  EXPECT_EQ(w.written(), 41u);
 }
 
 TEST(QueuedWriter, ASinkErrorReachesTheProducerAndAbortsTheOutput) {

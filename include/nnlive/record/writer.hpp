@@ -26,6 +26,9 @@ class QueuedWriter {
   QueuedWriter& operator=(const QueuedWriter&) = delete;
 
   void push(std::vector<uint8_t> rgba);
+  // A frame buffer the sink is done with (empty when none is): its memory is already in the
+  // process, where a fresh 8 MB frame is pages to fault in and zero.
+  std::vector<uint8_t> spare();
   void finish();
   void abort() noexcept;
   uint64_t written() const;  // frames the sink has taken
@@ -40,6 +43,7 @@ class QueuedWriter {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::vector<uint8_t>> queue_;
+  std::vector<std::vector<uint8_t>> spares_;  // written frames' buffers (at most capacity_ + 1)
   bool closing_ = false, done_ = false;
   uint64_t written_ = 0;
   std::exception_ptr error_;

@@ -42,6 +42,8 @@ class SceneTarget {
   const gpu::Buffer& readback() const { return readback_; }
   // RGBA8 pixels (height, width, 4), row 0 at the top, of the last render.
   std::vector<uint8_t> pixels() const;
+  // The same into `out` (its memory reused: no fresh pages to fault in for each frame).
+  void pixels_into(std::vector<uint8_t>& out) const;
   // Unique to this target in the process (an image handle may be reused by the next one).
   uint64_t serial() const { return serial_; }
 
