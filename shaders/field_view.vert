@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// field_view.vert: one triangle over a tile of the view and a pixel around it (cut to that by the
-// scissor), so that no edge crosses the view: the fragment shader takes differences across each 2x2 quad of
-// pixels, and a CPU rasterizer gives the pixels of a quad that a triangle does not cover no
-// values from memory (the seam of a two-triangle quad showed as a line).
+// field_view.vert: one triangle over a tile of the view and a pixel around it (cut to that by
+// the scissor), so that no edge crosses the view: the fragment shader takes differences across
+// each 2x2 quad of pixels, and a CPU rasterizer gives the pixels of a quad that a triangle does
+// not cover no values from memory (the seam of a two-triangle quad showed as a line).
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
