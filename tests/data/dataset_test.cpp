@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Dataset generators, noise, split and CSV import.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -187,7 +188,10 @@ TEST(Dataset, RejectsOutOfRangeSpecs) {
 class Csv : public testing::Test {
  protected:
   std::string write(const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() / ("nnlive_csv_test_" + std::to_string(n_++) + ".csv");
+    // (The process id: ctest runs tests side by side, each in a process of its own, and two of
+    // them once wrote and removed the same file.)
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("nnlive_csv_test_" + std::to_string(getpid()) + "_" + std::to_string(n_++) + ".csv");
     std::ofstream(path) << text;
     paths_.push_back(path.string());
     return path.string();
