@@ -12,7 +12,7 @@
 
 layout(std430, set = 0, binding = 0) readonly buffer Field { float field[]; };
 layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
-layout(push_constant) uniform Push { FieldView v; vec4 cover; vec4 clip; vec4 target; } pc;
+layout(push_constant) uniform Push { FieldView v; vec4 clip; vec4 target; } pc;
 // 0: the field has one value per output pixel (the pipeline for it has no resampling code at
 // all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
 // 1: a reduced field may be resampled.
@@ -104,7 +104,7 @@ void main() {
   // and the boundary's gradient is the difference of the log-odds across the pixel's 2x2 quad
   // (dFdxFine), not four more values: on a CPU rasterizer the neighbours' taps and logarithms
   // were most of this shader's cost. Taken before any pixel is discarded, as derivatives must
-  // be; the cover rectangle (field_view.vert) gives every pixel of the view its quad, except
+  // be; the one triangle over the view and its ring (field_view.vert) gives every pixel its quad, except
   // past the target's last column or row when that is odd: there the difference is left out.
   float single = 0.0, g = 0.0;
   vec2 grad = vec2(0.0);

@@ -4,13 +4,9 @@
 // each 2x2 quad of pixels, and a CPU rasterizer gives the pixels of a quad that a triangle does
 // not cover no values from memory (the seam of a two-triangle quad showed as a line).
 #version 450
-#extension GL_GOOGLE_include_directive : require
-#include "nnlive/render/render_shared.h"
 
-layout(push_constant) uniform Push { FieldView v; vec4 cover; vec4 clip; vec4 target; } pc;
-
-// The viewport is twice the cover's size from its corner (FieldViewPass), so the triangle lies
-// inside it and no clipper cuts it in two.
+// The viewport is twice the size of what the triangle must cover (a tile and its ring) from its
+// corner (FieldViewPass), so the triangle lies inside it and no clipper cuts it in two.
 void main() {
   const vec2 corners[3] = vec2[3](vec2(-1, -1), vec2(1, -1), vec2(-1, 1));
   gl_Position = vec4(corners[gl_VertexIndex], 0.0, 1.0);

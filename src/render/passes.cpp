@@ -37,7 +37,6 @@ void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout
       const float ox1 = std::min(tx + tile, vx1), oy1 = std::min(ty + tile, vy1);
       const float cx0 = std::max(tx - 1.0f, 0.0f), cy0 = std::max(ty - 1.0f, 0.0f);
       const float cx1 = std::min(ox1 + 1.0f, w), cy1 = std::min(oy1 + 1.0f, h);
-      push.cover = {cx0, cy0, cx1, cy1};
       push.clip = {tx, ty, ox1, oy1};
       cb.setViewport(0, vk::Viewport{cx0, cy0, 2.0f * (cx1 - cx0), 2.0f * (cy1 - cy0), 0.0f, 1.0f});
       cb.setScissor(0, vk::Rect2D{{int32_t(cx0), int32_t(cy0)}, {uint32_t(cx1 - cx0), uint32_t(cy1 - cy0)}});
@@ -296,7 +295,6 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
   }
   shared::FieldViewPush push{};
   push.v = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
-  push.cover = {0.0f, 0.0f, 2.0f, 2.0f};
   push.clip = push.v.rect;
   push.target = {float(target.width), float(target.height), 0.0f, 0.0f};
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *warm_up_->set, {});

@@ -48,10 +48,9 @@ struct FieldView {
   vec4 style;   // x = boundary half width (px), y = neuron value range, z = panel opacity, w = unused
 };
 
-// The field view's push constants: the view, and the pixels its draw covers.
+// The field view's push constants: the view, and the pixels one draw of it may colour.
 struct FieldViewPush {
   FieldView v;
-  vec4 cover;   // x0, y0, x1, y1: the draw's scissor, a tile of the view and a pixel all round (within the target)
   vec4 clip;    // x0, y0, x1, y1: the tile's own pixels (within the panel); pixels outside it or rect are discarded
   vec4 target;  // xy = target size in pixels
 };
@@ -68,7 +67,7 @@ struct Palette {
 #ifdef __cplusplus
 static_assert(sizeof(Shape) == 64, "Shape must match std430");
 static_assert(sizeof(FieldView) == 64, "FieldView must fit the push-constant layout");
-static_assert(sizeof(FieldViewPush) == 112, "FieldViewPush must match the push-constant block (at most 128 bytes)");
+static_assert(sizeof(FieldViewPush) == 96, "FieldViewPush must match the push-constant block (at most 128 bytes)");
 static_assert(sizeof(Palette) == 16 * 12, "Palette must match std140");
 }  // namespace nnlive::render::shared
 #endif
