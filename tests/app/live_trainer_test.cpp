@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <future>
+#include <string>
 #include <thread>
 
 #include "live/live_trainer.hpp"
@@ -218,12 +219,16 @@ TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
   for (auto& l : lanes) l->set_playing(true);
   const auto until = std::chrono::steady_clock::now() + 3s;
   long long most_apart = 0, slowest = 0;
+  std::string widest;  // the published epochs when they were furthest apart (for a failure's message)
   while (std::chrono::steady_clock::now() < until) {
     long long lo = 1LL << 60, hi = 0;
+    std::string epochs;
     for (size_t i = 0; i < 3; ++i) {  // (the brief one stops at epoch 2, holding no one back)
       const long long e = lanes[i]->latest()->snapshot.epoch;
       lo = std::min(lo, e), hi = std::max(hi, e);
+      epochs += (i ? ", " : "") + std::to_string(e);
     }
+    if (hi - lo > most_apart || widest.empty()) widest = epochs;
     most_apart = std::max(most_apart, hi - lo);
     slowest = lo;
     std::this_thread::sleep_for(2ms);
@@ -231,7 +236,7 @@ TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
   EXPECT_GE(slowest, 3) << "the clock must not stall the runs";
   // Published states lag the trainers by up to a publish interval (more on a loaded machine):
   // one epoch apart, plus a little. Running free they drift hundreds apart (below).
-  EXPECT_LE(most_apart, 3);
+  EXPECT_LE(most_apart, 3) << "published epochs (batch 1, full batch, 128x128) at the widest: " << widest;
   EXPECT_TRUE(lanes[3]->latest()->finished);
 
   // The 1-sample run is paused: the others wait for it.
@@ -241,13 +246,15 @@ TEST(LiveTrainer, AnEpochClockKeepsComparedRunsAtTheSameEpoch) {
   EXPECT_LE(lanes[1]->latest()->snapshot.epoch, held + 2);
   EXPECT_LE(lanes[2]->latest()->snapshot.epoch, held + 2);
 
-  // Without the clock each runs at its own speed: the full batch races ahead.
+  // Without the clock each runs at its own speed: the paused run holds no one back any more.
+  // (This once let the 1-sample run play on and expected the full batch to lead it by 100
+  // epochs; their speeds per epoch are too alike for that to hold on every machine.)
   for (auto& l : lanes) l->set_epoch_clock(nullptr, 0);
-  lanes[0]->set_playing(true);
   lanes.pop_back();
   const long long from = lanes[1]->latest()->snapshot.epoch;
   wait_for(*lanes[1], [&](const app::LiveState& s) { return s.snapshot.epoch > from + 200; });
-  EXPECT_LT(lanes[0]->latest()->snapshot.epoch, lanes[1]->latest()->snapshot.epoch - 100);
+  wait_for(*lanes[2], [&](const app::LiveState& s) { return s.snapshot.epoch > held + 5; });
+  EXPECT_EQ(lanes[0]->latest()->snapshot.epoch, held);
 }
 
 }  // namespace
