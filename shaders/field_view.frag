@@ -104,8 +104,9 @@ void main() {
   // and the boundary's gradient is the difference of the log-odds across the pixel's 2x2 quad
   // (dFdxFine), not four more values: on a CPU rasterizer the neighbours' taps and logarithms
   // were most of this shader's cost. Taken before any pixel is discarded, as derivatives must
-  // be; the one triangle over the view and its ring (field_view.vert) gives every pixel its quad, except
-  // past the target's last column or row when that is odd: there the difference is left out.
+  // be; the one triangle over the view and its ring (field_view.vert) gives every pixel its
+  // quad, except past the target's last column or row when that is odd: there the difference is
+  // left out.
   float single = 0.0, g = 0.0;
   vec2 grad = vec2(0.0);
   if (k_shade != FIELD_VIEW_SHADE_SOFTMAX) {

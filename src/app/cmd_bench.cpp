@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "experiment_flags.hpp"
 #include "field_support.hpp"
+#include "median.hpp"
 #include "live/adaptive_field.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/core/config_io.hpp"
@@ -27,11 +28,6 @@
 
 namespace nnlive::app {
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? -1.0 : v[v.size() / 2];
-}
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -22,6 +22,7 @@
 #include "field_support.hpp"
 #include "frame_pipeline.hpp"
 #include "lesson_player.hpp"
+#include "median.hpp"
 #include "nnlive/core/error.hpp"
 #include "nnlive/core/interrupt.hpp"
 #include "nnlive/gpu/context.hpp"
@@ -79,14 +80,21 @@ class Progress {
   uint64_t last_tenth_ = ~uint64_t(0);
 };
 
-// CPU seconds this process has used, every thread (a CPU Vulkan device's rasterizer threads
-// among them): unlike wall time, not stretched by whatever else the machine runs.
-// CPU seconds (user and system) of this process, or of its children that have been waited for
-// (the encoders, once finished).
+// CPU seconds (user and system) this process has used, every thread (a CPU Vulkan device's
+// rasterizer threads among them), or its children that have been waited for (the encoders, once
+// finished): unlike wall time, not stretched by whatever else the machine runs.
 double cpu_seconds(int who = RUSAGE_SELF) {
   rusage u{};
   getrusage(who, &u);
   return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// A pipeline that hands each frame to `writer` and reads the next into a buffer the writer has
+// finished with.
+FramePipeline into_writer(const gpu::Context& ctx, render::Renderer& renderer, uint32_t width, uint32_t height,
+                          record::QueuedWriter& writer) {
+  return FramePipeline(ctx, renderer, width, height, [&writer](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
+                       [&writer] { return writer.spare(); });
 }
 
 double since(std::chrono::steady_clock::time_point t0) {
@@ -129,8 +137,7 @@ int record_lesson(const core::Lesson& lesson, const LessonTiming& timing, long l
   record::QueuedWriter writer(record::open_sink(out, format, overwrite), 3, format.transparent);
   gpu::Context ctx;
   render::Renderer renderer(ctx);
-  FramePipeline pipeline(ctx, renderer, format.width, format.height, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
-                         [&] { return writer.spare(); });
+  FramePipeline pipeline = into_writer(ctx, renderer, format.width, format.height, writer);
   Progress progress(uint64_t(total), !quiet);
   const auto t0 = std::chrono::steady_clock::now();
   const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
@@ -253,8 +260,7 @@ std::function<int()> add_record_command(CLI::App& app) {
     record::QueuedWriter writer(record::open_sink(s->out, format, s->overwrite), 3, s->transparent);
     gpu::Context ctx;
     render::Renderer renderer(ctx);
-    FramePipeline pipeline(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
-                           [&] { return writer.spare(); });
+    FramePipeline pipeline = into_writer(ctx, renderer, w, h, writer);
     Progress progress(uint64_t(total), !s->quiet);
     const auto t0 = std::chrono::steady_clock::now();
     const long long made = record_frames(total, progress, pipeline, writer, [&](long long f) {
@@ -378,17 +384,12 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       auto both = [&](int n) {
         return measure([&] {
           record::QueuedWriter writer(record::open_sink(scratch.string(), format), 3, false);
-          FramePipeline pipe(ctx, renderer, w, h, [&](std::vector<uint8_t> rgba) { writer.push(std::move(rgba)); },
-                             [&] { return writer.spare(); });
+          FramePipeline pipe = into_writer(ctx, renderer, w, h, writer);
           for (int f = 0; f < n; ++f) pipe.submit(frame_panels(f));
           pipe.flush();
           writer.finish();
         });
       };
-      // Each also with three times the frames: the difference is the steady rate, ffmpeg's
-      // start-up and flush counted apart (they cost the same either way). In rounds, each
-      // measuring both ways one after the other, so that a busy spell of a shared machine falls
-      // on both sides of a ratio; the medians are reported.
       // Render only, again (the frames dropped): the first run above also faulted in its memory.
       auto render_again = [&] {
         return measure([&] {
@@ -399,6 +400,10 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
           pipe.flush();
         });
       };
+      // Encode and both also with three times the frames: the difference is the steady rate,
+      // ffmpeg's start-up and flush counted apart (they cost the same either way). In rounds,
+      // each measuring every way one after the other, so that a busy spell of a shared machine
+      // falls on both sides of a ratio; the medians are reported.
       struct Round {
         Cost render, encode, encode3, both, both3;
       };
@@ -409,10 +414,6 @@ std::function<int()> add_bench_record_command(CLI::App& bench) {
       fs::remove(scratch, ec);
       auto fps = [&](double secs) { return std::round(double(s->frames) / std::max(secs, 1e-6) * 1000.0) / 1000.0; };
       auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-      auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return v.empty() ? NAN : v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-      };
       // Per round: steady frames/s (NaN when the longer run was not measurably longer: too few
       // frames to tell), and steady CPU milliseconds per frame.
       auto steady_fps = [&](const Cost& longer, const Cost& shorter) {

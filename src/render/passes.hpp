@@ -24,9 +24,9 @@ vk::Rect2D panel_scissor(const Rect& r);
 
 // Pipelines drawing into the RGBA8 target (a quad per shape, a triangle per tile of a field
 // view), alpha-blended, with dynamic viewport and scissor: one for each given pair of the
-// fragment shader's specialization constants 0 and 1, all built at once. Specialized, because a CPU rasterizer pays for every
-// branch of a shader, taken or not; all at once, because one built later would grow a
-// long-running process and stall the frame that first needs it.
+// fragment shader's specialization constants 0 and 1, all built at once. Specialized, because a
+// CPU rasterizer pays for every branch of a shader, taken or not; all at once, because one built
+// later would grow a long-running process and stall the frame that first needs it.
 class QuadPipelines {
  public:
   using Key = std::pair<uint32_t, uint32_t>;  // constants 0 and 1
