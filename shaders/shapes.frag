@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // shapes.frag: signed distance (in pixels) of the instance's shape, turned into 1-pixel
-// anti-aliased coverage; outlines take the band |d + t/2| < t/2 inside the shape.
+// anti-aliased coverage; outlines take the band |d + t/2| < t/2 inside the shape, and a marker's
+// edge band (Shape.edge) is blended over the shape in the same pass.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
@@ -13,6 +14,7 @@ layout(location = 2) flat in vec4 v_rect;  // the instance's Shape, from shapes.
 layout(location = 3) flat in vec4 v_geom;
 layout(location = 4) flat in vec4 v_color;
 layout(location = 5) flat in vec4 v_style;
+layout(location = 6) flat in vec4 v_edge;
 layout(location = 0) out vec4 out_color;
 // SHAPE_*: the one kind this pipeline draws (rectangles, lines, glyphs), or SHAPE_MARKERS: discs
 // and the other markers, together because the points of different classes alternate in the
@@ -56,10 +58,12 @@ float sd_star(vec2 p, float r) {  // five-pointed star, inner radius 0.45 r
 }
 
 void main() {
-  const Shape s = Shape(v_rect, v_geom, v_color, v_style);
+  const Shape s = Shape(v_rect, v_geom, v_color, v_style, v_edge);
+  // Branches on k_kind fold away when the pipeline is built; a branch on the instance's kind
+  // (the markers pipeline's) stays, and a CPU rasterizer runs every side of it.
   const uint kind = k_kind == SHAPE_MARKERS ? uint(s.style.x) : k_kind;
   const vec2 p = v_pixel;
-  if (kind == SHAPE_GLYPH) {
+  if (k_kind == SHAPE_GLYPH) {
     // Four taps across the pixel's footprint in the atlas: thin strokes of small text stay
     // whole where one bilinear sample would step over them.
     const vec2 dx = dFdx(v_uv) * 0.25, dy = dFdy(v_uv) * 0.25;
@@ -75,9 +79,9 @@ void main() {
   }
   float d;
   const vec2 c = s.geom.xy;
-  if (kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.rect.xy + s.rect.zw), 0.5 * (s.rect.zw - s.rect.xy)) + 0.5;
+  if (k_kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.rect.xy + s.rect.zw), 0.5 * (s.rect.zw - s.rect.xy)) + 0.5;
+  else if (k_kind == SHAPE_LINE) d = sd_segment(p, s.geom.xy, s.geom.zw) - s.style.y;
   else if (kind == SHAPE_DISC) d = length(p - c) - s.geom.z;
-  else if (kind == SHAPE_LINE) d = sd_segment(p, s.geom.xy, s.geom.zw) - s.style.y;
   else if (kind == SHAPE_SQUARE) d = sd_box(p - c, vec2(s.geom.z));
   else if (kind == SHAPE_TRIANGLE) d = sd_triangle(p - c, s.geom.z);
   else if (kind == SHAPE_DIAMOND) d = (abs(p.x - c.x) + abs(p.y - c.y) - s.geom.z) * 0.7071068;
@@ -86,8 +90,18 @@ void main() {
     const float h = s.geom.z;
     d = min(sd_segment(q, vec2(-h, -h), vec2(h, h)), sd_segment(q, vec2(-h, h), vec2(h, -h))) - s.style.y;
   } else d = sd_star(p - c, s.geom.z);
+  const float shape_d = d;
   if (s.style.z > 0.0) d = abs(d + 0.5 * s.style.z) - 0.5 * s.style.z;  // outline band inside the edge
   const float coverage = clamp(0.5 - d, 0.0, 1.0);
+  if (k_kind == SHAPE_MARKERS && s.style.w > 0.0) {
+    // The edge band over the shape, as two shapes drawn one over the other would blend.
+    const float edge = clamp(0.5 - (abs(shape_d + 0.5 * s.style.w) - 0.5 * s.style.w), 0.0, 1.0);
+    if (coverage <= 0.0 && edge <= 0.0) discard;
+    const float a_edge = s.edge.a * edge, a_shape = s.color.a * coverage * (1.0 - a_edge);
+    const float a = a_edge + a_shape;
+    out_color = vec4(a > 0.0 ? (s.edge.rgb * a_edge + s.color.rgb * a_shape) / a : s.color.rgb, a);
+    return;
+  }
   if (coverage <= 0.0) discard;
   out_color = vec4(s.color.rgb, s.color.a * coverage);
 }

@@ -17,6 +17,7 @@ layout(location = 2) flat out vec4 v_rect;
 layout(location = 3) flat out vec4 v_geom;
 layout(location = 4) flat out vec4 v_color;
 layout(location = 5) flat out vec4 v_style;
+layout(location = 6) flat out vec4 v_edge;
 
 void main() {
   const Shape s = shapes[gl_InstanceIndex];
@@ -37,5 +38,6 @@ void main() {
   v_geom = s.geom;
   v_color = s.color;
   v_style = s.style;
+  v_edge = s.edge;
   gl_Position = vec4(pixel / pc.target_size * 2.0 - 1.0, 0.0, 1.0);
 }

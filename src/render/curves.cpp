@@ -288,8 +288,7 @@ LossRange loss_range(std::span<const std::vector<nn::Metrics>* const> histories,
 }
 
 void draw_badge(const Parts& p, float cx, float cy, float radius, int index) {
-  p.out.disc(cx, cy, radius, run_colour(size_t(index)));
-  p.out.disc(cx, cy, radius, {1, 1, 1, 1}, std::max(1.0f, 0.12f * radius));
+  p.out.disc(cx, cy, radius, run_colour(size_t(index)), 0.0f, {{1, 1, 1, 1}, std::max(1.0f, 0.12f * radius)});
   const std::string n = std::to_string(index + 1);
   const float size = 1.25f * radius;
   p.fonts.bold.draw(p.out, n, cx, cy + 0.36f * size, size, {1, 1, 1, 1}, Align::center);

@@ -203,12 +203,11 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
         const bool selected = p.options.neuron_layer == int(c) - 1 && p.options.neuron == j;
         p.out.rect_outline(tr.inset(-std::max(1.0f, s)), std::max(1.0f, (selected ? 3.0f : 1.0f) * s),
                            selected ? p.c.text : p.c.frame);
-        p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), activation_colour(a));
-        p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), p.c.outline, std::max(0.6f, 0.9f * s));
+        p.out.disc(tr.x1, tr.y0, std::max(2.0f, 5.0f * s), activation_colour(a), 0.0f, {p.c.outline, std::max(0.6f, 0.9f * s)});
       } else if (output && counts[c] > 1) {
         error_halo(pos, std::abs((probe_label == j ? 1.0f : 0.0f) - a));
-        p.out.disc(pos, radius, glm::mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)));
-        p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.2f * s));
+        p.out.disc(pos, radius, glm::mix(neutral, p.c.class_colour(j), std::min(std::abs(a), 1.0f)), 0.0f,
+                   {p.c.outline, std::max(0.6f, 1.2f * s)});
       } else if (output) {
         const float error = std::abs(float(probe_label) - a);
         error_halo(pos, error);
@@ -223,11 +222,10 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
           p.fonts.regular.draw(p.out, text, cx, base, size,
                                error > 0.5f ? Rgba{0.78f, 0.08f, 0.12f, 1.0f} : p.c.muted, Align::center);
         }
-        p.out.disc(pos, radius, glm::mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)));
-        p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.2f * s));
+        p.out.disc(pos, radius, glm::mix(neutral, a >= 0.5f ? p.c.class_colour(1) : p.c.class_colour(0), std::abs(2.0f * a - 1.0f)),
+                   0.0f, {p.c.outline, std::max(0.6f, 1.2f * s)});
       } else {
-        p.out.disc(pos, radius, activation_colour(a));
-        if (radius > 2.0f) p.out.disc(pos, radius, p.c.outline, std::max(0.6f, 1.0f * s));
+        p.out.disc(pos, radius, activation_colour(a), 0.0f, {p.c.outline, radius > 2.0f ? std::max(0.6f, 1.0f * s) : 0.0f});
       }
       if (hidden) ++channel;
       // Bias: a bar left of the node, its height the bias magnitude, its colour the sign.

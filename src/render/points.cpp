@@ -51,8 +51,7 @@ void draw_names(const Parts& p, const FieldPanel& panel) {
     p.out.rect({x0 - pad, y - size - 0.2f * pad, x1 + pad, y + 1.2f * pad}, pill);
     const uint32_t kind = k_class_shapes[k & 7];
     const float cx = x0 + 0.55f * size, cy = y - 0.38f * size;
-    p.out.marker(kind, cx, cy, radius_for(kind, 0.42f * size), p.c.class_colour(int(k)));
-    p.out.marker(kind, cx, cy, radius_for(kind, 0.42f * size), p.c.outline, std::max(1.0f, 1.3f * p.s));
+    p.out.marker(kind, cx, cy, radius_for(kind, 0.42f * size), p.c.class_colour(int(k)), 0.0f, {p.c.outline, std::max(1.0f, 1.3f * p.s)});
     p.fonts.regular.draw(p.out, name, x1, y - 0.1f * size, size, p.c.text, Align::right);
     y += size + 2.0f * pad;
   }
@@ -83,8 +82,7 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
       p.out.marker(kind, x, y, rr - 0.5f * stroke, colour, 2.2f * stroke);
       p.out.marker(kind, x, y, rr, p.c.outline, 0.8f * stroke);
     } else {
-      p.out.marker(kind, x, y, rr, colour);
-      p.out.marker(kind, x, y, rr, p.c.outline, stroke);
+      p.out.marker(kind, x, y, rr, colour, 0.0f, {p.c.outline, stroke});
     }
     if (pt.noisy) p.out.marker(SHAPE_CROSS, x, y, 0.5f * radius, p.c.outline);
     if (wrong) p.out.disc(x, y, rr + 3.5f * stroke, p.c.wrong, 1.6f * stroke);
@@ -101,8 +99,7 @@ void draw_points(const Parts& p, const FieldPanel& panel) {
       const Vec2 at = panel.pixel(pt->x, pt->y);
       const float x = at.x, y = at.y;
       const float ring = radius * 2.6f;
-      p.out.disc(x, y, ring, {1, 1, 1, 0.9f}, 4.0f * stroke);
-      p.out.disc(x, y, ring, p.c.text, 2.0f * stroke);
+      p.out.disc(x, y, ring, {1, 1, 1, 0.9f}, 4.0f * stroke, {p.c.text, 2.0f * stroke});
       for (const float sgn : {-1.0f, 1.0f}) {
         p.out.line(x + sgn * ring, y, x + sgn * (ring + 2.2f * radius), y, 2.0f * stroke, p.c.text);
         p.out.line(x, y + sgn * ring, x, y + sgn * (ring + 2.2f * radius), 2.0f * stroke, p.c.text);

@@ -6,8 +6,11 @@
 
 namespace nnlive::render {
 
-void ShapeBatch::push(const Rect& b, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline) {
-  shapes_.push_back({{b.x0, b.y0, b.x1, b.y1}, geom, {c[0], c[1], c[2], c[3]}, {float(kind), width, outline, 0.0f}});
+void ShapeBatch::push(const Rect& b, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline,
+                      const Edge& edge) {
+  const Rgba& e = edge.colour;
+  shapes_.push_back({{b.x0, b.y0, b.x1, b.y1}, geom, {c[0], c[1], c[2], c[3]}, {float(kind), width, outline, edge.width},
+                     {e[0], e[1], e[2], e[3]}});
 }
 
 void ShapeBatch::rect(const Rect& r, const Rgba& c) { push(r, {}, c, SHAPE_RECT, 0.0f, 0.0f); }
@@ -19,14 +22,15 @@ void ShapeBatch::rect_outline(const Rect& r, float t, const Rgba& c) {
   rect({r.x1 - t, r.y0 + t, r.x1, r.y1 - t}, c);
 }
 
-void ShapeBatch::disc(float x, float y, float radius, const Rgba& c, float outline) {
-  marker(SHAPE_DISC, x, y, radius, c, outline);
+void ShapeBatch::disc(float x, float y, float radius, const Rgba& c, float outline, const Edge& edge) {
+  marker(SHAPE_DISC, x, y, radius, c, outline, edge);
 }
 
-void ShapeBatch::marker(uint32_t kind, float x, float y, float r, const Rgba& c, float outline) {
+void ShapeBatch::marker(uint32_t kind, float x, float y, float r, const Rgba& c, float outline, const Edge& edge) {
   const float pad = r + 1.5f;
-  push({x - pad, y - pad, x + pad, y + pad}, {x, y, r, 0.0f}, c, kind, kind == SHAPE_CROSS ? std::max(0.9f, r * 0.22f) : 0.0f,
-       outline);
+  const bool cross = kind == SHAPE_CROSS;
+  push({x - pad, y - pad, x + pad, y + pad}, {x, y, r, 0.0f}, c, kind, cross ? std::max(0.9f, r * 0.22f) : 0.0f, outline,
+       cross || !(edge.width > 0.0f) ? Edge{} : edge);
 }
 
 void ShapeBatch::line(float x0, float y0, float x1, float y1, float width, const Rgba& c) {

@@ -37,7 +37,8 @@ struct Shape {
   vec4 rect;   // quad bounds x0, y0, x1, y1 in target pixels (y down)
   vec4 geom;   // kind-specific geometry (see SHAPE_*)
   vec4 color;  // straight RGBA, 0..1
-  vec4 style;  // x = kind, y = kind-specific width, z = outline thickness (0 = filled), w = unused
+  vec4 style;  // x = kind, y = kind-specific width, z = outline thickness (0 = filled), w = edge width (markers; 0 = none)
+  vec4 edge;   // markers: straight RGBA of a band of width style.w along the shape's edge, over the shape
 };
 
 // Push constants of the field view: one panel showing one field (or one channel of it).
@@ -65,7 +66,7 @@ struct Palette {
 };
 
 #ifdef __cplusplus
-static_assert(sizeof(Shape) == 64, "Shape must match std430");
+static_assert(sizeof(Shape) == 80, "Shape must match std430");
 static_assert(sizeof(FieldView) == 64, "FieldView must fit the push-constant layout");
 static_assert(sizeof(FieldViewPush) == 96, "FieldViewPush must match the push-constant block (at most 128 bytes)");
 static_assert(sizeof(Palette) == 16 * 12, "Palette must match std140");

@@ -21,6 +21,14 @@ struct Rect {
   Rect inset(float d) const { return {x0 + d, y0 + d, x1 - d, y1 - d}; }
 };
 
+// A band of `width` pixels along a marker's edge, inside it, drawn over the marker in the same
+// instance: a filled disc with its outline is one shape, not two (each costs a CPU rasterizer
+// its pixels).
+struct Edge {
+  Rgba colour{0.0f};
+  float width = 0.0f;
+};
+
 class ShapeBatch {
  public:
   void clear() { shapes_.clear(); }
@@ -29,10 +37,14 @@ class ShapeBatch {
 
   void rect(const Rect& r, const Rgba& c);
   void rect_outline(const Rect& r, float thickness, const Rgba& c);
-  void disc(float x, float y, float radius, const Rgba& c, float outline = 0.0f);
-  void disc(Vec2 at, float radius, const Rgba& c, float outline = 0.0f) { disc(at.x, at.y, radius, c, outline); }
-  // A marker of the given SHAPE_* kind (disc, square, triangle, diamond, star, cross).
-  void marker(uint32_t kind, float x, float y, float radius, const Rgba& c, float outline = 0.0f);
+  void disc(float x, float y, float radius, const Rgba& c, float outline = 0.0f, const Edge& edge = {});
+  void disc(Vec2 at, float radius, const Rgba& c, float outline = 0.0f, const Edge& edge = {}) {
+    disc(at.x, at.y, radius, c, outline, edge);
+  }
+  // A marker of the given SHAPE_* kind (disc, square, triangle, diamond, star, cross): filled,
+  // or with `outline` > 0 a band that wide inside its edge; `edge`, when wider than 0, over it.
+  // The cross takes no edge.
+  void marker(uint32_t kind, float x, float y, float radius, const Rgba& c, float outline = 0.0f, const Edge& edge = {});
   void line(float x0, float y0, float x1, float y1, float width, const Rgba& c);
   void line(Vec2 a, Vec2 b, float width, const Rgba& c) { line(a.x, a.y, b.x, b.y, width, c); }
   void glyph(const Rect& quad, const std::array<float, 4>& uv, const Rgba& c);
@@ -40,7 +52,8 @@ class ShapeBatch {
   void translate(float dx, float dy);
 
  private:
-  void push(const Rect& bounds, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline);
+  void push(const Rect& bounds, const shared::vec4& geom, const Rgba& c, uint32_t kind, float width, float outline,
+            const Edge& edge = {});
   std::vector<shared::Shape> shapes_;
 };
 
