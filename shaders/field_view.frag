@@ -10,9 +10,12 @@
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
 
-layout(std430, set = 0, binding = 0) readonly buffer Field { float field[]; };
+// The field's values as a texel buffer rather than a storage buffer: a CPU rasterizer fetches a
+// texel buffer for 8 pixels with one gather, and loads a storage buffer lane by lane (on
+// lavapipe that load was half of this shader's instructions).
+layout(set = 0, binding = 0) uniform samplerBuffer field;
 layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
-layout(push_constant) uniform Push { FieldView v; vec4 clip; vec4 target; } pc;
+layout(push_constant) uniform Push { FieldView v; vec4 target; } pc;
 // 0: the field has one value per output pixel (the pipeline for it has no resampling code at
 // all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
 // 1: a reduced field may be resampled.
@@ -24,7 +27,7 @@ layout(location = 0) out vec4 out_color;
 
 float texel(ivec2 t, uint k) {
   t = clamp(t, ivec2(0), ivec2(pc.v.grid.xy) - 1);
-  return field[(uint(t.y) * pc.v.grid.x + uint(t.x)) * pc.v.grid.z + pc.v.grid.w + k];
+  return texelFetch(field, int((uint(t.y) * pc.v.grid.x + uint(t.x)) * pc.v.grid.z + pc.v.grid.w + k)).r;
 }
 
 // Texels per output pixel: 1 when the field has one evaluation per pixel.
@@ -103,10 +106,9 @@ void main() {
   // One output or a neuron: the pixel's value is computed once (a texel, or a cubic of sixteen),
   // and the boundary's gradient is the difference of the log-odds across the pixel's 2x2 quad
   // (dFdxFine), not four more values: on a CPU rasterizer the neighbours' taps and logarithms
-  // were most of this shader's cost. Taken before any pixel is discarded, as derivatives must
-  // be; the one triangle over the view and its ring (field_view.vert) gives every pixel its
-  // quad, except past the target's last column or row when that is odd: there the difference is
-  // left out.
+  // were most of this shader's cost. The one triangle over the view and its ring
+  // (field_view.vert; the scissor keeps to the view) gives every pixel its quad, except past
+  // the target's last column or row when that is odd: there the difference is left out.
   float single = 0.0, g = 0.0;
   vec2 grad = vec2(0.0);
   if (k_shade != FIELD_VIEW_SHADE_SOFTMAX) {
@@ -119,12 +121,10 @@ void main() {
       grad = mix(grad, vec2(0.0), alone);
     }
   }
-  if (any(lessThan(gl_FragCoord.xy, max(pc.v.rect.xy, pc.clip.xy))) || any(greaterThanEqual(gl_FragCoord.xy, min(pc.v.rect.zw, pc.clip.zw))))
-    discard;
   const bool missing = k_shade != FIELD_VIEW_SHADE_SOFTMAX && k_resample == 0u ? isnan(single) || isinf(single) : no_value(t);
   if (missing) {
     const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(pc.target.y / 1080.0, 1.0))), 2.0);
-    out_color = vec4(vec3(stripe > 0.5 ? 0.30 : 0.45), pc.v.style.z);
+    out_color = vec4(vec3(stripe > 0.5 ? 0.30 : 0.45), 1.0);
     return;
   }
 
@@ -168,5 +168,5 @@ void main() {
     const float line = clamp(pc.v.style.x + 0.5 - dist, 0.0, 1.0);
     colour = mix(colour, palette.boundary.rgb, line * palette.boundary.a);
   }
-  out_color = vec4(colour, pc.v.style.z);
+  out_color = vec4(colour, 1.0);
 }

@@ -312,7 +312,9 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
                    " values per pixel needs " + std::to_string(bytes >> 20) + " MiB, more than this device binds at once (" +
                    std::to_string(binding_limit >> 20) + " MiB)");
   if (!out.values || out.values->size() < bytes) {
-    out.values.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::readback, "field output");
+    // (Also a texel buffer: the renderer's field view reads it as one.)
+    out.values.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer | vk::BufferUsageFlagBits::eUniformTexelBuffer,
+                       MemoryUse::readback, "field output");
     out.version = ++m.buffers_made;
     out.dirty = true;
   }

@@ -55,7 +55,8 @@ uint32_t FieldStage::upload(const gpu::FieldResult& values, uint64_t version) {
 float* FieldStage::host_output(size_t floats) {
   const vk::DeviceSize bytes = std::max<vk::DeviceSize>(floats * sizeof(float), 16);
   if (!host_ || host_->size() < bytes) {
-    host_.emplace(ctx_, bytes, vk::BufferUsageFlagBits::eStorageBuffer, gpu::MemoryUse::upload, "field values from the host");
+    host_.emplace(ctx_, bytes, vk::BufferUsageFlagBits::eStorageBuffer | vk::BufferUsageFlagBits::eUniformTexelBuffer, gpu::MemoryUse::upload,
+                  "field values from the host");
     host_version_ = ++host_versions_;
   }
   return static_cast<float*>(host_->mapped());

@@ -51,6 +51,7 @@ class FieldStage {
   // The buffer the field view reads, and a number that changes whenever it is another buffer.
   vk::Buffer buffer() const { return from_host_ ? host_->handle() : engines_.shader.output_buffer(output_); }
   uint64_t version() const { return from_host_ ? host_version_ : engines_.shader.output_version(output_); }
+  vk::DeviceSize bytes() const { return from_host_ ? host_->size() : engines_.shader.output_bytes(output_); }
 
  private:
   float* host_output(size_t floats);

@@ -19,6 +19,20 @@ namespace nnlive::render {
 
 inline constexpr vk::Format k_target_format = vk::Format::eR8G8B8A8Unorm;
 
+// The most bytes of field values a field view reads: what the field kernels bind at once, and
+// what one texel buffer (field_view.frag's binding) holds.
+inline vk::DeviceSize field_view_limit(const gpu::Context& ctx) {
+  return std::min<vk::DeviceSize>(ctx.limits().maxStorageBufferRange, vk::DeviceSize(ctx.limits().maxTexelBufferElements) * sizeof(float));
+}
+
+// The field view's texel buffer over `bytes` of a field's values (one float per texel).
+inline vk::raii::BufferView field_texels(const gpu::Context& ctx, vk::Buffer buffer, vk::DeviceSize bytes) {
+  const vk::DeviceSize texels = std::min(bytes / sizeof(float), vk::DeviceSize(ctx.limits().maxTexelBufferElements));
+  vk::raii::BufferView view(ctx.device(), vk::BufferViewCreateInfo{{}, buffer, vk::Format::eR32Sfloat, 0, texels * sizeof(float)});
+  ctx.set_name(*view, "field texels");
+  return view;
+}
+
 // Per panel and frame slot: the field and the thumbnails, their palette and the field-view
 // descriptor sets that read them.
 struct PanelSlot {
@@ -27,7 +41,7 @@ struct PanelSlot {
         field(ctx, engines, 0),
         thumbs(ctx, engines, 1),
         palette(ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "palette") {
-    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 2},
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformTexelBuffer, 2},
                                                        {vk::DescriptorType::eUniformBuffer, 2}}};
     pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 2, sizes});
     const std::array<vk::DescriptorSetLayout, 2> layouts{*set_layout, *set_layout};
@@ -56,14 +70,17 @@ struct PanelSlot {
     engines.set_params(params);
   }
 
-  // Points a field-view set at a stage's output when that buffer changed (by version: a new
-  // buffer may have the old one's handle).
-  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, const FieldStage& stage, uint64_t& bound) {
+  // Points a field-view set at a stage's output, through a texel buffer view of it, when that
+  // buffer changed (by version: a new buffer may have the old one's handle). The slot's last
+  // frame has finished: nothing reads the view replaced.
+  void bind(const gpu::Context& ctx, const vk::raii::DescriptorSet& set, vk::raii::BufferView& view, const FieldStage& stage,
+            uint64_t& bound) {
     if (stage.version() == bound) return;
-    const vk::DescriptorBufferInfo f{stage.buffer(), 0, VK_WHOLE_SIZE};
+    view = field_texels(ctx, stage.buffer(), stage.bytes());
+    const vk::BufferView texels = *view;
     const vk::DescriptorBufferInfo pal{palette.handle(), 0, VK_WHOLE_SIZE};
     const std::array<vk::WriteDescriptorSet, 2> writes{{
-        {*set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &f},
+        {*set, 0, 0, 1, vk::DescriptorType::eUniformTexelBuffer, nullptr, nullptr, &texels},
         {*set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &pal},
     }};
     ctx.device().updateDescriptorSets(writes, {});
@@ -73,6 +90,7 @@ struct PanelSlot {
   FieldEngines engines;  // (before the stages that read it)
   FieldStage field, thumbs;
   gpu::Buffer palette;
+  vk::raii::BufferView field_view{nullptr}, thumb_view{nullptr};  // what the sets point at
   vk::raii::DescriptorPool pool{nullptr};
   vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
   uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at

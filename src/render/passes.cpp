@@ -16,20 +16,22 @@ namespace {
 constexpr uint32_t k_atlas_mips = 1;  // averaged distance fields bleed between glyphs; shapes.frag supersamples instead
 
 // One field view (push.v) drawn within `panel` (the panel's scissor), in tiles of at most `tile`
-// pixels a side (one for any usual size): each its own pixels and one more all round (the cover,
-// within the target) as the scissor, and a viewport twice the cover's size from its corner, in
-// which field_view.vert's triangle covers the cover and no clipper cuts it (a cut is an edge
-// through the view). A tile's pixels outside its own, or outside the panel, are discarded. The
-// caller sets the viewport and scissor again afterwards.
+// pixels a side (one for any usual size). A tile's scissor is its own pixels; its viewport is
+// twice the size of those and one more pixel all round (the cover, within the target), from the
+// cover's corner, so that field_view.vert's triangle covers the cover and no clipper cuts it (a
+// cut is an edge through the view). The pixels of the ring are not drawn, but lie inside the
+// triangle: they are the quad partners the boundary's differences take at the tile's edges, and
+// need no discard in the shader (a shader that may discard costs a CPU rasterizer more for
+// every pixel). The caller sets the viewport and scissor again afterwards.
 void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout& layout, shared::FieldViewPush& push,
                const vk::Rect2D& panel, vk::Extent2D target, float tile) {
   const shared::vec4& r = push.v.rect;
   const float w = float(target.width), h = float(target.height);
   const float px0 = float(panel.offset.x), py0 = float(panel.offset.y);
   const float px1 = px0 + float(panel.extent.width), py1 = py0 + float(panel.extent.height);
-  // The whole pixels the view may draw.
-  const float vx0 = std::max(std::floor(r.x), std::max(px0, 0.0f)), vy0 = std::max(std::floor(r.y), std::max(py0, 0.0f));
-  const float vx1 = std::min(std::ceil(r.z), std::min(px1, w)), vy1 = std::min(std::ceil(r.w), std::min(py1, h));
+  // The pixels the view draws: those whose centres lie in its rectangle, within the panel.
+  const float vx0 = std::max(std::ceil(r.x - 0.5f), std::max(px0, 0.0f)), vy0 = std::max(std::ceil(r.y - 0.5f), std::max(py0, 0.0f));
+  const float vx1 = std::min(std::ceil(r.z - 0.5f), std::min(px1, w)), vy1 = std::min(std::ceil(r.w - 0.5f), std::min(py1, h));
   if (!(vx1 > vx0 && vy1 > vy0)) return;  // (also a NaN)
   push.target = {w, h, 0.0f, 0.0f};
   for (float ty = vy0; ty < vy1; ty += tile)
@@ -37,9 +39,8 @@ void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout
       const float ox1 = std::min(tx + tile, vx1), oy1 = std::min(ty + tile, vy1);
       const float cx0 = std::max(tx - 1.0f, 0.0f), cy0 = std::max(ty - 1.0f, 0.0f);
       const float cx1 = std::min(ox1 + 1.0f, w), cy1 = std::min(oy1 + 1.0f, h);
-      push.clip = {tx, ty, ox1, oy1};
       cb.setViewport(0, vk::Viewport{cx0, cy0, 2.0f * (cx1 - cx0), 2.0f * (cy1 - cy0), 0.0f, 1.0f});
-      cb.setScissor(0, vk::Rect2D{{int32_t(cx0), int32_t(cy0)}, {uint32_t(cx1 - cx0), uint32_t(cy1 - cy0)}});
+      cb.setScissor(0, vk::Rect2D{{int32_t(tx), int32_t(ty)}, {uint32_t(ox1 - tx), uint32_t(oy1 - ty)}});
       cb.pushConstants<shared::FieldViewPush>(*layout, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
       cb.draw(3, 1, 0, 0);
     }
@@ -52,7 +53,7 @@ vk::Rect2D panel_scissor(const Rect& r) {
 }
 
 QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                             const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys) {
+                             const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend_in) {
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
   const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
@@ -61,7 +62,7 @@ QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLa
   raster.cullMode = vk::CullModeFlagBits::eNone;
   const vk::PipelineMultisampleStateCreateInfo multisample{};
   vk::PipelineColorBlendAttachmentState blend{};
-  blend.blendEnable = VK_TRUE;
+  blend.blendEnable = blend_in ? VK_TRUE : VK_FALSE;
   blend.srcColorBlendFactor = vk::BlendFactor::eSrcAlpha;
   blend.dstColorBlendFactor = vk::BlendFactor::eOneMinusSrcAlpha;
   blend.srcAlphaBlendFactor = vk::BlendFactor::eOne;
@@ -264,7 +265,7 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx)
   const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
   // The field buffer and the palette.
   const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
-      {0, vk::DescriptorType::eStorageBuffer, 1, frag},
+      {0, vk::DescriptorType::eUniformTexelBuffer, 1, frag},
       {1, vk::DescriptorType::eUniformBuffer, 1, frag},
   }};
   set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
@@ -275,27 +276,29 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx)
   for (uint32_t resample = 0; resample < 2; ++resample)
     for (const uint32_t shade : {FIELD_VIEW_SHADE_NEURON, FIELD_VIEW_SHADE_ONE, FIELD_VIEW_SHADE_SOFTMAX}) keys.push_back({resample, shade});
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
-                     gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline", keys);
+                     gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline", keys,
+                     false);  // (opaque: a CPU rasterizer then writes the pixels without reading them)
 }
 
 void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target) {
   if (!warm_up_) {
-    warm_up_.emplace(WarmUp{{ctx, 16, vk::BufferUsageFlagBits::eStorageBuffer, gpu::MemoryUse::upload, "warm-up field"},
+    warm_up_.emplace(WarmUp{{ctx, 16, vk::BufferUsageFlagBits::eUniformTexelBuffer, gpu::MemoryUse::upload, "warm-up field"},
                             {ctx, sizeof(shared::Palette), vk::BufferUsageFlagBits::eUniformBuffer, gpu::MemoryUse::upload, "warm-up palette"}});
     std::memset(warm_up_->field.mapped(), 0, 16);
     std::memset(warm_up_->palette.mapped(), 0, sizeof(shared::Palette));
-    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eStorageBuffer, 1}, {vk::DescriptorType::eUniformBuffer, 1}}};
+    warm_up_->view = field_texels(ctx, warm_up_->field.handle(), warm_up_->field.size());
+    const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformTexelBuffer, 1}, {vk::DescriptorType::eUniformBuffer, 1}}};
     warm_up_->pool = vk::raii::DescriptorPool(ctx.device(), {vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 1, sizes});
     const vk::DescriptorSetLayout sl = *set_layout_;
     warm_up_->set = std::move(vk::raii::DescriptorSets(ctx.device(), {*warm_up_->pool, sl})[0]);
-    const vk::DescriptorBufferInfo field{warm_up_->field.handle(), 0, VK_WHOLE_SIZE}, palette{warm_up_->palette.handle(), 0, VK_WHOLE_SIZE};
-    const std::array<vk::WriteDescriptorSet, 2> writes{{{*warm_up_->set, 0, 0, 1, vk::DescriptorType::eStorageBuffer, nullptr, &field},
+    const vk::DescriptorBufferInfo palette{warm_up_->palette.handle(), 0, VK_WHOLE_SIZE};
+    const vk::BufferView texels = *warm_up_->view;
+    const std::array<vk::WriteDescriptorSet, 2> writes{{{*warm_up_->set, 0, 0, 1, vk::DescriptorType::eUniformTexelBuffer, nullptr, nullptr, &texels},
                                                         {*warm_up_->set, 1, 0, 1, vk::DescriptorType::eUniformBuffer, nullptr, &palette}}};
     ctx.device().updateDescriptorSets(writes, {});
   }
   shared::FieldViewPush push{};
   push.v = {{0.0f, 0.0f, 1.0f, 1.0f}, {1, 1, 1, 0}, {FIELD_VIEW_OUTPUT, 1, 0, 1}, {1.0f, 1.0f, 1.0f, 0.0f}};
-  push.clip = push.v.rect;
   push.target = {float(target.width), float(target.height), 0.0f, 0.0f};
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *warm_up_->set, {});
   cb.pushConstants<shared::FieldViewPush>(*layout_, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);

@@ -23,7 +23,7 @@ namespace nnlive::render {
 vk::Rect2D panel_scissor(const Rect& r);
 
 // Pipelines drawing into the RGBA8 target (a quad per shape, a triangle per tile of a field
-// view), alpha-blended, with dynamic viewport and scissor: one for each given pair of the
+// view), alpha-blended or opaque, with dynamic viewport and scissor: one for each given pair of the
 // fragment shader's specialization constants 0 and 1, all built at once. Specialized, because a
 // CPU rasterizer pays for every branch of a shader, taken or not; all at once, because one built
 // later would grow a long-running process and stall the frame that first needs it.
@@ -31,7 +31,7 @@ class QuadPipelines {
  public:
   using Key = std::pair<uint32_t, uint32_t>;  // constants 0 and 1
   QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys);
+                const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend = true);
   const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const { return built_.at({constant0, constant1}); }
   // One draw of `vertices` with each pipeline (the caller has bound what they read): a CPU
   // device compiles a pipeline's fragment code at its first draw.
@@ -101,6 +101,7 @@ class FieldViewPass {
   std::optional<QuadPipelines> pipelines_;  // by resample (0/1), FIELD_VIEW_SHADE_*
   struct WarmUp {
     gpu::Buffer field, palette;
+    vk::raii::BufferView view{nullptr};
     vk::raii::DescriptorPool pool{nullptr};
     vk::raii::DescriptorSet set{nullptr};
   };

@@ -103,13 +103,13 @@ struct Renderer::Impl {
     const Rect& fr = d.comp.field.rect;
     const auto& v = d.comp.field.view;
     float res = std::clamp(p.options.field_resolution, 0.125f, 1.0f);
-    // A field larger than the device binds at once (maxStorageBufferRange; an 8K frame with
-    // eight classes) is evaluated at the finest resolution that fits and interpolated like the
-    // live window's reduced field, instead of failing.
+    // A field larger than the device binds at once (field_view_limit; an 8K frame with eight
+    // classes) is evaluated at the finest resolution that fits and interpolated like the live
+    // window's reduced field, instead of failing.
     {
       const double channels = p.options.neuron_layer >= 0 || snap.layers.empty() ? 1.0 : double(snap.layers.back().out);
       const double bytes = double(fr.width()) * res * double(fr.height()) * res * channels * sizeof(float);
-      const double limit = double(ctx.limits().maxStorageBufferRange);
+      const double limit = double(field_view_limit(ctx));
       if (bytes > limit) res *= float(std::sqrt(limit / bytes) * 0.99);
     }
     const auto field_t0 = std::chrono::steady_clock::now();
@@ -131,8 +131,8 @@ struct Renderer::Impl {
       d.thumb_channels = ps.thumbs.evaluate(cb, treq);
     }
     const double host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - field_t0).count();
-    ps.bind(ctx, ps.field_set, ps.field, ps.bound_field);
-    if (d.thumb_channels) ps.bind(ctx, ps.thumb_set, ps.thumbs, ps.bound_thumbs);
+    ps.bind(ctx, ps.field_set, ps.field_view, ps.field, ps.bound_field);
+    if (d.thumb_channels) ps.bind(ctx, ps.thumb_set, ps.thumb_view, ps.thumbs, ps.bound_thumbs);
     d.boundary_half_width = std::max(0.75f, 1.3f * std::min(float(pw) / 1920.0f, float(ph) / 1080.0f));
 
     fp.add(p.rect), fp.add(p.options.palette), fp.add(p.options.discretize), fp.add(p.options.transparent);
@@ -175,7 +175,7 @@ struct Renderer::Impl {
     shapes.update(slot.index, draws);
     // The field views read what the field kernels wrote.
     const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
-                                    vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderStorageRead};
+                                    vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderSampledRead};
     cb.pipelineBarrier2(vk::DependencyInfo{{}, fields});
     // The previous frame's copy (and the caller's hook) may still read the target.
     const auto& bg = draws[0].comp.background;

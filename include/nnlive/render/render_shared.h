@@ -46,13 +46,12 @@ struct FieldView {
   vec4 rect;    // panel x0, y0, x1, y1 in target pixels
   uvec4 grid;   // x = field width, y = field height, z = channels per pixel, w = first channel
   uvec4 mode;   // x = FIELD_VIEW_*, y = classes shown, z = discretize (0/1), w = draw boundary (0/1)
-  vec4 style;   // x = boundary half width (px), y = neuron value range, z = panel opacity, w = unused
+  vec4 style;   // x = boundary half width (px), y = neuron value range, z, w = unused (the view is opaque)
 };
 
-// The field view's push constants: the view, and the pixels one draw of it may colour.
+// The field view's push constants: the view, and the target's size.
 struct FieldViewPush {
   FieldView v;
-  vec4 clip;    // x0, y0, x1, y1: the tile's own pixels (within the panel); pixels outside it or rect are discarded
   vec4 target;  // xy = target size in pixels
 };
 
@@ -68,7 +67,7 @@ struct Palette {
 #ifdef __cplusplus
 static_assert(sizeof(Shape) == 80, "Shape must match std430");
 static_assert(sizeof(FieldView) == 64, "FieldView must fit the push-constant layout");
-static_assert(sizeof(FieldViewPush) == 96, "FieldViewPush must match the push-constant block (at most 128 bytes)");
+static_assert(sizeof(FieldViewPush) == 80, "FieldViewPush must match the push-constant block (at most 128 bytes)");
 static_assert(sizeof(Palette) == 16 * 12, "Palette must match std140");
 }  // namespace nnlive::render::shared
 #endif
