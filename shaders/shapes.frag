@@ -79,7 +79,7 @@ void main() {
   }
   float d;
   const vec2 c = s.geom.xy;
-  if (k_kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.rect.xy + s.rect.zw), 0.5 * (s.rect.zw - s.rect.xy)) + 0.5;
+  if (k_kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.geom.xy + s.geom.zw), 0.5 * (s.geom.zw - s.geom.xy)) + 0.5;
   else if (k_kind == SHAPE_LINE) d = length(vec2(max(abs(v_uv.x) - s.style.w, 0.0), v_uv.y)) - s.style.y;  // (shapes.vert)
   else if (kind == SHAPE_DISC) d = length(p - c) - s.geom.z;
   else if (kind == SHAPE_SQUARE) d = sd_box(p - c, vec2(s.geom.z));

@@ -100,9 +100,10 @@ void QuadPipelines::draw_each(const vk::raii::CommandBuffer& cb, uint32_t vertic
 
 namespace {
 
-// The shapes pipeline (its constant 0) that draws a shape of this SHAPE_* kind.
+// The shapes pipeline (its constant 0) that draws a shape of this SHAPE_* kind; SHAPE_FILL for
+// a fill, which no pipeline draws.
 uint32_t pipeline_for(uint32_t kind) {
-  return kind == SHAPE_RECT || kind == SHAPE_LINE || kind == SHAPE_GLYPH ? kind : SHAPE_MARKERS;
+  return kind == SHAPE_RECT || kind == SHAPE_LINE || kind == SHAPE_GLYPH || kind == SHAPE_FILL ? kind : SHAPE_MARKERS;
 }
 
 }  // namespace
@@ -229,18 +230,36 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   }
 }
 
-void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const {
+void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
+                       const vk::Rect2D& scissor) const {
   const Slot& s = slots_.at(slot);
   const size_t first = s.ranges.at(panel)[overlay ? 2 : 0], count = s.ranges.at(panel)[overlay ? 3 : 1];
   if (count == 0) return;
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
   cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
-  // In list order (later shapes over earlier ones), each run of one kind with its pipeline.
+  const auto* shapes = static_cast<const shared::Shape*>(s.instances->mapped());
+  // In list order (later shapes over earlier ones), each run of one kind with its pipeline, or
+  // cleared (fills: a clear keeps its place among draws, but not to the scissor, so is cut to it).
+  const float sx0 = float(scissor.offset.x), sy0 = float(scissor.offset.y);
+  const float sx1 = std::min(sx0 + float(scissor.extent.width), float(target.width));
+  const float sy1 = std::min(sy0 + float(scissor.extent.height), float(target.height));
   for (size_t a = first, end = first + count; a < end;) {
     size_t b = a + 1;
     while (b < end && s.kind[b] == s.kind[a]) ++b;
-    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));
-    cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+    if (s.kind[a] == SHAPE_FILL) {
+      for (size_t i = a; i < b; ++i) {
+        const shared::Shape& f = shapes[i];
+        const float x0 = std::max(f.rect.x, sx0), y0 = std::max(f.rect.y, sy0), x1 = std::min(f.rect.z, sx1), y1 = std::min(f.rect.w, sy1);
+        if (!(x1 > x0 && y1 > y0)) continue;
+        const vk::ClearAttachment clear{vk::ImageAspectFlagBits::eColor, 0,
+                                        vk::ClearColorValue(std::array<float, 4>{f.color.x, f.color.y, f.color.z, 1.0f})};
+        const vk::ClearRect rect{{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, 0, 1};
+        cb.clearAttachments(clear, rect);
+      }
+    } else {
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));
+      cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+    }
     a = b;
   }
 }

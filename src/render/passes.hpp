@@ -54,7 +54,8 @@ class ShapePass {
   // underlay, then its overlay.
   void update(uint32_t slot, std::span<const PanelDraw> draws);
   // Panel `panel`'s underlay or overlay, as update() laid it out.
-  void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target) const;
+  void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
+              const vk::Rect2D& scissor) const;
   // One draw with each pipeline, of one shape at the origin, using slot 0 (see Renderer).
   void record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 

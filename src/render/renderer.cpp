@@ -188,13 +188,14 @@ struct Renderer::Impl {
     for (size_t i = 0; i < panels.size(); ++i) {
       const Panel& p = panels[i];
       // Nothing a panel draws leaves its rectangle.
-      cb.setScissor(0, panel_scissor(p.rect));
-      shapes.record(cb, slot.index, i, false, extent);
+      const vk::Rect2D scissor = panel_scissor(p.rect);
+      cb.setScissor(0, scissor);
+      shapes.record(cb, slot.index, i, false, extent, scissor);
       const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
       if (!draws[i].chart) views.record(cb, p, draws[i], *slot.panels[i], extent);
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
-      shapes.record(cb, slot.index, i, true, extent);
+      shapes.record(cb, slot.index, i, true, extent, scissor);
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
     }
     cb.endRendering();

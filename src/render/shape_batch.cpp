@@ -3,6 +3,7 @@
 #include "nnlive/render/shape_batch.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace nnlive::render {
 
@@ -13,7 +14,24 @@ void ShapeBatch::push(const Rect& b, const shared::vec4& geom, const Rgba& c, ui
                      {e[0], e[1], e[2], e[3]}});
 }
 
-void ShapeBatch::rect(const Rect& r, const Rgba& c) { push(r, {}, c, SHAPE_RECT, 0.0f, 0.0f); }
+void ShapeBatch::rect(const Rect& r, const Rgba& c) {
+  const shared::vec4 box{r.x0, r.y0, r.x1, r.y1};
+  // A large opaque rectangle: the pixels it covers whole (their centres a pixel or more inside)
+  // are cleared, which costs a CPU rasterizer next to nothing, and the rest drawn as four strips
+  // of the same rectangle (so every pixel has the colour it would have had).
+  constexpr float k_fill_side = 32.0f;
+  if (c[3] >= 1.0f) {
+    const float ix0 = std::ceil(r.x0 + 0.5f), iy0 = std::ceil(r.y0 + 0.5f);
+    const float ix1 = std::floor(r.x1 - 1.5f) + 1.0f, iy1 = std::floor(r.y1 - 1.5f) + 1.0f;
+    if (ix1 - ix0 >= k_fill_side && iy1 - iy0 >= k_fill_side) {
+      push({ix0, iy0, ix1, iy1}, box, c, SHAPE_FILL, 0.0f, 0.0f);
+      for (const Rect& strip : {Rect{r.x0, r.y0, r.x1, iy0}, Rect{r.x0, iy1, r.x1, r.y1}, Rect{r.x0, iy0, ix0, iy1}, Rect{ix1, iy0, r.x1, iy1}})
+        push(strip, box, c, SHAPE_RECT, 0.0f, 0.0f);
+      return;
+    }
+  }
+  push(r, box, c, SHAPE_RECT, 0.0f, 0.0f);
+}
 
 void ShapeBatch::rect_outline(const Rect& r, float t, const Rgba& c) {
   rect({r.x0, r.y0, r.x1, r.y0 + t}, c);
@@ -48,9 +66,11 @@ void ShapeBatch::translate(float dx, float dy) {
     s.rect.x += dx, s.rect.z += dx;
     s.rect.y += dy, s.rect.w += dy;
     const auto kind = uint32_t(s.style.x);
-    if (kind == SHAPE_RECT || kind == SHAPE_GLYPH) continue;  // geometry is the quad itself, or atlas coordinates
+    if (kind == SHAPE_GLYPH) continue;  // atlas coordinates
     s.geom.x += dx, s.geom.y += dy;
-    if (kind == SHAPE_LINE) s.geom.z += dx, s.geom.w += dy;
+    if (kind == SHAPE_LINE || kind == SHAPE_RECT || kind == SHAPE_FILL) s.geom.z += dx, s.geom.w += dy;
+    // A fill moved by part of a pixel no longer covers whole pixels: drawn, as the rest.
+    if (kind == SHAPE_FILL && (dx != std::floor(dx) || dy != std::floor(dy))) s.style.x = float(SHAPE_RECT);
   }
 }
 

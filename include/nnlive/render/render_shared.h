@@ -5,7 +5,7 @@
 
 // Shape kinds: every 2-D element (points, nodes, edges, curves, axes, text) is an instanced
 // quad whose fragment shader evaluates the kind's signed distance in target pixels.
-#define SHAPE_RECT 0u      // filled rectangle = the quad itself
+#define SHAPE_RECT 0u      // geom: a filled rectangle x0, y0, x1, y1 (the quad: it, or a strip of it)
 #define SHAPE_DISC 1u      // geom: centre x, y, radius
 #define SHAPE_LINE 2u      // geom: x0, y0, x1, y1; style.y = half width; round caps
 #define SHAPE_SQUARE 3u    // geom: centre x, y, half size
@@ -15,6 +15,7 @@
 #define SHAPE_GLYPH 7u     // geom: atlas u0, v0, u1, v1 (SDF font)
 #define SHAPE_STAR 8u      // geom: centre x, y, radius (five points)
 #define SHAPE_MARKERS 9u   // shapes.frag's constant 0 for the pipeline of the discs and markers (style.x says which)
+#define SHAPE_FILL 10u     // rect: whole pixels inside an opaque rectangle (geom), cleared rather than drawn
 
 #define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
 #define FIELD_VIEW_NEURON 1u    // one hidden neuron's activation (diverging around 0)

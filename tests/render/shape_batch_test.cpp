@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// ShapeBatch: what a shape becomes in the instance list (no device needed).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nnlive/render/shape_batch.hpp"
+
+namespace nnlive::render {
+namespace {
+
+uint32_t kind(const shared::Shape& s) { return uint32_t(s.style.x); }
+Rect quad(const shared::Shape& s) { return {s.rect.x, s.rect.y, s.rect.z, s.rect.w}; }
+
+// Which of the shapes' quads holds the centre of pixel (x, y) (the quads must not overlap), -1
+// if none.
+int holder(const std::vector<shared::Shape>& shapes, int x, int y) {
+  int found = -1;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const Rect q = quad(shapes[i]);
+    const float cx = float(x) + 0.5f, cy = float(y) + 0.5f;
+    if (cx >= q.x0 && cx < q.x1 && cy >= q.y0 && cy < q.y1) {
+      EXPECT_EQ(found, -1) << "pixel " << x << "," << y << " in two quads";
+      found = int(i);
+    }
+  }
+  return found;
+}
+
+TEST(ShapeBatch, ALargeOpaqueRectangleIsAFillOfWholePixelsAndFourStripsOfTheSameRectangle) {
+  for (const Rect r : {Rect{10.0f, 20.0f, 300.0f, 200.0f}, Rect{10.3f, 19.6f, 299.5f, 200.7f}, Rect{-40.25f, 5.75f, 90.0f, 64.5f}}) {
+    ShapeBatch b;
+    b.rect(r, {0.2f, 0.4f, 0.6f, 1.0f});
+    const auto& s = b.shapes();
+    ASSERT_EQ(s.size(), 5u);
+    EXPECT_EQ(kind(s[0]), SHAPE_FILL);
+    for (size_t i = 0; i < s.size(); ++i) {
+      // Every piece keeps the whole rectangle as its geometry, and its colour.
+      EXPECT_EQ(s[i].geom.x, r.x0);
+      EXPECT_EQ(s[i].geom.y, r.y0);
+      EXPECT_EQ(s[i].geom.z, r.x1);
+      EXPECT_EQ(s[i].geom.w, r.y1);
+      EXPECT_EQ(s[i].color.w, 1.0f);
+      if (i > 0) {
+        EXPECT_EQ(kind(s[i]), SHAPE_RECT);
+      }
+    }
+    // The fill: whole pixels, each with its centre a pixel or more inside (coverage 1).
+    const Rect f = quad(s[0]);
+    for (float v : {f.x0, f.y0, f.x1, f.y1}) {
+      EXPECT_EQ(v, std::floor(v));
+    }
+    EXPECT_GE(f.x0 + 0.5f, r.x0 + 1.0f);
+    EXPECT_GE(f.y0 + 0.5f, r.y0 + 1.0f);
+    EXPECT_LE(f.x1 - 0.5f, r.x1 - 1.0f);
+    EXPECT_LE(f.y1 - 0.5f, r.y1 - 1.0f);
+    // ... and the widest such: the next pixel out is less than a pixel inside.
+    EXPECT_LT(f.x0 - 0.5f, r.x0 + 1.0f);
+    EXPECT_GT(f.x1 + 0.5f, r.x1 - 1.0f);
+    // The five quads hold every pixel centre of the rectangle once, and none outside it.
+    for (int y = int(std::floor(r.y0)) - 2; y < int(std::ceil(r.y1)) + 2; ++y)
+      for (int x = int(std::floor(r.x0)) - 2; x < int(std::ceil(r.x1)) + 2; ++x) {
+        const float cx = float(x) + 0.5f, cy = float(y) + 0.5f;
+        const bool inside = cx >= r.x0 && cx < r.x1 && cy >= r.y0 && cy < r.y1;
+        EXPECT_EQ(holder(s, x, y) >= 0, inside) << x << "," << y;
+      }
+  }
+}
+
+TEST(ShapeBatch, SmallOrTranslucentRectanglesAreDrawnWhole) {
+  ShapeBatch b;
+  b.rect({0, 0, 500, 500}, {1, 1, 1, 0.9f});  // translucent
+  b.rect({0, 0, 30, 500}, {1, 1, 1, 1});      // narrow
+  b.rect({0, 0, NAN, 500}, {1, 1, 1, 1});     // not a rectangle at all
+  ASSERT_EQ(b.size(), 3u);
+  for (const auto& s : b.shapes()) {
+    EXPECT_EQ(kind(s), SHAPE_RECT);
+    EXPECT_TRUE(s.rect.x == s.geom.x && s.rect.y == s.geom.y && s.rect.w == s.geom.w);
+  }
+}
+
+TEST(ShapeBatch, AFillMovedByPartOfAPixelIsDrawnInstead) {
+  ShapeBatch whole, part;
+  whole.rect({10, 10, 200, 200}, {1, 1, 1, 1});
+  part.rect({10, 10, 200, 200}, {1, 1, 1, 1});
+  whole.translate(5.0f, -3.0f);
+  part.translate(5.5f, 0.0f);
+  EXPECT_EQ(kind(whole.shapes()[0]), SHAPE_FILL);
+  EXPECT_EQ(whole.shapes()[0].geom.x, 15.0f);
+  EXPECT_EQ(whole.shapes()[0].geom.w, 197.0f);
+  EXPECT_EQ(kind(part.shapes()[0]), SHAPE_RECT);
+  for (const auto& s : part.shapes()) {
+    EXPECT_EQ(s.geom.x, 15.5f);
+    EXPECT_EQ(s.geom.z, 205.5f);
+  }
+}
+
+TEST(ShapeBatch, AMarkersEdgeTravelsInItsInstance) {
+  ShapeBatch b;
+  b.disc(5, 5, 4, {1, 0, 0, 1}, 0.0f, {{0, 0, 1, 0.5f}, 1.5f});
+  b.marker(SHAPE_CROSS, 5, 5, 4, {1, 0, 0, 1}, 0.0f, {{0, 0, 1, 1}, 1.5f});  // a cross takes none
+  b.disc(5, 5, 4, {1, 0, 0, 1});
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b.shapes()[0].style.w, 1.5f);
+  EXPECT_EQ(b.shapes()[0].edge.z, 1.0f);
+  EXPECT_EQ(b.shapes()[0].edge.w, 0.5f);
+  EXPECT_EQ(b.shapes()[1].style.w, 0.0f);
+  EXPECT_EQ(b.shapes()[2].style.w, 0.0f);
+}
+
+}  // namespace
+}  // namespace nnlive::render
