@@ -217,10 +217,14 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   s.ranges.clear();
   s.kind.clear();
   s.kind.reserve(count);
+  s.fills.clear();
   size_t at = 0;
   for (const auto& d : draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
-      for (const auto& sh : *list) s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
+      for (const auto& sh : *list) {
+        s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
+        if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.rect, sh.color});
+      }
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
     if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
@@ -237,7 +241,6 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
   if (count == 0) return;
   cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *s.set, {});
   cb.pushConstants<float>(*layout_, vk::ShaderStageFlagBits::eVertex, 0, {float(target.width), float(target.height)});
-  const auto* shapes = static_cast<const shared::Shape*>(s.instances->mapped());
   // In list order (later shapes over earlier ones), each run of one kind with its pipeline, or
   // cleared (fills: a clear keeps its place among draws, but not to the scissor, so is cut to it).
   const float sx0 = float(scissor.offset.x), sy0 = float(scissor.offset.y);
@@ -247,12 +250,12 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
     size_t b = a + 1;
     while (b < end && s.kind[b] == s.kind[a]) ++b;
     if (s.kind[a] == SHAPE_FILL) {
-      for (size_t i = a; i < b; ++i) {
-        const shared::Shape& f = shapes[i];
-        const float x0 = std::max(f.rect.x, sx0), y0 = std::max(f.rect.y, sy0), x1 = std::min(f.rect.z, sx1), y1 = std::min(f.rect.w, sy1);
+      auto f = std::lower_bound(s.fills.begin(), s.fills.end(), a, [](const Slot::Fill& x, size_t i) { return x.at < i; });
+      for (; f != s.fills.end() && f->at < b; ++f) {
+        const float x0 = std::max(f->rect.x, sx0), y0 = std::max(f->rect.y, sy0), x1 = std::min(f->rect.z, sx1), y1 = std::min(f->rect.w, sy1);
         if (!(x1 > x0 && y1 > y0)) continue;
         const vk::ClearAttachment clear{vk::ImageAspectFlagBits::eColor, 0,
-                                        vk::ClearColorValue(std::array<float, 4>{f.color.x, f.color.y, f.color.z, 1.0f})};
+                                        vk::ClearColorValue(std::array<float, 4>{f->colour.x, f->colour.y, f->colour.z, 1.0f})};
         const vk::ClearRect rect{{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, 0, 1};
         cb.clearAttachments(clear, rect);
       }

@@ -65,6 +65,11 @@ class ShapePass {
     vk::raii::DescriptorSet set{nullptr};
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
     std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
+    struct Fill {
+      size_t at;  // the instance
+      shared::vec4 rect, colour;
+    };
+    std::vector<Fill> fills;  // the SHAPE_FILL instances, in order (for the same reason)
   };
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);

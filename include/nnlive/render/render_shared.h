@@ -38,7 +38,8 @@ struct Shape {
   vec4 rect;   // quad bounds x0, y0, x1, y1 in target pixels (y down)
   vec4 geom;   // kind-specific geometry (see SHAPE_*)
   vec4 color;  // straight RGBA, 0..1
-  vec4 style;  // x = kind, y = kind-specific width, z = outline thickness (0 = filled), w = edge width (markers; 0 = none)
+  vec4 style;  // x = kind, y = kind-specific width, z = outline thickness (0 = filled), w = edge width (markers; 0 = none;
+               // shapes.vert passes a line's half length in its place)
   vec4 edge;   // markers: straight RGBA of a band of width style.w along the shape's edge, over the shape
 };
 
