@@ -14,8 +14,19 @@
 // texel buffer for 8 pixels with one gather, and loads a storage buffer lane by lane (on
 // lavapipe that load was half of this shader's instructions).
 layout(set = 0, binding = 0) uniform samplerBuffer field;
+// The palette's class colours, for the softmax shade only (it picks them per pixel); everything
+// else the view reads comes from field_view.vert as flat inputs: a CPU rasterizer (Mesa 22's
+// llvmpipe) loads a push constant or uniform in a fragment shader lane by lane, with a bounds
+// check, for every pixel, and passes a flat input along as it is.
 layout(std140, set = 0, binding = 1) uniform PaletteBlock { Palette palette; };
-layout(push_constant) uniform Push { FieldView v; vec4 target; } pc;
+layout(location = 0) flat in vec4 v_rect;    // FieldView.rect
+layout(location = 1) flat in uvec4 v_grid;   // FieldView.grid
+layout(location = 2) flat in uvec4 v_mode;   // FieldView.mode
+layout(location = 3) flat in vec4 v_style;   // FieldView.style.xy, the target's size
+layout(location = 4) flat in vec4 v_neutral; // Palette.neutral
+layout(location = 5) flat in vec4 v_boundary;
+layout(location = 6) flat in vec4 v_low;     // class 0's colour (a neuron's view: the negative one)
+layout(location = 7) flat in vec4 v_high;    // class 1's colour (a neuron's view: the positive one)
 // 0: the field has one value per output pixel (the pipeline for it has no resampling code at
 // all: a CPU rasterizer would run the cubic's taps for every pixel whichever way a branch went);
 // 1: a reduced field may be resampled.
@@ -26,12 +37,12 @@ layout(constant_id = 1) const uint k_shade = FIELD_VIEW_SHADE_ONE;
 layout(location = 0) out vec4 out_color;
 
 float texel(ivec2 t, uint k) {
-  t = clamp(t, ivec2(0), ivec2(pc.v.grid.xy) - 1);
-  return texelFetch(field, int((uint(t.y) * pc.v.grid.x + uint(t.x)) * pc.v.grid.z + pc.v.grid.w + k)).r;
+  t = clamp(t, ivec2(0), ivec2(v_grid.xy) - 1);
+  return texelFetch(field, int((uint(t.y) * v_grid.x + uint(t.x)) * v_grid.z + v_grid.w + k)).r;
 }
 
 // Texels per output pixel: 1 when the field has one evaluation per pixel.
-vec2 texel_scale() { return vec2(pc.v.grid.xy) / (pc.v.rect.zw - pc.v.rect.xy); }
+vec2 texel_scale() { return vec2(v_grid.xy) / (v_rect.zw - v_rect.xy); }
 
 // Probabilities are interpolated as log-odds (one output) or log-probabilities (softmax), where
 // the network's output is smooth; in probability space a saturated sigmoid turns a reduced
@@ -89,7 +100,7 @@ float odds(ivec2 t, uint i, uint j) {
 // A field value that is NaN or infinite (parameters that overflow float32): shown as grey
 // diagonal stripes, its own state, never the white of "unsure".
 bool no_value(ivec2 t) {
-  const uint channels = k_shade == FIELD_VIEW_SHADE_SOFTMAX ? pc.v.mode.y : 1u;
+  const uint channels = k_shade == FIELD_VIEW_SHADE_SOFTMAX ? v_mode.y : 1u;
   const ivec2 nearest = ivec2(floor((vec2(t) + 0.5) * min(texel_scale(), vec2(1.0))));
   for (uint k = 0u; k < channels; ++k) {
     const float v = texel(nearest, k);
@@ -99,8 +110,8 @@ bool no_value(ivec2 t) {
 }
 
 void main() {
-  const ivec2 t = ivec2(floor(gl_FragCoord.xy - pc.v.rect.xy));
-  const uint classes = pc.v.mode.y;
+  const ivec2 t = ivec2(floor(gl_FragCoord.xy - v_rect.xy));
+  const uint classes = v_mode.y;
   vec3 colour;
   uint first = 0u, second = 1u;
   // One output or a neuron: the pixel's value is computed once (a texel, or a cubic of sixteen),
@@ -113,29 +124,29 @@ void main() {
   vec2 grad = vec2(0.0);
   if (k_shade != FIELD_VIEW_SHADE_SOFTMAX) {
     single = value(t, 0u);
-    if (k_shade == FIELD_VIEW_SHADE_ONE && pc.v.mode.w != 0u) {
+    if (k_shade == FIELD_VIEW_SHADE_ONE && v_mode.w != 0u) {
       g = logit(single);
       grad = vec2(dFdxFine(g), dFdyFine(g));
       const vec2 px = floor(gl_FragCoord.xy);
-      const bvec2 alone = bvec2(px.x + 1.0 >= pc.target.x && mod(px.x, 2.0) == 0.0, px.y + 1.0 >= pc.target.y && mod(px.y, 2.0) == 0.0);
+      const bvec2 alone = bvec2(px.x + 1.0 >= v_style.z && mod(px.x, 2.0) == 0.0, px.y + 1.0 >= v_style.w && mod(px.y, 2.0) == 0.0);
       grad = mix(grad, vec2(0.0), alone);
     }
   }
   const bool missing = k_shade != FIELD_VIEW_SHADE_SOFTMAX && k_resample == 0u ? isnan(single) || isinf(single) : no_value(t);
   if (missing) {
-    const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(pc.target.y / 1080.0, 1.0))), 2.0);
+    const float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / (6.0 * max(v_style.w / 1080.0, 1.0))), 2.0);
     out_color = vec4(vec3(stripe > 0.5 ? 0.30 : 0.45), 1.0);
     return;
   }
 
   if (k_shade == FIELD_VIEW_SHADE_NEURON) {
-    const float a = clamp(single / pc.v.style.y, -1.0, 1.0);
-    colour = mix(palette.neutral.rgb, a >= 0.0 ? palette.positive.rgb : palette.negative.rgb, pow(abs(a), 0.8));
+    const float a = clamp(single / v_style.y, -1.0, 1.0);
+    colour = mix(v_neutral.rgb, a >= 0.0 ? v_high.rgb : v_low.rgb, pow(abs(a), 0.8));
   } else if (k_shade == FIELD_VIEW_SHADE_ONE) {
     const float p = single;
-    const vec3 hue = p >= 0.5 ? palette.classes[1].rgb : palette.classes[0].rgb;
-    const float confidence = pc.v.mode.z != 0u ? 0.55 : pow(abs(p - 0.5) * 2.0, 0.8);
-    colour = mix(palette.neutral.rgb, hue, confidence);
+    const vec3 hue = p >= 0.5 ? v_high.rgb : v_low.rgb;
+    const float confidence = v_mode.z != 0u ? 0.55 : pow(abs(p - 0.5) * 2.0, 0.8);
+    colour = mix(v_neutral.rgb, hue, confidence);
   } else {
     float best = -1.0, runner = -1.0;
     vec3 blend = vec3(0.0);
@@ -146,14 +157,14 @@ void main() {
       else if (p > runner) { runner = p; second = k; }
     }
     const float floor_p = 1.0 / float(classes);
-    if (pc.v.mode.z != 0u) {
-      colour = mix(palette.neutral.rgb, palette.classes[first].rgb, 0.55);
+    if (v_mode.z != 0u) {
+      colour = mix(v_neutral.rgb, palette.classes[first].rgb, 0.55);
     } else {
-      colour = mix(palette.neutral.rgb, blend, pow(clamp((best - floor_p) / (1.0 - floor_p), 0.0, 1.0), 0.8));
+      colour = mix(v_neutral.rgb, blend, pow(clamp((best - floor_p) / (1.0 - floor_p), 0.0, 1.0), 0.8));
     }
   }
 
-  if (k_shade != FIELD_VIEW_SHADE_NEURON && pc.v.mode.w != 0u) {
+  if (k_shade != FIELD_VIEW_SHADE_NEURON && v_mode.w != 0u) {
     if (k_shade == FIELD_VIEW_SHADE_SOFTMAX) {
       // The two likeliest classes differ from pixel to pixel: the neighbours' log-odds between
       // this pixel's two.
@@ -165,8 +176,8 @@ void main() {
     // network's constant 0.5 would otherwise be all boundary).
     const float slope = length(grad);
     const float dist = slope > 1e-6 ? abs(g) / slope : 1e9;
-    const float line = clamp(pc.v.style.x + 0.5 - dist, 0.0, 1.0);
-    colour = mix(colour, palette.boundary.rgb, line * palette.boundary.a);
+    const float line = clamp(v_style.x + 0.5 - dist, 0.0, 1.0);
+    colour = mix(colour, v_boundary.rgb, line * v_boundary.a);
   }
   out_color = vec4(colour, 1.0);
 }

@@ -288,7 +288,7 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx)
   // The field buffer and the palette.
   const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
       {0, vk::DescriptorType::eUniformTexelBuffer, 1, frag},
-      {1, vk::DescriptorType::eUniformBuffer, 1, frag},
+      {1, vk::DescriptorType::eUniformBuffer, 1, vert | frag},  // (the vertex shader passes its colours on)
   }};
   set_layout_ = vk::raii::DescriptorSetLayout(ctx.device(), {{}, bindings});
   const vk::PushConstantRange push{vert | frag, 0, sizeof(shared::FieldViewPush)};
