@@ -22,7 +22,7 @@ std::vector<float> sweep() {
   return v;
 }
 
-TEST(CpuActivations, TanhIsWithinFourTenMillionthsAndNeverPastOne) {
+TEST(CpuActivations, TanhIsWithinTwoTenMillionthsOddAndNeverPastOne) {
   const std::vector<float> x = sweep();
   std::vector<float> y = x;
   tanh_in_place(y.data(), y.size());
@@ -34,11 +34,16 @@ TEST(CpuActivations, TanhIsWithinFourTenMillionthsAndNeverPastOne) {
       EXPECT_EQ(std::signbit(y[i]), std::signbit(x[i])) << x[i];
     }
   }
-  EXPECT_LT(worst, 4e-7);
-  // Odd, and exact at the saturation.
-  float pm[2] = {3.25f, -3.25f};
-  tanh_in_place(pm, 2);
+  EXPECT_LT(worst, 2e-7);
+  // Exactly odd, and 0 at 0.
+  float pm[4] = {3.25f, -3.25f, 1e-3f, -1e-3f};
+  tanh_in_place(pm, 4);
   EXPECT_EQ(pm[0], -pm[1]);
+  EXPECT_EQ(pm[2], -pm[3]);
+  float zero[2] = {0.0f, -0.0f};
+  tanh_in_place(zero, 2);
+  EXPECT_EQ(zero[0], 0.0f);
+  EXPECT_EQ(zero[1], 0.0f);
 }
 
 TEST(CpuActivations, SigmoidAndGeluFollowTheirFormulas) {
