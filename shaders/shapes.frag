@@ -22,6 +22,9 @@ layout(location = 0) out vec4 out_color;
 // for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
 // pixels more than the shape itself, and a line's pixels paid for the star's trigonometry.
 layout(constant_id = 0) const uint k_kind = SHAPE_RECT;
+// 1: lines drawn as line primitives (shapes.vert), whose inputs vary only along the line: the
+// place across it comes from the pixel's position.
+layout(constant_id = 1) const uint k_line_list = 0u;
 
 float sd_segment(vec2 p, vec2 a, vec2 b) {
   const vec2 pa = p - a, ba = b - a;
@@ -80,7 +83,14 @@ void main() {
   float d;
   const vec2 c = s.geom.xy;
   if (k_kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.geom.xy + s.geom.zw), 0.5 * (s.geom.zw - s.geom.xy)) + 0.5;
-  else if (k_kind == SHAPE_LINE) d = length(vec2(max(abs(v_uv.x) - s.style.w, 0.0), v_uv.y)) - s.style.y;  // (shapes.vert)
+  else if (k_kind == SHAPE_LINE) {
+    vec2 uv = v_uv;  // (shapes.vert)
+    if (k_line_list == 1u) {
+      const vec2 q = gl_FragCoord.xy - s.geom.xy;
+      uv = vec2(dot(q, s.geom.zw), dot(q, vec2(-s.geom.w, s.geom.z)));
+    }
+    d = length(vec2(max(abs(uv.x) - s.style.w, 0.0), uv.y)) - s.style.y;
+  }
   else if (kind == SHAPE_DISC) d = length(p - c) - s.geom.z;
   else if (kind == SHAPE_SQUARE) d = sd_box(p - c, vec2(s.geom.z));
   else if (kind == SHAPE_TRIANGLE) d = sd_triangle(p - c, s.geom.z);

@@ -18,6 +18,9 @@ layout(location = 3) flat out vec4 v_geom;
 layout(location = 4) flat out vec4 v_color;
 layout(location = 5) flat out vec4 v_style;
 layout(location = 6) flat out vec4 v_edge;
+// 1: the lines pipeline that draws each line as one wide line primitive (2 vertices, the width
+// set for the draw) rather than a quad of two triangles.
+layout(constant_id = 1) const uint k_line_list = 0u;
 
 void main() {
   const Shape s = shapes[gl_InstanceIndex];
@@ -42,6 +45,17 @@ void main() {
   v_pixel = pixel;
   v_rect = s.rect;
   v_geom = s.geom;
+  if (k_line_list == 1u) {
+    // The segment's ends, moved out by the cap; the fragment shader measures from the middle
+    // (v_geom.xy) along and across the direction (v_geom.zw).
+    const vec2 a = s.geom.xy, b = s.geom.zw;
+    const float pad = s.style.y + 0.75;
+    const float len = length(b - a);
+    const vec2 d = len > 1e-4 ? (b - a) / len : vec2(1.0, 0.0);
+    pixel = gl_VertexIndex == 0 ? a - d * pad : b + d * pad;
+    v_geom = vec4(0.5 * (a + b), d);
+    v_style.w = 0.5 * len;
+  }
   v_color = s.color;
   v_edge = s.edge;
   gl_Position = vec4(pixel / pc.target_size * 2.0 - 1.0, 0.0, 1.0);

@@ -53,9 +53,9 @@ vk::Rect2D panel_scissor(const Rect& r) {
 }
 
 QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                             const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend_in) {
+                             const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend_in,
+                             uint32_t line_list) {
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
-  const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, vk::PrimitiveTopology::eTriangleList};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
   vk::PipelineRasterizationStateCreateInfo raster{};
   raster.lineWidth = 1.0f;
@@ -70,15 +70,21 @@ QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLa
   blend.colorWriteMask = vk::ColorComponentFlagBits::eR | vk::ColorComponentFlagBits::eG |
                          vk::ColorComponentFlagBits::eB | vk::ColorComponentFlagBits::eA;
   const vk::PipelineColorBlendStateCreateInfo blending{{}, VK_FALSE, vk::LogicOp::eCopy, blend};
-  const std::array<vk::DynamicState, 2> dynamic{vk::DynamicState::eViewport, vk::DynamicState::eScissor};
-  const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
+  const std::array<vk::DynamicState, 3> dynamic{vk::DynamicState::eViewport, vk::DynamicState::eScissor, vk::DynamicState::eLineWidth};
   const vk::PipelineRenderingCreateInfo rendering{0, k_target_format};
   const std::array<vk::SpecializationMapEntry, 2> entries{{{0, 0, sizeof(uint32_t)}, {1, sizeof(uint32_t), sizeof(uint32_t)}}};
   for (const Key& key : keys) {
     const std::array<uint32_t, 2> values{key.first, key.second};
     const vk::SpecializationInfo spec{entries, vk::ArrayProxyNoTemporaries<const uint32_t>(values)};
     const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
-        {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main"}, {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", &spec}}};
+        {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main", &spec}, {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", &spec}}};
+    // A line list (constant 1 of a lines pipeline): its width is set for each draw. (Every
+    // pipeline takes the line width as dynamic state, triangles too, which ignore it: a validation
+    // layer of Vulkan 1.3.239 takes the viewport as unset after a pipeline with other dynamic
+    // states.)
+    const bool lines = key.second == line_list;
+    const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, lines ? vk::PrimitiveTopology::eLineList : vk::PrimitiveTopology::eTriangleList};
+    const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
     vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
                                         nullptr, &blending, &dynamic_info, *layout};
     info.pNext = &rendering;
@@ -124,9 +130,14 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   const vk::PushConstantRange push{vert, 0, 8};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
-  const std::array<QuadPipelines::Key, 4> kinds{{{SHAPE_RECT, 0}, {SHAPE_LINE, 0}, {SHAPE_GLYPH, 0}, {SHAPE_MARKERS, 0}}};
+  // Lines as line primitives on a CPU device that rasterizes wide lines as rectangles
+  // (strictLines; elsewhere they may be parallelograms, narrower across a diagonal line than its
+  // quad): see plan_line_draws. A GPU draws quads as cheaply, and keeps them.
+  line_primitives_ = ctx.is_software() && ctx.wide_lines() && ctx.limits().strictLines == VK_TRUE;
+  std::vector<QuadPipelines::Key> kinds{{SHAPE_RECT, 0}, {SHAPE_LINE, 0}, {SHAPE_GLYPH, 0}, {SHAPE_MARKERS, 0}};
+  if (line_primitives_) kinds.push_back({SHAPE_LINE, 1});
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
-                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds);
+                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds, true, 1u);
 
   vk::SamplerCreateInfo sampler_info{};
   sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -217,12 +228,15 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   s.ranges.clear();
   s.kind.clear();
   s.kind.reserve(count);
+  s.half_width.clear();
+  s.half_width.reserve(count);
   s.fills.clear();
   size_t at = 0;
   for (const auto& d : draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
       for (const auto& sh : *list) {
         s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
+        s.half_width.push_back(sh.style.y);
         if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.rect, sh.color});
       }
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
@@ -258,6 +272,15 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
                                         vk::ClearColorValue(std::array<float, 4>{f->colour.x, f->colour.y, f->colour.z, 1.0f})};
         const vk::ClearRect rect{{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}}, 0, 1};
         cb.clearAttachments(clear, rect);
+      }
+    } else if (s.kind[a] == SHAPE_LINE && line_primitives_) {
+      const vk::raii::Pipeline* bound = nullptr;
+      for (const LineDraw& d : plan_line_draws(std::span(s.half_width).subspan(a, b - a), ctx_.limits().lineWidthRange[1])) {
+        const vk::raii::Pipeline& p = pipelines_->get(SHAPE_LINE, d.width > 0.0f ? 1 : 0);
+        if (bound != &p) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *p);
+        bound = &p;
+        if (d.width > 0.0f) cb.setLineWidth(d.width);
+        cb.draw(d.width > 0.0f ? 2 : 6, static_cast<uint32_t>(d.count), 0, static_cast<uint32_t>(a + d.first));
       }
     } else {
       cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));

@@ -23,15 +23,17 @@ namespace nnlive::render {
 vk::Rect2D panel_scissor(const Rect& r);
 
 // Pipelines drawing into the RGBA8 target (a quad per shape, a triangle per tile of a field
-// view), alpha-blended or opaque, with dynamic viewport and scissor: one for each given pair of the
-// fragment shader's specialization constants 0 and 1, all built at once. Specialized, because a
+// view; a key whose constant 1 is `line_list`: a line per shape), alpha-blended or opaque, with
+// dynamic viewport, scissor and line width: one for each given pair of the vertex and
+// fragment shaders' specialization constants 0 and 1, all built at once. Specialized, because a
 // CPU rasterizer pays for every branch of a shader, taken or not; all at once, because one built
 // later would grow a long-running process and stall the frame that first needs it.
 class QuadPipelines {
  public:
   using Key = std::pair<uint32_t, uint32_t>;  // constants 0 and 1
   QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
-                const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend = true);
+                const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend = true,
+                uint32_t line_list = ~0u);
   const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const { return built_.at({constant0, constant1}); }
   // One draw of `vertices` with each pipeline (the caller has bound what they read): a CPU
   // device compiles a pipeline's fragment code at its first draw.
@@ -65,6 +67,7 @@ class ShapePass {
     vk::raii::DescriptorSet set{nullptr};
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
     std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
+    std::vector<float> half_width;              // per instance: Shape.style.y (a line's half width)
     struct Fill {
       size_t at;  // the instance
       shared::vec4 rect, colour;
@@ -80,7 +83,8 @@ class ShapePass {
   vk::raii::Sampler sampler_{nullptr};
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  std::optional<QuadPipelines> pipelines_;  // by SHAPE_* (SHAPE_MARKERS for the rest)
+  std::optional<QuadPipelines> pipelines_;  // by SHAPE_* (SHAPE_MARKERS for the rest); (SHAPE_LINE, 1): line primitives
+  bool line_primitives_ = false;
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };

@@ -165,6 +165,7 @@ struct Renderer::Impl {
     const vk::Extent2D extent{target.width(), target.height()};
     cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
     cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
+    cb.setLineWidth(1.0f);  // (dynamic in every pipeline; the shapes pass sets its lines' widths)
   }
 
   // A frame's drawing: the shapes pass takes the frame's shapes, the target is cleared, then per

@@ -74,4 +74,37 @@ void ShapeBatch::translate(float dx, float dy) {
   }
 }
 
+std::vector<LineDraw> plan_line_draws(std::span<const float> half_widths, float max_width, size_t min_group) {
+  std::vector<LineDraw> draws;
+  auto quads = [&](size_t first, size_t count) {
+    if (count == 0) return;
+    if (!draws.empty() && draws.back().width == 0.0f && draws.back().first + draws.back().count == first) draws.back().count += count;
+    else draws.push_back({first, count, 0.0f});
+  };
+  auto width = [](float half) { return 2.0f * (half + k_line_fringe); };
+  for (size_t g = 0; g < half_widths.size();) {
+    const float w0 = width(half_widths[g]);
+    if (!(std::isfinite(w0) && w0 <= max_width && w0 > 0.0f)) {
+      quads(g, 1);
+      ++g;
+      continue;
+    }
+    // The group: while its widest line is at most 1.3 times its narrowest and a pixel (a thin
+    // line then shades at most about a third of its own quad more).
+    float lo = w0, hi = w0;
+    size_t h = g + 1;
+    for (; h < half_widths.size(); ++h) {
+      const float w = width(half_widths[h]);
+      if (!(std::isfinite(w) && w <= max_width && w > 0.0f)) break;
+      const float l2 = std::min(lo, w), h2 = std::max(hi, w);
+      if (h2 > 1.3f * l2 + 1.0f) break;
+      lo = l2, hi = h2;
+    }
+    if (h - g >= min_group) draws.push_back({g, h - g, hi});
+    else quads(g, h - g);
+    g = h;
+  }
+  return draws;
+}
+
 }  // namespace nnlive::render

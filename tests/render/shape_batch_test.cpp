@@ -108,5 +108,63 @@ TEST(ShapeBatch, AMarkersEdgeTravelsInItsInstance) {
   EXPECT_EQ(b.shapes()[2].style.w, 0.0f);
 }
 
+// Every line once, in list order: the draws tile the run.
+void expect_tiles(const std::vector<LineDraw>& draws, size_t n) {
+  size_t at = 0;
+  for (const LineDraw& d : draws) {
+    EXPECT_EQ(d.first, at);
+    EXPECT_GT(d.count, 0u);
+    at += d.count;
+  }
+  EXPECT_EQ(at, n);
+}
+
+TEST(ShapeBatch, LinesOfAboutOneWidthAreOneDrawOfLinePrimitivesAsWideAsTheWidest) {
+  // A diagram's edges, weakest (thinnest) first, as draw_network lists them.
+  std::vector<float> half;
+  for (int i = 0; i < 600; ++i) half.push_back(0.3f + 2.0f * float(i) / 599.0f);
+  const auto draws = plan_line_draws(half, 64.0f);
+  expect_tiles(draws, half.size());
+  EXPECT_LE(draws.size(), 5u);
+  for (const LineDraw& d : draws) {
+    ASSERT_GT(d.width, 0.0f);
+    float lo = 1e9f, hi = 0.0f;
+    for (size_t i = d.first; i < d.first + d.count; ++i) {
+      lo = std::min(lo, 2.0f * (half[i] + k_line_fringe));
+      hi = std::max(hi, 2.0f * (half[i] + k_line_fringe));
+    }
+    EXPECT_EQ(d.width, hi);  // every line's quad inside the primitive
+    EXPECT_LE(hi, 1.3f * lo + 1.0f);
+  }
+}
+
+TEST(ShapeBatch, AlternatingOrUnfitLineWidthsAreDrawnAsQuadsInOneDraw) {
+  // Pulses: a wide glow under each thin streak, 200 times. One draw of quads, not 400.
+  std::vector<float> pulses;
+  for (int i = 0; i < 200; ++i) pulses.insert(pulses.end(), {3.0f, 1.0f});
+  const auto alternating = plan_line_draws(pulses, 64.0f);
+  expect_tiles(alternating, pulses.size());
+  ASSERT_EQ(alternating.size(), 1u);
+  EXPECT_EQ(alternating[0].width, 0.0f);
+
+  // Beyond the device's widest line, not a number, or too few alike: quads.
+  const std::vector<float> mixed{1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 40.0f, std::nanf(""), 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 8.0f};
+  const auto draws = plan_line_draws(mixed, 32.0f);
+  expect_tiles(draws, mixed.size());
+  ASSERT_EQ(draws.size(), 4u);
+  EXPECT_EQ(draws[0].count, 5u);
+  EXPECT_EQ(draws[0].width, 2.0f * (1.0f + k_line_fringe));
+  EXPECT_EQ(draws[1].count, 2u);  // the one too wide and the NaN, together
+  EXPECT_EQ(draws[1].width, 0.0f);
+  EXPECT_EQ(draws[2].count, 6u);
+  EXPECT_EQ(draws[3].count, 1u);  // a lone wide line
+  EXPECT_EQ(draws[3].width, 0.0f);
+  EXPECT_TRUE(plan_line_draws({}, 32.0f).empty());
+  // A device with no wide lines (1 pixel at most): every line a quad, in one draw.
+  const auto narrow = plan_line_draws(mixed, 1.0f);
+  ASSERT_EQ(narrow.size(), 1u);
+  EXPECT_EQ(narrow[0].width, 0.0f);
+}
+
 }  // namespace
 }  // namespace nnlive::render

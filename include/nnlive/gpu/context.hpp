@@ -73,6 +73,9 @@ class Context {
   bool validation_enabled() const { return validation_; }
   // Nanoseconds per timestamp tick; 0 if the queue cannot write timestamps.
   double timestamp_period_ns() const { return timestamp_period_ns_; }
+  // Lines wider than a pixel (the wideLines feature, enabled where offered), up to
+  // limits().lineWidthRange[1].
+  bool wide_lines() const { return wide_lines_; }
 
   uint32_t validation_message_count() const { return log_->count.load(); }
   std::vector<std::string> validation_messages() const;
@@ -113,6 +116,7 @@ class Context {
   FieldEngine field_engine_ = FieldEngine::shader;
   bool debug_utils_ = false;
   double timestamp_period_ns_ = 0.0;
+  bool wide_lines_ = false;
 };
 
 }  // namespace nnlive::gpu

@@ -5,6 +5,7 @@
 #include <array>
 #include <glm/vec2.hpp>
 #include <glm/vec4.hpp>
+#include <span>
 #include <vector>
 
 #include "nnlive/render/render_shared.h"
@@ -56,5 +57,19 @@ class ShapeBatch {
             const Edge& edge = {});
   std::vector<shared::Shape> shapes_;
 };
+
+// How a run of consecutive lines is drawn where the device rasterizes wide lines (a CPU
+// rasterizer shades each 4x4 block of a thin quad twice, once for each of its triangles, and a
+// line primitive once): groups of lines of about the same width, each one draw of line
+// primitives as wide as its widest line's quad (`width` pixels: twice the half width and the
+// fringe); lines that fit no such group (fewer than `min_group` together, a width that is not a
+// number or beyond `max_width`) are drawn as quads (`width` 0), neighbours in one draw. In list
+// order, every line once.
+struct LineDraw {
+  size_t first = 0, count = 0;  // into the run
+  float width = 0.0f;           // 0: quads
+};
+inline constexpr float k_line_fringe = 0.75f;  // beyond the half width, each side (shapes.vert)
+std::vector<LineDraw> plan_line_draws(std::span<const float> half_widths, float max_width, size_t min_group = 4);
 
 }  // namespace nnlive::render
