@@ -22,9 +22,9 @@ layout(location = 0) out vec4 out_color;
 // for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
 // pixels more than the shape itself, and a line's pixels paid for the star's trigonometry.
 layout(constant_id = 0) const uint k_kind = SHAPE_RECT;
-// 1: lines drawn as line primitives (shapes.vert), whose inputs vary only along the line: the
-// place across it comes from the pixel's position.
-layout(constant_id = 1) const uint k_line_list = 0u;
+// SHAPE_PRIM_* (shapes.vert). A line primitive's inputs vary only along it, and a point's not at
+// all: the pixel's place comes from its position instead.
+layout(constant_id = 1) const uint k_primitive = SHAPE_PRIM_QUAD;
 
 float sd_segment(vec2 p, vec2 a, vec2 b) {
   const vec2 pa = p - a, ba = b - a;
@@ -65,7 +65,7 @@ void main() {
   // Branches on k_kind fold away when the pipeline is built; a branch on the instance's kind
   // (the markers pipeline's) stays, and a CPU rasterizer runs every side of it.
   const uint kind = k_kind == SHAPE_MARKERS ? uint(s.style.x) : k_kind;
-  const vec2 p = v_pixel;
+  const vec2 p = k_primitive == SHAPE_PRIM_POINT ? gl_FragCoord.xy : v_pixel;
   if (k_kind == SHAPE_GLYPH) {
     // Four taps across the pixel's footprint in the atlas: thin strokes of small text stay
     // whole where one bilinear sample would step over them.
@@ -85,7 +85,7 @@ void main() {
   if (k_kind == SHAPE_RECT) d = sd_box(p - 0.5 * (s.geom.xy + s.geom.zw), 0.5 * (s.geom.zw - s.geom.xy)) + 0.5;
   else if (k_kind == SHAPE_LINE) {
     vec2 uv = v_uv;  // (shapes.vert)
-    if (k_line_list == 1u) {
+    if (k_primitive == SHAPE_PRIM_LINE) {
       const vec2 q = gl_FragCoord.xy - s.geom.xy;
       uv = vec2(dot(q, s.geom.zw), dot(q, vec2(-s.geom.w, s.geom.z)));
     }

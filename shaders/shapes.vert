@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// shapes.vert: expands instance i into the quad of its bounds (6 vertices, no vertex buffer).
-// Lines get a quad along the segment instead of their bounding box: a long diagonal edge of the
-// network diagram then shades a few thousand pixels rather than tens of thousands.
+// shapes.vert: expands instance i into the quad of its bounds (6 vertices, no vertex buffer), or
+// on a CPU device into a line or a point (k_primitive). Lines get a quad along the segment
+// instead of their bounding box: a long diagonal edge of the network diagram then shades a few
+// thousand pixels rather than tens of thousands.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "nnlive/render/render_shared.h"
@@ -18,9 +19,9 @@ layout(location = 3) flat out vec4 v_geom;
 layout(location = 4) flat out vec4 v_color;
 layout(location = 5) flat out vec4 v_style;
 layout(location = 6) flat out vec4 v_edge;
-// 1: the lines pipeline that draws each line as one wide line primitive (2 vertices, the width
-// set for the draw) rather than a quad of two triangles.
-layout(constant_id = 1) const uint k_line_list = 0u;
+// SHAPE_PRIM_*: each instance a quad (6 vertices), a wide line (2 vertices, the segment's ends
+// moved out by the cap; the width is set for the draw) or a point (1 vertex: the quad, a square).
+layout(constant_id = 1) const uint k_primitive = SHAPE_PRIM_QUAD;
 
 void main() {
   const Shape s = shapes[gl_InstanceIndex];
@@ -45,7 +46,7 @@ void main() {
   v_pixel = pixel;
   v_rect = s.rect;
   v_geom = s.geom;
-  if (k_line_list == 1u) {
+  if (k_primitive == SHAPE_PRIM_LINE) {
     // The segment's ends, moved out by the cap; the fragment shader measures from the middle
     // (v_geom.xy) along and across the direction (v_geom.zw).
     const vec2 a = s.geom.xy, b = s.geom.zw;
@@ -58,5 +59,10 @@ void main() {
   }
   v_color = s.color;
   v_edge = s.edge;
+  gl_PointSize = 1.0;
+  if (k_primitive == SHAPE_PRIM_POINT) {
+    pixel = 0.5 * (s.rect.xy + s.rect.zw);
+    gl_PointSize = s.rect.z - s.rect.x;
+  }
   gl_Position = vec4(pixel / pc.target_size * 2.0 - 1.0, 0.0, 1.0);
 }

@@ -147,11 +147,13 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   if (options.can_present) device_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   vk::DeviceCreateInfo device_info{{}, queue_info, {}, device_extensions};
   device_info.pNext = &f13;
-  // Wide lines, where offered: the shapes pass may draw its lines as line primitives
-  // (plan_line_draws).
+  // Wide lines and large points, where offered: the shapes pass may draw lines and markers as
+  // such primitives (SHAPE_PRIM_*).
   vk::PhysicalDeviceFeatures core{};
   core.wideLines = physical_.getFeatures().wideLines;
+  core.largePoints = physical_.getFeatures().largePoints;
   wide_lines_ = core.wideLines == VK_TRUE;
+  large_points_ = core.largePoints == VK_TRUE;
   device_info.pEnabledFeatures = &core;
   device_ = vk::raii::Device(physical_, device_info);
   queue_ = vk::raii::Queue(device_, queue_family_, 0);

@@ -54,7 +54,7 @@ vk::Rect2D panel_scissor(const Rect& r) {
 
 QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
                              const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend_in,
-                             uint32_t line_list) {
+                             bool primitives) {
   const vk::PipelineVertexInputStateCreateInfo vertex_input{};
   const vk::PipelineViewportStateCreateInfo viewport{{}, 1, nullptr, 1, nullptr};
   vk::PipelineRasterizationStateCreateInfo raster{};
@@ -78,12 +78,15 @@ QuadPipelines::QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLa
     const vk::SpecializationInfo spec{entries, vk::ArrayProxyNoTemporaries<const uint32_t>(values)};
     const std::array<vk::PipelineShaderStageCreateInfo, 2> stages{
         {{{}, vk::ShaderStageFlagBits::eVertex, *vert, "main", &spec}, {{}, vk::ShaderStageFlagBits::eFragment, *frag, "main", &spec}}};
-    // A line list (constant 1 of a lines pipeline): its width is set for each draw. (Every
+    // Lines (their width set for each draw) or points, where constant 1 says so. (Every
     // pipeline takes the line width as dynamic state, triangles too, which ignore it: a validation
     // layer of Vulkan 1.3.239 takes the viewport as unset after a pipeline with other dynamic
     // states.)
-    const bool lines = key.second == line_list;
-    const vk::PipelineInputAssemblyStateCreateInfo assembly{{}, lines ? vk::PrimitiveTopology::eLineList : vk::PrimitiveTopology::eTriangleList};
+    const uint32_t primitive = primitives ? key.second : SHAPE_PRIM_QUAD;
+    const vk::PipelineInputAssemblyStateCreateInfo assembly{
+        {}, primitive == SHAPE_PRIM_LINE    ? vk::PrimitiveTopology::eLineList
+            : primitive == SHAPE_PRIM_POINT ? vk::PrimitiveTopology::ePointList
+                                            : vk::PrimitiveTopology::eTriangleList};
     const vk::PipelineDynamicStateCreateInfo dynamic_info{{}, dynamic};
     vk::GraphicsPipelineCreateInfo info{{}, stages, &vertex_input, &assembly, nullptr, &viewport, &raster, &multisample,
                                         nullptr, &blending, &dynamic_info, *layout};
@@ -130,14 +133,18 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   const vk::PushConstantRange push{vert, 0, 8};
   const vk::DescriptorSetLayout sl = *set_layout_;
   layout_ = vk::raii::PipelineLayout(ctx.device(), {{}, sl, push});
-  // Lines as line primitives on a CPU device that rasterizes wide lines as rectangles
+  // On a CPU device, lines as line primitives where it rasterizes wide lines as rectangles
   // (strictLines; elsewhere they may be parallelograms, narrower across a diagonal line than its
-  // quad): see plan_line_draws. A GPU draws quads as cheaply, and keeps them.
+  // quad; see plan_line_draws), and markers as points (squares). A GPU draws quads as cheaply,
+  // and keeps them.
   line_primitives_ = ctx.is_software() && ctx.wide_lines() && ctx.limits().strictLines == VK_TRUE;
-  std::vector<QuadPipelines::Key> kinds{{SHAPE_RECT, 0}, {SHAPE_LINE, 0}, {SHAPE_GLYPH, 0}, {SHAPE_MARKERS, 0}};
-  if (line_primitives_) kinds.push_back({SHAPE_LINE, 1});
+  point_primitives_ = ctx.is_software() && ctx.large_points();
+  std::vector<QuadPipelines::Key> kinds{
+      {SHAPE_RECT, SHAPE_PRIM_QUAD}, {SHAPE_LINE, SHAPE_PRIM_QUAD}, {SHAPE_GLYPH, SHAPE_PRIM_QUAD}, {SHAPE_MARKERS, SHAPE_PRIM_QUAD}};
+  if (line_primitives_) kinds.push_back({SHAPE_LINE, SHAPE_PRIM_LINE});
+  if (point_primitives_) kinds.push_back({SHAPE_MARKERS, SHAPE_PRIM_POINT});
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
-                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds, true, 1u);
+                     gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds, true, true);
 
   vk::SamplerCreateInfo sampler_info{};
   sampler_info.magFilter = sampler_info.minFilter = vk::Filter::eLinear;
@@ -230,6 +237,8 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   s.kind.reserve(count);
   s.half_width.clear();
   s.half_width.reserve(count);
+  s.rect.clear();
+  s.rect.reserve(count);
   s.fills.clear();
   size_t at = 0;
   for (const auto& d : draws) {
@@ -237,6 +246,7 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
       for (const auto& sh : *list) {
         s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
         s.half_width.push_back(sh.style.y);
+        s.rect.push_back(sh.rect);
         if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.rect, sh.color});
       }
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
@@ -276,12 +286,16 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
     } else if (s.kind[a] == SHAPE_LINE && line_primitives_) {
       const vk::raii::Pipeline* bound = nullptr;
       for (const LineDraw& d : plan_line_draws(std::span(s.half_width).subspan(a, b - a), ctx_.limits().lineWidthRange[1])) {
-        const vk::raii::Pipeline& p = pipelines_->get(SHAPE_LINE, d.width > 0.0f ? 1 : 0);
+        const vk::raii::Pipeline& p = pipelines_->get(SHAPE_LINE, d.width > 0.0f ? SHAPE_PRIM_LINE : SHAPE_PRIM_QUAD);
         if (bound != &p) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *p);
         bound = &p;
         if (d.width > 0.0f) cb.setLineWidth(d.width);
         cb.draw(d.width > 0.0f ? 2 : 6, static_cast<uint32_t>(d.count), 0, static_cast<uint32_t>(a + d.first));
       }
+    } else if (s.kind[a] == SHAPE_MARKERS && point_primitives_ &&
+               as_points(std::span(s.rect).subspan(a, b - a), ctx_.limits().pointSizeRange[1], float(target.width), float(target.height))) {
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(SHAPE_MARKERS, SHAPE_PRIM_POINT));
+      cb.draw(1, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
     } else {
       cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));
       cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));

@@ -23,7 +23,7 @@ namespace nnlive::render {
 vk::Rect2D panel_scissor(const Rect& r);
 
 // Pipelines drawing into the RGBA8 target (a quad per shape, a triangle per tile of a field
-// view; a key whose constant 1 is `line_list`: a line per shape), alpha-blended or opaque, with
+// view; with `primitives`, the shape's SHAPE_PRIM_* in constant 1), alpha-blended or opaque, with
 // dynamic viewport, scissor and line width: one for each given pair of the vertex and
 // fragment shaders' specialization constants 0 and 1, all built at once. Specialized, because a
 // CPU rasterizer pays for every branch of a shader, taken or not; all at once, because one built
@@ -33,7 +33,7 @@ class QuadPipelines {
   using Key = std::pair<uint32_t, uint32_t>;  // constants 0 and 1
   QuadPipelines(const gpu::Context& ctx, const vk::raii::PipelineLayout& layout, const vk::raii::ShaderModule& vert,
                 const vk::raii::ShaderModule& frag, const char* name, std::span<const Key> keys, bool blend = true,
-                uint32_t line_list = ~0u);
+                bool primitives = false);
   const vk::raii::Pipeline& get(uint32_t constant0, uint32_t constant1 = 0) const { return built_.at({constant0, constant1}); }
   // One draw of `vertices` with each pipeline (the caller has bound what they read): a CPU
   // device compiles a pipeline's fragment code at its first draw.
@@ -46,7 +46,8 @@ class QuadPipelines {
 // Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
 // quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Rectangles, lines
 // and glyphs have a pipeline each, discs and the other markers one together; the shapes are
-// drawn in list order, a run for one pipeline a draw.
+// drawn in list order, a run for one pipeline a draw. On a CPU device, lines and markers are
+// line and point primitives where they can be (plan_line_draws, as_points).
 class ShapePass {
  public:
   ShapePass(const gpu::Context& ctx, uint32_t slots);
@@ -68,6 +69,7 @@ class ShapePass {
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
     std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
     std::vector<float> half_width;              // per instance: Shape.style.y (a line's half width)
+    std::vector<shared::vec4> rect;             // per instance: Shape.rect (a marker's square)
     struct Fill {
       size_t at;  // the instance
       shared::vec4 rect, colour;
@@ -83,8 +85,8 @@ class ShapePass {
   vk::raii::Sampler sampler_{nullptr};
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  std::optional<QuadPipelines> pipelines_;  // by SHAPE_* (SHAPE_MARKERS for the rest); (SHAPE_LINE, 1): line primitives
-  bool line_primitives_ = false;
+  std::optional<QuadPipelines> pipelines_;  // by (SHAPE_*, SHAPE_PRIM_*) (SHAPE_MARKERS for the markers)
+  bool line_primitives_ = false, point_primitives_ = false;
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };

@@ -107,4 +107,12 @@ std::vector<LineDraw> plan_line_draws(std::span<const float> half_widths, float 
   return draws;
 }
 
+bool as_points(std::span<const shared::vec4> quads, float max_size, float width, float height) {
+  return std::all_of(quads.begin(), quads.end(), [&](const shared::vec4& q) {
+    const float w = q.z - q.x, h = q.w - q.y, cx = 0.5f * (q.x + q.z), cy = 0.5f * (q.y + q.w);
+    // (Written so that a NaN fails.)
+    return std::abs(w - h) <= 1e-3f * w && w > 0.0f && w <= max_size && cx >= 0.0f && cx < width && cy >= 0.0f && cy < height;
+  });
+}
+
 }  // namespace nnlive::render

@@ -166,5 +166,23 @@ TEST(ShapeBatch, AlternatingOrUnfitLineWidthsAreDrawnAsQuadsInOneDraw) {
   EXPECT_EQ(narrow[0].width, 0.0f);
 }
 
+TEST(ShapeBatch, MarkersArePointsOnlyWhenEverySquareFitsAndIsCentredInTheTarget) {
+  ShapeBatch b;
+  b.disc(10.0f, 20.0f, 5.0f, Rgba(1.0f), 0.0f, Edge{Rgba(0.0f), 1.0f});
+  b.marker(SHAPE_STAR, 300.0f, 200.0f, 9.0f, Rgba(1.0f), 0.0f, Edge{});
+  std::vector<shared::vec4> quads;
+  for (const auto& s : b.shapes()) quads.push_back(s.rect);
+  EXPECT_TRUE(as_points(quads, 64.0f, 320.0f, 240.0f));
+  EXPECT_FALSE(as_points(quads, 20.0f, 320.0f, 240.0f));   // the star's 21-pixel square is too large
+  EXPECT_FALSE(as_points(quads, 64.0f, 299.0f, 240.0f));   // its centre past the target's edge
+  b.translate(-12.0f, 0.0f);                                 // the disc's centre left of it
+  quads.clear();
+  for (const auto& s : b.shapes()) quads.push_back(s.rect);
+  EXPECT_FALSE(as_points(quads, 64.0f, 320.0f, 240.0f));
+  EXPECT_FALSE(as_points(std::vector<shared::vec4>{{0.0f, 0.0f, 10.0f, 4.0f}}, 64.0f, 320.0f, 240.0f));  // not square
+  EXPECT_FALSE(as_points(std::vector<shared::vec4>{{std::nanf(""), 0.0f, 10.0f, 10.0f}}, 64.0f, 320.0f, 240.0f));
+  EXPECT_TRUE(as_points({}, 64.0f, 320.0f, 240.0f));
+}
+
 }  // namespace
 }  // namespace nnlive::render

@@ -76,6 +76,8 @@ class Context {
   // Lines wider than a pixel (the wideLines feature, enabled where offered), up to
   // limits().lineWidthRange[1].
   bool wide_lines() const { return wide_lines_; }
+  // Points larger than a pixel (largePoints), up to limits().pointSizeRange[1].
+  bool large_points() const { return large_points_; }
 
   uint32_t validation_message_count() const { return log_->count.load(); }
   std::vector<std::string> validation_messages() const;
@@ -117,6 +119,7 @@ class Context {
   bool debug_utils_ = false;
   double timestamp_period_ns_ = 0.0;
   bool wide_lines_ = false;
+  bool large_points_ = false;
 };
 
 }  // namespace nnlive::gpu

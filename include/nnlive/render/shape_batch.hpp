@@ -72,4 +72,10 @@ struct LineDraw {
 inline constexpr float k_line_fringe = 0.75f;  // beyond the half width, each side (shapes.vert)
 std::vector<LineDraw> plan_line_draws(std::span<const float> half_widths, float max_width, size_t min_group = 4);
 
+// Whether a run of markers (their quads, Shape.rect) may be drawn as point primitives, on a
+// device whose largest point is `max_size` pixels, into a target `width` x `height`: every quad
+// a square no larger, centred inside the target (a point whose centre is outside the viewport is
+// dropped whole, where a quad shows its part inside).
+bool as_points(std::span<const shared::vec4> quads, float max_size, float width, float height);
+
 }  // namespace nnlive::render
