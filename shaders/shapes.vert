@@ -28,35 +28,32 @@ void main() {
   const vec2 corners[6] = vec2[6](vec2(0, 0), vec2(1, 0), vec2(0, 1), vec2(1, 0), vec2(1, 1), vec2(0, 1));
   const vec2 c = corners[gl_VertexIndex];
   vec2 pixel = mix(s.rect.xy, s.rect.zw, c);
+  vec4 geom = s.geom;
   v_uv = mix(s.geom.xy, s.geom.zw, c);
   v_style = s.style;
   if (uint(s.style.x) == SHAPE_LINE) {
     const vec2 a = s.geom.xy, b = s.geom.zw;
-    const float pad = s.style.y + 0.75;  // the half width and the anti-aliased fringe (pixel centres within half a pixel)
+    const float pad = s.style.y + SHAPE_LINE_FRINGE;  // the half width and the anti-aliased fringe
     const float len = length(b - a);
     const vec2 d = len > 1e-4 ? (b - a) / len : vec2(1.0, 0.0);
-    const vec2 n = vec2(-d.y, d.x);
-    pixel = mix(a - d * pad, b + d * pad, c.x) + n * mix(-pad, pad, c.y);
-    // For the fragment shader: the pixel along the segment from its middle and across it
-    // (linear over the quad, so exact at every pixel) and half the segment's length; its
-    // distance then needs no projection of its own.
-    v_uv = vec2((c.x - 0.5) * (len + 2.0 * pad), mix(-pad, pad, c.y));
     v_style.w = 0.5 * len;
+    if (k_primitive == SHAPE_PRIM_LINE) {
+      // The segment's ends, moved out by the cap; the fragment shader measures from the middle
+      // (v_geom.xy) along and across the direction (v_geom.zw).
+      pixel = gl_VertexIndex == 0 ? a - d * pad : b + d * pad;
+      geom = vec4(0.5 * (a + b), d);
+    } else {
+      const vec2 n = vec2(-d.y, d.x);
+      pixel = mix(a - d * pad, b + d * pad, c.x) + n * mix(-pad, pad, c.y);
+      // For the fragment shader: the pixel along the segment from its middle and across it
+      // (linear over the quad, so exact at every pixel) and half the segment's length; its
+      // distance then needs no projection of its own.
+      v_uv = vec2((c.x - 0.5) * (len + 2.0 * pad), mix(-pad, pad, c.y));
+    }
   }
   v_pixel = pixel;
   v_rect = s.rect;
-  v_geom = s.geom;
-  if (k_primitive == SHAPE_PRIM_LINE) {
-    // The segment's ends, moved out by the cap; the fragment shader measures from the middle
-    // (v_geom.xy) along and across the direction (v_geom.zw).
-    const vec2 a = s.geom.xy, b = s.geom.zw;
-    const float pad = s.style.y + 0.75;
-    const float len = length(b - a);
-    const vec2 d = len > 1e-4 ? (b - a) / len : vec2(1.0, 0.0);
-    pixel = gl_VertexIndex == 0 ? a - d * pad : b + d * pad;
-    v_geom = vec4(0.5 * (a + b), d);
-    v_style.w = 0.5 * len;
-  }
+  v_geom = geom;
   v_color = s.color;
   v_edge = s.edge;
   gl_PointSize = 1.0;

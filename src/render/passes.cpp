@@ -247,7 +247,7 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
         s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
         s.half_width.push_back(sh.style.y);
         s.rect.push_back(sh.rect);
-        if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.rect, sh.color});
+        if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.color});
       }
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
@@ -276,7 +276,8 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
     if (s.kind[a] == SHAPE_FILL) {
       auto f = std::lower_bound(s.fills.begin(), s.fills.end(), a, [](const Slot::Fill& x, size_t i) { return x.at < i; });
       for (; f != s.fills.end() && f->at < b; ++f) {
-        const float x0 = std::max(f->rect.x, sx0), y0 = std::max(f->rect.y, sy0), x1 = std::min(f->rect.z, sx1), y1 = std::min(f->rect.w, sy1);
+        const shared::vec4& r = s.rect[f->at];
+        const float x0 = std::max(r.x, sx0), y0 = std::max(r.y, sy0), x1 = std::min(r.z, sx1), y1 = std::min(r.w, sy1);
         if (!(x1 > x0 && y1 > y0)) continue;
         const vk::ClearAttachment clear{vk::ImageAspectFlagBits::eColor, 0,
                                         vk::ClearColorValue(std::array<float, 4>{f->colour.x, f->colour.y, f->colour.z, 1.0f})};

@@ -69,10 +69,10 @@ class ShapePass {
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
     std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
     std::vector<float> half_width;              // per instance: Shape.style.y (a line's half width)
-    std::vector<shared::vec4> rect;             // per instance: Shape.rect (a marker's square)
+    std::vector<shared::vec4> rect;             // per instance: Shape.rect (a marker's square, a fill's pixels)
     struct Fill {
-      size_t at;  // the instance
-      shared::vec4 rect, colour;
+      size_t at;  // the instance (its rectangle: rect[at])
+      shared::vec4 colour;
     };
     std::vector<Fill> fills;  // the SHAPE_FILL instances, in order (for the same reason)
   };

@@ -22,6 +22,9 @@
 #define SHAPE_PRIM_QUAD 0u
 #define SHAPE_PRIM_LINE 1u
 #define SHAPE_PRIM_POINT 2u
+// A line's quad or primitive reaches this far past its half width on each side and past each
+// end (pixel centres within half a pixel of the edge are shaded).
+#define SHAPE_LINE_FRINGE 0.75
 
 #define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
 #define FIELD_VIEW_NEURON 1u    // one hidden neuron's activation (diverging around 0)

@@ -69,7 +69,7 @@ struct LineDraw {
   size_t first = 0, count = 0;  // into the run
   float width = 0.0f;           // 0: quads
 };
-inline constexpr float k_line_fringe = 0.75f;  // beyond the half width, each side (shapes.vert)
+inline constexpr float k_line_fringe = float(SHAPE_LINE_FRINGE);  // beyond the half width, each side (shapes.vert)
 std::vector<LineDraw> plan_line_draws(std::span<const float> half_widths, float max_width, size_t min_group = 4);
 
 // Whether a run of markers (their quads, Shape.rect) may be drawn as point primitives, on a
