@@ -28,6 +28,7 @@ FieldStage::FieldStage(const gpu::Context& ctx, FieldEngines& engines, uint32_t 
 uint32_t FieldStage::evaluate(const vk::raii::CommandBuffer& cb, const gpu::FieldRequest& req) {
   if (last_ && last_->first == req && last_generation_ == engines_.generation()) return last_->second;
   uint32_t channels = 0;
+  ++serial_;
   uploaded_ = 0;
   from_host_ = engines_.cpu != nullptr;
   if (engines_.cpu) {
@@ -46,6 +47,7 @@ uint32_t FieldStage::upload(const gpu::FieldResult& values, uint64_t version) {
     const size_t floats = values.values.size();  // (once: the buffer and the copy agree on it)
     std::memcpy(host_output(floats), values.values.data(), floats * sizeof(float));
     uploaded_ = version;
+    ++serial_;
   }
   from_host_ = true;
   last_.reset();

@@ -52,6 +52,11 @@ class FieldStage {
   vk::Buffer buffer() const { return from_host_ ? host_->handle() : engines_.shader.output_buffer(output_); }
   uint64_t version() const { return from_host_ ? host_version_ : engines_.shader.output_version(output_); }
   vk::DeviceSize bytes() const { return from_host_ ? host_->size() : engines_.shader.output_bytes(output_); }
+  // The values in host memory (the CPU engine's or uploaded ones), or null when a field kernel
+  // wrote them on the device.
+  const float* host_values() const { return from_host_ ? static_cast<const float*>(host_->mapped()) : nullptr; }
+  // Changes whenever what the output holds may have changed (an evaluation or an upload).
+  uint64_t serial() const { return serial_; }
 
  private:
   float* host_output(size_t floats);
@@ -68,6 +73,7 @@ class FieldStage {
   uint64_t last_generation_ = 0;
   uint64_t uploaded_ = 0;   // or the version of the values uploaded
   bool from_host_ = false;  // the output is the host buffer
+  uint64_t serial_ = 0;
 };
 
 }  // namespace nnlive::render

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "field_stage.hpp"
+#include "host_view.hpp"
 #include "nnlive/gpu/buffer.hpp"
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/render_shared.h"
@@ -87,6 +88,17 @@ struct PanelSlot {
     bound = stage.version();
   }
 
+  // The host-coloured views' buffer, with room for `pixels` RGBA8 colours (grown as needed);
+  // returns its memory.
+  uint32_t* colours_for(const gpu::Context& ctx, size_t pixels) {
+    const vk::DeviceSize bytes = std::max<vk::DeviceSize>(pixels * sizeof(uint32_t), 16);
+    if (!colours || colours->size() < bytes) {
+      colours.emplace(ctx, bytes, vk::BufferUsageFlagBits::eTransferSrc, gpu::MemoryUse::upload, "field view colours from the host");
+      colours_key = 0;
+    }
+    return static_cast<uint32_t*>(colours->mapped());
+  }
+
   FieldEngines engines;  // (before the stages that read it)
   FieldStage field, thumbs;
   gpu::Buffer palette;
@@ -94,6 +106,9 @@ struct PanelSlot {
   vk::raii::DescriptorPool pool{nullptr};
   vk::raii::DescriptorSet field_set{nullptr}, thumb_set{nullptr};
   uint64_t bound_field = 0, bound_thumbs = 0;  // output versions the sets point at
+  // Field views coloured on the host (FieldViewPass::update), and what decided their colours.
+  std::optional<gpu::Buffer> colours;
+  uint64_t colours_key = 0;
   gpu::NetworkLayout network;  // the architecture the evaluators were last set up for
   std::vector<float> last_params;
 };
@@ -111,7 +126,7 @@ struct FrameSlot {
   // views and overlay, then after the copies; `timed` of them written by the last submission.
   vk::raii::QueryPool queries{nullptr};
   uint32_t query_capacity = 0, timed = 0, panels_timed = 0;
-  double field_host_ms = 0.0;
+  double field_host_ms = 0.0, view_host_ms = 0.0;
 };
 
 // What one panel draws this frame, between composition and recording.
@@ -122,6 +137,15 @@ struct PanelDraw {
   bool neuron = false;
   bool chart = false;  // a comparison chart: shapes only
   float boundary_half_width = 1.0f;
+  shared::Palette palette{};  // the field views' colours
+  // Views coloured on the host, copied from the slot's colours: the field's (if it is) and each
+  // thumbnail's (all or none), their pixels and where their colours start in the buffer.
+  struct Coloured {
+    PixelSpan pixels;
+    uint32_t first = 0;
+  };
+  std::optional<Coloured> field_coloured;
+  std::vector<Coloured> thumbs_coloured;
 };
 
 }  // namespace nnlive::render

@@ -34,7 +34,7 @@ gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, siz
 SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
     : serial_(next_serial_++),
       image_(ctx, width, height, k_target_format,
-             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc, "scene target"),
+             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc | vk::ImageUsageFlagBits::eTransferDst, "scene target"),
       readback_(ctx, vk::DeviceSize(width) * height * 4, vk::BufferUsageFlagBits::eTransferDst, gpu::MemoryUse::readback,
                 "scene readback") {
   if (width < k_min_width || height < k_min_height || width > k_max_width || height > k_max_height)

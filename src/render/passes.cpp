@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "fingerprint.hpp"
+#include "host_view.hpp"
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
 
@@ -24,15 +26,11 @@ constexpr uint32_t k_atlas_mips = 1;  // averaged distance fields bleed between 
 // need no discard in the shader (a shader that may discard costs a CPU rasterizer more for
 // every pixel). The caller sets the viewport and scissor again afterwards.
 void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout& layout, shared::FieldViewPush& push,
-               const vk::Rect2D& panel, vk::Extent2D target, float tile) {
-  const shared::vec4& r = push.v.rect;
+               const PixelSpan& panel, vk::Extent2D target, float tile) {
+  const PixelSpan px = view_pixels(push.v.rect, panel, target.width, target.height);
+  if (px.empty()) return;
   const float w = float(target.width), h = float(target.height);
-  const float px0 = float(panel.offset.x), py0 = float(panel.offset.y);
-  const float px1 = px0 + float(panel.extent.width), py1 = py0 + float(panel.extent.height);
-  // The pixels the view draws: those whose centres lie in its rectangle, within the panel.
-  const float vx0 = std::max(std::ceil(r.x - 0.5f), std::max(px0, 0.0f)), vy0 = std::max(std::ceil(r.y - 0.5f), std::max(py0, 0.0f));
-  const float vx1 = std::min(std::ceil(r.z - 0.5f), std::min(px1, w)), vy1 = std::min(std::ceil(r.w - 0.5f), std::min(py1, h));
-  if (!(vx1 > vx0 && vy1 > vy0)) return;  // (also a NaN)
+  const float vx0 = float(px.x0), vy0 = float(px.y0), vx1 = float(px.x1), vy1 = float(px.y1);
   push.target = {w, h, 0.0f, 0.0f};
   for (float ty = vy0; ty < vy1; ty += tile)
     for (float tx = vx0; tx < vx1; tx += tile) {
@@ -44,6 +42,26 @@ void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout
       cb.pushConstants<shared::FieldViewPush>(*layout, vk::ShaderStageFlagBits::eVertex | vk::ShaderStageFlagBits::eFragment, 0, push);
       cb.draw(3, 1, 0, 0);
     }
+}
+
+PixelSpan span_of(const Rect& r) { return {int(r.x0), int(r.y0), int(r.x1), int(r.y1)}; }
+
+// The panel's field view, as field_view.frag takes it.
+shared::FieldView field_view_of(const Panel& p, const PanelDraw& d) {
+  const Rect& fr = d.comp.field.rect;
+  const uint32_t classes = d.neuron ? 1u : d.channels;
+  return {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
+          {d.req.width, d.req.height, d.channels, 0},
+          {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
+          {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
+}
+
+// A thumbnail's view: its hidden neuron, one value per pixel.
+shared::FieldView thumbnail_view_of(const Panel& p, const PanelDraw& d, const Thumbnail& t) {
+  return {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
+          {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
+          {FIELD_VIEW_NEURON, 1u, 0u, 0u},
+          {1.0f, 1.0f, 1.0f, 0.0f}};
 }
 
 }  // namespace
@@ -321,7 +339,9 @@ void ShapePass::record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D t
 
 FieldViewPass::FieldViewPass(const gpu::Context& ctx)
     // (field_view.vert's viewport is twice a tile and its ring of one pixel)
-    : tile_(float(std::min(ctx.limits().maxViewportDimensions[0], ctx.limits().maxViewportDimensions[1]) / 2 - 2)) {
+    : ctx_(ctx),
+      tile_(float(std::min(ctx.limits().maxViewportDimensions[0], ctx.limits().maxViewportDimensions[1]) / 2 - 2)),
+      host_colours_(ctx.is_software()) {
   const auto frag = vk::ShaderStageFlagBits::eFragment, vert = vk::ShaderStageFlagBits::eVertex;
   // The field buffer and the palette.
   const std::array<vk::DescriptorSetLayoutBinding, 2> bindings{{
@@ -338,6 +358,46 @@ FieldViewPass::FieldViewPass(const gpu::Context& ctx)
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::field_view_vert(), "field_view.vert"),
                      gpu::make_shader(ctx, gpu::shaders::field_view_frag(), "field_view.frag"), "field view pipeline", keys,
                      false);  // (opaque: a CPU rasterizer then writes the pixels without reading them)
+}
+
+void FieldViewPass::update(const Panel& p, PanelDraw& d, PanelSlot& ps, vk::Extent2D target) const {
+  d.field_coloured.reset();
+  d.thumbs_coloured.clear();
+  if (!host_colours_ || d.chart) return;
+  const PixelSpan panel = span_of(p.rect);
+  struct Job {
+    shared::FieldView v;
+    PixelSpan pixels;
+    const float* values;
+  };
+  std::vector<Job> jobs;
+  size_t total = 0;
+  auto add = [&](const shared::FieldView& v, const float* values) {
+    const PixelSpan px = view_pixels(v.rect, panel, target.width, target.height);
+    jobs.push_back({v, px, values});
+    total += size_t(std::max(px.width(), 0)) * size_t(std::max(px.height(), 0));
+  };
+  if (const float* values = ps.field.host_values(); values && host_colourable(field_view_of(p, d))) add(field_view_of(p, d), values);
+  const bool field = !jobs.empty();
+  if (const float* values = ps.thumbs.host_values(); values && d.thumb_channels)
+    for (const auto& t : d.comp.thumbnails) add(thumbnail_view_of(p, d, t), values);
+  if (jobs.empty()) return;
+  // What decides the colours: the values (by their stage's serial), the views, the palette, the target.
+  Fingerprint key;
+  key.add(ps.field.serial()), key.add(ps.thumbs.serial()), key.add(d.palette), key.add(target.width), key.add(target.height);
+  for (const Job& j : jobs) key.add(j.v), key.add(j.pixels);
+  uint32_t* colours = ps.colours_for(ctx_, total);
+  const bool again = key.h != ps.colours_key;
+  uint32_t first = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Job& j = jobs[i];
+    if (again) colour_field_view(j.v, d.palette, target.width, target.height, j.pixels, j.values, colours + first);
+    const PanelDraw::Coloured c{j.pixels, first};
+    if (field && i == 0) d.field_coloured = c;
+    else d.thumbs_coloured.push_back(c);
+    first += uint32_t(std::max(j.pixels.width(), 0) * std::max(j.pixels.height(), 0));
+  }
+  ps.colours_key = key.h;
 }
 
 void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target) {
@@ -365,35 +425,44 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
   pipelines_->draw_each(cb, 3);
 }
 
+void FieldViewPass::record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target) const {
+  std::vector<vk::BufferImageCopy> regions;
+  auto add = [&](const PanelDraw::Coloured& c) {
+    regions.push_back({vk::DeviceSize(c.first) * sizeof(uint32_t), uint32_t(c.pixels.width()), uint32_t(c.pixels.height()),
+                       {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
+                       {c.pixels.x0, c.pixels.y0, 0},
+                       {uint32_t(c.pixels.width()), uint32_t(c.pixels.height()), 1}});
+  };
+  if (d.field_coloured) add(*d.field_coloured);
+  for (const auto& c : d.thumbs_coloured) add(c);
+  if (!regions.empty()) cb.copyBufferToImage(ps.colours->handle(), target, vk::ImageLayout::eTransferDstOptimal, regions);
+}
+
 void FieldViewPass::record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps,
                            vk::Extent2D target) const {
-  const Rect& fr = d.comp.field.rect;
-  const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
-  const uint32_t shade = d.neuron ? FIELD_VIEW_SHADE_NEURON : d.channels <= 1 ? FIELD_VIEW_SHADE_ONE : FIELD_VIEW_SHADE_SOFTMAX;
-  cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(reduced, shade));
-  const vk::Rect2D panel = panel_scissor(p.rect);
+  const vk::Rect2D scissor = panel_scissor(p.rect);
+  const PixelSpan panel = span_of(p.rect);
   shared::FieldViewPush push{};
-  const uint32_t classes = d.neuron ? 1u : d.channels;
-  push.v = {{fr.x0 + p.rect.x0, fr.y0 + p.rect.y0, fr.x1 + p.rect.x0, fr.y1 + p.rect.y0},
-            {d.req.width, d.req.height, d.channels, 0},
-            {d.neuron ? FIELD_VIEW_NEURON : FIELD_VIEW_OUTPUT, classes, p.options.discretize ? 1u : 0u, d.neuron ? 0u : 1u},
-            {d.boundary_half_width, 1.0f, 1.0f, 0.0f}};
-  cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.field_set, {});
-  draw_view(cb, layout_, push, panel, target, tile_);
-  if (d.thumb_channels) {
+  if (!d.field_coloured) {
+    const Rect& fr = d.comp.field.rect;
+    const bool reduced = float(d.req.width) < fr.width() || float(d.req.height) < fr.height();
+    const uint32_t shade = d.neuron ? FIELD_VIEW_SHADE_NEURON : d.channels <= 1 ? FIELD_VIEW_SHADE_ONE : FIELD_VIEW_SHADE_SOFTMAX;
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(reduced, shade));
+    cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.field_set, {});
+    push.v = field_view_of(p, d);
+    draw_view(cb, layout_, push, panel, target, tile_);
+  }
+  if (d.thumb_channels && d.thumbs_coloured.empty()) {
     // Thumbnails: a hidden neuron each, one value per pixel.
-    if (reduced || shade != FIELD_VIEW_SHADE_NEURON) cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(0, FIELD_VIEW_SHADE_NEURON));
+    cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(0, FIELD_VIEW_SHADE_NEURON));
     cb.bindDescriptorSets(vk::PipelineBindPoint::eGraphics, *layout_, 0, *ps.thumb_set, {});
     for (const auto& t : d.comp.thumbnails) {
-      push.v = {{t.rect.x0 + p.rect.x0, t.rect.y0 + p.rect.y0, t.rect.x1 + p.rect.x0, t.rect.y1 + p.rect.y0},
-                {d.comp.thumbnail_size, d.comp.thumbnail_size, d.thumb_channels, t.channel},
-                {FIELD_VIEW_NEURON, 1u, 0u, 0u},
-                {1.0f, 1.0f, 1.0f, 0.0f}};
+      push.v = thumbnail_view_of(p, d, t);
       draw_view(cb, layout_, push, panel, target, tile_);
     }
   }
   cb.setViewport(0, vk::Viewport{0.0f, 0.0f, float(target.width), float(target.height), 0.0f, 1.0f});
-  cb.setScissor(0, panel);
+  cb.setScissor(0, scissor);
 }
 
 }  // namespace nnlive::render

@@ -97,13 +97,27 @@ class ShapePass {
 // output or softmax (FIELD_VIEW_SHADE_*). Apart, because a CPU rasterizer pays for every branch
 // of a shader, taken or not: on lavapipe the cubic's 16 taps cost a full-resolution field 3x its
 // frame, and the untaken neuron and softmax code 4x.
+//
+// On a CPU device, views whose values are in host memory at one per pixel (one output or a
+// neuron) are coloured on the host instead (host_view.hpp) and copied into the target: a CPU
+// rasterizer's work for each pixel a pipeline draws, even one that only fetches a colour, cost
+// several times the copy.
 class FieldViewPass {
  public:
   explicit FieldViewPass(const gpu::Context& ctx);
   // The layout of each PanelSlot's field-view sets (field buffer, palette).
   const vk::raii::DescriptorSetLayout& set_layout() const { return set_layout_; }
-  // The panel's field view and thumbnails, from what prepare_panel readied in `ps`.
+  // Colours the panel's views on the host into the slot's colour buffer, where they can be
+  // (noted in `d`); again only when what decides them changed.
+  void update(const Panel& p, PanelDraw& d, PanelSlot& ps, vk::Extent2D target) const;
+  // The views update() coloured, copied from the slot's colour buffer into `target` (in
+  // eTransferDstOptimal, outside a rendering).
+  void record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target) const;
+  // The panel's other views (field and thumbnails), from what prepare_panel readied in `ps`.
   void record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps, vk::Extent2D target) const;
+  // Whether update() colours views on the host (on a CPU device only; on by default there).
+  // Off, the shader colours every view, as on a GPU: for tests and measurements.
+  void set_host_colours(bool on) { host_colours_ = on && ctx_.is_software(); }
   // One draw with each pipeline, of an empty panel, reading a field and palette of its own.
   void record_warm_up(const gpu::Context& ctx, const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 
@@ -118,7 +132,9 @@ class FieldViewPass {
     vk::raii::DescriptorSet set{nullptr};
   };
   std::optional<WarmUp> warm_up_;  // (two small buffers, kept with the pass)
+  const gpu::Context& ctx_;
   float tile_;                     // the largest tile a view is drawn in (pixels a side)
+  bool host_colours_;
 };
 
 }  // namespace nnlive::render

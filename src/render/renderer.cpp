@@ -98,6 +98,7 @@ struct Renderer::Impl {
     placements.push_back(std::move(placed));
     const Colours colours = colours_for(p.options.palette);
     std::memcpy(ps.palette.mapped(), &colours.field, sizeof(shared::Palette));
+    d.palette = colours.field;
     ps.set_network(network_layout(snap.layers, snap.params.size(), p.scene.input_map), snap.params);
 
     const Rect& fr = d.comp.field.rect;
@@ -158,14 +159,36 @@ struct Renderer::Impl {
     gpu::transition(cb, target.image().handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eColorAttachmentOptimal,
                     after_stage, after_access, vk::PipelineStageFlagBits2::eColorAttachmentOutput,
                     vk::AccessFlagBits2::eColorAttachmentWrite);
+    resume_drawing(cb, target, &clear);
+  }
+
+  // Draws into the whole target again (in eColorAttachmentOptimal), cleared to *clear if given,
+  // else keeping what it holds; the viewport covers it.
+  static void resume_drawing(const vk::raii::CommandBuffer& cb, SceneTarget& target, const vk::ClearColorValue* clear = nullptr) {
     vk::RenderingAttachmentInfo colour{target.image().view(), vk::ImageLayout::eColorAttachmentOptimal};
-    colour.loadOp = vk::AttachmentLoadOp::eClear;
+    colour.loadOp = clear ? vk::AttachmentLoadOp::eClear : vk::AttachmentLoadOp::eLoad;
     colour.storeOp = vk::AttachmentStoreOp::eStore;
-    colour.clearValue = clear;
+    if (clear) colour.clearValue = *clear;
     const vk::Extent2D extent{target.width(), target.height()};
     cb.beginRendering(vk::RenderingInfo{{}, vk::Rect2D{{0, 0}, extent}, 1, 0, colour});
     cb.setViewport(0, vk::Viewport{0, 0, float(extent.width), float(extent.height), 0, 1});
     cb.setLineWidth(1.0f);  // (dynamic in every pipeline; the shapes pass sets its lines' widths)
+  }
+
+  // The views coloured on the host into the target (FieldViewPass::record_copies): between the
+  // panel's underlay and overlay, as a drawn view would be, outside the rendering.
+  void copy_views(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, SceneTarget& target) {
+    const vk::Image image = target.image().handle();
+    cb.endRendering();
+    gpu::transition(cb, image, vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferDstOptimal,
+                    vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
+                    vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite);
+    views.record_copies(cb, d, ps, image);
+    gpu::transition(cb, image, vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::eColorAttachmentOptimal,
+                    vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
+                    vk::PipelineStageFlagBits2::eColorAttachmentOutput,
+                    vk::AccessFlagBits2::eColorAttachmentRead | vk::AccessFlagBits2::eColorAttachmentWrite);
+    resume_drawing(cb, target);
   }
 
   // A frame's drawing: the shapes pass takes the frame's shapes, the target is cleared, then per
@@ -194,6 +217,10 @@ struct Renderer::Impl {
       shapes.record(cb, slot.index, i, false, extent, scissor);
       const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
+      if (draws[i].field_coloured || !draws[i].thumbs_coloured.empty()) {
+        copy_views(cb, draws[i], *slot.panels[i], target);
+        cb.setScissor(0, scissor);
+      }
       if (!draws[i].chart) views.record(cb, p, draws[i], *slot.panels[i], extent);
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 1);
       shapes.record(cb, slot.index, i, true, extent, scissor);
@@ -217,6 +244,7 @@ struct Renderer::Impl {
     PassTimes p;
     p.frame = f.frame;
     p.field_host_ms = f.field_host_ms;
+    p.view_host_ms = f.view_host_ms;
     p.field_ms = ms(0, 1);
     p.field_view_ms = p.shapes_ms = 0.0;
     uint32_t q = 1;
@@ -270,6 +298,11 @@ uint64_t Renderer::frames_reused() const { return impl_->frames_reused; }
 
 Renderer::PassTimes Renderer::last_pass_times() const { return impl_->pass_times; }
 
+void Renderer::set_host_colours(bool on) {
+  impl_->views.set_host_colours(on);
+  impl_->drawn_fingerprint = 0;  // (the target's pixels may differ by a rounding)
+}
+
 uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, const FrameHooks& hooks) {
   Impl& m = *impl_;
   if (panels.empty()) throw gpu::GpuError("a frame needs at least one panel");
@@ -306,6 +339,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   Fingerprint fp;
   m.placements.clear();
   for (size_t i = 0; i < panels.size(); ++i) field_host_ms += m.prepare_panel(panels[i], *slot.panels[i], draws[i], cb, fp);
+  const auto views_t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < panels.size(); ++i) m.views.update(panels[i], draws[i], *slot.panels[i], {target.width(), target.height()});
+  slot.view_host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - views_t0).count();
   // A frame that would draw what the target already holds draws nothing: the target keeps its
   // pixels (left in eTransferSrcOptimal by the frame that drew them) and only the copies and
   // the caller's hook run, so a paused run costs the UI alone.

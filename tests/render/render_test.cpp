@@ -210,10 +210,10 @@ TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
                              crop(plain, 960, uint32_t(f.x0 + f.x1) / 2 - 60, uint32_t(f.y1) - 30, 120, 30)), 200u);
 }
 
-TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
-  // Parameters whose hidden values overflow float32 away from the line x = y, in either field
-  // engine (a fused multiply-add chain too): h1 = 3e38 (x - y) = -inf there, h2 = -h1 = +inf,
-  // output = h1 + h2 = inf - inf = NaN.
+// Parameters whose hidden values overflow float32 away from the line x = y, in either field
+// engine (a fused multiply-add chain too): h1 = 3e38 (x - y) = -inf there, h2 = -h1 = +inf,
+// output = h1 + h2 = inf - inf = NaN.
+std::unique_ptr<Trained> overflowing() {
   core::ExperimentConfig c = core::load_preset("xor");
   c.hidden = {2};
   c.activations = {nn::Activation::linear};
@@ -226,6 +226,11 @@ TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
   t->snap.params[L[0].w_offset + 2] = -3e38f, t->snap.params[L[0].w_offset + 3] = 3e38f;  // h2 = -h1
   t->snap.params[L[1].w_offset + 0] = 1.0f, t->snap.params[L[1].w_offset + 1] = 1.0f;
   t->scene = render::make_scene(t->run, t->snap, 0.0);
+  return t;
+}
+
+TEST_F(Render, AFieldWithoutAValueIsStripedGreyNotWhite) {
+  const auto t = overflowing();
   render::SceneTarget target(context(), 480, 270);
   renderer().render(t->scene, {}, target);
   const auto px = target.pixels();
@@ -347,6 +352,54 @@ TEST_F(Render, FramesInFlightGiveTheSamePixelsAsOneAtATime) {
   EXPECT_EQ(in_flight_a, ta.pixels());
   EXPECT_EQ(in_flight_b, tb.pixels());
   EXPECT_NE(in_flight_a, in_flight_b);
+}
+
+// The largest colour channel difference between two RGBA8 images of one size (256 if their sizes differ).
+int largest_difference(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  if (a.size() != b.size()) return 256;
+  int worst = 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (i % 4 != 3) worst = std::max(worst, std::abs(int(a[i]) - int(b[i])));
+  return worst;
+}
+
+TEST_F(Render, FieldViewsColouredOnTheHostMatchTheShader) {
+  // On a CPU device the host colours the field views whose values it has (one output or a
+  // neuron, one value per pixel) and copies them in; the shader colours the same pixels the same.
+  // Odd frame sizes and panel offsets (the boundary's 2x2 quads at the edges), a neuron's view
+  // with thumbnails, discretized colours, missing values, side-by-side panels.
+  render::Renderer r(context());
+  if (!context().is_software()) GTEST_SKIP() << "only a CPU device colours views on the host";
+  const auto spiral = train("spiral", 400, 0.3), xor_run = train("xor", 300, 0.5), circle = train("circle-halved", 60, 0.2);
+  const auto missing = overflowing();
+  render::RenderOptions neuron, discrete, field_only;
+  neuron.neuron_layer = 0;
+  neuron.neuron = 2;
+  discrete.discretize = true;
+  field_only.layout = render::Layout::field;
+  struct Case {
+    const char* name;
+    std::vector<render::Panel> panels;
+    uint32_t w, h;
+  };
+  const std::vector<Case> cases{
+      {"spiral 641x361", {{spiral->scene, {}, {0, 0, 641, 361}}}, 641, 361},
+      {"spiral field 333x241", {{spiral->scene, field_only, {0, 0, 333, 241}}}, 333, 241},
+      {"xor neuron 480x270", {{xor_run->scene, neuron, {0, 0, 480, 270}}}, 480, 270},
+      {"xor discrete 481x271", {{xor_run->scene, discrete, {0, 0, 481, 271}}}, 481, 271},
+      {"missing values 401x301", {{missing->scene, {}, {0, 0, 401, 301}}}, 401, 301},
+      {"side by side at odd offsets", {{circle->scene, {}, {1, 3, 481, 273}}, {xor_run->scene, field_only, {481, 1, 803, 272}}}, 803, 275},
+  };
+  for (const Case& c : cases) {
+    render::SceneTarget target(context(), c.w, c.h);
+    r.set_host_colours(false);
+    r.render(c.panels, target);
+    const auto shaded = target.pixels();
+    r.set_host_colours(true);
+    r.render(c.panels, target);
+    EXPECT_GT(r.last_pass_times().view_host_ms, 0.0) << c.name;
+    EXPECT_LE(largest_difference(shaded, target.pixels()), 3) << c.name;  // (1 here: rounding)
+  }
 }
 
 TEST_F(Render, PanelsMustFitTheFrame) {

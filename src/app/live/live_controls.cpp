@@ -304,6 +304,7 @@ void LiveApp::draw_overlays() {
       row("field (GPU)", t.field_ms);
       row("field (host)", t.field_host_ms);
       row("field views", t.field_view_ms);
+      if (t.view_host_ms > 0.0) row("views (host)", t.view_host_ms);
       row("shapes", t.shapes_ms);
       row("copy-out, UI", t.copy_ms);
       ImGui::TextDisabled("GPU timestamps of frame %llu", static_cast<unsigned long long>(t.frame));
