@@ -5,16 +5,24 @@
 namespace nnlive::gpu {
 
 Image::Image(const Context& ctx, uint32_t width, uint32_t height, vk::Format format, vk::ImageUsageFlags usage,
-             const char* name, uint32_t mip_levels)
+             const char* name, uint32_t mip_levels, ImageMemory memory)
     : format_(format), width_(width), height_(height), mip_levels_(mip_levels) {
+  const bool host = memory == ImageMemory::host_readable;
+  if (host && mip_levels != 1) throw GpuError("a host-readable image has one level");
   const vk::ImageCreateInfo info{{}, vk::ImageType::e2D, format, vk::Extent3D{width, height, 1}, mip_levels, 1,
-                                 vk::SampleCountFlagBits::e1, vk::ImageTiling::eOptimal, usage,
+                                 vk::SampleCountFlagBits::e1, host ? vk::ImageTiling::eLinear : vk::ImageTiling::eOptimal, usage,
                                  vk::SharingMode::eExclusive, {}, vk::ImageLayout::eUndefined};
   image_ = vk::raii::Image(ctx.device(), info);
   const auto req = image_.getMemoryRequirements();
-  memory_ = vk::raii::DeviceMemory(
-      ctx.device(), {req.size, ctx.find_memory_type(req.memoryTypeBits, vk::MemoryPropertyFlagBits::eDeviceLocal)});
+  const vk::MemoryPropertyFlags props = host ? vk::MemoryPropertyFlagBits::eHostVisible | vk::MemoryPropertyFlagBits::eHostCoherent
+                                             : vk::MemoryPropertyFlags(vk::MemoryPropertyFlagBits::eDeviceLocal);
+  memory_ = vk::raii::DeviceMemory(ctx.device(), {req.size, ctx.find_memory_type(req.memoryTypeBits, props)});
   image_.bindMemory(*memory_, 0);
+  if (host) {
+    const vk::SubresourceLayout layout = image_.getSubresourceLayout({vk::ImageAspectFlagBits::eColor, 0, 0});
+    mapped_ = static_cast<const uint8_t*>(memory_.mapMemory(0, VK_WHOLE_SIZE)) + layout.offset;
+    row_pitch_ = layout.rowPitch;
+  }
   view_ = vk::raii::ImageView(ctx.device(), vk::ImageViewCreateInfo{{}, *image_, vk::ImageViewType::e2D, format, {},
                                                                     {vk::ImageAspectFlagBits::eColor, 0, mip_levels, 0, 1}});
   ctx.set_name(*image_, name);

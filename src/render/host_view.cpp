@@ -120,6 +120,26 @@ NNLIVE_CLONES void logit2_row(const float* p, float* g, int n) {
   for (int i = 0; i < n; ++i) g[i] = logit2(p[i]);
 }
 
+// A row's values by texel column (a gather; the partners past the field's edges repeat its
+// first or last).
+NNLIVE_CLONES void gather_row(const float* row, const int* column, size_t stride, int n, float* out) {
+  for (int i = 0; i < n; ++i) out[i] = row[size_t(column[i]) * stride];
+}
+
+// dFdyFine for a pair of rows: the quad's lower row less its upper, for both.
+NNLIVE_CLONES void quad_dy(const float* upper, const float* lower, int n, float* dy) {
+  for (int i = 0; i < n; ++i) dy[i] = lower[i] - upper[i];
+}
+
+// dFdxFine along a row of whole quads (n even): each quad's right pixel less its left, for both.
+NNLIVE_CLONES void quad_dx(const float* g, int n, float* dx) {
+  for (int i = 0; i < n; i += 2) {
+    const float d = g[i + 1] - g[i];
+    dx[i] = d;
+    dx[i + 1] = d;
+  }
+}
+
 // The texel of pixel coordinate `pixel` (an integer) along an axis: floor(pixel + 0.5 − origin),
 // clamped to the grid (the shader's texel()).
 int texel_of(int pixel, float origin, uint32_t size) {
@@ -171,29 +191,38 @@ void colour_field_view(const shared::FieldView& v, const shared::Palette& palett
   std::vector<float> g[2] = {std::vector<float>(size_t(n)), std::vector<float>(size_t(n))};
   std::vector<float> dx(static_cast<size_t>(n)), dy(static_cast<size_t>(n));
   const size_t stride = v.grid.z;
+  // One value per pixel, each column its own texel, the partners in the field: the rows' values
+  // are read where they are.
+  const bool in_place = stride == 1 && column[0] + n - 1 == column[size_t(n - 1)];  // (steps of 0 or 1)
   // The last column's quad partner lies past an odd target's edge: no difference there.
   const bool alone_x = px.x1 >= int(target_width) && ((target_width - 1) & 1u) == 0u;
   for (int ye = px.y0 & ~1; ye < px.y1; ye += 2) {
+    const float* rows[2];
     for (int k = 0; k < 2; ++k) {
       const float* row = values + size_t(texel_of(ye + k, v.rect.y, v.grid.y)) * v.grid.x * stride + v.grid.w;
-      float* dst = value[k].data();
-      for (int i = 0; i < n; ++i) dst[i] = row[size_t(column[size_t(i)]) * stride];
-      if (boundary) logit2_row(dst, g[k].data(), n);
+      if (in_place) {
+        rows[k] = row + column[0];
+      } else {
+        gather_row(row, column.data(), stride, n, value[k].data());
+        rows[k] = value[k].data();
+      }
+      if (boundary) logit2_row(rows[k], g[k].data(), n);
     }
-    // dFdyFine: the quad's lower row less its upper, for both; none past an odd target's last row.
+    // No difference down past an odd target's last row.
     const bool alone_y = ye + 1 >= int(target_height);
-    if (boundary)
-      for (int i = 0; i < n; ++i) dy[size_t(i)] = alone_y ? 0.0f : g[1][size_t(i)] - g[0][size_t(i)];
+    if (boundary) {
+      if (alone_y) std::fill(dy.begin(), dy.end(), 0.0f);
+      else quad_dy(g[0].data(), g[1].data(), n, dy.data());
+    }
     for (int k = 0; k < 2; ++k) {
       const int y = ye + k;
       if (y < px.y0 || y >= px.y1) continue;
       if (boundary) {
-        // dFdxFine: the quad's right pixel less its left, for both.
-        for (int i = 0; i < n; i += 2) dx[size_t(i)] = dx[size_t(i) + 1] = g[k][size_t(i) + 1] - g[k][size_t(i)];
+        quad_dx(g[k].data(), n, dx.data());
         if (alone_x) dx[size_t(n - 1)] = dx[size_t(n - 2)] = 0.0f;
       }
       const int skip = px.x0 - xa;  // 0 or 1
-      const float* row = value[k].data() + skip;
+      const float* row = rows[k] + skip;
       uint32_t* dst = out + size_t(y - px.y0) * size_t(px.width());
       const float *gk = g[k].data() + skip, *dxk = dx.data() + skip, *dyk = dy.data() + skip;
       if (neuron) colour_row_neuron(row, px.width(), v.style.y, c, dst);

@@ -2,6 +2,7 @@
 // What a frame's panels stand on: the network layout the field engines read (nn's codes passed
 // through, checked here), the offscreen target, and the panels' rectangles side by side.
 #include <cmath>
+#include <cstring>
 
 #include "frame_slots.hpp"
 #include "nnlive/gpu/field_shared.h"
@@ -34,11 +35,13 @@ gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, siz
 SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
     : serial_(next_serial_++),
       image_(ctx, width, height, k_target_format,
-             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc | vk::ImageUsageFlagBits::eTransferDst, "scene target"),
-      readback_(ctx, vk::DeviceSize(width) * height * 4, vk::BufferUsageFlagBits::eTransferDst, gpu::MemoryUse::readback,
-                "scene readback") {
+             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc | vk::ImageUsageFlagBits::eTransferDst, "scene target",
+             1, ctx.is_software() ? gpu::ImageMemory::host_readable : gpu::ImageMemory::device) {
   if (width < k_min_width || height < k_min_height || width > k_max_width || height > k_max_height)
     throw gpu::GpuError("the picture must be 320x240 to 7680x4320 pixels");
+  if (!image_.mapped())
+    readback_.emplace(ctx, vk::DeviceSize(width) * height * 4, vk::BufferUsageFlagBits::eTransferDst, gpu::MemoryUse::readback,
+                      "scene readback");
 }
 
 std::vector<uint8_t> SceneTarget::pixels() const {
@@ -48,8 +51,17 @@ std::vector<uint8_t> SceneTarget::pixels() const {
 }
 
 void SceneTarget::pixels_into(std::vector<uint8_t>& out) const {
-  const auto* p = static_cast<const uint8_t*>(readback_.mapped());
-  out.assign(p, p + size_t(width()) * height() * 4);
+  const size_t row = size_t(width()) * 4;
+  if (readback_) {
+    const auto* p = static_cast<const uint8_t*>(readback_->mapped());
+    out.assign(p, p + row * height());
+    return;
+  }
+  out.resize(row * height());
+  const uint8_t* p = image_.mapped();
+  if (image_.row_pitch() == row) std::memcpy(out.data(), p, row * height());
+  else
+    for (uint32_t y = 0; y < height(); ++y) std::memcpy(out.data() + row * y, p + image_.row_pitch() * y, row);
 }
 
 std::vector<Rect> tile(uint32_t n, uint32_t width, uint32_t height) {

@@ -227,10 +227,13 @@ struct Renderer::Impl {
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q + 2);
     }
     cb.endRendering();
-    // Copies (readback, the caller's blit) read what the passes drew.
-    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferSrcOptimal,
+    // Copies (readback, the caller's blit) read what the passes drew, and so does the host
+    // after the fence where the image is host-readable.
+    const bool host = target.readback() == nullptr;
+    gpu::transition(cb, target.image().handle(), vk::ImageLayout::eColorAttachmentOptimal, target.finished_layout(),
                     vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
-                    vk::PipelineStageFlagBits2::eAllTransfer, vk::AccessFlagBits2::eTransferRead);
+                    vk::PipelineStageFlagBits2::eAllTransfer | (host ? vk::PipelineStageFlagBits2::eHost : vk::PipelineStageFlagBits2{}),
+                    vk::AccessFlagBits2::eTransferRead | (host ? vk::AccessFlagBits2::eHostRead : vk::AccessFlagBits2{}));
   }
 
   // The finished slot's timestamps into pass_times (frames that drew only).
@@ -343,7 +346,7 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   for (size_t i = 0; i < panels.size(); ++i) m.views.update(panels[i], draws[i], *slot.panels[i], {target.width(), target.height()});
   slot.view_host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - views_t0).count();
   // A frame that would draw what the target already holds draws nothing: the target keeps its
-  // pixels (left in eTransferSrcOptimal by the frame that drew them) and only the copies and
+  // pixels (left in its finished layout by the frame that drew them) and only the copies and
   // the caller's hook run, so a paused run costs the UI alone.
   fp.add(target.serial());
   slot.field_host_ms = field_host_ms;
@@ -352,9 +355,9 @@ uint64_t Renderer::submit(std::span<const Panel> panels, SceneTarget& target, co
   m.drawn_fingerprint = 0;  // until this frame is submitted (an exception leaves the target unknown)
   if (reuse) ++m.frames_reused;
   if (!reuse) m.record_draws(slot, panels, draws, target, timing);
-  if (hooks.readback) {
+  if (hooks.readback && target.readback()) {  // (a host-readable image is read where it is)
     const vk::BufferImageCopy region{0, 0, 0, {vk::ImageAspectFlagBits::eColor, 0, 0, 1}, {0, 0, 0}, {target.width(), target.height(), 1}};
-    cb.copyImageToBuffer(target.image().handle(), vk::ImageLayout::eTransferSrcOptimal, target.readback().handle(), region);
+    cb.copyImageToBuffer(target.image().handle(), target.finished_layout(), target.readback()->handle(), region);
     // The host reads the pixels after the fence.
     const vk::MemoryBarrier2 to_host{vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
                                      vk::PipelineStageFlagBits2::eHost, vk::AccessFlagBits2::eHostRead};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Image: one 2-D VkImage with its memory and a full view, device-local. Used for the offscreen
-// scene target (colour attachment, copied out for PNG and video) and for sampled textures.
+// Image: one 2-D VkImage with its memory and a full view, device-local (or host-readable, see
+// ImageMemory). Used for the offscreen scene target (colour attachment, copied out for PNG and
+// video) and for sampled textures.
 #pragma once
 #include <span>
 
@@ -10,10 +11,15 @@
 
 namespace nnlive::gpu {
 
+// Where an image lives: device-local (optimal tiling), or linear in host-visible, coherent
+// memory that stays mapped, so the host reads its pixels where they are (a CPU device, whose
+// memory is the host's: no copy to a readback buffer).
+enum class ImageMemory { device, host_readable };
+
 class Image {
  public:
   Image(const Context& ctx, uint32_t width, uint32_t height, vk::Format format, vk::ImageUsageFlags usage,
-        const char* name, uint32_t mip_levels = 1);
+        const char* name, uint32_t mip_levels = 1, ImageMemory memory = ImageMemory::device);
   Image(Image&&) noexcept = default;
   Image& operator=(Image&&) noexcept = default;
 
@@ -23,6 +29,10 @@ class Image {
   uint32_t width() const { return width_; }
   uint32_t height() const { return height_; }
   uint32_t mip_levels() const { return mip_levels_; }
+  // A host-readable image's first level: its bytes (row 0 first) and the bytes from one row to
+  // the next; null and 0 for a device image.
+  const uint8_t* mapped() const { return mapped_; }
+  vk::DeviceSize row_pitch() const { return row_pitch_; }
 
  private:
   vk::raii::Image image_{nullptr};
@@ -30,6 +40,8 @@ class Image {
   vk::raii::ImageView view_{nullptr};
   vk::Format format_ = vk::Format::eUndefined;
   uint32_t width_ = 0, height_ = 0, mip_levels_ = 1;
+  const uint8_t* mapped_ = nullptr;
+  vk::DeviceSize row_pitch_ = 0;
 };
 
 // Records a layout transition of the whole colour image (every mip level) with a

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -35,11 +36,18 @@ class SceneTarget {
   static constexpr uint32_t k_min_width = 320, k_min_height = 240;
   static constexpr uint32_t k_max_width = 7680, k_max_height = 4320;
 
+  // On a CPU device the image is host-readable (read where it is, no readback buffer).
   SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height);
   uint32_t width() const { return image_.width(); }
   uint32_t height() const { return image_.height(); }
   const gpu::Image& image() const { return image_; }
-  const gpu::Buffer& readback() const { return readback_; }
+  // The buffer a frame's pixels are copied to for the host; none for a host-readable image.
+  const gpu::Buffer* readback() const { return readback_ ? &*readback_ : nullptr; }
+  // The layout a drawn frame leaves the image in: eTransferSrcOptimal, or eGeneral for a
+  // host-readable image (the layout in which the host may read it).
+  vk::ImageLayout finished_layout() const {
+    return readback_ ? vk::ImageLayout::eTransferSrcOptimal : vk::ImageLayout::eGeneral;
+  }
   // RGBA8 pixels (height, width, 4), row 0 at the top, of the last render.
   std::vector<uint8_t> pixels() const;
   // The same into `out` (its memory reused: no fresh pages to fault in for each frame).
@@ -51,7 +59,7 @@ class SceneTarget {
   static inline std::atomic<uint64_t> next_serial_{1};
   uint64_t serial_;
   gpu::Image image_;
-  gpu::Buffer readback_;
+  std::optional<gpu::Buffer> readback_;
 };
 
 // One experiment's composite in a sub-rectangle of the frame. The scene's pointers must stay
@@ -77,13 +85,13 @@ std::vector<Rect> tile_with_chart(uint32_t n, uint32_t width, uint32_t height);
 
 // Extra work and synchronization for a frame shown in a window.
 struct FrameHooks {
-  // Recorded after the scene, with the target in eTransferSrcOptimal and its writes visible to
-  // copies (e.g. a blit to a swapchain image, then UI drawn over it).
+  // Recorded after the scene, with the target in its finished_layout() and its writes visible
+  // to copies (e.g. a blit to a swapchain image, then UI drawn over it).
   std::function<void(const vk::raii::CommandBuffer&)> after;
   std::vector<vk::Semaphore> wait;                    // e.g. swapchain image acquired
   std::vector<vk::PipelineStageFlags> wait_stages;   // one per wait semaphore
   std::vector<vk::Semaphore> signal;                  // e.g. ready to present
-  bool readback = true;                               // copy the target to its readback buffer
+  bool readback = true;                               // the host reads the frame (pixels_into)
 };
 
 class Renderer {

@@ -331,7 +331,7 @@ int LiveApp::run() {
                                  {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(target_->width()), int32_t(target_->height()), 1}},
                                  layers,
                                  {vk::Offset3D{0, 0, 0}, vk::Offset3D{int32_t(extent.width), int32_t(extent.height), 1}}};
-        cb.blitImage(target_->image().handle(), vk::ImageLayout::eTransferSrcOptimal, dst, vk::ImageLayout::eTransferDstOptimal, blit,
+        cb.blitImage(target_->image().handle(), target_->finished_layout(), dst, vk::ImageLayout::eTransferDstOptimal, blit,
                      vk::Filter::eLinear);
         const vk::RenderPassBeginInfo begin{layer_->ui_pass(), layer_->framebuffer(*image), vk::Rect2D{{0, 0}, extent}};
         cb.beginRenderPass(begin, vk::SubpassContents::eInline);
