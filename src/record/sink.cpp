@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -196,6 +197,15 @@ class FfmpegSink final : public FrameSink {
     // 64 KiB: a 1080p frame is 8 MB, 130 writes and as many switches to ffmpeg and back at the
     // default size. A refusal leaves the default, which works as well, only slower.
     fcntl(stdin_, F_SETPIPE_SZ, 1 << 20);
+    const int pipe_bytes = fcntl(stdin_, F_GETPIPE_SZ);
+    // The pipe holds at most pipe_bytes / page of our pages: after a frame of that many pages is
+    // spliced in, every page of the frame before has been read. Smaller frames: more of them.
+    const long page = sysconf(_SC_PAGESIZE);
+    if (pipe_bytes > 0 && page > 0) {
+      const size_t slots = size_t(pipe_bytes) / size_t(page), pages = frame_bytes_ / size_t(page);
+      read_later_ = pages == 0 ? slots + 1 : slots / pages + 2;
+      splice_ = true;
+    }
     partial_guard_.set_writer(pid_);  // a second Ctrl-C kills it and removes the partial file
     drain_ = std::thread([this, fd = err[0]] {
       char buf[4096];
@@ -218,7 +228,20 @@ class FfmpegSink final : public FrameSink {
     const uint8_t* p = rgba.data();
     size_t left = rgba.size();
     while (left > 0) {
-      const ssize_t n = ::write(stdin_, p, left);
+      // The frame's pages into the pipe, not a copy of them (ffmpeg's read copies them once):
+      // the caller keeps them as they are for frames_read_later() frames. A kernel that
+      // refuses leaves plain writes.
+      ssize_t n;
+      if (splice_) {
+        iovec v{const_cast<uint8_t*>(p), left};
+        n = vmsplice(stdin_, &v, 1, 0);
+        if (n < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+          splice_ = false;
+          continue;
+        }
+      } else {
+        n = ::write(stdin_, p, left);
+      }
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         const int status = reap();
@@ -230,6 +253,8 @@ class FfmpegSink final : public FrameSink {
     }
     ++frames_;
   }
+
+  size_t frames_read_later() const override { return read_later_; }
 
   void finish() override {
     if (stdin_ < 0) return;
@@ -320,6 +345,8 @@ class FfmpegSink final : public FrameSink {
   size_t frame_bytes_;
   pid_t pid_ = -1;
   int stdin_ = -1;
+  bool splice_ = false;     // frames go into the pipe by vmsplice
+  size_t read_later_ = 0;   // frames the pipe may still hold pages of (FrameSink::frames_read_later)
   int exit_status_ = 0;
   bool done_ = false;
   uint64_t frames_ = 0;

@@ -27,9 +27,12 @@ void QueuedWriter::run() {
     try {
       if (unpremultiply_) unpremultiply(frame);
       sink_->write(frame);
+      held_.push_back(std::move(frame));
       std::lock_guard lock(mutex_);
       ++written_;
-      if (spares_.size() <= capacity_) spares_.push_back(std::move(frame));
+      // Those the sink can no longer read are spares (or freed).
+      for (; held_.size() > sink_->frames_read_later(); held_.pop_front())
+        if (spares_.size() <= capacity_) spares_.push_back(std::move(held_.front()));
     } catch (...) {
       std::lock_guard lock(mutex_);
       error_ = std::current_exception();
@@ -71,14 +74,17 @@ void QueuedWriter::finish() {
   done_ = true;
   if (error_) {
     sink_->abort();
+    held_.clear();
     std::rethrow_exception(error_);
   }
   try {
     sink_->finish();
   } catch (...) {
     sink_->abort();
+    held_.clear();
     throw;
   }
+  held_.clear();  // (the sink is done with them)
 }
 
 void QueuedWriter::abort() noexcept {
@@ -89,6 +95,7 @@ void QueuedWriter::abort() noexcept {
   stop_thread();
   done_ = true;
   sink_->abort();
+  held_.clear();
 }
 
 uint64_t QueuedWriter::written() const {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <numeric>
 #include <stdexcept>
@@ -181,6 +183,50 @@ TEST(QueuedWriter, HandsWrittenFramesBackAsSpareBuffers) {
   EXPECT_EQ(w.written(), 41u);
 }
 
+// A sink that, like a pipe given the frames' pages, reads the last `later` frames again at each
+// write and at the end: their bytes must not have changed (each frame is all one value).
+struct ReadLaterSink : FrameSink {
+  size_t later;
+  std::deque<std::pair<std::span<const uint8_t>, uint8_t>>* kept;
+  std::atomic<int>* changed;
+  ReadLaterSink(size_t l, std::deque<std::pair<std::span<const uint8_t>, uint8_t>>* k, std::atomic<int>* c)
+      : later(l), kept(k), changed(c) {}
+  void check() {
+    for (const auto& [bytes, value] : *kept)
+      if (std::any_of(bytes.begin(), bytes.end(), [&](uint8_t b) { return b != value; })) ++*changed;
+  }
+  void write(std::span<const uint8_t> rgba) override {
+    check();
+    kept->push_back({rgba, rgba[0]});
+    if (kept->size() > later) kept->pop_front();
+  }
+  size_t frames_read_later() const override { return later; }
+  void finish() override { check(); }
+  void abort() noexcept override {}
+  uint64_t frames() const override { return 0; }
+};
+
+TEST(QueuedWriter, KeepsTheFramesASinkMayStillReadAsTheyAre) {
+  // The producer reads each frame into a spare buffer as soon as it gets one, as FramePipeline
+  // does: none may come back while the sink can still read it.
+  for (const size_t later : {size_t(1), size_t(2), size_t(5)}) {
+    std::deque<std::pair<std::span<const uint8_t>, uint8_t>> kept;
+    std::atomic<int> changed{0};
+    QueuedWriter w(std::make_unique<ReadLaterSink>(later, &kept, &changed), 2, false);
+    size_t reused = 0;
+    for (int i = 0; i < 60; ++i) {
+      std::vector<uint8_t> frame = w.spare();
+      reused += frame.empty() ? 0 : 1;
+      frame.assign(64 * 1024, uint8_t(i));
+      w.push(std::move(frame));
+    }
+    w.finish();
+    EXPECT_EQ(changed.load(), 0) << later;
+    EXPECT_GT(reused, 0u) << later;  // (buffers do come back)
+    EXPECT_EQ(w.written(), 60u);
+  }
+}
+
 TEST(QueuedWriter, ASinkErrorReachesTheProducerAndAbortsTheOutput) {
   std::vector<uint8_t> seen;
   bool finished = false, aborted = false;
@@ -206,6 +252,47 @@ TEST(QueuedWriter, DestroyedUnfinishedAborts) {
   { QueuedWriter w(std::make_unique<FakeSink>(&seen, -1, &finished, &aborted), 4, false); w.push({1, 2, 3, 4}); }
   EXPECT_TRUE(aborted);
   EXPECT_FALSE(finished);
+}
+
+TEST(FfmpegSink, FramesReachTheVideoWholeWhileTheirBuffersAreReused) {
+  // ffmpeg is given each frame's pages (vmsplice), and the producer reads the next frames into
+  // the buffers handed back: every frame of the video must still be the one pushed. Frames
+  // smaller than the pipe (several in it at once) and larger.
+  const fs::path dir = fs::temp_directory_path() / "nnlive_ffmpeg_sink_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& [w, h] : {std::pair{320u, 240u}, std::pair{1280u, 720u}}) {
+    const std::string file = (dir / (std::to_string(w) + ".mp4")).string();
+    VideoFormat f{.width = w, .height = h, .fps = 30.0};
+    const int n = 24;
+    auto level = [](int i) { return uint8_t(20 + (i * 67) % 216); };  // neighbours far apart
+    {
+      QueuedWriter writer(open_sink(file, f), 3, false);
+      for (int i = 0; i < n; ++i) {
+        std::vector<uint8_t> frame = writer.spare();
+        frame.assign(size_t(w) * h * 4, level(i));
+        for (size_t p = 3; p < frame.size(); p += 4) frame[p] = 255;
+        writer.push(std::move(frame));
+      }
+      writer.finish();
+    }
+    // Decoded, each frame one grey, its own.
+    std::string cmd = "ffmpeg -v error -i '";
+    cmd.append(file).append("' -f rawvideo -pix_fmt rgb24 - 2>/dev/null");
+    FILE* pipe = popen(cmd.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::vector<uint8_t> grey(size_t(w) * h * 3);
+    int frames = 0;
+    while (std::fread(grey.data(), 1, grey.size(), pipe) == grey.size()) {
+      const auto [lo, hi] = std::minmax_element(grey.begin(), grey.end());
+      EXPECT_LE(std::abs(int(*lo) - int(level(frames))), 6) << w << "x" << h << " frame " << frames;
+      EXPECT_LE(std::abs(int(*hi) - int(level(frames))), 6) << w << "x" << h << " frame " << frames;
+      ++frames;
+    }
+    pclose(pipe);
+    EXPECT_EQ(frames, n) << w << "x" << h;
+  }
+  fs::remove_all(dir);
 }
 
 TEST(PngFolderSink, NumberedFramesAndAbortLeavesNothing) {

@@ -54,6 +54,10 @@ class FrameSink {
  public:
   virtual ~FrameSink() = default;
   virtual void write(std::span<const uint8_t> rgba) = 0;
+  // How many of the latest frames written the sink may still read after write() returned (a
+  // pipe that took their pages rather than a copy): their memory must stay as it is, and
+  // allocated, until that many later frames are written, or finish() or abort() returns.
+  virtual size_t frames_read_later() const { return 0; }
   // Completes the output under its final name.
   virtual void finish() = 0;
   // Stops and removes everything written (safe to call after a failure, or twice).

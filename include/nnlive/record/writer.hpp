@@ -44,6 +44,9 @@ class QueuedWriter {
   std::condition_variable changed_;
   std::deque<std::vector<uint8_t>> queue_;
   std::vector<std::vector<uint8_t>> spares_;  // written frames' buffers (at most capacity_ + 1)
+  // Written frames the sink may still read (FrameSink::frames_read_later), oldest first; the
+  // writer thread's alone.
+  std::deque<std::vector<uint8_t>> held_;
   bool closing_ = false, done_ = false;
   uint64_t written_ = 0;
   std::exception_ptr error_;
