@@ -459,6 +459,20 @@ TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
   EXPECT_LE(j["kernels_max_abs_diff"].get<double>(), 1e-4);  // the two kernels agree
 }
 
+TEST_F(Cli, BenchRecordPrintsOneJsonLineWithARatioPerRound) {
+  const Result r = run("bench record --size 320x240 --frames 4 --rounds 2 --epochs 20");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = last_json_line(r.out);
+  ASSERT_TRUE(j.contains("results")) << r.out;
+  const auto& res = j["results"].at(0);
+  for (const char* key : {"render_fps", "encode_fps_steady", "both_fps_steady", "export_vs_encode", "render_cpu_ms_per_frame",
+                          "encoder_cpu_ms_per_frame", "cpu_bound_export_vs_encode", "passes_ms"})
+    EXPECT_TRUE(res.contains(key)) << key;
+  EXPECT_EQ(res["size"], "320x240");
+  EXPECT_EQ(res["export_vs_encode_rounds"].size(), 2u);  // one a round, export first in the second
+  EXPECT_GT(res["render_cpu_ms_per_frame"].get<double>(), 0.0);
+}
+
 }  // namespace
 
 namespace lessons {
