@@ -191,11 +191,18 @@ struct CpuFieldEvaluator::Impl {
     const float x0 = req.view[0], y1 = req.view[3];
     const float dx = (req.view[2] - req.view[0]) / float(req.width), dy = (req.view[3] - req.view[1]) / float(req.height);
     uint32_t row = row0 + uint32_t(first / cols), col = col0 + uint32_t(first % cols);
-    for (size_t i = 0; i < P; ++i) {
-      // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float.
-      s.x[i] = x0 + (float(col) + 0.5f) * dx;
-      s.y[i] = y1 - (float(row) + 0.5f) * dy;
-      if (++col == col0 + cols) col = col0, ++row;
+    // As field.comp: view.x + (px + 0.5) * (x1 - x0) / width, in float; a run of one row at a
+    // time (a loop without a branch, which vectorises).
+    for (size_t i = 0; i < P;) {
+      const size_t run = std::min<size_t>(P - i, col0 + cols - col);
+      const float y = y1 - (float(row) + 0.5f) * dy;
+      for (size_t k = 0; k < run; ++k) {
+        s.x[i + k] = x0 + (float(col + uint32_t(k)) + 0.5f) * dx;
+        s.y[i + k] = y;
+      }
+      i += run;
+      col += uint32_t(run);
+      if (col == col0 + cols) col = col0, ++row;
     }
     for (size_t f = 0; f < n_in; ++f)
       feature_row(layout.features[f], s.x.data(), s.y.data(), P, layout.feature_offset[f], layout.feature_scale[f], s.a.data() + f * P);
@@ -226,6 +233,10 @@ struct CpuFieldEvaluator::Impl {
   // Rows [0, count) of a block (feature-major, k_block apart) for its first n pixels, into the
   // result's pixel-major values: pixel i's value j at out[i * stride + j].
   static void write_out(const float* rows, uint32_t count, size_t n, float* out, uint32_t stride) {
+    if (count == 1 && stride == 1) {  // (one value per pixel: the row as it is)
+      std::copy_n(rows, n, out);
+      return;
+    }
     for (uint32_t j = 0; j < count; ++j)
       for (size_t i = 0; i < n; ++i) out[i * stride + j] = rows[size_t(j) * k_block + i];
   }
