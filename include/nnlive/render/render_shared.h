@@ -23,8 +23,9 @@
 #define SHAPE_PRIM_LINE 1u
 #define SHAPE_PRIM_POINT 2u
 // A line's quad or primitive reaches this far past its half width on each side and past each
-// end (pixel centres within half a pixel of the edge are shaded).
-#define SHAPE_LINE_FRINGE 0.75
+// end: a pixel whose centre lies within half a pixel outside the edge is partly covered
+// (coverage 0.5 - d in shapes.frag), one further out not at all.
+#define SHAPE_LINE_FRINGE 0.5
 
 #define FIELD_VIEW_OUTPUT 0u    // P(class 1) or K softmax probabilities
 #define FIELD_VIEW_NEURON 1u    // one hidden neuron's activation (diverging around 0)
