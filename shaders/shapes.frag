@@ -21,6 +21,9 @@ layout(location = 0) out vec4 out_color;
 // list (a pipeline each would make a draw of every point). Apart, because a CPU rasterizer pays
 // for every branch of a shader, taken or not: the glyph's five atlas taps cost each shape's
 // pixels more than the shape itself, and a line's pixels paid for the star's trigonometry.
+// SHAPE_DISCS_SQUARES: the markers pipeline without the other markers' code, for a run of
+// discs and squares (two classes, the diagram's nodes): on a CPU device the star's
+// trigonometry cost every marker's pixels.
 layout(constant_id = 0) const uint k_kind = SHAPE_RECT;
 // SHAPE_PRIM_* (shapes.vert). A line primitive's inputs vary only along it, and a point's not at
 // all: the pixel's place comes from its position instead.
@@ -64,7 +67,8 @@ void main() {
   const Shape s = Shape(v_rect, v_geom, v_color, v_style, v_edge);
   // Branches on k_kind fold away when the pipeline is built; a branch on the instance's kind
   // (the markers pipeline's) stays, and a CPU rasterizer runs every side of it.
-  const uint kind = k_kind == SHAPE_MARKERS ? uint(s.style.x) : k_kind;
+  const bool markers = k_kind == SHAPE_MARKERS || k_kind == SHAPE_DISCS_SQUARES;
+  const uint kind = markers ? uint(s.style.x) : k_kind;
   const vec2 p = k_primitive == SHAPE_PRIM_POINT ? gl_FragCoord.xy : v_pixel;
   if (k_kind == SHAPE_GLYPH) {
     // Four taps across the pixel's footprint in the atlas: thin strokes of small text stay
@@ -92,7 +96,7 @@ void main() {
     d = length(vec2(max(abs(uv.x) - s.style.w, 0.0), uv.y)) - s.style.y;
   }
   else if (kind == SHAPE_DISC) d = length(p - c) - s.geom.z;
-  else if (kind == SHAPE_SQUARE) d = sd_box(p - c, vec2(s.geom.z));
+  else if (kind == SHAPE_SQUARE || k_kind == SHAPE_DISCS_SQUARES) d = sd_box(p - c, vec2(s.geom.z));
   else if (kind == SHAPE_TRIANGLE) d = sd_triangle(p - c, s.geom.z);
   else if (kind == SHAPE_DIAMOND) d = (abs(p.x - c.x) + abs(p.y - c.y) - s.geom.z) * 0.7071068;
   else if (kind == SHAPE_CROSS) {
@@ -103,7 +107,7 @@ void main() {
   const float shape_d = d;
   if (s.style.z > 0.0) d = abs(d + 0.5 * s.style.z) - 0.5 * s.style.z;  // outline band inside the edge
   const float coverage = clamp(0.5 - d, 0.0, 1.0);
-  if (k_kind == SHAPE_MARKERS && s.style.w > 0.0) {
+  if (markers && s.style.w > 0.0) {
     // The edge band over the shape, as two shapes drawn one over the other would blend.
     const float edge = clamp(0.5 - (abs(shape_d + 0.5 * s.style.w) - 0.5 * s.style.w), 0.0, 1.0);
     if (coverage <= 0.0 && edge <= 0.0) discard;

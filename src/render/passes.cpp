@@ -161,6 +161,12 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
       {SHAPE_RECT, SHAPE_PRIM_QUAD}, {SHAPE_LINE, SHAPE_PRIM_QUAD}, {SHAPE_GLYPH, SHAPE_PRIM_QUAD}, {SHAPE_MARKERS, SHAPE_PRIM_QUAD}};
   if (line_primitives_) kinds.push_back({SHAPE_LINE, SHAPE_PRIM_LINE});
   if (point_primitives_) kinds.push_back({SHAPE_MARKERS, SHAPE_PRIM_POINT});
+  // And on a CPU device runs of discs and squares without the other markers' code.
+  discs_squares_ = ctx.is_software();
+  if (discs_squares_) {
+    kinds.push_back({SHAPE_DISCS_SQUARES, SHAPE_PRIM_QUAD});
+    if (point_primitives_) kinds.push_back({SHAPE_DISCS_SQUARES, SHAPE_PRIM_POINT});
+  }
   pipelines_.emplace(ctx, layout_, gpu::make_shader(ctx, gpu::shaders::shapes_vert(), "shapes.vert"),
                      gpu::make_shader(ctx, gpu::shaders::shapes_frag(), "shapes.frag"), "shapes pipeline", kinds, true, true);
 
@@ -253,6 +259,8 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   s.ranges.clear();
   s.kind.clear();
   s.kind.reserve(count);
+  s.disc_or_square.clear();
+  s.disc_or_square.reserve(count);
   s.half_width.clear();
   s.half_width.reserve(count);
   s.rect.clear();
@@ -263,6 +271,7 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
       for (const auto& sh : *list) {
         s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
+        s.disc_or_square.push_back(sh.style.x == float(SHAPE_DISC) || sh.style.x == float(SHAPE_SQUARE));
         s.half_width.push_back(sh.style.y);
         s.rect.push_back(sh.rect);
         if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.color});
@@ -311,10 +320,14 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
         if (d.width > 0.0f) cb.setLineWidth(d.width);
         cb.draw(d.width > 0.0f ? 2 : 6, static_cast<uint32_t>(d.count), 0, static_cast<uint32_t>(a + d.first));
       }
-    } else if (s.kind[a] == SHAPE_MARKERS && point_primitives_ &&
-               as_points(std::span(s.rect).subspan(a, b - a), ctx_.limits().pointSizeRange[1], float(target.width), float(target.height))) {
-      cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(SHAPE_MARKERS, SHAPE_PRIM_POINT));
-      cb.draw(1, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
+    } else if (s.kind[a] == SHAPE_MARKERS) {
+      const bool points = point_primitives_ && as_points(std::span(s.rect).subspan(a, b - a), ctx_.limits().pointSizeRange[1],
+                                                         float(target.width), float(target.height));
+      const bool round = discs_squares_ && std::all_of(s.disc_or_square.begin() + ptrdiff_t(a), s.disc_or_square.begin() + ptrdiff_t(b),
+                                                       [](uint8_t v) { return v != 0; });
+      cb.bindPipeline(vk::PipelineBindPoint::eGraphics,
+                      *pipelines_->get(round ? SHAPE_DISCS_SQUARES : SHAPE_MARKERS, points ? SHAPE_PRIM_POINT : SHAPE_PRIM_QUAD));
+      cb.draw(points ? 1 : 6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));
     } else {
       cb.bindPipeline(vk::PipelineBindPoint::eGraphics, *pipelines_->get(s.kind[a]));
       cb.draw(6, static_cast<uint32_t>(b - a), 0, static_cast<uint32_t>(a));

@@ -68,6 +68,7 @@ class ShapePass {
     vk::raii::DescriptorSet set{nullptr};
     std::vector<std::array<size_t, 4>> ranges;  // per panel: under first, under count, over first, over count
     std::vector<uint8_t> kind;                  // per instance: its pipeline (kept here, not read from mapped memory)
+    std::vector<uint8_t> disc_or_square;        // per instance: a disc or a square (SHAPE_DISCS_SQUARES can draw it)
     std::vector<float> half_width;              // per instance: Shape.style.y (a line's half width)
     std::vector<shared::vec4> rect;             // per instance: Shape.rect (a marker's square, a fill's pixels)
     struct Fill {
@@ -85,8 +86,8 @@ class ShapePass {
   vk::raii::Sampler sampler_{nullptr};
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
-  std::optional<QuadPipelines> pipelines_;  // by (SHAPE_*, SHAPE_PRIM_*) (SHAPE_MARKERS for the markers)
-  bool line_primitives_ = false, point_primitives_ = false;
+  std::optional<QuadPipelines> pipelines_;  // by (SHAPE_*, SHAPE_PRIM_*) (SHAPE_MARKERS for the markers, SHAPE_DISCS_SQUARES for runs of only those on a CPU device)
+  bool line_primitives_ = false, point_primitives_ = false, discs_squares_ = false;
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };

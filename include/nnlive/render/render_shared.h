@@ -16,6 +16,7 @@
 #define SHAPE_STAR 8u      // geom: centre x, y, radius (five points)
 #define SHAPE_MARKERS 9u   // shapes.frag's constant 0 for the pipeline of the discs and markers (style.x says which)
 #define SHAPE_FILL 10u     // rect: whole pixels inside an opaque rectangle (geom), cleared rather than drawn
+#define SHAPE_DISCS_SQUARES 11u  // shapes.frag's constant 0 for a run of discs and squares only (CPU devices)
 // The primitive a shapes pipeline draws each instance as (its constant 1): a quad of two
 // triangles, or, on a CPU device, a wide line (lines) or a large point (markers), which a CPU
 // rasterizer shades once per 4x4 block rather than once for each triangle over it.
