@@ -4,6 +4,16 @@
 
 namespace nnlive::gpu {
 
+bool host_readable_supported(const Context& ctx, vk::Format format, vk::ImageUsageFlags usage, uint32_t width, uint32_t height) {
+  try {
+    const vk::ImageFormatProperties p =
+        ctx.physical_device().getImageFormatProperties(format, vk::ImageType::e2D, vk::ImageTiling::eLinear, usage, {});
+    return p.maxExtent.width >= width && p.maxExtent.height >= height;
+  } catch (const vk::SystemError&) {  // (eErrorFormatNotSupported: not as a linear image)
+    return false;
+  }
+}
+
 Image::Image(const Context& ctx, uint32_t width, uint32_t height, vk::Format format, vk::ImageUsageFlags usage,
              const char* name, uint32_t mip_levels, ImageMemory memory)
     : format_(format), width_(width), height_(height), mip_levels_(mip_levels) {

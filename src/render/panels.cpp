@@ -32,11 +32,17 @@ gpu::NetworkLayout network_layout(const std::vector<nn::LayerShape>& layers, siz
   return n;
 }
 
+namespace {
+constexpr vk::ImageUsageFlags k_target_usage =
+    vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc | vk::ImageUsageFlagBits::eTransferDst;
+}
+
 SceneTarget::SceneTarget(const gpu::Context& ctx, uint32_t width, uint32_t height)
     : serial_(next_serial_++),
-      image_(ctx, width, height, k_target_format,
-             vk::ImageUsageFlagBits::eColorAttachment | vk::ImageUsageFlagBits::eTransferSrc | vk::ImageUsageFlagBits::eTransferDst, "scene target",
-             1, ctx.is_software() ? gpu::ImageMemory::host_readable : gpu::ImageMemory::device) {
+      image_(ctx, width, height, k_target_format, k_target_usage, "scene target", 1,
+             ctx.is_software() && gpu::host_readable_supported(ctx, k_target_format, k_target_usage, width, height)
+                 ? gpu::ImageMemory::host_readable
+                 : gpu::ImageMemory::device) {
   if (width < k_min_width || height < k_min_height || width > k_max_width || height > k_max_height)
     throw gpu::GpuError("the picture must be 320x240 to 7680x4320 pixels");
   if (!image_.mapped())

@@ -402,6 +402,23 @@ TEST_F(Render, FieldViewsColouredOnTheHostMatchTheShader) {
   }
 }
 
+TEST_F(Render, OnACpuDeviceTheTargetIsReadWhereItIs) {
+  // Lavapipe's target is a linear image in host memory: no readback buffer, no copy to one, and
+  // the pixels read from it (odd widths pad its rows) are those a GPU device would copy out.
+  const auto t = train("xor", 100, 0.4);
+  for (const uint32_t w : {480u, 333u}) {
+    render::SceneTarget target(context(), w, 270);
+    EXPECT_EQ(target.readback() == nullptr, context().is_software());
+    EXPECT_EQ(target.finished_layout(), context().is_software() ? vk::ImageLayout::eGeneral : vk::ImageLayout::eTransferSrcOptimal);
+    renderer().render(t->scene, {}, target);
+    const auto px = target.pixels();
+    ASSERT_EQ(px.size(), size_t(w) * 270 * 4);
+    // The frame's corners are the background, its middle is not all one colour.
+    EXPECT_EQ(std::vector<uint8_t>(px.begin(), px.begin() + 4), std::vector<uint8_t>(px.end() - 4, px.end()));
+    EXPECT_GT(differing_pixels(px, std::vector<uint8_t>(px.size(), px[0])), size_t(w) * 270 / 4);
+  }
+}
+
 TEST_F(Render, PanelsMustFitTheFrame) {
   const auto t = train("xor", 1);
   render::SceneTarget frame(context(), 640, 480);

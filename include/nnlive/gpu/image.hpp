@@ -16,6 +16,9 @@ namespace nnlive::gpu {
 // memory is the host's: no copy to a readback buffer).
 enum class ImageMemory { device, host_readable };
 
+// Whether the device can make a host-readable (linear) image of this format, usage and size.
+bool host_readable_supported(const Context& ctx, vk::Format format, vk::ImageUsageFlags usage, uint32_t width, uint32_t height);
+
 class Image {
  public:
   Image(const Context& ctx, uint32_t width, uint32_t height, vk::Format format, vk::ImageUsageFlags usage,
