@@ -8,6 +8,7 @@
 // taken across the same 2x2 quads of target pixels), and a pipeline that only fetches the
 // colours draws them. Softmax fields and reduced (interpolated) fields keep the shader.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "nnlive/render/render_shared.h"
@@ -20,6 +21,7 @@ struct PixelSpan {
   int width() const { return x1 - x0; }
   int height() const { return y1 - y0; }
   bool empty() const { return x1 <= x0 || y1 <= y0; }
+  size_t area() const { return empty() ? 0 : size_t(width()) * size_t(height()); }
 };
 
 // The pixels a field view with rectangle `rect` draws: those whose centres lie in it, within

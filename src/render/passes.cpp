@@ -386,11 +386,10 @@ void FieldViewPass::update(const Panel& p, PanelDraw& d, PanelSlot& ps, vk::Exte
   std::vector<Job> jobs;
   size_t total = 0;
   auto add = [&](const shared::FieldView& v, const float* values) {
-    const PixelSpan px = view_pixels(v.rect, panel, target.width, target.height);
-    jobs.push_back({v, px, values});
-    total += size_t(std::max(px.width(), 0)) * size_t(std::max(px.height(), 0));
+    jobs.push_back({v, view_pixels(v.rect, panel, target.width, target.height), values});
+    total += jobs.back().pixels.area();
   };
-  if (const float* values = ps.field.host_values(); values && host_colourable(field_view_of(p, d))) add(field_view_of(p, d), values);
+  if (const shared::FieldView v = field_view_of(p, d); ps.field.host_values() && host_colourable(v)) add(v, ps.field.host_values());
   const bool field = !jobs.empty();
   if (const float* values = ps.thumbs.host_values(); values && d.thumb_channels)
     for (const auto& t : d.comp.thumbnails) add(thumbnail_view_of(p, d, t), values);
@@ -408,7 +407,7 @@ void FieldViewPass::update(const Panel& p, PanelDraw& d, PanelSlot& ps, vk::Exte
     const PanelDraw::Coloured c{j.pixels, first};
     if (field && i == 0) d.field_coloured = c;
     else d.thumbs_coloured.push_back(c);
-    first += uint32_t(std::max(j.pixels.width(), 0) * std::max(j.pixels.height(), 0));
+    first += uint32_t(j.pixels.area());
   }
   ps.colours_key = key.h;
 }
