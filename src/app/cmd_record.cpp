@@ -292,7 +292,7 @@ namespace {
 nlohmann::json pass_json(const render::Renderer::PassTimes& p) {
   auto v = [](double ms) { return ms < 0.0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(ms * 1000.0) / 1000.0); };
   return {{"field_gpu", v(p.field_ms)}, {"field_host", v(p.field_host_ms)}, {"field_view", v(p.field_view_ms)}, {"field_view_host", v(p.view_host_ms)},
-          {"shapes", v(p.shapes_ms)},  {"copy_out", v(p.copy_ms)}};
+          {"shapes", v(p.shapes_ms)},  {"shapes_host", v(p.shapes_host_ms)}, {"copy_out", v(p.copy_ms)}};
 }
 
 }  // namespace

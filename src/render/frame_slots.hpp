@@ -126,7 +126,7 @@ struct FrameSlot {
   // views and overlay, then after the copies; `timed` of them written by the last submission.
   vk::raii::QueryPool queries{nullptr};
   uint32_t query_capacity = 0, timed = 0, panels_timed = 0;
-  double field_host_ms = 0.0, view_host_ms = 0.0;
+  double field_host_ms = 0.0, view_host_ms = 0.0, shapes_host_ms = 0.0;
 };
 
 // What one panel draws this frame, between composition and recording.

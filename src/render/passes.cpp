@@ -163,6 +163,7 @@ ShapePass::ShapePass(const gpu::Context& ctx, uint32_t slots)
   if (point_primitives_) kinds.push_back({SHAPE_MARKERS, SHAPE_PRIM_POINT});
   // And on a CPU device runs of discs and squares without the other markers' code.
   discs_squares_ = ctx.is_software();
+  host_shapes_ = ctx.is_software();
   if (discs_squares_) {
     kinds.push_back({SHAPE_DISCS_SQUARES, SHAPE_PRIM_QUAD});
     if (point_primitives_) kinds.push_back({SHAPE_DISCS_SQUARES, SHAPE_PRIM_POINT});
@@ -250,7 +251,10 @@ void ShapePass::ensure_capacity(Slot& s, size_t count) {
   ctx_.device().updateDescriptorSets(writes, {});
 }
 
-void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
+// What update() marks as drawn on the host: no pipeline of the device's.
+constexpr uint8_t k_on_host = 255;
+
+void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, vk::Extent2D target) {
   Slot& s = slots_.at(slot);
   size_t count = 0;
   for (const auto& d : draws) count += d.comp.underlay.size() + d.comp.shapes.size();
@@ -266,7 +270,9 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
   s.rect.clear();
   s.rect.reserve(count);
   s.fills.clear();
-  size_t at = 0;
+  s.regions.clear();
+  size_t at = 0, host_total = 0;
+  std::vector<uint8_t> skips;
   for (const auto& d : draws) {
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
       for (const auto& sh : *list) {
@@ -277,12 +283,54 @@ void ShapePass::update(uint32_t slot, std::span<const PanelDraw> draws) {
         if (s.kind.back() == SHAPE_FILL) s.fills.push_back({s.kind.size() - 1, sh.color});
       }
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
+    s.regions.emplace_back();
+    if (host_shapes_) {
+      const Rect& r = panels[s.regions.size() - 1].rect;
+      const PixelSpan clip{std::max(int(r.x0), 0), std::max(int(r.y0), 0), std::min(int(r.x1), int(target.width)),
+                           std::min(int(r.y1), int(target.height))};
+      for (const HostRegion& region : plan_host_regions(d.comp.underlay.shapes(), clip, skips)) {
+        s.regions.back().push_back({region, host_total});
+        host_total += region.pixels.area();
+      }
+      for (size_t i = 0; i < under; ++i)
+        if (skips[i]) s.kind[at + i] = k_on_host;
+    }
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
     if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
     if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
     s.ranges.push_back({at, under, at + under, over});
     at += under + over;
   }
+  if (host_total == 0) return;
+  // The regions' pixels, drawn again only when an underlay or a region changed.
+  Fingerprint key;
+  for (size_t i = 0; i < draws.size(); ++i) {
+    key.span(draws[i].comp.underlay.shapes());
+    for (const auto& [region, first] : s.regions[i]) key.add(region.pixels), key.add(region.fill), key.add(first);
+  }
+  const vk::DeviceSize bytes = host_total * sizeof(uint32_t);
+  if (!s.host_pixels || s.host_pixels->size() < bytes) {
+    s.host_pixels.emplace(ctx_, bytes, vk::BufferUsageFlagBits::eTransferSrc, gpu::MemoryUse::upload, "shapes drawn on the host");
+    s.host_key = 0;
+  }
+  if (key.h == s.host_key) return;
+  auto* pixels = static_cast<uint32_t*>(s.host_pixels->mapped());
+  for (size_t i = 0; i < draws.size(); ++i)
+    for (const auto& [region, first] : s.regions[i]) draw_host_region(draws[i].comp.underlay.shapes(), region, pixels + first);
+  s.host_key = key.h;
+}
+
+void ShapePass::record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
+  const Slot& s = slots_.at(slot);
+  std::vector<vk::BufferImageCopy> copies;
+  for (const auto& [region, first] : s.regions.at(panel)) {
+    const PixelSpan& p = region.pixels;
+    copies.push_back({vk::DeviceSize(first) * sizeof(uint32_t), uint32_t(p.width()), uint32_t(p.height()),
+                      {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
+                      {p.x0, p.y0, 0},
+                      {uint32_t(p.width()), uint32_t(p.height()), 1}});
+  }
+  if (!copies.empty()) cb.copyBufferToImage(s.host_pixels->handle(), target, vk::ImageLayout::eTransferDstOptimal, copies);
 }
 
 void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
@@ -300,7 +348,9 @@ void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t 
   for (size_t a = first, end = first + count; a < end;) {
     size_t b = a + 1;
     while (b < end && s.kind[b] == s.kind[a]) ++b;
-    if (s.kind[a] == SHAPE_FILL) {
+    if (s.kind[a] == k_on_host) {
+      // (drawn by update() on the host, copied after the underlay)
+    } else if (s.kind[a] == SHAPE_FILL) {
       auto f = std::lower_bound(s.fills.begin(), s.fills.end(), a, [](const Slot::Fill& x, size_t i) { return x.at < i; });
       for (; f != s.fills.end() && f->at < b; ++f) {
         const shared::vec4& r = s.rect[f->at];

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frame_slots.hpp"
+#include "host_shapes.hpp"
 #include "nnlive/gpu/image.hpp"
 #include "nnlive/render/font.hpp"
 #include "nnlive/render/renderer.hpp"
@@ -54,11 +55,21 @@ class ShapePass {
   Fonts fonts() const { return Fonts{regular_, bold_}; }
 
   // The frame's shapes into the slot's instance buffer (grown as needed): per panel, its
-  // underlay, then its overlay.
-  void update(uint32_t slot, std::span<const PanelDraw> draws);
-  // Panel `panel`'s underlay or overlay, as update() laid it out.
+  // underlay, then its overlay. On a CPU device, the parts of the underlays that can be
+  // (host_shapes.hpp) drawn on the host into the slot's pixel buffer, again only when the
+  // underlays changed.
+  void update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, vk::Extent2D target);
+  // Panel `panel`'s underlay or overlay, as update() laid it out (without what the host drew).
   void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
               const vk::Rect2D& scissor) const;
+  // Whether update() drew part of the panel's underlay on the host.
+  bool drew_on_host(uint32_t slot, size_t panel) const { return !slots_.at(slot).regions.at(panel).empty(); }
+  // What update() drew of the panel's underlay on the host, copied into `target` (in
+  // eTransferDstOptimal, outside a rendering): after the underlay, before the field views.
+  void record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const;
+  // Whether update() draws on the host where it can (on a CPU device only; on by default there).
+  // Off, the device draws every shape, as on a GPU: for tests and measurements.
+  void set_host_shapes(bool on) { host_shapes_ = on && ctx_.is_software(); }
   // One draw with each pipeline, of one shape at the origin, using slot 0 (see Renderer).
   void record_warm_up(const vk::raii::CommandBuffer& cb, vk::Extent2D target);
 
@@ -76,6 +87,11 @@ class ShapePass {
       shared::vec4 colour;
     };
     std::vector<Fill> fills;  // the SHAPE_FILL instances, in order (for the same reason)
+    // Per panel: the regions of its underlay drawn on the host, and where each one's pixels
+    // start in `host_pixels`; what decided those pixels.
+    std::vector<std::vector<std::pair<HostRegion, size_t>>> regions;
+    std::optional<gpu::Buffer> host_pixels;
+    uint64_t host_key = 0;
   };
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
@@ -87,7 +103,7 @@ class ShapePass {
   vk::raii::DescriptorSetLayout set_layout_{nullptr};
   vk::raii::PipelineLayout layout_{nullptr};
   std::optional<QuadPipelines> pipelines_;  // by (SHAPE_*, SHAPE_PRIM_*) (SHAPE_MARKERS for the markers, SHAPE_DISCS_SQUARES for runs of only those on a CPU device)
-  bool line_primitives_ = false, point_primitives_ = false, discs_squares_ = false;
+  bool line_primitives_ = false, point_primitives_ = false, discs_squares_ = false, host_shapes_ = false;
   vk::raii::DescriptorPool pool_{nullptr};  // (before the slots: it outlives their sets)
   std::vector<Slot> slots_;
 };

@@ -175,14 +175,24 @@ struct Renderer::Impl {
     cb.setLineWidth(1.0f);  // (dynamic in every pipeline; the shapes pass sets its lines' widths)
   }
 
-  // The views coloured on the host into the target (FieldViewPass::record_copies): between the
-  // panel's underlay and overlay, as a drawn view would be, outside the rendering.
-  void copy_views(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, SceneTarget& target) {
+  // What the host drew into the target, outside the rendering: the panel's underlay regions
+  // (ShapePass::record_copies), then the views coloured on the host (FieldViewPass::record_copies;
+  // thumbnails lie in the diagram's region), between the panel's underlay and overlay, as drawn
+  // ones would be.
+  void copy_from_host(const vk::raii::CommandBuffer& cb, const FrameSlot& slot, size_t panel, const PanelDraw& d,
+                      const PanelSlot& ps, SceneTarget& target) {
     const vk::Image image = target.image().handle();
     cb.endRendering();
     gpu::transition(cb, image, vk::ImageLayout::eColorAttachmentOptimal, vk::ImageLayout::eTransferDstOptimal,
                     vk::PipelineStageFlagBits2::eColorAttachmentOutput, vk::AccessFlagBits2::eColorAttachmentWrite,
                     vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite);
+    if (shapes.drew_on_host(slot.index, panel)) {
+      shapes.record_copies(cb, slot.index, panel, image);
+      // (copies into the same pixels keep their order only with a barrier)
+      const vk::MemoryBarrier2 after{vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
+                                     vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite};
+      cb.pipelineBarrier2(vk::DependencyInfo{{}, after});
+    }
     views.record_copies(cb, d, ps, image);
     gpu::transition(cb, image, vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::eColorAttachmentOptimal,
                     vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
@@ -196,7 +206,9 @@ struct Renderer::Impl {
   void record_draws(FrameSlot& slot, std::span<const Panel> panels, const std::vector<PanelDraw>& draws, SceneTarget& target,
                     bool timing) {
     const auto& cb = slot.cb;
-    shapes.update(slot.index, draws);
+    const auto shapes_t0 = std::chrono::steady_clock::now();
+    shapes.update(slot.index, panels, draws, {target.width(), target.height()});
+    slot.shapes_host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shapes_t0).count();
     // The field views read what the field kernels wrote.
     const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
                                     vk::PipelineStageFlagBits2::eFragmentShader, vk::AccessFlagBits2::eShaderSampledRead};
@@ -217,8 +229,8 @@ struct Renderer::Impl {
       shapes.record(cb, slot.index, i, false, extent, scissor);
       const uint32_t q = 2 + 3 * uint32_t(i);  // after this panel's underlay, field views, overlay
       if (timing) cb.writeTimestamp2(graphics, *slot.queries, q);
-      if (draws[i].field_coloured || !draws[i].thumbs_coloured.empty()) {
-        copy_views(cb, draws[i], *slot.panels[i], target);
+      if (draws[i].field_coloured || !draws[i].thumbs_coloured.empty() || shapes.drew_on_host(slot.index, i)) {
+        copy_from_host(cb, slot, i, draws[i], *slot.panels[i], target);
         cb.setScissor(0, scissor);
       }
       if (!draws[i].chart) views.record(cb, p, draws[i], *slot.panels[i], extent);
@@ -248,6 +260,7 @@ struct Renderer::Impl {
     p.frame = f.frame;
     p.field_host_ms = f.field_host_ms;
     p.view_host_ms = f.view_host_ms;
+    p.shapes_host_ms = f.shapes_host_ms;
     p.field_ms = ms(0, 1);
     p.field_view_ms = p.shapes_ms = 0.0;
     uint32_t q = 1;
@@ -303,6 +316,11 @@ Renderer::PassTimes Renderer::last_pass_times() const { return impl_->pass_times
 
 void Renderer::set_host_colours(bool on) {
   impl_->views.set_host_colours(on);
+  impl_->drawn_fingerprint = 0;  // (the target's pixels may differ by a rounding)
+}
+
+void Renderer::set_host_shapes(bool on) {
+  impl_->shapes.set_host_shapes(on);
   impl_->drawn_fingerprint = 0;  // (the target's pixels may differ by a rounding)
 }
 

@@ -114,19 +114,25 @@ class Renderer {
   uint64_t frames_reused() const;
   // How long the passes of the last drawn frame that has finished took, in milliseconds: the
   // field on the GPU (field.comp) and on the host (the CPU engine, or uploading a field made
-  // elsewhere), the field views (with the thumbnails) and their colouring on the host (a CPU
-  // device), the shapes (every 2-D element and text) and the copy-out (readback, and the caller's
-  // after-hook such as a blit). GPU times are timestamps, -1 on a device without them; the host
+  // elsewhere), the field views (with the thumbnails, and on a CPU device the copies of what
+  // the host drew) and their colouring on the host (a CPU device), the shapes (every 2-D element
+  // and text; on the host: their instances, and the underlay regions a CPU device's host draws)
+  // and the copy-out (readback, and the caller's after-hook such as a blit). GPU times are timestamps, -1 on a device without them; the host
   // times are the wall clock of submit().
   struct PassTimes {
     uint64_t frame = 0;  // 0: none measured yet
     double field_ms = -1.0, field_host_ms = 0.0, field_view_ms = -1.0, view_host_ms = 0.0, shapes_ms = -1.0, copy_ms = -1.0;
+    double shapes_host_ms = 0.0;
   };
   PassTimes last_pass_times() const;
   // On a CPU device (lavapipe) the field views whose values the host has, at one per pixel, are
   // coloured on the host and drawn as colours (on by default there; GPUs always shade them).
   // Off, the shader colours them as on a GPU: for tests and measurements.
   void set_host_colours(bool on);
+  // On a CPU device an opaque panel's underlay (the diagram's edges and pulses) is drawn on the
+  // host and copied (on by default there; GPUs always draw it). Off, the device draws it: for
+  // tests and measurements.
+  void set_host_shapes(bool on);
   void wait_all();
   // Where each panel of the last submitted frame put its field (the rectangle in target pixels
   // and the data view it shows) and its diagram's nodes, in target pixels: for turning pointer

@@ -306,6 +306,7 @@ void LiveApp::draw_overlays() {
       row("field views", t.field_view_ms);
       if (t.view_host_ms > 0.0) row("views (host)", t.view_host_ms);
       row("shapes", t.shapes_ms);
+      if (t.shapes_host_ms > 0.0) row("shapes (host)", t.shapes_host_ms);
       row("copy-out, UI", t.copy_ms);
       ImGui::TextDisabled("GPU timestamps of frame %llu", static_cast<unsigned long long>(t.frame));
     }
