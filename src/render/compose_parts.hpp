@@ -14,7 +14,10 @@ struct Parts {
   const Fonts& fonts;
   float s;          // design scale
   ShapeBatch& out;  // over the field views
-  ShapeBatch& under;  // beneath them
+  // Beneath them: the panels, and over each panel its lines (the diagram's edges and pulses, the
+  // charts' axes, grid and curves), which a CPU device's host draws (host_shapes.hpp); text
+  // and markers go over them in `out`.
+  ShapeBatch& under;
   // A text size: `design` pixels at 1080p, scaled, and never below the presentation minimum.
   float text(float design) const { return std::max(design, options.min_text_px) * s; }
 };

@@ -152,8 +152,8 @@ Vec2 place_label(const Parts& p, const std::string& text, float px, const Rect& 
 void axes(const Parts& p, const Plot& plot, const std::string& title, bool percent, float k = 1.0f) {
   const float s = p.s, fs = p.text(15 * k);
   const Rect& r = plot.r;
-  p.out.line(r.x0, r.y1, r.x1, r.y1, std::max(1.0f, s), p.c.muted);
-  p.out.line(r.x0, r.y0, r.x0, r.y1, std::max(1.0f, s), p.c.muted);
+  p.under.line(r.x0, r.y1, r.x1, r.y1, std::max(1.0f, s), p.c.muted);
+  p.under.line(r.x0, r.y0, r.x0, r.y1, std::max(1.0f, s), p.c.muted);
   // y ticks
   if (plot.log) {
     // Decades labelled no closer than 1.4 text heights: every n-th one when they would crowd.
@@ -162,7 +162,7 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
     const int top = int(std::floor(plot.y1));
     for (int k = int(std::ceil(plot.y0)); k <= top; ++k) {
       const float y = plot.y(std::pow(10.0, k));
-      p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
+      p.under.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
       if ((top - k) % every == 0)
         p.fonts.regular.draw(p.out, tick_label(std::pow(10.0, k), false), r.x0 - 6 * s, y + 0.33f * fs, fs, p.c.muted, Align::right);
     }
@@ -172,7 +172,7 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
     float labelled = INFINITY;  // the last label's y: none closer than 1.1 text heights (a short chart)
     for (double v = std::ceil(plot.y0 / step) * step; v <= plot.y1 + 1e-9; v += step) {
       const float y = plot.y(v);
-      p.out.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
+      p.under.line(r.x0, y, r.x1, y, std::max(1.0f, 0.8f * s), p.c.grid);
       if (std::abs(y - labelled) < 1.1f * fs) continue;
       p.fonts.regular.draw(p.out, tick_label(v, percent), r.x0 - 6 * s, y + 0.33f * fs, fs, p.c.muted, Align::right);
       labelled = y;
@@ -184,7 +184,7 @@ void axes(const Parts& p, const Plot& plot, const std::string& title, bool perce
   const double step = std::max(1.0, nice_step(plot.e1 - plot.e0, ticks));
   for (double e = std::ceil(plot.e0 / step) * step; e <= plot.e1 + 1e-9; e += step) {
     const float x = plot.x(e);
-    p.out.line(x, r.y1, x, r.y1 + 5 * s, std::max(1.0f, s), p.c.muted);
+    p.under.line(x, r.y1, x, r.y1 + 5 * s, std::max(1.0f, s), p.c.muted);
     p.fonts.regular.draw(p.out, tick_label(e, false), x, r.y1 + 5 * s + 1.05f * fs, fs, p.c.muted, Align::center);
   }
   p.fonts.bold.draw(p.out, title, r.x0, r.y0 - 0.66f * p.text(18 * k), p.text(18 * k), p.c.text);
@@ -215,17 +215,17 @@ void draw_curves(const Parts& p, const Rect& area) {
   const float w = std::max(1.2f, 2.2f * s);
   const std::vector<std::vector<Vec2>> loss_curves{curve(loss, h, [](const nn::Metrics& m) { return m.test_loss; }),
                                                                    curve(loss, h, [](const nn::Metrics& m) { return m.train_loss; })};
-  polyline(p.out, loss_curves[0], w, p.c.test_curve, 9.0f * s);
-  polyline(p.out, loss_curves[1], w, p.c.train_curve);
+  polyline(p.under, loss_curves[0], w, p.c.test_curve, 9.0f * s);
+  polyline(p.under, loss_curves[1], w, p.c.train_curve);
 
   // Legend.
   const float ly = loss_r.y0 - 0.66f * title_px;
   const float legend_w = 2.0f * 42 * s + 18 * s + p.fonts.regular.measure("train", legend_px) + p.fonts.regular.measure("test", legend_px);
   float lx = loss_r.x1 - legend_w;
   const float mid = ly - 0.35f * legend_px;
-  polyline(p.out, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.train_curve);
+  polyline(p.under, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.train_curve);
   lx = p.fonts.regular.draw(p.out, "train", lx + 42 * s, ly, legend_px, p.c.text) + 18 * s;
-  polyline(p.out, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.test_curve, 9.0f * s);
+  polyline(p.under, {{lx, mid}, {lx + 34 * s, mid}}, w, p.c.test_curve, 9.0f * s);
   p.fonts.regular.draw(p.out, "test", lx + 42 * s, ly, legend_px, p.c.text);
 
   // Markers: best test loss and the epoch the stop rule paused at. Their labels go where they
@@ -246,13 +246,13 @@ void draw_curves(const Parts& p, const Rect& area) {
     const Vec2 at = place_label(p, "best test", small_px, loss_r, loss_curves, places);
     if (glm::distance(at, Vec2(x, y)) > 1.5f * small_px + 10 * s) {
       const float ty = at.y < y ? at.y + 0.35f * small_px : at.y - 1.0f * small_px;
-      p.out.line(x, y, at.x, ty, std::max(1.0f, 0.8f * s), p.c.marker);
+      p.under.line(x, y, at.x, ty, std::max(1.0f, 0.8f * s), p.c.marker);
     }
     p.fonts.regular.draw(p.out, "best test", at.x, at.y, small_px, p.c.marker, Align::center);
   }
   if (const auto& paused = p.scene.snapshot->paused_at) {
     const float x = loss.x(*paused);
-    polyline(p.out, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
+    polyline(p.under, {{x, loss_r.y0}, {x, acc_r.y1}}, std::max(1.0f, 1.5f * s), p.c.marker, 6 * s);
     const float half = 0.5f * p.fonts.regular.measure("paused", small_px) + 6 * s;
     std::vector<Vec2> places;
     for (float t : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
@@ -267,8 +267,8 @@ void draw_curves(const Parts& p, const Rect& area) {
   if (with_accuracy) {
     Plot acc{acc_r, 0.0, e1, 0.0, 1.0, false};
     axes(p, acc, "accuracy", true);
-    polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
-    polyline(p.out, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
+    polyline(p.under, curve(acc, h, [](const nn::Metrics& m) { return m.test_acc; }), w, p.c.test_curve, 9.0f * s);
+    polyline(p.under, curve(acc, h, [](const nn::Metrics& m) { return m.train_acc; }), w, p.c.train_curve);
   }
   p.fonts.regular.draw(p.out, "epoch", acc_r.x1, acc_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
 }
@@ -332,8 +332,8 @@ void draw_comparison(const Parts& p, const Rect& area) {
     const float w = std::max(1.2f, 2.4f * s);
     for (size_t i = runs.size(); i-- > 0;) {  // run 1 on top
       const Rgba c = run_colour(i);
-      polyline(p.out, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.test_loss; }), 0.8f * w, c, 8.0f * s);
-      polyline(p.out, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.train_loss; }), w, c);
+      polyline(p.under, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.test_loss; }), 0.8f * w, c, 8.0f * s);
+      polyline(p.under, curve(plot, *runs[i].history, [](const nn::Metrics& mt) { return mt.train_loss; }), w, c);
     }
     p.fonts.regular.draw(p.out, "epoch", plot_r.x1, plot_r.y1 + 5 * s + 1.05f * fs + small_px, small_px, p.c.muted, Align::right);
   }

@@ -273,7 +273,8 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
   s.regions.clear();
   size_t at = 0, host_total = 0;
   std::vector<uint8_t> skips;
-  for (const auto& d : draws) {
+  for (size_t panel = 0; panel < draws.size(); ++panel) {
+    const PanelDraw& d = draws[panel];
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
       for (const auto& sh : *list) {
         s.kind.push_back(uint8_t(pipeline_for(uint32_t(sh.style.x))));
@@ -285,7 +286,7 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     s.regions.emplace_back();
     if (host_shapes_) {
-      const Rect& r = panels[s.regions.size() - 1].rect;
+      const Rect& r = panels[panel].rect;
       const PixelSpan clip{std::max(int(r.x0), 0), std::max(int(r.y0), 0), std::min(int(r.x1), int(target.width)),
                            std::min(int(r.y1), int(target.height))};
       for (const HostRegion& region : plan_host_regions(d.comp.underlay.shapes(), clip, skips)) {

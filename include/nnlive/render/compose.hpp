@@ -43,7 +43,7 @@ struct Composition {
   std::vector<Thumbnail> thumbnails;  // empty when the network is too big for them
   uint32_t thumbnail_size = 0;        // pixels a side
   nn::View thumbnail_view{};
-  ShapeBatch underlay;                // drawn before the field and thumbnails (panels, edges, pulses)
+  ShapeBatch underlay;                // drawn before the field and thumbnails (panels, edges, pulses, the charts' lines)
   ShapeBatch shapes;                  // drawn over the field and thumbnails
   Rgba background{};
 };

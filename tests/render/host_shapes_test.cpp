@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// Which parts of an underlay a CPU device's host draws (host_shapes.hpp), and what it draws
+// there (no device needed; Render.UnderlaysDrawnOnTheHostMatchTheDevice compares the pixels
+// with the device's).
+#include <gtest/gtest.h>
+
+#include "nnlive/render/shape_batch.hpp"
+#include "render/host_shapes.hpp"
+
+namespace nnlive::render {
+namespace {
+
+constexpr Rgba k_panel{1.0f, 1.0f, 1.0f, 1.0f};
+
+// A panel's underlay: an opaque 200 x 100 rectangle at (100, 50) (a fill and four strips).
+ShapeBatch panel() {
+  ShapeBatch b;
+  b.rect({100.0f, 50.0f, 300.0f, 150.0f}, k_panel);
+  return b;
+}
+
+const PixelSpan k_clip{0, 0, 640, 480};
+
+TEST(HostShapes, AFillWithLinesOverItIsARegionAndTheDeviceSkipsWhatLiesWhollyInIt) {
+  ShapeBatch b = panel();
+  b.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});  // inside
+  b.line(90.0f, 100.0f, 200.0f, 100.0f, 2.0f, {1.0f, 0.0f, 0.0f, 1.0f});  // reaching out to the left
+  b.disc(200.0f, 100.0f, 5.0f, {0.0f, 1.0f, 0.0f, 1.0f});                // inside
+  std::vector<uint8_t> skips;
+  const auto regions = plan_host_regions(b.shapes(), k_clip, skips);
+  ASSERT_EQ(regions.size(), 1u);
+  // The fill's whole pixels: centres a pixel or more inside the rectangle.
+  EXPECT_EQ(regions[0].pixels.x0, 101);
+  EXPECT_EQ(regions[0].pixels.y0, 51);
+  EXPECT_EQ(regions[0].pixels.x1, 299);
+  EXPECT_EQ(regions[0].pixels.y1, 149);
+  EXPECT_EQ(regions[0].fill, 0u);
+  ASSERT_EQ(skips.size(), b.size());
+  EXPECT_EQ(skips[0], 1) << "the fill";
+  for (size_t i = 1; i <= 4; ++i) EXPECT_EQ(skips[i], 0) << "strip " << i << " lies outside the region";
+  EXPECT_EQ(skips[5], 1);
+  EXPECT_EQ(skips[6], 0) << "the device draws the part outside";
+  EXPECT_EQ(skips[7], 1);
+}
+
+TEST(HostShapes, NoRegionWhereNothingIsOverTheFillOrWhatIsOverItIsNotDrawnOnTheHost) {
+  std::vector<uint8_t> skips;
+  EXPECT_TRUE(plan_host_regions(panel().shapes(), k_clip, skips).empty()) << "a fill alone: the device's clear costs nothing";
+  ShapeBatch glyph = panel();
+  glyph.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
+  glyph.glyph({150.0f, 80.0f, 170.0f, 100.0f}, {0.0f, 0.0f, 0.1f, 0.1f}, {0.0f, 0.0f, 0.0f, 1.0f});
+  EXPECT_TRUE(plan_host_regions(glyph.shapes(), k_clip, skips).empty());
+  ShapeBatch star = panel();
+  star.marker(SHAPE_STAR, 200.0f, 100.0f, 6.0f, {0.0f, 0.0f, 0.0f, 1.0f});
+  EXPECT_TRUE(plan_host_regions(star.shapes(), k_clip, skips).empty());
+  ShapeBatch fill = panel();
+  fill.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
+  fill.rect({150.0f, 60.0f, 250.0f, 140.0f}, {0.5f, 0.5f, 0.5f, 1.0f});  // another fill over it
+  const auto regions = plan_host_regions(fill.shapes(), k_clip, skips);
+  ASSERT_EQ(regions.size(), 0u) << "the second fill has nothing over it, the first another fill";
+  for (uint8_t s : skips) EXPECT_EQ(s, 0);
+  // Outside the panel's clip: nothing.
+  ShapeBatch lines = panel();
+  lines.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
+  EXPECT_TRUE(plan_host_regions(lines.shapes(), PixelSpan{400, 0, 640, 480}, skips).empty());
+}
+
+TEST(HostShapes, TheRegionHoldsTheFillWithTheShapesBlendedOverIt) {
+  ShapeBatch b = panel();
+  b.line(120.0f, 100.5f, 280.0f, 100.5f, 4.0f, {0.0f, 0.0f, 1.0f, 1.0f});  // rows 99-101 whole, 98 and 102 half
+  b.disc(200.0f, 80.0f, 6.0f, {1.0f, 0.0f, 0.0f, 0.5f});
+  std::vector<uint8_t> skips;
+  const auto regions = plan_host_regions(b.shapes(), k_clip, skips);
+  ASSERT_EQ(regions.size(), 1u);
+  const PixelSpan& r = regions[0].pixels;
+  std::vector<uint32_t> px(r.area());
+  draw_host_region(b.shapes(), regions[0], px.data());
+  auto at = [&](int x, int y) { return px[size_t(y - r.y0) * size_t(r.width()) + size_t(x - r.x0)]; };
+  EXPECT_EQ(at(110, 60), 0xFFFFFFFFu) << "the fill";
+  EXPECT_EQ(at(200, 100), 0xFFFF0000u) << "on the line: its blue";
+  EXPECT_EQ(at(200, 99), 0xFFFF0000u);
+  const uint32_t edge = at(200, 98);  // half covered: half blue over white
+  EXPECT_NEAR(int(edge & 255u), 128, 1);
+  EXPECT_EQ(edge >> 16 & 255u, 255u);
+  EXPECT_EQ(at(200, 96), 0xFFFFFFFFu) << "beyond the line's reach";
+  EXPECT_EQ(at(110, 100), 0xFFFFFFFFu) << "before its round cap";
+  // The disc's centre: red at half alpha over white.
+  const uint32_t disc = at(200, 80);
+  EXPECT_EQ(disc & 255u, 255u);
+  EXPECT_NEAR(int(disc >> 8 & 255u), 128, 1);
+  EXPECT_EQ(disc >> 24, 255u);
+}
+
+}  // namespace
+}  // namespace nnlive::render
