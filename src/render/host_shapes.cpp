@@ -58,21 +58,26 @@ float unit(float v) { return v >= 0.0f ? (v <= 1.0f ? v : 1.0f) : 0.0f; }
   return std::sqrt(ox * ox + oy * oy) + in;
 }
 
-enum class Form { line, disc, box };
+// What draw_rows() draws: a line, a rectangle (a box whose distance is offset by half a
+// pixel) or a marker (SHAPE_DISC to SHAPE_CROSS).
+enum class Form { line, rect, marker };
 
-// A shape as draw_rows() takes it.
-struct RowShape {
-  Form form;
-  float a, b, c, d;        // line: middle x, y, direction x, y; disc: centre x, y, radius; box: centre x, y, half sides
-  float half_length = 0;   // line: half its length
-  float half_width = 0;    // line: half its width
-  float offset = 0;        // box: added to the distance (a rectangle's 0.5)
-  float outline = 0;       // Shape.style.z
-  float r = 0, g = 0, b_ = 0, alpha = 0;  // colour, straight, [0, 1]
+struct HostShape {
+  float cx = 0, cy = 0;   // line: its middle; rectangle, marker: the centre
+  float c = 0, d = 0;     // line: its direction; rectangle: half sides; marker: radius (c)
+  float half_length = 0;  // line: half its length
+  float half_width = 0;   // line: half its width; cross: its strokes' (Shape.style.y)
+  float outline = 0;      // Shape.style.z
+  float edge_width = 0;   // marker: Shape.style.w (0: no edge band)
+  float r = 0, g = 0, b = 0, a = 0;      // colour, straight, [0, 1]
+  float er = 0, eg = 0, eb = 0, ea = 0;  // marker: the edge band's colour
 };
 
 // A value in [0, 1] as 8 bits, rounded to the nearest.
 [[gnu::always_inline]] inline int32_t to8(float v) { return int32_t(v * 255.0f + 0.5f); }
+
+// [0, 1] by selects (inside the vector loops; not for NaN).
+[[gnu::always_inline]] inline float sat(float v) { return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
 
 // (x · y) / 255 rounded to the nearest, for each of the two 16-bit halves of x (each at most
 // 255) and y in [0, 255]: neither half's product reaches the other's bits.
@@ -95,40 +100,102 @@ struct RowShape {
 }
 
 // A colour's channels as blend() takes them.
-uint32_t red_blue(float r, float b) { return uint32_t(to8(r)) | uint32_t(to8(b)) << 16; }
-uint32_t green_alpha(float g) { return uint32_t(to8(g)) | 255u << 16; }
+[[gnu::always_inline]] inline uint32_t red_blue(float r, float b) { return uint32_t(to8(r)) | uint32_t(to8(b)) << 16; }
+[[gnu::always_inline]] inline uint32_t green_alpha(float g) { return uint32_t(to8(g)) | 255u << 16; }
 
-// Pixels [x0, x0 + n) of one row (pixel x0's centre at (x, y) relative to the shape's
-// centre) blended with the shape's coverage. No branch in the loop, so that it vectorises; a
-// pixel the shape does not cover (coverage 0) keeps its value exactly.
-template <Form form>
-[[gnu::always_inline]] inline void blend_run(const RowShape& s, float qx, float qy, int n, uint32_t* __restrict px) {
-  const uint32_t rb = red_blue(s.r, s.b_), ga = green_alpha(s.g);
-  const float alpha = s.alpha, t = s.outline;
+[[gnu::always_inline]] inline float length(float x, float y) { return std::sqrt(x * x + y * y); }
+
+// sd_segment(p, a, b) of shapes.frag, for a segment from (ax, ay) to (bx, by).
+[[gnu::always_inline]] inline float sd_segment(float px, float py, float ax, float ay, float bx, float by) {
+  const float pax = px - ax, pay = py - ay, bax = bx - ax, bay = by - ay;
+  const float h = sat((pax * bax + pay * bay) / std::max(bax * bax + bay * bay, 1e-6f));
+  return length(pax - bax * h, pay - bay * h);
+}
+
+// A marker's signed distance at (x, y) from its centre, as shapes.frag takes it.
+template <uint32_t kind>
+[[gnu::always_inline]] inline float marker_distance(float x, float y, float r, float stroke) {
+  if constexpr (kind == SHAPE_DISC) {
+    return length(x, y) - r;
+  } else if constexpr (kind == SHAPE_SQUARE) {
+    return sd_box(x, y, r, r);
+  } else if constexpr (kind == SHAPE_DIAMOND) {
+    return (std::fabs(x) + std::fabs(y) - r) * 0.7071068f;
+  } else if constexpr (kind == SHAPE_TRIANGLE) {  // sd_triangle: equilateral, point up
+    const float k = 1.7320508f;
+    float px = std::fabs(x) - r, py = -y + r / k;
+    const bool fold = px + k * py > 0.0f;
+    const float fx = 0.5f * (px - k * py), fy = 0.5f * (-k * px - py);
+    px = fold ? fx : px, py = fold ? fy : py;
+    px -= std::clamp(px, -2.0f * r, 0.0f);
+    const float sign = py > 0.0f ? 1.0f : py < 0.0f ? -1.0f : 0.0f;
+    return -length(px, py) * sign;
+  } else if constexpr (kind == SHAPE_CROSS) {
+    return std::min(sd_segment(x, y, -r, -r, r, r), sd_segment(x, y, -r, r, r, -r)) - stroke;
+  } else {  // SHAPE_STAR: sd_star, five points, inner radius 0.45 r (not vectorised: atan2)
+    const float an = 3.141593f / 5.0f, en = 3.141593f / 2.5f;
+    const float acx = std::cos(an), acy = std::sin(an), ecx = std::cos(en), ecy = std::sin(en);
+    const float py = -y, m = 2.0f * an, t = std::atan2(x, py);
+    const float bn = t - m * std::floor(t / m) - an;
+    const float l = length(x, py);
+    float qx = l * std::cos(bn) - r * acx, qy = l * std::fabs(std::sin(bn)) - r * acy;
+    const float h = std::clamp(-(qx * ecx + qy * ecy), 0.0f, r * acy / ecy * 0.55f);
+    qx += ecx * h, qy += ecy * h;
+    const float sign = qx > 0.0f ? 1.0f : qx < 0.0f ? -1.0f : 0.0f;
+    return length(qx, qy) * sign;
+  }
+}
+
+// Pixels [x0, x0 + n) of one row (pixel x0's centre at (qx, qy) from the shape's centre)
+// blended with the shape, only those in [q0, q1) of them (its quad's pixels: a rectangle's
+// strip and a cross are cut by their quads). No branch in the loop, so that it vectorises; a
+// pixel the shape does not cover keeps its value exactly.
+template <Form form, uint32_t kind>
+[[gnu::always_inline]] inline void blend_run(const HostShape& s, float qx, float qy, int n, int q0, int q1, uint32_t* __restrict px) {
+  const uint32_t rb = red_blue(s.r, s.b), ga = green_alpha(s.g);
+  // (the shape's values held here: read from it under a select, they were loads the vectoriser
+  // could not make)
+  const float t = s.outline, w = s.edge_width, sr = s.r, sg = s.g, sb = s.b, sa = s.a;
+  const float er = s.er, eg = s.eg, eb = s.eb, ea = s.ea;
   for (int i = 0; i < n; ++i) {
-    const float x = qx + float(i);
+    const float x = qx + float(i), in_quad = i >= q0 && i < q1 ? 1.0f : 0.0f;
     float d;
     if constexpr (form == Form::line) {
       // shapes.vert's place along (u) and across (v) the segment, from its middle.
       const float u = x * s.c + qy * s.d, v = qy * s.c - x * s.d;
       float au = std::fabs(u) - s.half_length;
       au = au > 0.0f ? au : 0.0f;
-      d = std::sqrt(au * au + v * v) - s.half_width;
-    } else if constexpr (form == Form::disc) {
-      d = std::sqrt(x * x + qy * qy) - s.c;
+      d = length(au, v) - s.half_width;
+    } else if constexpr (form == Form::rect) {
+      d = sd_box(x, qy, s.c, s.d) + 0.5f;
     } else {
-      d = sd_box(x, qy, s.c, s.d) + s.offset;
+      d = marker_distance<kind>(x, qy, s.c, s.half_width);
     }
-    px[i] = blend(px[i], rb, ga, coverage(d, t) * alpha);
+    const float cover = coverage(d, t) * in_quad;
+    if constexpr (form == Form::marker) {
+      // The edge band over the shape, as two shapes drawn one over the other would blend.
+      const float edge = w > 0.0f ? coverage(std::fabs(d + 0.5f * w) - 0.5f * w, 0.0f) * in_quad : 0.0f;
+      const float a_edge = ea * edge, a_shape = sa * cover * (1.0f - a_edge), a = a_edge + a_shape;
+      const float inv = a > 0.0f ? 1.0f / a : 0.0f;
+      const float r = a > 0.0f ? sat((er * a_edge + sr * a_shape) * inv) : sr;
+      const float g = a > 0.0f ? sat((eg * a_edge + sg * a_shape) * inv) : sg;
+      const float b = a > 0.0f ? sat((eb * a_edge + sb * a_shape) * inv) : sb;
+      // (selects of values, not of calls: the loop stays one path)
+      const bool edged = w > 0.0f;
+      px[i] = blend(px[i], edged ? red_blue(r, b) : rb, edged ? green_alpha(g) : ga, edged ? sat(a) : cover * sa);
+    } else {
+      px[i] = blend(px[i], rb, ga, cover * sa);
+    }
   }
 }
 
-// Shape `s` over the pixels `px` of the region (`out`, `region`'s width a row). A line's rows
-// are cut to the pixels within its reach (half width and half a pixel) of the segment; every
-// row's run is made a multiple of 8 pixels where the region (a box: its quad) allows, so that the vector loop
-// covers it whole (a pixel with no coverage is left as it was).
-template <Form form>
-NNLIVE_CLONES void draw_rows(const RowShape& s, const PixelSpan& px, const PixelSpan& region, uint32_t* out) {
+// Shape `s` over the pixels `px` (its quad's, within the region) of the region (`out`,
+// `region`'s width a row). A line's rows are cut to the pixels within its reach (half width
+// and half a pixel) of the segment; every row's run is made a multiple of 8 pixels where the
+// region allows, so that the vector loop covers it whole (the pixels beyond the shape keep
+// their values).
+template <Form form, uint32_t kind = 0>
+NNLIVE_CLONES void draw_rows(const HostShape& s, const PixelSpan& px, const PixelSpan& region, uint32_t* out) {
   const size_t stride = size_t(region.width());
   // A line: the pixel centres X (from the middle) with |X dx + Y dy| <= along and
   // |Y dx − X dy| <= across, an interval of X for each row Y (or all or none of it).
@@ -137,7 +204,7 @@ NNLIVE_CLONES void draw_rows(const RowShape& s, const PixelSpan& px, const Pixel
   const bool slab_x = std::fabs(dx) >= 1e-6f, slab_y = std::fabs(dy) >= 1e-6f;
   const float inv_dx = slab_x ? 1.0f / dx : 0.0f, inv_dy = slab_y ? 1.0f / dy : 0.0f;
   for (int y = px.y0; y < px.y1; ++y) {
-    const float qy = float(y) + 0.5f - s.b;
+    const float qy = float(y) + 0.5f - s.cy;
     int x0 = px.x0, x1 = px.x1;
     if constexpr (form == Form::line) {
       float lo = -1e30f, hi = 1e30f;
@@ -155,36 +222,15 @@ NNLIVE_CLONES void draw_rows(const RowShape& s, const PixelSpan& px, const Pixel
       }
       if (!(lo <= hi)) continue;
       // pixel x's centre is x + 0.5 − middle
-      x0 = std::max(x0, int(std::max(std::ceil(lo + s.a - 0.5f), -1e9f)));
-      x1 = std::min(x1, int(std::min(std::floor(hi + s.a - 0.5f), 1e9f)) + 1);
+      x0 = std::max(x0, int(std::max(std::ceil(lo + s.cx - 0.5f), -1e9f)));
+      x1 = std::min(x1, int(std::min(std::floor(hi + s.cx - 0.5f), 1e9f)) + 1);
       if (x1 <= x0) continue;
     }
-    // (A rectangle's strip is cut by its quad, where its distance is the whole rectangle's: a
-    // box's runs stay within its quad's pixels.)
-    const int lo_x = form == Form::box ? px.x0 : region.x0, hi_x = form == Form::box ? px.x1 : region.x1;
-    int n = (x1 - x0 + 7) & ~7;
-    if (x0 + n > hi_x) x0 = std::max(hi_x - n, lo_x), n = std::min(n, hi_x - x0);
-    blend_run<form>(s, float(x0) + 0.5f - s.a, qy, n, out + size_t(y - region.y0) * stride + size_t(x0 - region.x0));
+    int n = (x1 - x0 + 7) & ~7, start = x0;
+    if (start + n > region.x1) start = std::max(region.x1 - n, region.x0), n = std::min(n, region.x1 - start);
+    blend_run<form, kind>(s, float(start) + 0.5f - s.cx, qy, n, px.x0 - start, px.x1 - start,
+                          out + size_t(y - region.y0) * stride + size_t(start - region.x0));
   }
-}
-
-// A marker with an edge band (Shape.edge): the shader's two layers, pixel by pixel.
-void draw_marker_with_edge(const shared::Shape& sh, const RowShape& f, const PixelSpan& px, const PixelSpan& region, uint32_t* out) {
-  const float w = sh.style.w, t = sh.style.z;
-  const float er = unit(sh.edge.x), eg = unit(sh.edge.y), eb = unit(sh.edge.z), ea = unit(sh.edge.w);
-  for (int y = px.y0; y < px.y1; ++y)
-    for (int x = px.x0; x < px.x1; ++x) {
-      const float qx = float(x) + 0.5f - f.a, qy = float(y) + 0.5f - f.b;
-      const float shape_d = f.form == Form::disc ? std::sqrt(qx * qx + qy * qy) - f.c : sd_box(qx, qy, f.c, f.d);
-      const float c = coverage(shape_d, t), e = coverage(std::fabs(shape_d + 0.5f * w) - 0.5f * w, 0.0f);
-      if (!(c > 0.0f || e > 0.0f)) continue;
-      const float a_edge = ea * e, a_shape = f.alpha * c * (1.0f - a_edge), a = unit(a_edge + a_shape);
-      const float r = a > 0.0f ? unit((er * a_edge + f.r * a_shape) / a) : f.r;
-      const float g = a > 0.0f ? unit((eg * a_edge + f.g * a_shape) / a) : f.g;
-      const float b = a > 0.0f ? unit((eb * a_edge + f.b_ * a_shape) / a) : f.b_;
-      uint32_t& p = out[size_t(y - region.y0) * size_t(region.width()) + size_t(x - region.x0)];
-      p = blend(p, red_blue(r, b), green_alpha(g), a);
-    }
 }
 
 // One shape over the region's pixels `out`.
@@ -192,40 +238,48 @@ void draw_shape(const shared::Shape& sh, const PixelSpan& region, uint32_t* out)
   const uint32_t kind = kind_of(sh);
   const PixelSpan px = quad_pixels(sh.rect, region);
   if (px.empty()) return;
-  RowShape f{};
+  HostShape f;
   f.outline = sh.style.z;
-  f.r = unit(sh.color.x), f.g = unit(sh.color.y), f.b_ = unit(sh.color.z), f.alpha = unit(sh.color.w);
+  f.r = unit(sh.color.x), f.g = unit(sh.color.y), f.b = unit(sh.color.z), f.a = unit(sh.color.w);
+  const bool marker = kind >= SHAPE_DISC && kind <= SHAPE_STAR && kind != SHAPE_LINE && kind != SHAPE_GLYPH;
   if (kind == SHAPE_LINE) {
     const float ax = sh.geom.x, ay = sh.geom.y, bx = sh.geom.z, by = sh.geom.w;
-    const float len = std::sqrt((bx - ax) * (bx - ax) + (by - ay) * (by - ay));
-    f.form = Form::line;
-    f.a = 0.5f * (ax + bx), f.b = 0.5f * (ay + by);
+    const float len = length(bx - ax, by - ay);
+    f.cx = 0.5f * (ax + bx), f.cy = 0.5f * (ay + by);
     f.c = len > 1e-4f ? (bx - ax) / len : 1.0f, f.d = len > 1e-4f ? (by - ay) / len : 0.0f;
     f.half_length = 0.5f * len, f.half_width = sh.style.y;
-  } else if (kind == SHAPE_DISC) {
-    f.form = Form::disc, f.a = sh.geom.x, f.b = sh.geom.y, f.c = sh.geom.z;
-  } else if (kind == SHAPE_SQUARE) {
-    f.form = Form::box, f.a = sh.geom.x, f.b = sh.geom.y, f.c = sh.geom.z, f.d = sh.geom.z;
+  } else if (marker) {
+    f.cx = sh.geom.x, f.cy = sh.geom.y, f.c = sh.geom.z;
+    f.half_width = kind == SHAPE_CROSS ? sh.style.y : 0.0f;
+    // (the markers pipeline's edge band; the cross takes none)
+    if (kind != SHAPE_CROSS && sh.style.w > 0.0f) {
+      f.edge_width = sh.style.w;
+      f.er = unit(sh.edge.x), f.eg = unit(sh.edge.y), f.eb = unit(sh.edge.z), f.ea = unit(sh.edge.w);
+    }
   } else {  // SHAPE_RECT (a fill's strip, or any rectangle): the whole rectangle's distance, + 0.5
-    f.form = Form::box;
-    f.a = 0.5f * (sh.geom.x + sh.geom.z), f.b = 0.5f * (sh.geom.y + sh.geom.w);
-    f.c = 0.5f * (sh.geom.z - sh.geom.x), f.d = 0.5f * (sh.geom.w - sh.geom.y), f.offset = 0.5f;
+    f.cx = 0.5f * (sh.geom.x + sh.geom.z), f.cy = 0.5f * (sh.geom.y + sh.geom.w);
+    f.c = 0.5f * (sh.geom.z - sh.geom.x), f.d = 0.5f * (sh.geom.w - sh.geom.y);
   }
-  if ((kind == SHAPE_DISC || kind == SHAPE_SQUARE) && sh.style.w > 0.0f) {
-    draw_marker_with_edge(sh, f, px, region, out);
+  if (!(f.a > 0.0f || (f.edge_width > 0.0f && f.ea > 0.0f)) ||
+      !std::isfinite(f.cx + f.cy + f.c + f.d + f.half_length + f.half_width + f.outline + f.edge_width))
     return;
+  switch (marker ? kind : kind == SHAPE_LINE ? 100u : 101u) {
+    case 100u: draw_rows<Form::line>(f, px, region, out); break;
+    case 101u: draw_rows<Form::rect>(f, px, region, out); break;
+    case SHAPE_DISC: draw_rows<Form::marker, SHAPE_DISC>(f, px, region, out); break;
+    case SHAPE_SQUARE: draw_rows<Form::marker, SHAPE_SQUARE>(f, px, region, out); break;
+    case SHAPE_TRIANGLE: draw_rows<Form::marker, SHAPE_TRIANGLE>(f, px, region, out); break;
+    case SHAPE_DIAMOND: draw_rows<Form::marker, SHAPE_DIAMOND>(f, px, region, out); break;
+    case SHAPE_CROSS: draw_rows<Form::marker, SHAPE_CROSS>(f, px, region, out); break;
+    default: draw_rows<Form::marker, SHAPE_STAR>(f, px, region, out); break;
   }
-  if (!(f.alpha > 0.0f) || !std::isfinite(f.a + f.b + f.c + f.d + f.half_length + f.half_width + f.offset + f.outline)) return;
-  if (f.form == Form::line) draw_rows<Form::line>(f, px, region, out);
-  else if (f.form == Form::disc) draw_rows<Form::disc>(f, px, region, out);
-  else draw_rows<Form::box>(f, px, region, out);
 }
 
 }  // namespace
 
 bool host_drawable(const shared::Shape& s) {
   const uint32_t k = kind_of(s);
-  return float(k) == s.style.x && (k == SHAPE_RECT || k == SHAPE_LINE || k == SHAPE_DISC || k == SHAPE_SQUARE || k == SHAPE_FILL);
+  return float(k) == s.style.x && k <= SHAPE_FILL && k != SHAPE_GLYPH && k != SHAPE_MARKERS;
 }
 
 std::vector<HostRegion> plan_host_regions(std::span<const shared::Shape> shapes, const PixelSpan& clip,
@@ -263,6 +317,29 @@ void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r
   std::fill(out, out + r.pixels.area(), colour);
   for (size_t j = r.fill + 1; j < shapes.size(); ++j)
     if (overlaps(shapes[j].rect, r.pixels)) draw_shape(shapes[j], r.pixels, out);
+}
+
+}  // namespace nnlive::render
+
+namespace nnlive::render {
+
+std::vector<size_t> plan_host_overlay(std::span<const shared::Shape> shapes, const PixelSpan& canvas,
+                                      std::vector<uint8_t>& device_skips) {
+  device_skips.assign(shapes.size(), 0);
+  std::vector<size_t> which;
+  if (canvas.empty()) return which;
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const shared::Shape& s = shapes[i];
+    if (!overlaps(s.rect, canvas)) continue;
+    if (!host_drawable(s) || s.style.x == float(SHAPE_FILL) || !inside(s.rect, canvas)) break;
+    which.push_back(i);
+    device_skips[i] = 1;
+  }
+  return which;
+}
+
+void draw_host_shapes(std::span<const shared::Shape> shapes, std::span<const size_t> which, const PixelSpan& canvas, uint32_t* pixels) {
+  for (const size_t i : which) draw_shape(shapes[i], canvas, pixels);
 }
 
 }  // namespace nnlive::render

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Parts of a panel's underlay drawn on the host (private to src/render). On a CPU Vulkan device
-// (lavapipe) a thin line costs its rasterizer a 4x4 block of pixels for every few it covers:
-// the network diagram's edges and pulses, drawn over its opaque panel, took a sixth of a 1080p
-// frame's CPU time. An opaque fill and the shapes after it that reach into its pixels are drawn
-// here instead, as shapes.frag would draw them (the same distances and coverage, blended into
-// RGBA8 one shape after another as the pipeline's blending does), and copied into the target;
-// the device leaves out the fill and the shapes that lie wholly in it.
+// Shapes drawn on the host (private to src/render). On a CPU Vulkan device (lavapipe) a thin
+// line costs its rasterizer a 4x4 block of pixels for every few it covers, and a small marker
+// its primitive's set-up besides: the network diagram's edges and pulses, drawn over its
+// opaque panel, took a sixth of a 1080p frame's CPU time, and the points on the field as much
+// again. Where the pixels under some shapes are known on the host (an opaque fill of an
+// underlay: the diagram's and the charts' panels; a field view coloured on the host, under the
+// overlay's points), those shapes are drawn here instead, as shapes.frag would draw them (the
+// same distances and coverage, blended into RGBA8 one shape after another as the pipelines'
+// blending does), and the pixels copied into the target; the device leaves those shapes out.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -24,8 +26,9 @@ struct HostRegion {
   size_t fill = 0;
 };
 
-// Whether draw_host_region() draws this shape as shapes.frag would: a rectangle, a line, a disc
-// or a square (with their outline and edge bands), or a fill.
+// Whether the host draws this shape as shapes.frag would: a rectangle, a line, a marker (disc,
+// square, triangle, diamond, star or cross, with their outline and edge bands), or a fill.
+// Not a glyph.
 bool host_drawable(const shared::Shape& s);
 
 // The regions of `shapes` (one panel's underlay, in list order, target pixels) to draw on the
@@ -36,6 +39,19 @@ bool host_drawable(const shared::Shape& s);
 // shapes whose quads lie wholly inside a region.
 std::vector<HostRegion> plan_host_regions(std::span<const shared::Shape> shapes, const PixelSpan& clip,
                                           std::vector<uint8_t>& device_skips);
+
+// The shapes of an overlay (in list order, target pixels) to draw on the host over `canvas`,
+// pixels whose colours the host has when the overlay begins (a field view it coloured): each
+// shape that reaches into the canvas, from the first on, while each is host_drawable() (not a
+// fill) and lies wholly in it; the first that does not ends them, and the device draws it and
+// every shape after it. `device_skips` (resized to the shapes) is set for those returned.
+std::vector<size_t> plan_host_overlay(std::span<const shared::Shape> shapes, const PixelSpan& canvas,
+                                      std::vector<uint8_t>& device_skips);
+
+// Those shapes (plan_host_overlay) over the canvas's pixels (RGBA8, `canvas.width()` a row),
+// blended as draw_host_region() blends.
+void draw_host_shapes(std::span<const shared::Shape> shapes, std::span<const size_t> which, const PixelSpan& canvas,
+                      uint32_t* pixels);
 
 // Region `r` of `shapes` into `out` (RGBA8, red in the low byte, `r.pixels.width()` a row): the
 // fill's colour, then every later shape over it in order, each pixel blended as the shapes

@@ -254,7 +254,8 @@ void ShapePass::ensure_capacity(Slot& s, size_t count) {
 // What update() marks as drawn on the host: no pipeline of the device's.
 constexpr uint8_t k_on_host = 255;
 
-void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, vk::Extent2D target) {
+void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws,
+                       std::span<const HostCanvas> canvases, vk::Extent2D target) {
   Slot& s = slots_.at(slot);
   size_t count = 0;
   for (const auto& d : draws) count += d.comp.underlay.size() + d.comp.shapes.size();
@@ -271,8 +272,10 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
   s.rect.reserve(count);
   s.fills.clear();
   s.regions.clear();
-  size_t at = 0, host_total = 0;
+  s.canvases.clear();
+  size_t at = 0, host_total = 0, canvas_total = 0;
   std::vector<uint8_t> skips;
+  std::vector<std::vector<size_t>> over_canvas(draws.size());  // per panel: its overlay's shapes drawn on the host
   for (size_t panel = 0; panel < draws.size(); ++panel) {
     const PanelDraw& d = draws[panel];
     for (const auto* list : {&d.comp.underlay.shapes(), &d.comp.shapes.shapes()})
@@ -296,11 +299,34 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
       for (size_t i = 0; i < under; ++i)
         if (skips[i]) s.kind[at + i] = k_on_host;
     }
+    s.canvases.emplace_back();
+    if (host_shapes_ && canvases[panel].colours) {
+      over_canvas[panel] = plan_host_overlay(d.comp.shapes.shapes(), canvases[panel].pixels, skips);
+      for (const size_t i : over_canvas[panel]) s.kind[at + under + i] = k_on_host;
+      if (!over_canvas[panel].empty()) {
+        s.canvases.back() = {canvases[panel].pixels, canvas_total};
+        canvas_total += canvases[panel].pixels.area();
+      }
+    }
     // (An empty list's data() may be null, which memcpy may not be given even for 0 bytes.)
     if (under > 0) std::memcpy(instances + at, d.comp.underlay.shapes().data(), under * sizeof(shared::Shape));
     if (over > 0) std::memcpy(instances + at + under, d.comp.shapes.shapes().data(), over * sizeof(shared::Shape));
     s.ranges.push_back({at, under, at + under, over});
     at += under + over;
+  }
+  // The canvases, with the overlays' first shapes over them (drawn every frame that draws:
+  // what is under them changes with the field).
+  if (canvas_total > 0) {
+    const vk::DeviceSize bytes = canvas_total * sizeof(uint32_t);
+    if (!s.canvas_pixels || s.canvas_pixels->size() < bytes)
+      s.canvas_pixels.emplace(ctx_, bytes, vk::BufferUsageFlagBits::eTransferSrc, gpu::MemoryUse::upload, "shapes drawn on the host over a view");
+    auto* pixels = static_cast<uint32_t*>(s.canvas_pixels->mapped());
+    for (size_t i = 0; i < draws.size(); ++i) {
+      const auto& [span, first] = s.canvases[i];
+      if (span.empty()) continue;
+      std::memcpy(pixels + first, canvases[i].colours, span.area() * sizeof(uint32_t));
+      draw_host_shapes(draws[i].comp.shapes.shapes(), over_canvas[i], span, pixels + first);
+    }
   }
   if (host_total == 0) return;
   // The regions' pixels, drawn again only when an underlay or a region changed.
@@ -321,17 +347,27 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
   s.host_key = key.h;
 }
 
-void ShapePass::record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
-  const Slot& s = slots_.at(slot);
+void ShapePass::copy_pixels(const vk::raii::CommandBuffer& cb, const gpu::Buffer& pixels,
+                            std::span<const std::pair<PixelSpan, size_t>> regions, vk::Image target) {
   std::vector<vk::BufferImageCopy> copies;
-  for (const auto& [region, first] : s.regions.at(panel)) {
-    const PixelSpan& p = region.pixels;
+  for (const auto& [p, first] : regions)
     copies.push_back({vk::DeviceSize(first) * sizeof(uint32_t), uint32_t(p.width()), uint32_t(p.height()),
                       {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
                       {p.x0, p.y0, 0},
                       {uint32_t(p.width()), uint32_t(p.height()), 1}});
-  }
-  if (!copies.empty()) cb.copyBufferToImage(s.host_pixels->handle(), target, vk::ImageLayout::eTransferDstOptimal, copies);
+  if (!copies.empty()) cb.copyBufferToImage(pixels.handle(), target, vk::ImageLayout::eTransferDstOptimal, copies);
+}
+
+void ShapePass::record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
+  const Slot& s = slots_.at(slot);
+  std::vector<std::pair<PixelSpan, size_t>> regions;
+  for (const auto& [region, first] : s.regions.at(panel)) regions.push_back({region.pixels, first});
+  if (!regions.empty()) copy_pixels(cb, *s.host_pixels, regions, target);
+}
+
+void ShapePass::record_canvas_copy(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
+  const Slot& s = slots_.at(slot);
+  if (drew_over(slot, panel)) copy_pixels(cb, *s.canvas_pixels, std::span(&s.canvases.at(panel), 1), target);
 }
 
 void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
@@ -488,7 +524,8 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
   pipelines_->draw_each(cb, 3);
 }
 
-void FieldViewPass::record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target) const {
+void FieldViewPass::record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target,
+                                  bool field) const {
   std::vector<vk::BufferImageCopy> regions;
   auto add = [&](const PanelDraw::Coloured& c) {
     regions.push_back({vk::DeviceSize(c.first) * sizeof(uint32_t), uint32_t(c.pixels.width()), uint32_t(c.pixels.height()),
@@ -496,7 +533,7 @@ void FieldViewPass::record_copies(const vk::raii::CommandBuffer& cb, const Panel
                        {c.pixels.x0, c.pixels.y0, 0},
                        {uint32_t(c.pixels.width()), uint32_t(c.pixels.height()), 1}});
   };
-  if (d.field_coloured) add(*d.field_coloured);
+  if (d.field_coloured && field) add(*d.field_coloured);
   for (const auto& c : d.thumbs_coloured) add(c);
   if (!regions.empty()) cb.copyBufferToImage(ps.colours->handle(), target, vk::ImageLayout::eTransferDstOptimal, regions);
 }

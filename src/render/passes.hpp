@@ -44,6 +44,13 @@ class QuadPipelines {
   std::map<Key, vk::raii::Pipeline> built_;
 };
 
+// Pixels the host has under a panel's overlay (a field view it coloured): where they lie in the
+// target and their colours (RGBA8, a row their width), or none (null).
+struct HostCanvas {
+  PixelSpan pixels;
+  const uint32_t* colours = nullptr;
+};
+
 // Every 2-D element (panels, edges, pulses, points, nodes, curves, text) as instances of one
 // quad (shapes.vert/.frag), with the fonts and their signed-distance atlas. Rectangles, lines
 // and glyphs have a pipeline each, discs and the other markers one together; the shapes are
@@ -55,10 +62,12 @@ class ShapePass {
   Fonts fonts() const { return Fonts{regular_, bold_}; }
 
   // The frame's shapes into the slot's instance buffer (grown as needed): per panel, its
-  // underlay, then its overlay. On a CPU device, the parts of the underlays that can be
-  // (host_shapes.hpp) drawn on the host into the slot's pixel buffer, again only when the
-  // underlays changed.
-  void update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, vk::Extent2D target);
+  // underlay, then its overlay. On a CPU device, what can be (host_shapes.hpp) is drawn on the
+  // host into the slot's pixel buffers: the underlays' regions (again only when the underlays
+  // changed), and the first shapes of a panel's overlay over its canvas (`canvases`, one per
+  // panel).
+  void update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, std::span<const HostCanvas> canvases,
+              vk::Extent2D target);
   // Panel `panel`'s underlay or overlay, as update() laid it out (without what the host drew).
   void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
               const vk::Rect2D& scissor) const;
@@ -67,6 +76,10 @@ class ShapePass {
   // What update() drew of the panel's underlay on the host, copied into `target` (in
   // eTransferDstOptimal, outside a rendering): after the underlay, before the field views.
   void record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const;
+  // Whether update() drew shapes of the panel's overlay over its canvas: the canvas's copy
+  // (record_canvas_copy) then stands for the copy of the view it came from.
+  bool drew_over(uint32_t slot, size_t panel) const { return !slots_.at(slot).canvases.at(panel).first.empty(); }
+  void record_canvas_copy(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const;
   // Whether update() draws on the host where it can (on a CPU device only; on by default there).
   // Off, the device draws every shape, as on a GPU: for tests and measurements.
   void set_host_shapes(bool on) { host_shapes_ = on && ctx_.is_software(); }
@@ -92,7 +105,14 @@ class ShapePass {
     std::vector<std::vector<std::pair<HostRegion, size_t>>> regions;
     std::optional<gpu::Buffer> host_pixels;
     uint64_t host_key = 0;
+    // Per panel: the canvas its overlay's first shapes were drawn over (empty: none), and where
+    // its pixels start in `canvas_pixels`.
+    std::vector<std::pair<PixelSpan, size_t>> canvases;
+    std::optional<gpu::Buffer> canvas_pixels;
   };
+  // Copies of `pixels` (first: where each region's start) into the target's regions.
+  static void copy_pixels(const vk::raii::CommandBuffer& cb, const gpu::Buffer& pixels,
+                          std::span<const std::pair<PixelSpan, size_t>> regions, vk::Image target);
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
 
@@ -128,8 +148,10 @@ class FieldViewPass {
   // (noted in `d`); again only when what decides them changed.
   void update(const Panel& p, PanelDraw& d, PanelSlot& ps, vk::Extent2D target) const;
   // The views update() coloured, copied from the slot's colour buffer into `target` (in
-  // eTransferDstOptimal, outside a rendering).
-  void record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target) const;
+  // eTransferDstOptimal, outside a rendering); the field's only with `field` (else a copy with
+  // shapes drawn over it stands for it: ShapePass::record_canvas_copy).
+  void record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target,
+                     bool field = true) const;
   // The panel's other views (field and thumbnails), from what prepare_panel readied in `ps`.
   void record(const vk::raii::CommandBuffer& cb, const Panel& p, const PanelDraw& d, const PanelSlot& ps, vk::Extent2D target) const;
   // Whether update() colours views on the host (on a CPU device only; on by default there).

@@ -177,8 +177,9 @@ struct Renderer::Impl {
 
   // What the host drew into the target, outside the rendering: the panel's underlay regions
   // (ShapePass::record_copies), then the views coloured on the host (FieldViewPass::record_copies;
-  // thumbnails lie in the diagram's region), between the panel's underlay and overlay, as drawn
-  // ones would be.
+  // thumbnails lie in the diagram's region), the field's with the overlay's points over it where
+  // the host drew them (ShapePass::record_canvas_copy), between the panel's underlay and
+  // overlay, as drawn ones would be.
   void copy_from_host(const vk::raii::CommandBuffer& cb, const FrameSlot& slot, size_t panel, const PanelDraw& d,
                       const PanelSlot& ps, SceneTarget& target) {
     const vk::Image image = target.image().handle();
@@ -193,7 +194,8 @@ struct Renderer::Impl {
                                      vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite};
       cb.pipelineBarrier2(vk::DependencyInfo{{}, after});
     }
-    views.record_copies(cb, d, ps, image);
+    views.record_copies(cb, d, ps, image, !shapes.drew_over(slot.index, panel));
+    shapes.record_canvas_copy(cb, slot.index, panel, image);
     gpu::transition(cb, image, vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::eColorAttachmentOptimal,
                     vk::PipelineStageFlagBits2::eCopy, vk::AccessFlagBits2::eTransferWrite,
                     vk::PipelineStageFlagBits2::eColorAttachmentOutput,
@@ -207,7 +209,12 @@ struct Renderer::Impl {
                     bool timing) {
     const auto& cb = slot.cb;
     const auto shapes_t0 = std::chrono::steady_clock::now();
-    shapes.update(slot.index, panels, draws, {target.width(), target.height()});
+    // The field views coloured on the host: the points go over them there too.
+    std::vector<HostCanvas> canvases(panels.size());
+    for (size_t i = 0; i < panels.size(); ++i)
+      if (const auto& c = draws[i].field_coloured)
+        canvases[i] = {c->pixels, static_cast<const uint32_t*>(slot.panels[i]->colours->mapped()) + c->first};
+    shapes.update(slot.index, panels, draws, canvases, {target.width(), target.height()});
     slot.shapes_host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shapes_t0).count();
     // The field views read what the field kernels wrote.
     const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Which parts of an underlay a CPU device's host draws (host_shapes.hpp), and what it draws
-// there (no device needed; Render.UnderlaysDrawnOnTheHostMatchTheDevice compares the pixels
+// Which shapes a CPU device's host draws (host_shapes.hpp), and what it draws
+// there (no device needed; Render.ShapesDrawnOnTheHostMatchTheDevice compares the pixels
 // with the device's).
 #include <gtest/gtest.h>
 
@@ -50,9 +50,6 @@ TEST(HostShapes, NoRegionWhereNothingIsOverTheFillOrWhatIsOverItIsNotDrawnOnTheH
   glyph.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
   glyph.glyph({150.0f, 80.0f, 170.0f, 100.0f}, {0.0f, 0.0f, 0.1f, 0.1f}, {0.0f, 0.0f, 0.0f, 1.0f});
   EXPECT_TRUE(plan_host_regions(glyph.shapes(), k_clip, skips).empty());
-  ShapeBatch star = panel();
-  star.marker(SHAPE_STAR, 200.0f, 100.0f, 6.0f, {0.0f, 0.0f, 0.0f, 1.0f});
-  EXPECT_TRUE(plan_host_regions(star.shapes(), k_clip, skips).empty());
   ShapeBatch fill = panel();
   fill.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
   fill.rect({150.0f, 60.0f, 250.0f, 140.0f}, {0.5f, 0.5f, 0.5f, 1.0f});  // another fill over it
@@ -89,6 +86,40 @@ TEST(HostShapes, TheRegionHoldsTheFillWithTheShapesBlendedOverIt) {
   EXPECT_EQ(disc & 255u, 255u);
   EXPECT_NEAR(int(disc >> 8 & 255u), 128, 1);
   EXPECT_EQ(disc >> 24, 255u);
+}
+
+TEST(HostShapes, OverACanvasTheHostDrawsTheOverlaysFirstShapesUntilOneItCannot) {
+  // A field view's pixels at (100, 50)-(300, 150): points inside, a line across, text, a point
+  // reaching out over the edge; shapes elsewhere do not count.
+  const PixelSpan canvas{100, 50, 300, 150};
+  ShapeBatch b;
+  b.rect_outline({99.0f, 49.0f, 301.0f, 151.0f}, 1.0f, {0.0f, 0.0f, 0.0f, 1.0f});  // 0-3: the frame, outside
+  b.marker(SHAPE_DISC, 150.0f, 100.0f, 6.0f, {1.0f, 0.0f, 0.0f, 1.0f}, 0.0f, {{0.0f, 0.0f, 0.0f, 1.0f}, 1.3f});  // 4
+  b.marker(SHAPE_TRIANGLE, 160.0f, 100.0f, 6.0f, {0.0f, 1.0f, 0.0f, 1.0f}, 2.0f);                                // 5
+  b.marker(SHAPE_CROSS, 170.0f, 100.0f, 3.0f, {0.0f, 0.0f, 0.0f, 1.0f});                                          // 6
+  b.line(120.0f, 60.0f, 280.0f, 140.0f, 2.0f, {0.0f, 0.0f, 1.0f, 1.0f});                                         // 7
+  b.glyph({400.0f, 10.0f, 420.0f, 30.0f}, {0.0f, 0.0f, 0.1f, 0.1f}, {0.0f, 0.0f, 0.0f, 1.0f});                   // 8: elsewhere
+  b.marker(SHAPE_SQUARE, 101.0f, 100.0f, 5.0f, {1.0f, 0.0f, 0.0f, 1.0f});                                       // 9: over the edge
+  b.marker(SHAPE_DISC, 200.0f, 100.0f, 6.0f, {1.0f, 0.0f, 0.0f, 1.0f});                                          // 10: after it
+  std::vector<uint8_t> skips;
+  const auto which = plan_host_overlay(b.shapes(), canvas, skips);
+  EXPECT_EQ(which, (std::vector<size_t>{4, 5, 6, 7}));
+  ASSERT_EQ(skips.size(), b.size());
+  for (size_t i = 0; i < skips.size(); ++i) EXPECT_EQ(skips[i], i >= 4 && i <= 7 ? 1 : 0) << i;
+  // A glyph over the canvas ends them too.
+  ShapeBatch text;
+  text.marker(SHAPE_DISC, 150.0f, 100.0f, 6.0f, {1.0f, 0.0f, 0.0f, 1.0f});
+  text.glyph({140.0f, 90.0f, 160.0f, 110.0f}, {0.0f, 0.0f, 0.1f, 0.1f}, {0.0f, 0.0f, 0.0f, 1.0f});
+  text.marker(SHAPE_DISC, 200.0f, 100.0f, 6.0f, {1.0f, 0.0f, 0.0f, 1.0f});
+  EXPECT_EQ(plan_host_overlay(text.shapes(), canvas, skips), (std::vector<size_t>{0}));
+  EXPECT_TRUE(plan_host_overlay(text.shapes(), PixelSpan{}, skips).empty());
+  // Drawn: the disc's centre red, its edge band dark, the canvas beyond it as it was.
+  std::vector<uint32_t> px(canvas.area(), 0xFF808080u);
+  draw_host_shapes(b.shapes(), which, canvas, px.data());
+  auto at = [&](int x, int y) { return px[size_t(y - canvas.y0) * size_t(canvas.width()) + size_t(x - canvas.x0)]; };
+  EXPECT_EQ(at(150, 100), 0xFF0000FFu);
+  EXPECT_LT(at(150, 94) & 255u, 16u) << "the edge band, 6 px up: dark, not red";
+  EXPECT_EQ(at(150, 90), 0xFF808080u);
 }
 
 }  // namespace

@@ -410,9 +410,10 @@ size_t pixels_differing_by_more_than(const std::vector<uint8_t>& a, const std::v
   return n;
 }
 
-TEST_F(Render, UnderlaysDrawnOnTheHostMatchTheDevice) {
-  // On a CPU device the diagram's opaque panel, its edges and pulses are drawn on the host and
-  // copied in; the device draws the same pixels the same, but for a rounding here and there. Training (pulses, forward and backward), thumbnails over the
+TEST_F(Render, ShapesDrawnOnTheHostMatchTheDevice) {
+  // On a CPU device the diagram's and charts' opaque panels with their lines, and the points
+  // over a field coloured on the host, are drawn on the host and copied in; the device draws
+  // the same pixels the same, but for a rounding here and there. Training (pulses, forward and backward), thumbnails over the
   // region, a dense network, odd sizes and offsets, side by side, a transparent frame, 4K.
   render::Renderer r(context());
   if (!context().is_software()) GTEST_SKIP() << "only a CPU device draws shapes on the host";
@@ -429,9 +430,12 @@ TEST_F(Render, UnderlaysDrawnOnTheHostMatchTheDevice) {
   };
   const auto spiral = training("spiral", 300, 0.3), backward = training("spiral", 300, 1.7), xor_run = training("xor", 300, 0.5);
   const auto wide = training("spiral", 20, 1.7, {48, 48});
+  const auto noisy = training("too-hot", 50, 0.5), blobs = training("blobs", 30, 0.5), eight = training("eight-points", 100, 0.5);
   ASSERT_TRUE(spiral->scene.training && wide->scene.training);
-  render::RenderOptions transparent;
+  render::RenderOptions transparent, neuron, probe;
   transparent.transparent = true;
+  neuron.neuron_layer = 0;
+  probe.mark_probe = true;
   struct Case {
     const char* name;
     std::vector<render::Panel> panels;
@@ -444,6 +448,11 @@ TEST_F(Render, UnderlaysDrawnOnTheHostMatchTheDevice) {
       {"wide 3840x2160", {{wide->scene, {}, {0, 0, 3840, 2160}}}, 3840, 2160},
       {"transparent 640x360", {{spiral->scene, transparent, {0, 0, 640, 360}}}, 640, 360},
       {"side by side at odd offsets", {{wide->scene, {}, {1, 3, 641, 363}}, {xor_run->scene, {}, {641, 1, 1283, 362}}}, 1283, 365},
+      // Points over a field coloured on the host: flipped labels crossed, four classes'
+      // shapes over a neuron's view, hand-placed points and the probe's ring.
+      {"too-hot crosses 641x361", {{noisy->scene, {}, {0, 0, 641, 361}}}, 641, 361},
+      {"blobs neuron 801x451", {{blobs->scene, neuron, {0, 0, 801, 451}}}, 801, 451},
+      {"eight-points probe 640x360", {{eight->scene, probe, {0, 0, 640, 360}}}, 640, 360},
   };
   for (const Case& c : cases) {
     render::SceneTarget target(context(), c.w, c.h);
