@@ -5,6 +5,8 @@
 // what it does not take acts on the picture (points, zoom, pan) or is a shortcut key.
 #include "live_app.hpp"
 
+#include "live/priorities.hpp"
+
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 #include <malloc.h>
@@ -222,6 +224,9 @@ int LiveApp::run() {
   trainer_ = std::make_unique<LiveTrainer>(options_.config, playing_ && options_.compare.empty());
   trainer_->set_checkpoint_budget(static_cast<size_t>(options_.step_back_mib * 1048576.0));
   open_compare();
+  // From here the frames give way to training (priorities.hpp); the trainers' threads keep the
+  // process's priority.
+  lower_frame_threads();
   set_pace(options_.speed >= 0.0 ? options_.speed : options_.config.pace);
   if (exhibit_) {
     exhibit_play(true);

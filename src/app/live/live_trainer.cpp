@@ -3,6 +3,8 @@
 // a second (a snapshot copies the parameters, gradients and probe activations).
 #include "live_trainer.hpp"
 
+#include "live/priorities.hpp"
+
 #include <chrono>
 #include <algorithm>
 #include <cmath>
@@ -64,7 +66,8 @@ void LiveTrainer::set_epoch_clock(std::shared_ptr<EpochClock> clock, size_t lane
 LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : playing_(playing) {
   rebuild(core::build_run(config));
   publish(true);
-  thread_ = std::thread([this] { loop(); });
+  // (at the process's priority, above the window's own threads: priorities.hpp)
+  thread_ = start_at_process_priority([this] { loop(); });
 }
 
 LiveTrainer::~LiveTrainer() {

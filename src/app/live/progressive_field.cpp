@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "live/progressive_field.hpp"
+#include "live/priorities.hpp"
 #include "live/service_watchdog.hpp"
 
 #include <algorithm>
@@ -7,15 +8,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace nnlive::app::live {
 namespace {
 
 constexpr double k_band_s = 0.004;  // a band of field.comp work on the shared queue
-constexpr int k_field_nice = 5;     // the field's threads' priority below the trainer's (nice)
 
 bool same_network(const gpu::NetworkLayout& a, const gpu::NetworkLayout& b) {
   return a.param_count == b.param_count && a.features == b.features && a.feature_offset == b.feature_offset &&
@@ -152,7 +149,7 @@ void ProgressiveField::run_guarded() {
   // The field gives way to training: this thread, and the CPU engine's helpers it starts (Linux
   // threads inherit their creator's nice value), run at a lower priority than the trainer's, so
   // a busy field costs training little (a later level just comes later).
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), k_field_nice);
+  lower_this_thread();
   try {
     run();
   } catch (const vk::DeviceLostError& e) {
