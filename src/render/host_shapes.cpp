@@ -312,16 +312,11 @@ std::vector<HostRegion> plan_host_regions(std::span<const shared::Shape> shapes,
 
 void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r, uint32_t* out) {
   const shared::Shape& fill = shapes[r.fill];
-  auto u8 = [](float c) { return uint32_t(int32_t(unit(c) * 255.0f + 0.5f)); };
-  const uint32_t colour = u8(fill.color.x) | u8(fill.color.y) << 8 | u8(fill.color.z) << 16 | 255u << 24;
+  const uint32_t colour = red_blue(unit(fill.color.x), unit(fill.color.z)) | green_alpha(unit(fill.color.y)) << 8;
   std::fill(out, out + r.pixels.area(), colour);
   for (size_t j = r.fill + 1; j < shapes.size(); ++j)
     if (overlaps(shapes[j].rect, r.pixels)) draw_shape(shapes[j], r.pixels, out);
 }
-
-}  // namespace nnlive::render
-
-namespace nnlive::render {
 
 std::vector<size_t> plan_host_overlay(std::span<const shared::Shape> shapes, const PixelSpan& canvas,
                                       std::vector<uint8_t>& device_skips) {
