@@ -21,9 +21,6 @@ constexpr uint32_t k_max_side = 16384;
 // field_tiled.comp's shared memory at its widest: the block's activations and one weight tile.
 constexpr uint32_t k_tiled_shared_bytes = (FIELD_TILED_BLOCK_VALUES + FIELD_TILED_WEIGHT_ROWS * 512) * sizeof(float);
 static_assert(k_tiled_shared_bytes == 32768);
-// `automatic` takes the tiled kernel on GPUs from this width bucket up: narrower networks keep
-// their activations in a per-pixel kernel's registers.
-constexpr uint32_t k_tiled_from_width = 64;
 // Pipelines are specialised to a network's shape up to this many multiply-adds per pixel. On
 // lavapipe (bench field, 256x256) that is 1.2-4x faster for 2-4-1 to 2-24-24-24-1 (1224), but
 // 0.3-0.6x for 2-32-32-32-1 (2144) and wider, whose unrolled code no longer fits.
@@ -129,19 +126,22 @@ struct FieldEvaluator::Impl {
     return *pipelines.emplace(key, std::move(p)).first->second;
   }
 
-  // The kernel for networks whose widest layer rounds up to `bucket`.
-  FieldKernel choose_kernel(uint32_t bucket) const {
+  // The kernel for every network.
+  FieldKernel choose_kernel() const {
     const bool tiled_fits = ctx.limits().maxComputeSharedMemorySize >= k_tiled_shared_bytes;
     if (options.kernel == FieldKernel::tiled) {
       if (!tiled_fits) throw GpuError("the tiled field kernel needs 32 KiB of shared memory; this device has less");
       return FieldKernel::tiled;
     }
-    if (options.kernel == FieldKernel::per_pixel) return FieldKernel::per_pixel;
-    // A CPU device runs invocations as SIMD lanes: one pixel per lane reads each weight once for
-    // all lanes, while the tiled kernel's shared-memory reads become gathers (5-10x slower on
-    // lavapipe, bench field). On a GPU, one pixel per invocation holds a whole layer per thread,
-    // which spills out of the registers from about 64 floats.
-    return tiled_fits && !ctx.is_software() && bucket >= k_tiled_from_width ? FieldKernel::tiled : FieldKernel::per_pixel;
+    // One pixel per invocation, on every device. A CPU device runs invocations as SIMD lanes:
+    // one pixel per lane reads each weight once for all lanes, while the tiled kernel's
+    // shared-memory reads become gathers (5-10x slower on lavapipe, bench field). On a GPU a
+    // whole layer per thread spills out of the registers from about 64 floats, but the tiled
+    // kernel measured slower still on an H200 (bench field: 2-256x4-1 at 3840x2160 410 ms per
+    // pixel against 1745 ms tiled, 2-512-512-1 at 1920x1080 135 against 1353 ms, 2-64x3-1 at
+    // 256x256 0.15 against 0.65 ms; only 2-64x3-1 at 1920x1080 came out even, 19.9 against
+    // 18.8 ms). The tiled kernel stays for `options.kernel` and the bench.
+    return FieldKernel::per_pixel;
   }
 
   void write_descriptors(Output& out) {
@@ -245,7 +245,7 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   }
   m.use_ubo = use_ubo;
   const uint32_t bucket = width_bucket(widest);
-  m.kernel = m.choose_kernel(bucket);
+  m.kernel = m.choose_kernel();
   m.max_width = m.kernel == FieldKernel::tiled ? std::max(bucket, 16u) : bucket;  // field_tiled.comp's tiles are 16 neurons wide
   std::vector<uint32_t> constants{m.max_width};
   uint64_t macs = 0;
