@@ -46,6 +46,15 @@ void draw_view(const vk::raii::CommandBuffer& cb, const vk::raii::PipelineLayout
 
 PixelSpan span_of(const Rect& r) { return {int(r.x0), int(r.y0), int(r.x1), int(r.y1)}; }
 
+// The copy of `pixels` from a buffer of RGBA8 colours, row by row from colour `first`, into
+// those pixels of the target.
+vk::BufferImageCopy pixel_copy(const PixelSpan& pixels, size_t first) {
+  return {vk::DeviceSize(first) * sizeof(uint32_t), uint32_t(pixels.width()), uint32_t(pixels.height()),
+          {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
+          {pixels.x0, pixels.y0, 0},
+          {uint32_t(pixels.width()), uint32_t(pixels.height()), 1}};
+}
+
 // The panel's field view, as field_view.frag takes it.
 shared::FieldView field_view_of(const Panel& p, const PanelDraw& d) {
   const Rect& fr = d.comp.field.rect;
@@ -255,7 +264,7 @@ void ShapePass::ensure_capacity(Slot& s, size_t count) {
 constexpr uint8_t k_on_host = 255;
 
 void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws,
-                       std::span<const HostCanvas> canvases, vk::Extent2D target) {
+                       std::span<const HostCanvas> canvases) {
   Slot& s = slots_.at(slot);
   size_t count = 0;
   for (const auto& d : draws) count += d.comp.underlay.size() + d.comp.shapes.size();
@@ -289,10 +298,8 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
     const size_t under = d.comp.underlay.size(), over = d.comp.shapes.size();
     s.regions.emplace_back();
     if (host_shapes_) {
-      const Rect& r = panels[panel].rect;
-      const PixelSpan clip{std::max(int(r.x0), 0), std::max(int(r.y0), 0), std::min(int(r.x1), int(target.width)),
-                           std::min(int(r.y1), int(target.height))};
-      for (const HostRegion& region : plan_host_regions(d.comp.underlay.shapes(), clip, skips)) {
+      // (a panel is whole pixels inside the target: Renderer::submit)
+      for (const HostRegion& region : plan_host_regions(d.comp.underlay.shapes(), span_of(panels[panel].rect), skips)) {
         s.regions.back().push_back({region, host_total});
         host_total += region.pixels.area();
       }
@@ -347,27 +354,18 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
   s.host_key = key.h;
 }
 
-void ShapePass::copy_pixels(const vk::raii::CommandBuffer& cb, const gpu::Buffer& pixels,
-                            std::span<const std::pair<PixelSpan, size_t>> regions, vk::Image target) {
-  std::vector<vk::BufferImageCopy> copies;
-  for (const auto& [p, first] : regions)
-    copies.push_back({vk::DeviceSize(first) * sizeof(uint32_t), uint32_t(p.width()), uint32_t(p.height()),
-                      {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
-                      {p.x0, p.y0, 0},
-                      {uint32_t(p.width()), uint32_t(p.height()), 1}});
-  if (!copies.empty()) cb.copyBufferToImage(pixels.handle(), target, vk::ImageLayout::eTransferDstOptimal, copies);
-}
-
 void ShapePass::record_copies(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
   const Slot& s = slots_.at(slot);
-  std::vector<std::pair<PixelSpan, size_t>> regions;
-  for (const auto& [region, first] : s.regions.at(panel)) regions.push_back({region.pixels, first});
-  if (!regions.empty()) copy_pixels(cb, *s.host_pixels, regions, target);
+  std::vector<vk::BufferImageCopy> copies;
+  for (const auto& [region, first] : s.regions.at(panel)) copies.push_back(pixel_copy(region.pixels, first));
+  if (!copies.empty()) cb.copyBufferToImage(s.host_pixels->handle(), target, vk::ImageLayout::eTransferDstOptimal, copies);
 }
 
 void ShapePass::record_canvas_copy(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, vk::Image target) const {
   const Slot& s = slots_.at(slot);
-  if (drew_over(slot, panel)) copy_pixels(cb, *s.canvas_pixels, std::span(&s.canvases.at(panel), 1), target);
+  if (!drew_over(slot, panel)) return;
+  const auto& [pixels, first] = s.canvases.at(panel);
+  cb.copyBufferToImage(s.canvas_pixels->handle(), target, vk::ImageLayout::eTransferDstOptimal, pixel_copy(pixels, first));
 }
 
 void ShapePass::record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
@@ -527,14 +525,8 @@ void FieldViewPass::record_warm_up(const gpu::Context& ctx, const vk::raii::Comm
 void FieldViewPass::record_copies(const vk::raii::CommandBuffer& cb, const PanelDraw& d, const PanelSlot& ps, vk::Image target,
                                   bool field) const {
   std::vector<vk::BufferImageCopy> regions;
-  auto add = [&](const PanelDraw::Coloured& c) {
-    regions.push_back({vk::DeviceSize(c.first) * sizeof(uint32_t), uint32_t(c.pixels.width()), uint32_t(c.pixels.height()),
-                       {vk::ImageAspectFlagBits::eColor, 0, 0, 1},
-                       {c.pixels.x0, c.pixels.y0, 0},
-                       {uint32_t(c.pixels.width()), uint32_t(c.pixels.height()), 1}});
-  };
-  if (d.field_coloured && field) add(*d.field_coloured);
-  for (const auto& c : d.thumbs_coloured) add(c);
+  if (d.field_coloured && field) regions.push_back(pixel_copy(d.field_coloured->pixels, d.field_coloured->first));
+  for (const auto& c : d.thumbs_coloured) regions.push_back(pixel_copy(c.pixels, c.first));
   if (!regions.empty()) cb.copyBufferToImage(ps.colours->handle(), target, vk::ImageLayout::eTransferDstOptimal, regions);
 }
 

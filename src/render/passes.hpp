@@ -66,8 +66,7 @@ class ShapePass {
   // host into the slot's pixel buffers: the underlays' regions (again only when the underlays
   // changed), and the first shapes of a panel's overlay over its canvas (`canvases`, one per
   // panel).
-  void update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, std::span<const HostCanvas> canvases,
-              vk::Extent2D target);
+  void update(uint32_t slot, std::span<const Panel> panels, std::span<const PanelDraw> draws, std::span<const HostCanvas> canvases);
   // Panel `panel`'s underlay or overlay, as update() laid it out (without what the host drew).
   void record(const vk::raii::CommandBuffer& cb, uint32_t slot, size_t panel, bool overlay, vk::Extent2D target,
               const vk::Rect2D& scissor) const;
@@ -110,9 +109,6 @@ class ShapePass {
     std::vector<std::pair<PixelSpan, size_t>> canvases;
     std::optional<gpu::Buffer> canvas_pixels;
   };
-  // Copies of `pixels` (first: where each region's start) into the target's regions.
-  static void copy_pixels(const vk::raii::CommandBuffer& cb, const gpu::Buffer& pixels,
-                          std::span<const std::pair<PixelSpan, size_t>> regions, vk::Image target);
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
 

@@ -214,7 +214,7 @@ struct Renderer::Impl {
     for (size_t i = 0; i < panels.size(); ++i)
       if (const auto& c = draws[i].field_coloured)
         canvases[i] = {c->pixels, static_cast<const uint32_t*>(slot.panels[i]->colours->mapped()) + c->first};
-    shapes.update(slot.index, panels, draws, canvases, {target.width(), target.height()});
+    shapes.update(slot.index, panels, draws, canvases);
     slot.shapes_host_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shapes_t0).count();
     // The field views read what the field kernels wrote.
     const vk::MemoryBarrier2 fields{vk::PipelineStageFlagBits2::eComputeShader, vk::AccessFlagBits2::eShaderStorageWrite,
