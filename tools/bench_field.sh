@@ -4,7 +4,8 @@
 # unspecialised per-pixel one; the CPU GEMM, the one-thread reference and NumPy on OpenBLAS, all
 # in the same run). At 1920x1080 the shader and the one-thread reference are left out for the
 # two widest networks (minutes per repetition on lavapipe); pass --all to keep them, as on a
-# GPU, which also adds 2-256x4-1 at 3840x2160 (the goal: inside a 60 Hz frame).
+# GPU, which also adds 2-256x4-1 at 3840x2160 (the goal: inside a 60 Hz frame). Where the device
+# offers fp16 cooperative matrices each line also times the fp16 kernel (fp16x3_*, fp16_*).
 # Usage: bash tools/bench_field.sh [path/to/nnlive] [--all]
 set -euo pipefail
 bin="${1:-build/src/app/nnlive}"

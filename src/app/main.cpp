@@ -60,6 +60,13 @@ int main(int argc, char** argv) {
                  "auto (default: a GEMM on the CPU cores when the Vulkan device is itself a CPU, the compute shader on a GPU), "
                  "shader or cpu")
       ->check(CLI::IsMember({"auto", "shader", "cpu"}));
+  // The field shader's arithmetic (also NNLIVE_FIELD_PRECISION).
+  std::string field_precision;
+  app.add_option("--field-precision", field_precision,
+                 "the field shader's arithmetic for networks with two hidden layers or more: auto (default: fp32), fp32, "
+                 "fp16x3 (tensor cores, fp16 split into high and low halves: within 1e-5 of fp32) or fp16 (one product: "
+                 "faster, within about 2e-2); fp16x3 and fp16 need a GPU with fp16 cooperative matrices (VK_NV_cooperative_matrix)")
+      ->check(CLI::IsMember({"auto", "fp32", "fp16x3", "fp16"}));
   nnlive::app::refuse_empty_values(app);
   try {
     app.parse(argc, argv);
@@ -71,6 +78,7 @@ int main(int argc, char** argv) {
     return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
   }
   if (!field_engine.empty()) setenv("NNLIVE_FIELD_ENGINE", field_engine.c_str(), 1);
+  if (!field_precision.empty()) setenv("NNLIVE_FIELD_PRECISION", field_precision.c_str(), 1);
   try {
     // Commands whose long loops check for Ctrl-C get the handler (a clean stop, exit 6); field
     // and bench are one GPU job each and keep the default (the process ends at once).

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <optional>
 
+#include "nnlive/gpu/field_shared.h"
+
 namespace nnlive::gpu {
 namespace {
 
@@ -44,6 +46,34 @@ int type_rank(vk::PhysicalDeviceType t) {
   }
 }
 
+// Whether a device can run field_coop.comp: 16 x 16 x 16 fp16 products into fp32 sums in
+// subgroup scope, fp16 arithmetic and storage, the Vulkan memory model and subgroup ids in
+// compute shaders.
+bool offers_fp16_matrices(const vk::raii::PhysicalDevice& d) {
+  bool has_extension = false;
+  for (const auto& e : d.enumerateDeviceExtensionProperties())
+    if (std::string_view(e.extensionName) == VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME) has_extension = true;
+  if (!has_extension) return false;
+  const auto chain = d.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceVulkan11Features, vk::PhysicalDeviceVulkan12Features,
+                                    vk::PhysicalDeviceCooperativeMatrixFeaturesNV>();
+  if (!chain.get<vk::PhysicalDeviceVulkan11Features>().storageBuffer16BitAccess ||
+      !chain.get<vk::PhysicalDeviceVulkan12Features>().shaderFloat16 || !chain.get<vk::PhysicalDeviceVulkan12Features>().vulkanMemoryModel ||
+      !chain.get<vk::PhysicalDeviceCooperativeMatrixFeaturesNV>().cooperativeMatrix)
+    return false;
+  const auto sub = d.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties>();
+  const auto& subgroup = sub.get<vk::PhysicalDeviceSubgroupProperties>();
+  if (!(subgroup.supportedStages & vk::ShaderStageFlagBits::eCompute) ||
+      !(subgroup.supportedOperations & vk::SubgroupFeatureFlagBits::eBasic) || subgroup.subgroupSize < 16 ||
+      FIELD_COOP_INVOCATIONS % subgroup.subgroupSize != 0)
+    return false;
+  for (const auto& m : d.getCooperativeMatrixPropertiesNV())
+    if (m.MSize == 16 && m.NSize == 16 && m.KSize == 16 && m.AType == vk::ComponentTypeNV::eFloat16 &&
+        m.BType == vk::ComponentTypeNV::eFloat16 && m.CType == vk::ComponentTypeNV::eFloat32 &&
+        m.DType == vk::ComponentTypeNV::eFloat32 && m.scope == vk::ScopeNV::eSubgroup)
+      return true;
+  return false;
+}
+
 }  // namespace
 
 Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>()) {
@@ -52,6 +82,10 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   if (const char* e = std::getenv("NNLIVE_FIELD_ENGINE"); e && *e && options.field_engine.empty()) options.field_engine = e;
   if (!options.field_engine.empty() && options.field_engine != "auto" && options.field_engine != "shader" && options.field_engine != "cpu")
     throw GpuError("the field engine must be auto, shader or cpu, not '" + options.field_engine + "'");
+  if (const char* e = std::getenv("NNLIVE_FIELD_PRECISION"); e && *e && options.field_precision.empty()) options.field_precision = e;
+  const std::string& precision = options.field_precision;
+  if (!precision.empty() && precision != "auto" && precision != "fp32" && precision != "fp16" && precision != "fp16x3")
+    throw GpuError("the field precision must be auto, fp32, fp16x3 or fp16, not '" + precision + "'");
 
   if (context_.enumerateInstanceVersion() < VK_API_VERSION_1_3)
     throw GpuError("the Vulkan loader is older than 1.3; update the Vulkan packages (libvulkan1)");
@@ -147,6 +181,28 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   if (options.can_present) device_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   vk::DeviceCreateInfo device_info{{}, queue_info, {}, device_extensions};
   device_info.pNext = &f13;
+  // fp16 cooperative matrices (field_coop.comp), where the device has all it needs.
+  vk::PhysicalDeviceVulkan11Features f11{};
+  vk::PhysicalDeviceVulkan12Features f12{};
+  vk::PhysicalDeviceCooperativeMatrixFeaturesNV fcoop{};
+  if (offers_fp16_matrices(physical_)) {
+    f11.storageBuffer16BitAccess = VK_TRUE;
+    f12.shaderFloat16 = VK_TRUE;
+    f12.vulkanMemoryModel = VK_TRUE;
+    fcoop.cooperativeMatrix = VK_TRUE;
+    device_extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    device_info.setPEnabledExtensionNames(device_extensions);
+    f13.pNext = &f12;
+    f12.pNext = &f11;
+    f11.pNext = &fcoop;
+    fp16_matrices_ = true;
+  }
+  if (precision == "fp16" || precision == "fp16x3") {
+    if (!fp16_matrices_)
+      throw GpuError("the field precision " + precision + " needs fp16 cooperative matrices (VK_NV_cooperative_matrix with 16x16x16 " +
+                     "fp16 products into fp32), which " + device_name_ + " does not offer; use fp32");
+    field_precision_ = precision == "fp16" ? FieldPrecision::fp16 : FieldPrecision::fp16x3;
+  }
   // Wide lines and large points, where offered: the shapes pass may draw lines and markers as
   // such primitives (SHAPE_PRIM_*).
   vk::PhysicalDeviceFeatures core{};

@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <iostream>
 #include <map>
+#include <random>
 #include <optional>
 #include <string>
 #include <tuple>
 
+#include "nnlive/gpu/field_fp16.hpp"
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
 
@@ -32,14 +36,38 @@ uint32_t width_bucket(uint32_t w) {
   return b;
 }
 
-vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::DescriptorType weights_type) {
+// Bindings 0 (parameters), 1 (weights), 2 (values) and, for field_coop.comp, 3 and 4 (the fp16
+// weights and the bias rows).
+vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::DescriptorType weights_type, bool coop = false) {
   const auto stage = vk::ShaderStageFlagBits::eCompute;
-  const std::array<vk::DescriptorSetLayoutBinding, 3> bindings{{
+  const std::array<vk::DescriptorSetLayoutBinding, 5> bindings{{
       {0, vk::DescriptorType::eUniformBuffer, 1, stage},
       {1, weights_type, 1, stage},
       {2, vk::DescriptorType::eStorageBuffer, 1, stage},
+      {3, vk::DescriptorType::eStorageBuffer, 1, stage},
+      {4, vk::DescriptorType::eStorageBuffer, 1, stage},
   }};
-  return vk::raii::DescriptorSetLayout(ctx.device(), vk::DescriptorSetLayoutCreateInfo{{}, bindings});
+  const vk::DescriptorSetLayoutCreateInfo info{{}, uint32_t(coop ? 5 : 3), bindings.data()};
+  return vk::raii::DescriptorSetLayout(ctx.device(), info);
+}
+
+// field_coop.comp's shared memory for `rows` pixels of `stride` halves: two buffers of
+// activations (four split) and the inputs.
+uint64_t coop_shared_bytes(uint32_t rows, uint32_t stride, bool split) {
+  return uint64_t(split ? 4 : 2) * rows * stride * 2 + uint64_t(rows) * 8 * sizeof(float);
+}
+
+// Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
+// layers and the outputs away from saturation.
+std::vector<float> probe_params(const NetworkLayout& layout) {
+  std::vector<float> params(layout.param_count, 0.0f);
+  std::mt19937 gen(12345);
+  for (const auto& l : layout.layers) {
+    std::uniform_real_distribution<float> w(-std::sqrt(3.0f / float(l.in)), std::sqrt(3.0f / float(l.in))), b(-0.1f, 0.1f);
+    for (uint32_t i = 0; i < l.in * l.out; ++i) params[l.w_offset + i] = w(gen);
+    for (uint32_t i = 0; i < l.out; ++i) params[l.b_offset + i] = b(gen);
+  }
+  return params;
 }
 
 }  // namespace
@@ -60,6 +88,8 @@ struct FieldEvaluator::Impl {
     uint64_t version = 0;          // changes with each new values buffer
     std::optional<vk::raii::DescriptorSet> set;
     bool dirty = true;             // the set must be written again
+    std::optional<vk::raii::DescriptorSet> coop_set;  // field_coop.comp's
+    bool coop_dirty = true;
   };
 
   Impl(const Context& c, FieldEvaluatorOptions o)
@@ -70,10 +100,11 @@ struct FieldEvaluator::Impl {
     for (uint32_t i = 0; i < n; ++i)
       outputs.emplace_back(Buffer(ctx, sizeof(shared::FieldParams), vk::BufferUsageFlagBits::eUniformBuffer, MemoryUse::upload,
                                   ("field params " + std::to_string(i)).c_str()));
+    // Per output: a set for field.comp / field_tiled.comp and one for field_coop.comp.
     const std::array<vk::DescriptorPoolSize, 2> sizes{{{vk::DescriptorType::eUniformBuffer, 2 * n},
-                                                       {vk::DescriptorType::eStorageBuffer, 2 * n}}};
+                                                       {vk::DescriptorType::eStorageBuffer, 6 * n}}};
     pool = vk::raii::DescriptorPool(
-        ctx.device(), vk::DescriptorPoolCreateInfo{vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, n, sizes});
+        ctx.device(), vk::DescriptorPoolCreateInfo{vk::DescriptorPoolCreateFlagBits::eFreeDescriptorSet, 2 * n, sizes});
     ctx.set_name(*pool, "field descriptor pool");
     if (ctx.timestamp_period_ns() > 0.0) {
       queries = vk::raii::QueryPool(ctx.device(), vk::QueryPoolCreateInfo{{}, vk::QueryType::eTimestamp, 2});
@@ -88,6 +119,59 @@ struct FieldEvaluator::Impl {
     ctx.set_name(*cb, "field commands");
     fence = vk::raii::Fence(ctx.device(), vk::FenceCreateInfo{});
     ctx.set_name(*fence, "field fence");
+
+    const bool fp16_asked = o.precision == FieldPrecision::fp16 || o.precision == FieldPrecision::fp16x3;
+    if (fp16_asked && !ctx.fp16_matrices())
+      throw GpuError("the fp16 field kernel needs fp16 cooperative matrices (VK_NV_cooperative_matrix), which " + ctx.device_name() +
+                     " does not offer");
+    if (ctx.fp16_matrices()) {  // (a device without the capability must not see the module)
+      coop_set_layout = make_set_layout(ctx, vk::DescriptorType::eStorageBuffer, true);
+      const vk::DescriptorSetLayout raw = *coop_set_layout;
+      coop_layout = vk::raii::PipelineLayout(ctx.device(), vk::PipelineLayoutCreateInfo{{}, raw});
+      const auto code = shaders::field_coop();
+      coop_module = vk::raii::ShaderModule(ctx.device(), vk::ShaderModuleCreateInfo{{}, code.size_bytes(), code.data()});
+      ctx.set_name(*coop_set_layout, "field_coop.comp");
+      ctx.set_name(*coop_layout, "field_coop.comp");
+      ctx.set_name(*coop_module, "field_coop.comp");
+    }
+  }
+
+  // The precision asked for: the option, or the context's.
+  FieldPrecision wanted() const {
+    if (options.precision != FieldPrecision::automatic) return options.precision;
+    switch (ctx.field_precision()) {
+      case Context::FieldPrecision::fp16: return FieldPrecision::fp16;
+      case Context::FieldPrecision::fp16x3: return FieldPrecision::fp16x3;
+      default: return FieldPrecision::fp32;
+    }
+  }
+
+  vk::Pipeline coop_pipeline_for(uint32_t rows, uint32_t stride, bool split) {
+    const std::array<uint32_t, 4> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 1u};
+    if (auto it = coop_pipelines.find(constants); it != coop_pipelines.end()) return *it->second;
+    std::array<vk::SpecializationMapEntry, 4> entries;
+    for (uint32_t i = 0; i < 4; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
+    const vk::SpecializationInfo spec{uint32_t(entries.size()), entries.data(), sizeof(constants), constants.data()};
+    const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *coop_module, "main", &spec};
+    vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *coop_layout});
+    ctx.set_name(*p, ("field_coop pipeline (" + std::to_string(rows) + " pixels, " + (split ? "fp16x3" : "fp16") + ")").c_str());
+    return *coop_pipelines.emplace(constants, std::move(p)).first->second;
+  }
+
+  void write_coop_descriptors(Output& out) {
+    out.coop_set.reset();
+    out.coop_set.emplace(std::move(vk::raii::DescriptorSets(ctx.device(), {*pool, *coop_set_layout})[0]));
+    ctx.set_name(**out.coop_set, "field_coop descriptors");
+    const std::array<vk::DescriptorBufferInfo, 5> info{{{out.params.handle(), 0, VK_WHOLE_SIZE},
+                                                        {weights->handle(), 0, VK_WHOLE_SIZE},
+                                                        {out.values->handle(), 0, VK_WHOLE_SIZE},
+                                                        {halves->handle(), 0, VK_WHOLE_SIZE},
+                                                        {bias_rows->handle(), 0, VK_WHOLE_SIZE}}};
+    std::array<vk::WriteDescriptorSet, 5> writes;
+    for (uint32_t i = 0; i < 5; ++i)
+      writes[i] = vk::WriteDescriptorSet{**out.coop_set, i, 0, 1, i == 0 ? vk::DescriptorType::eUniformBuffer : vk::DescriptorType::eStorageBuffer, nullptr, &info[i]};
+    ctx.device().updateDescriptorSets(writes, {});
+    out.coop_dirty = false;
   }
 
   Variant make_variant(vk::DescriptorType weights_type, std::span<const uint32_t> per_pixel, std::span<const uint32_t> tiled,
@@ -175,6 +259,13 @@ struct FieldEvaluator::Impl {
   FieldEvaluatorOptions options;
   Variant ubo, ssbo;
   std::map<std::tuple<bool, FieldKernel, std::vector<uint32_t>>, vk::raii::Pipeline> pipelines;
+  // field_coop.comp, where the device offers fp16 cooperative matrices.
+  vk::raii::DescriptorSetLayout coop_set_layout{nullptr};
+  vk::raii::PipelineLayout coop_layout{nullptr};
+  vk::raii::ShaderModule coop_module{nullptr};
+  std::map<std::array<uint32_t, 4>, vk::raii::Pipeline> coop_pipelines;
+  std::optional<Buffer> halves, bias_rows;  // Fp16Weights::halves and ::bias_rows
+  Fp16Weights fp16;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
   vk::raii::DescriptorPool pool{nullptr};  // (before the outputs: it outlives their sets)
   std::vector<Output> outputs;
@@ -190,6 +281,11 @@ struct FieldEvaluator::Impl {
   FieldKernel kernel = FieldKernel::per_pixel;
   bool specialised = false;
   vk::Pipeline pipeline{};
+  bool coop = false;  // the outputs by field_coop.comp
+  bool coop_split = true;
+  uint32_t coop_rows = 16;
+  vk::Pipeline coop_pipeline{};
+  double probe_diff = -1.0;
 
   Output& output(uint32_t i) {
     if (i >= outputs.size()) throw GpuError("no field output " + std::to_string(i) + " (this evaluator has " + std::to_string(outputs.size()) + ")");
@@ -223,6 +319,10 @@ bool FieldEvaluator::uses_uniform_weights() const { return impl_->use_ubo; }
 uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
 FieldKernel FieldEvaluator::kernel() const { return impl_->kernel; }
 bool FieldEvaluator::specialised() const { return impl_->specialised; }
+FieldPrecision FieldEvaluator::precision() const {
+  return !impl_->coop ? FieldPrecision::fp32 : impl_->coop_split ? FieldPrecision::fp16x3 : FieldPrecision::fp16;
+}
+double FieldEvaluator::fp16_probe_diff() const { return impl_->probe_diff; }
 
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
@@ -230,8 +330,21 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
 
   // Rounded up to whole vec4s: the shader reads weights four at a time.
   const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>((layout.param_count + 3) / 4 * 16, 16);
+  // fp16 cooperative matrices, where asked for and where they apply: the most pixels per
+  // workgroup (up to 64, in sixteens) whose activations fit the device's shared memory.
+  const FieldPrecision wanted = m.wanted();
+  bool coop = false;
+  const bool split = wanted == FieldPrecision::fp16x3;
+  uint32_t rows = 0, stride = 0;
+  if (wanted != FieldPrecision::fp32 && m.ctx.fp16_matrices() && fp16_applies(layout)) {
+    m.fp16 = fp16_layout(layout);
+    stride = m.fp16.widest_padded + 8;  // (8 halves more: rows start on other banks)
+    for (rows = 64; rows >= 16 && coop_shared_bytes(rows, stride, split) > m.ctx.max_shared_bytes(); rows -= 16) {
+    }
+    coop = rows >= 16;
+  }
   const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;
-  const bool use_ubo = fits_ubo && !m.options.force_storage_weights;
+  const bool use_ubo = fits_ubo && !m.options.force_storage_weights && !coop;  // (field_coop.comp reads a storage buffer)
   if (!use_ubo && param_bytes > m.ctx.limits().maxStorageBufferRange)
     throw GpuError("the network's parameters do not fit in one storage buffer on this device");
 
@@ -241,8 +354,26 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
                       use_ubo ? vk::BufferUsageFlagBits::eUniformBuffer : vk::BufferUsageFlagBits::eStorageBuffer,
                       MemoryUse::upload, "field weights");
     std::memset(m.weights->mapped(), 0, bytes);
-    for (auto& o : m.outputs) o.dirty = true;
+    for (auto& o : m.outputs) o.dirty = o.coop_dirty = true;
   }
+  if (coop) {
+    const vk::DeviceSize half_bytes = m.fp16.halves.size() * sizeof(uint16_t), bias_bytes = m.fp16.bias_rows.size() * sizeof(float);
+    if (!m.halves || m.halves->size() != half_bytes) {
+      m.halves.emplace(m.ctx, half_bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::upload, "field fp16 weights");
+      for (auto& o : m.outputs) o.coop_dirty = true;
+    }
+    if (!m.bias_rows || m.bias_rows->size() != bias_bytes) {
+      m.bias_rows.emplace(m.ctx, bias_bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::upload, "field fp16 bias rows");
+      for (auto& o : m.outputs) o.coop_dirty = true;
+    }
+    std::memset(m.halves->mapped(), 0, half_bytes);
+    std::memset(m.bias_rows->mapped(), 0, bias_bytes);
+    m.coop_pipeline = m.coop_pipeline_for(rows, stride, split);
+  }
+  m.coop = coop;
+  m.coop_split = split;
+  m.coop_rows = rows;
+  m.probe_diff = -1.0;
   m.use_ubo = use_ubo;
   const uint32_t bucket = width_bucket(widest);
   m.kernel = m.choose_kernel();
@@ -263,6 +394,23 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   }
   m.pipeline = m.pipeline_for(use_ubo, m.kernel, constants);
   m.layout = layout;
+
+  if (coop) {
+    // The kernel on this device against its CPU reference, on a probe of this network's shape
+    // with random weights: a device whose result differs gets fp32 instead.
+    const std::vector<float> params = probe_params(layout);
+    set_params(params);
+    const FieldRequest probe{32, 16, {-6.0f, -6.0f, 6.0f, 6.0f}};
+    const FieldResult got = evaluate_band(probe);
+    const std::vector<float> want = fp16_reference_field(layout, params, probe, split);
+    m.probe_diff = compare_fields(got.values, want, got.channels).max_abs_diff;
+    const double tolerance = split ? 1e-4 : 2e-3;
+    if (!(m.probe_diff <= tolerance)) {
+      std::cerr << "nnlive: the fp16 field kernel differs from its reference by " << m.probe_diff << " on " << m.ctx.device_name()
+                << "; the field is evaluated in fp32\n";
+      m.coop = false;
+    }
+  }
 }
 
 void FieldEvaluator::set_params(std::span<const float> params) {
@@ -271,6 +419,11 @@ void FieldEvaluator::set_params(std::span<const float> params) {
   if (params.size() != m.layout.param_count)
     throw GpuError("expected " + std::to_string(m.layout.param_count) + " parameters, got " + std::to_string(params.size()));
   std::memcpy(m.weights->mapped(), params.data(), params.size_bytes());
+  if (m.coop) {
+    fp16_pack(m.layout, params, m.fp16);
+    std::memcpy(m.halves->mapped(), m.fp16.halves.data(), m.fp16.halves.size() * sizeof(uint16_t));
+    std::memcpy(m.bias_rows->mapped(), m.fp16.bias_rows.data(), m.fp16.bias_rows.size() * sizeof(float));
+  }
 }
 
 vk::Buffer FieldEvaluator::output_buffer(uint32_t output) const {
@@ -316,9 +469,11 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
     out.values.emplace(m.ctx, bytes, vk::BufferUsageFlagBits::eStorageBuffer | vk::BufferUsageFlagBits::eUniformTexelBuffer,
                        MemoryUse::readback, "field output");
     out.version = ++m.buffers_made;
-    out.dirty = true;
+    out.dirty = out.coop_dirty = true;
   }
-  if (out.dirty) m.write_descriptors(out);
+  const bool coop = m.coop && mode == FIELD_MODE_OUTPUT;
+  if (coop && out.coop_dirty) m.write_coop_descriptors(out);
+  if (!coop && out.dirty) m.write_descriptors(out);
 
   shared::FieldParams p{};
   p.size = {req.width, req.height, static_cast<uint32_t>(layers.size()), static_cast<uint32_t>(m.layout.features.size())};
@@ -333,9 +488,19 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
   for (size_t l = 0; l < layers.size(); ++l) {
     p.layers[l].dims = {layers[l].in, layers[l].out, layers[l].w_offset, layers[l].b_offset};
     p.layers[l].act = {layers[l].activation, 0, 0, 0};
+    if (m.coop) p.layers[l].act = {layers[l].activation, m.fp16.layers[l].w_offset, m.fp16.layers[l].lo_offset, m.fp16.layers[l].b_offset};
   }
   std::memcpy(out.params.mapped(), &p, sizeof(p));
 
+  if (coop) {
+    // Blocks of coop_rows consecutive pixels, numbered as the tiled kernel's below.
+    cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.coop_pipeline);
+    cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.coop_layout, 0, **out.coop_set, {});
+    const uint64_t blocks = (uint64_t(req.width) * req.height + m.coop_rows - 1) / m.coop_rows;
+    const uint32_t gx = uint32_t(std::min<uint64_t>(blocks, 65535));
+    cb.dispatch(gx, uint32_t((blocks + gx - 1) / gx), 1);
+    return channels;
+  }
   cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.pipeline);
   cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.variant().pipeline_layout, 0, **out.set, {});
   if (m.kernel == FieldKernel::tiled) {

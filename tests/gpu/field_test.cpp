@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Both field kernels (field.comp, field_tiled.comp) against the CPU forward pass on the same grid
 // (<= 1e-3 absolute), for many architectures, every activation, softmax, every feature, every
-// output mode and both weight placements. Runs on
+// output mode and both weight placements; the fp16 kernel (field_coop.comp) where offered. Runs on
 // whatever Vulkan device is present (lavapipe on CI) with the validation layer on; any
 // validation message fails the test.
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include "field_test_support.hpp"
 #include "nnlive/common/rng.hpp"
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/field_fp16.hpp"
 
 namespace nnlive {
 namespace {
@@ -260,6 +261,80 @@ TEST(GpuFieldKernel, AutomaticTakesOnePixelPerInvocationOnEveryDevice) {
     // all but 2-256-256-1.
     EXPECT_EQ(eval.specialised(), want == gpu::FieldKernel::per_pixel && hidden.front() < 256) << hidden.front();
   }
+}
+
+// The fp16 kernel (field_coop.comp) runs only where the device offers fp16 cooperative
+// matrices. Where it does not (lavapipe, CI), asking for it is refused in one sentence and the
+// automatic choice is fp32. Where it does, both precisions are checked against the kernel's CPU
+// reference (exact rounding; only the sums' order differs) and against fp32, on partial blocks,
+// every activation among the networks, softmax, and the fp32 kernels for a neuron's field.
+TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhereNot) {
+  gpu::Context& ctx = context();
+  const uint32_t before = ctx.validation_message_count();
+  const nn::View view{-6, -6, 6, 6};
+  if (!ctx.fp16_matrices()) {
+    for (const auto p : {gpu::FieldPrecision::fp16, gpu::FieldPrecision::fp16x3}) {
+      try {
+        gpu::FieldEvaluator eval(ctx, {.precision = p});
+        ADD_FAILURE() << "fp16 was not refused";
+      } catch (const gpu::GpuError& e) {
+        EXPECT_NE(std::string(e.what()).find("VK_NV_cooperative_matrix"), std::string::npos) << e.what();
+      }
+    }
+    try {
+      gpu::Context asked(gpu::ContextOptions{.validation = true, .field_precision = "fp16x3"});
+      ADD_FAILURE() << "fp16x3 was not refused";
+    } catch (const gpu::GpuError& e) {
+      EXPECT_NE(std::string(e.what()).find("does not offer; use fp32"), std::string::npos) << e.what();
+    }
+    gpu::FieldEvaluator eval(ctx);
+    const Arch a{{64, 64}, {nn::Activation::relu}};
+    EXPECT_LE(max_diff_to_reference(make(a, 3), nn::InputMap::for_view(a.features, view), eval, 9, 7, view), 1e-3);
+    EXPECT_EQ(eval.precision(), gpu::FieldPrecision::fp32);
+    EXPECT_EQ(eval.fp16_probe_diff(), -1.0);
+  } else {
+    struct Case {
+      Arch arch;
+      uint32_t w, h;
+    };
+    const std::vector<Case> cases{
+        {{{64, 64}, {nn::Activation::relu}}, 37, 23},
+        {{{256, 256, 256, 256}, {nn::Activation::relu}}, 301, 167},
+        {{{100, 37, 80}, {nn::Activation::gelu, nn::Activation::sigmoid, nn::Activation::leaky_relu}, 5}, 64, 48},
+        {{{48, 48, 48}, {nn::Activation::tanh, nn::Activation::sin, nn::Activation::linear}, 1,
+          {nn::Feature::x, nn::Feature::y, nn::Feature::x2, nn::Feature::y2, nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y}},
+         17, 129},
+        {{{512, 512}, {nn::Activation::relu}}, 50, 40},
+    };
+    for (const bool split : {true, false}) {
+      gpu::FieldEvaluator eval(ctx, {.precision = split ? gpu::FieldPrecision::fp16x3 : gpu::FieldPrecision::fp16});
+      for (size_t i = 0; i < cases.size(); ++i) {
+        SCOPED_TRACE(testing::Message() << (split ? "fp16x3" : "fp16") << ", case " << i);
+        const nn::Mlp m = make(cases[i].arch, 60 + i);
+        const nn::InputMap map = nn::InputMap::for_view(cases[i].arch.features, view);
+        const gpu::NetworkLayout layout = app::to_layout(m, map);
+        eval.set_network(layout);
+        eval.set_params(m.params());
+        if (eval.precision() == gpu::FieldPrecision::fp32) {
+          // Only where its activations cannot fit in shared memory: split and 512 wide.
+          EXPECT_TRUE(split && cases[i].arch.hidden.front() == 512);
+          continue;
+        }
+        EXPECT_EQ(eval.precision(), split ? gpu::FieldPrecision::fp16x3 : gpu::FieldPrecision::fp16);
+        EXPECT_LE(eval.fp16_probe_diff(), split ? 1e-4 : 2e-3);
+        const gpu::FieldRequest req{cases[i].w, cases[i].h, {-6.0f, -6.0f, 6.0f, 6.0f}};
+        const gpu::FieldResult r = eval.evaluate(req);
+        const std::vector<float> ref = gpu::fp16_reference_field(layout, m.params(), req, split);
+        const std::vector<float> fp32 = app::cpu_field(m, map, req.width, req.height, view);
+        EXPECT_LE(gpu::compare_fields(r.values, ref, r.channels).max_abs_diff, split ? 1e-4 : 2e-3);
+        EXPECT_LE(gpu::compare_fields(r.values, fp32, r.channels).max_abs_diff, split ? 1e-4 : 2e-2);
+        // A neuron's field: the fp32 kernels.
+        const gpu::FieldResult n = eval.evaluate({9, 7, {-6.0f, -6.0f, 6.0f, 6.0f}, 1, 3});
+        EXPECT_EQ(n.channels, 1u);
+      }
+    }
+  }
+  EXPECT_EQ(ctx.validation_message_count(), before) << "Vulkan validation messages were reported";
 }
 
 }  // namespace

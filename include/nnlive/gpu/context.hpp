@@ -34,6 +34,14 @@ struct ContextOptions {
   // (empty): cpu when the device is itself a CPU (lavapipe), the shader on a real GPU. Also
   // NNLIVE_FIELD_ENGINE in the environment (the --field-engine flag sets it).
   std::string field_engine;
+  // The arithmetic of the field shader's matrix products, for networks with a product between
+  // hidden layers (nnlive/gpu/field_fp16.hpp): "fp32" (field.comp), "fp16x3" (field_coop.comp,
+  // tensor cores, split halves: within 1e-5 of fp32), "fp16" (one product: faster, within about
+  // 2e-2) or "auto" (empty): fp32 for now; fp16x3 where offered once the kernel has been checked
+  // on a GPU. fp16 and fp16x3 need fp16 cooperative matrices (VK_NV_cooperative_matrix); asking
+  // for them on a device without is a GpuError. Also NNLIVE_FIELD_PRECISION in the environment
+  // (the --field-precision flag sets it).
+  std::string field_precision;
   // For a window: instance extensions the window system needs (from GLFW), and a test of
   // whether a queue family of a device can present to it. With presentation set, the device
   // also gets VK_KHR_swapchain and only families that can present are used.
@@ -70,6 +78,14 @@ class Context {
   // The field engine chosen at start-up (ContextOptions::field_engine).
   enum class FieldEngine { shader, cpu };
   FieldEngine field_engine() const { return field_engine_; }
+  // The field shader's arithmetic chosen at start-up (ContextOptions::field_precision).
+  enum class FieldPrecision { fp32, fp16, fp16x3 };
+  FieldPrecision field_precision() const { return field_precision_; }
+  // Whether the device multiplies 16 x 16 fp16 tiles into fp32 sums per subgroup, with fp16 in
+  // storage buffers and shared memory (VK_NV_cooperative_matrix, shaderFloat16,
+  // storageBuffer16BitAccess, vulkanMemoryModel, subgroup ids in compute shaders): all enabled.
+  bool fp16_matrices() const { return fp16_matrices_; }
+  uint32_t max_shared_bytes() const { return limits_.maxComputeSharedMemorySize; }
   bool validation_enabled() const { return validation_; }
   // Nanoseconds per timestamp tick; 0 if the queue cannot write timestamps.
   double timestamp_period_ns() const { return timestamp_period_ns_; }
@@ -116,6 +132,8 @@ class Context {
   vk::PhysicalDeviceLimits limits_{};
   bool software_ = false;
   FieldEngine field_engine_ = FieldEngine::shader;
+  FieldPrecision field_precision_ = FieldPrecision::fp32;
+  bool fp16_matrices_ = false;
   bool debug_utils_ = false;
   double timestamp_period_ns_ = 0.0;
   bool wide_lines_ = false;

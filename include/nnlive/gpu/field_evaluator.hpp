@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // FieldEvaluator: runs a field kernel to evaluate a network at every pixel of a W x H grid:
-// shaders/field.comp (one invocation per pixel) for narrow networks, shaders/field_tiled.comp
-// (a tiled matrix product per layer over blocks of pixels) for wide ones.
+// shaders/field.comp (one invocation per pixel), shaders/field_tiled.comp (a tiled matrix
+// product per layer over blocks of pixels, on request), or shaders/field_coop.comp (fp16
+// cooperative matrices, where asked for and offered: nnlive/gpu/field_fp16.hpp).
 // The network arrives as a plain description (no nn types cross into gpu/); parameters are one
 // contiguous float array laid out exactly like nn::Mlp::params().
 //
@@ -58,8 +59,16 @@ struct FieldResult {
 // 16), and one invocation per pixel otherwise (always on CPU devices such as lavapipe).
 enum class FieldKernel { automatic, per_pixel, tiled };
 
+// The arithmetic of the network's outputs (nnlive/gpu/field_fp16.hpp): `automatic` takes the
+// context's (Context::field_precision); fp16 and fp16x3 apply to networks with a product
+// between hidden layers, up to the widths whose activations fit the device's shared memory, and
+// to their outputs only (a neuron's field, or every hidden neuron's, stays fp32). Where they do
+// not apply, fp32.
+enum class FieldPrecision { automatic, fp32, fp16, fp16x3 };
+
 struct FieldEvaluatorOptions {
   FieldKernel kernel = FieldKernel::automatic;
+  FieldPrecision precision = FieldPrecision::automatic;
   // The per-pixel kernel: a pipeline specialised to each network shape (its widths and
   // activations as constants), for networks small enough that the unrolled code pays.
   bool specialize = true;
@@ -100,6 +109,12 @@ class FieldEvaluator {
   uint32_t max_width() const;  // the pipeline's MAX_WIDTH bucket
   FieldKernel kernel() const;  // per_pixel or tiled: the one set_network() chose
   bool specialised() const;    // whether its pipeline is specialised to the network's shape
+  // The outputs' arithmetic set_network() chose: fp32, or fp16 / fp16x3 where asked for, where
+  // they apply, and where field_coop.comp agreed with its CPU reference (fp16_reference_field)
+  // on a probe grid of this network's shape, run on the device when the network was set.
+  FieldPrecision precision() const;
+  // The probe's largest difference from the reference (-1 if none was run).
+  double fp16_probe_diff() const;
 
  private:
   FieldResult evaluate_band(const FieldRequest& request);

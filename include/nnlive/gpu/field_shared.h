@@ -10,6 +10,9 @@
 #define FIELD_TILED_INVOCATIONS 64     // field_tiled.comp: invocations per workgroup
 #define FIELD_TILED_BLOCK_VALUES 4096  // field_tiled.comp: pixels per block x widest layer
 #define FIELD_TILED_WEIGHT_ROWS 8      // field_tiled.comp: inputs per staged weight tile
+#define FIELD_COOP_INVOCATIONS 128   // field_coop.comp: invocations per workgroup (whole subgroups of 32 or 64)
+#define FIELD_COOP_COLS 4            // field_coop.comp: output tiles a subgroup sums at a time
+#define FIELD_COOP_MAX_OUTPUTS 16    // field_coop.comp: the most outputs (k_fp16_max_outputs)
 #define FIELD_MODE_OUTPUT 0u  // write the network's outputs (K channels)
 #define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
 #define FIELD_MODE_HIDDEN 2u  // write every hidden neuron's activation (sum of hidden widths channels)
@@ -43,7 +46,8 @@ struct vec4 { float x, y, z, w; };
 
 struct FieldLayer {
   uvec4 dims;  // x = inputs, y = outputs, z = weight offset, w = bias offset (floats into the weights)
-  uvec4 act;   // x = activation code (nn::Activation); y, z, w unused
+  uvec4 act;   // x = activation code (nn::Activation); field_coop.comp: y, z = high and low
+               // halves' offsets, w = the bias rows' offset (nnlive::gpu::Fp16Weights)
 };
 
 struct FieldParams {

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// field_coop.comp: the network's outputs over a W x H grid with the layers between hidden layers
+// as fp16 cooperative-matrix products (VK_NV_cooperative_matrix: tensor cores), summed in fp32.
+// The arithmetic, and its split into high and low halves, is nnlive/gpu/field_fp16.hpp's; its
+// CPU reference there is what FieldEvaluator checks this kernel against on the device.
+//
+// A workgroup takes ROWS consecutive pixels (row-major) and keeps their activations in shared
+// memory as fp16, one row of STRIDE halves per pixel (the widest hidden layer padded to 16,
+// plus 8 against bank conflicts), twice over: a layer reads one buffer and writes the other.
+// Split, the low halves take two more such buffers. Per layer:
+//   first (inputs -> hidden): fp32, one (pixel, neuron) at a time over the invocations;
+//   between hidden layers: out[ROWS x N] = act[ROWS x K] * W[K x N] + bias, in 16 x 16 tiles;
+//     each subgroup takes a 16-pixel row of tiles and COLS tiles of outputs at a time, holding
+//     their sums (started from the bias) while it walks K 16 inputs at a time: one A tile
+//     from shared memory, COLS B tiles from the weights (L1 and L2 serve every workgroup);
+//     then the activation on each element, and the result as fp16 into the other buffer;
+//   last (hidden -> outputs): fp32, one pixel per invocation, and sigmoid or softmax.
+// Every invocation runs every cooperative operation (pixels past the grid's end compute from
+// clamped coordinates and are never written); only whole workgroups past the end return.
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#extension GL_NV_cooperative_matrix : require
+#extension GL_KHR_memory_scope_semantics : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#include "nnlive/gpu/field_shared.h"
+
+layout(local_size_x = FIELD_COOP_INVOCATIONS) in;
+
+layout(constant_id = 0) const uint ROWS = 16;     // pixels per workgroup: a multiple of 16
+layout(constant_id = 1) const uint STRIDE = 24;   // halves per pixel's row of activations
+layout(constant_id = 2) const bool SPLIT = true;  // high and low halves: three products
+layout(constant_id = 3) const uint LO_HALVES = 1; // 2 * ROWS * STRIDE when SPLIT, else 1
+
+#define WEIGHTS_SSBO
+#include "field_common.glsl"
+
+// The weights between hidden layers (FieldLayer.act: y = high halves' offset, z = low halves',
+// w = the bias rows'; nnlive::gpu::Fp16Weights), and each layer's bias in 16 equal rows.
+layout(std430, set = 0, binding = 3) readonly buffer HalvesBlock { float16_t halves[]; };
+layout(std430, set = 0, binding = 4) readonly buffer BiasBlock { float bias_rows[]; };
+
+const uint T = FIELD_COOP_INVOCATIONS;
+const uint COLS = FIELD_COOP_COLS;  // output tiles per subgroup at a time
+const float LO_SCALE = 2048.0;      // k_fp16_lo_scale
+const float HALF_MAX = 65504.0;
+
+shared float16_t act_hi[2 * ROWS * STRIDE];  // buffer b at b * ROWS * STRIDE
+shared float16_t act_lo[LO_HALVES];
+shared float inputs[ROWS * 8];               // pixel r's input i at r * 8 + i
+
+#define TILE_A fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
+#define TILE_C fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>
+
+uint padded(uint n) { return (n + 15u) & ~15u; }
+
+// v into buffer b at element e: its high half, and split its low half.
+void store_split(uint b, uint e, float v) {
+  v = clamp(v, -HALF_MAX, HALF_MAX);
+  const float16_t hi = float16_t(v);
+  act_hi[b * ROWS * STRIDE + e] = hi;
+  if (SPLIT) act_lo[b * ROWS * STRIDE + e] = float16_t(clamp((v - float(hi)) * LO_SCALE, -HALF_MAX, HALF_MAX));
+}
+
+// The activation pixel r's neuron k has in buffer b, in fp32 (split: hi + lo / LO_SCALE).
+float load_split(uint b, uint r, uint k) {
+  const uint e = b * ROWS * STRIDE + r * STRIDE + k;
+  float v = float(act_hi[e]);
+  if (SPLIT) v += float(act_lo[e]) * (1.0 / LO_SCALE);
+  return v;
+}
+
+void main() {
+  const uint t = gl_LocalInvocationIndex;
+  const uint total = p.size.x * p.size.y;
+  const uint block = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+  const uint first = block * ROWS;
+  if (first >= total) return;  // the whole workgroup: barriers and subgroups stay uniform
+  const uint n_in = p.size.w, layers = p.size.z;
+
+  for (uint r = t; r < ROWS; r += T) {
+    const uint pixel = min(first + r, total - 1u);
+    const vec2 c = pixel_centre(pixel % p.size.x, pixel / p.size.x);
+    for (uint i = 0; i < 8u; ++i)
+      inputs[r * 8u + i] = i < n_in ? (raw_feature(p.features[i >> 2][i & 3u], c.x, c.y) - p.feature_offset[i >> 2][i & 3u]) *
+                                          p.feature_scale[i >> 2][i & 3u]
+                                    : 0.0;
+  }
+  barrier();
+
+  // The first layer, in fp32, into buffer 0 (the padding's neurons as 0).
+  {
+    const uint N = p.layers[0].dims.y, NP = padded(N), wo = p.layers[0].dims.z, bo = p.layers[0].dims.w, code = p.layers[0].act.x;
+    for (uint e = t; e < ROWS * NP; e += T) {
+      const uint r = e / NP, n = e % NP;
+      float v = 0.0;
+      if (n < N) {
+        float s = weight(bo + n);
+        for (uint i = 0; i < n_in; ++i) s += weight(wo + n * n_in + i) * inputs[r * 8u + i];
+        v = activate(code, s);
+      }
+      store_split(0u, r * STRIDE + n, v);
+    }
+  }
+  barrier();
+
+  // Between hidden layers: tiles of 16 x 16 on the tensor cores.
+  uint cur = 0u;
+  for (uint l = 1u; l + 1u < layers; ++l) {
+    const uint KP = padded(p.layers[l].dims.x), NP = padded(p.layers[l].dims.y), code = p.layers[l].act.x;
+    const uint hi_w = p.layers[l].act.y, lo_w = p.layers[l].act.z, bias = p.layers[l].act.w;
+    const uint row_tiles = ROWS / 16u, col_tiles = NP / 16u, col_groups = (col_tiles + COLS - 1u) / COLS;
+    const uint in_base = cur * ROWS * STRIDE, out_base = (1u - cur) * ROWS * STRIDE;
+    for (uint job = gl_SubgroupID; job < row_tiles * col_groups; job += gl_NumSubgroups) {
+      const uint rt = job / col_groups, c0 = (job % col_groups) * COLS;
+      const uint a_at = rt * 16u * STRIDE;
+      TILE_C sum[COLS], sum_lo[COLS];
+      for (uint c = 0; c < COLS; ++c) {
+        sum_lo[c] = TILE_C(0.0);
+        if (c0 + c < col_tiles) coopMatLoadNV(sum[c], bias_rows, bias + (c0 + c) * 16u, NP, false);
+      }
+      for (uint k0 = 0; k0 < KP; k0 += 16u) {
+        TILE_A a, a_lo;
+        coopMatLoadNV(a, act_hi, in_base + a_at + k0, STRIDE, false);
+        if (SPLIT) coopMatLoadNV(a_lo, act_lo, in_base + a_at + k0, STRIDE, false);
+        for (uint c = 0; c < COLS; ++c) {
+          if (c0 + c >= col_tiles) continue;
+          const uint b_at = k0 * NP + (c0 + c) * 16u;
+          TILE_A b;
+          coopMatLoadNV(b, halves, hi_w + b_at, NP, false);
+          sum[c] = coopMatMulAddNV(a, b, sum[c]);
+          if (SPLIT) {
+            TILE_A b_lo;
+            coopMatLoadNV(b_lo, halves, lo_w + b_at, NP, false);
+            sum_lo[c] = coopMatMulAddNV(a_lo, b, sum_lo[c]);
+            sum_lo[c] = coopMatMulAddNV(a, b_lo, sum_lo[c]);
+          }
+        }
+      }
+      for (uint c = 0; c < COLS; ++c) {
+        if (c0 + c >= col_tiles) continue;
+        // Element by element (matrices of one type share the mapping of elements to places).
+        // (Whole-matrix arithmetic here crashes Debian 12's spirv-opt, which glslc -O runs.)
+        TILE_C z = sum[c];
+        for (int i = 0; i < z.length(); ++i) {
+          const float s = SPLIT ? z[i] + sum_lo[c][i] * (1.0 / LO_SCALE) : z[i];
+          z[i] = clamp(activate(code, s), -HALF_MAX, HALF_MAX);
+        }
+        const TILE_A hi = TILE_A(z);
+        const uint o_at = out_base + a_at + (c0 + c) * 16u;
+        coopMatStoreNV(hi, act_hi, o_at, STRIDE, false);
+        if (SPLIT) {
+          TILE_C rest = TILE_C(hi);
+          for (int i = 0; i < rest.length(); ++i) rest[i] = clamp((z[i] - rest[i]) * LO_SCALE, -HALF_MAX, HALF_MAX);
+          coopMatStoreNV(TILE_A(rest), act_lo, o_at, STRIDE, false);
+        }
+      }
+    }
+    barrier();
+    cur = 1u - cur;
+  }
+
+  // The output layer, in fp32, one pixel per invocation.
+  const uint l = layers - 1u;
+  const uint K = p.layers[l].dims.x, N = p.layers[l].dims.y, wo = p.layers[l].dims.z, bo = p.layers[l].dims.w, code = p.layers[l].act.x;
+  const uint channels = p.mode.y;
+  for (uint r = t; r < ROWS; r += T) {
+    const uint pixel = first + r;
+    if (pixel >= total) break;
+    float z[FIELD_COOP_MAX_OUTPUTS];
+    float m = -3.0e38;
+    for (uint n = 0; n < N; ++n) {
+      float s = weight(bo + n);
+      for (uint k = 0; k < K; ++k) s += weight(wo + n * K + k) * load_split(cur, r, k);
+      z[n] = s;
+      m = max(m, s);
+    }
+    const uint base = pixel * channels;
+    if (code == FIELD_ACT_SOFTMAX) {
+      float total_e = 0.0;
+      for (uint n = 0; n < N; ++n) total_e += exp(z[n] - m);
+      for (uint n = 0; n < N; ++n) field[base + n] = exp(z[n] - m) / total_e;
+    } else {
+      for (uint n = 0; n < N; ++n) field[base + n] = activate(code, z[n]);
+    }
+  }
+}
