@@ -19,6 +19,9 @@ const uint32_t k_field_tiled_ssbo[] = {
 const uint32_t k_field_coop[] = {
 #include "field_coop.spv.inc"
 };
+const uint32_t k_field_coop_emulated[] = {
+#include "field_coop_emulated.spv.inc"
+};
 const uint32_t k_shapes_vert[] = {
 #include "shapes_vert.spv.inc"
 };
@@ -38,6 +41,7 @@ std::span<const uint32_t> field_ssbo() { return k_field_ssbo; }
 std::span<const uint32_t> field_tiled_ubo() { return k_field_tiled_ubo; }
 std::span<const uint32_t> field_tiled_ssbo() { return k_field_tiled_ssbo; }
 std::span<const uint32_t> field_coop() { return k_field_coop; }
+std::span<const uint32_t> field_coop_emulated() { return k_field_coop_emulated; }
 std::span<const uint32_t> shapes_vert() { return k_shapes_vert; }
 std::span<const uint32_t> shapes_frag() { return k_shapes_frag; }
 std::span<const uint32_t> field_view_vert() { return k_field_view_vert; }

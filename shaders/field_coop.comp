@@ -17,12 +17,19 @@
 //   last (hidden -> outputs): fp32, one pixel per invocation, and sigmoid or softmax.
 // Every invocation runs every cooperative operation (pixels past the grid's end compute from
 // clamped coordinates and are never written); only whole workgroups past the end return.
+//
+// Built a second time with EMULATE_COOPERATIVE_MATRICES, the tiles become plain arrays and
+// their operations loops (below): the same kernel, data movement and rounding on a device
+// without cooperative matrices (lavapipe), so that the tests check all of it but the tensor
+// cores themselves against fp16_reference_field on every machine. For tests only: it is slow.
 #version 450
 #extension GL_GOOGLE_include_directive : require
-#extension GL_NV_cooperative_matrix : require
-#extension GL_KHR_memory_scope_semantics : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#ifndef EMULATE_COOPERATIVE_MATRICES
+#extension GL_NV_cooperative_matrix : require
+#extension GL_KHR_memory_scope_semantics : require
+#endif
 #include "nnlive/gpu/field_shared.h"
 
 layout(local_size_x = FIELD_COOP_INVOCATIONS) in;
@@ -49,8 +56,72 @@ shared float16_t act_hi[2 * ROWS * STRIDE];  // buffer b at b * ROWS * STRIDE
 shared float16_t act_lo[LO_HALVES];
 shared float inputs[ROWS * 8];               // pixel r's input i at r * 8 + i
 
+// Three kinds of 16 x 16 tile: an operand (A or B, fp16), a sum (fp32) and a result (fp16).
+#ifndef EMULATE_COOPERATIVE_MATRICES
 #define TILE_A fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
+#define TILE_H fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
 #define TILE_C fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>
+#define LOAD_A(m, buf, at, stride) coopMatLoadNV(m, buf, at, stride, false)
+#define LOAD_C(m, buf, at, stride) coopMatLoadNV(m, buf, at, stride, false)
+#define STORE_H(m, buf, at, stride) coopMatStoreNV(m, buf, at, stride, false)
+#define MUL_ADD(a, b, c) coopMatMulAddNV(a, b, c)
+#define ZERO_C TILE_C(0.0)
+#define TO_H(c) TILE_H(c)
+#define TO_C(h) TILE_C(h)
+#define ELEMENTS(m) m.length()
+#define ELEMENT(m, i) m[i]
+#else
+// A subgroup's tile as the cooperative matrices hold it, in arrays: an operand whole in every
+// invocation; a sum or result spread, invocation j holding elements e = j + LANES * i (row
+// e / 16, column e % 16). A product's sum is the same fp32 sum of exact fp16 products.
+const uint LANES = FIELD_COOP_EMULATED_LANES;  // the subgroup's size (lavapipe's; FieldEvaluator checks)
+const uint SPREAD = 256u / LANES;
+struct TileA { float16_t v[256]; };
+struct TileC { float v[SPREAD]; };
+struct TileH { float16_t v[SPREAD]; };
+#define TILE_A TileA
+#define TILE_H TileH
+#define TILE_C TileC
+#define LOAD_A(m, buf, at, stride) \
+  for (uint e_ = 0u; e_ < 256u; ++e_) m.v[e_] = buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)]
+#define LOAD_C(m, buf, at, stride) \
+  for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
+    const uint e_ = gl_SubgroupInvocationID + LANES * i_; \
+    m.v[i_] = buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)]; \
+  }
+#define STORE_H(m, buf, at, stride) \
+  for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
+    const uint e_ = gl_SubgroupInvocationID + LANES * i_; \
+    buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)] = m.v[i_]; \
+  }
+TileC MUL_ADD(TileA a, TileA b, TileC c) {
+  for (uint i = 0u; i < SPREAD; ++i) {
+    const uint e = gl_SubgroupInvocationID + LANES * i, row = e >> 4, col = e & 15u;
+    float s = c.v[i];
+    for (uint k = 0u; k < 16u; ++k) s += float(a.v[row * 16u + k]) * float(b.v[k * 16u + col]);
+    c.v[i] = s;
+  }
+  return c;
+}
+TileC zero_c() {
+  TileC c;
+  for (uint i = 0u; i < SPREAD; ++i) c.v[i] = 0.0;
+  return c;
+}
+TileH TO_H(TileC c) {
+  TileH h;
+  for (uint i = 0u; i < SPREAD; ++i) h.v[i] = float16_t(c.v[i]);
+  return h;
+}
+TileC TO_C(TileH h) {
+  TileC c;
+  for (uint i = 0u; i < SPREAD; ++i) c.v[i] = float(h.v[i]);
+  return c;
+}
+#define ZERO_C zero_c()
+#define ELEMENTS(m) int(SPREAD)
+#define ELEMENT(m, i) m.v[i]
+#endif
 
 uint padded(uint n) { return (n + 15u) & ~15u; }
 
@@ -116,24 +187,24 @@ void main() {
       const uint a_at = rt * 16u * STRIDE;
       TILE_C sum[COLS], sum_lo[COLS];
       for (uint c = 0; c < COLS; ++c) {
-        sum_lo[c] = TILE_C(0.0);
-        if (c0 + c < col_tiles) coopMatLoadNV(sum[c], bias_rows, bias + (c0 + c) * 16u, NP, false);
+        sum_lo[c] = ZERO_C;
+        if (c0 + c < col_tiles) LOAD_C(sum[c], bias_rows, bias + (c0 + c) * 16u, NP);
       }
       for (uint k0 = 0; k0 < KP; k0 += 16u) {
         TILE_A a, a_lo;
-        coopMatLoadNV(a, act_hi, in_base + a_at + k0, STRIDE, false);
-        if (SPLIT) coopMatLoadNV(a_lo, act_lo, in_base + a_at + k0, STRIDE, false);
+        LOAD_A(a, act_hi, in_base + a_at + k0, STRIDE);
+        if (SPLIT) LOAD_A(a_lo, act_lo, in_base + a_at + k0, STRIDE);
         for (uint c = 0; c < COLS; ++c) {
           if (c0 + c >= col_tiles) continue;
           const uint b_at = k0 * NP + (c0 + c) * 16u;
           TILE_A b;
-          coopMatLoadNV(b, halves, hi_w + b_at, NP, false);
-          sum[c] = coopMatMulAddNV(a, b, sum[c]);
+          LOAD_A(b, halves, hi_w + b_at, NP);
+          sum[c] = MUL_ADD(a, b, sum[c]);
           if (SPLIT) {
             TILE_A b_lo;
-            coopMatLoadNV(b_lo, halves, lo_w + b_at, NP, false);
-            sum_lo[c] = coopMatMulAddNV(a_lo, b, sum_lo[c]);
-            sum_lo[c] = coopMatMulAddNV(a, b_lo, sum_lo[c]);
+            LOAD_A(b_lo, halves, lo_w + b_at, NP);
+            sum_lo[c] = MUL_ADD(a_lo, b, sum_lo[c]);
+            sum_lo[c] = MUL_ADD(a, b_lo, sum_lo[c]);
           }
         }
       }
@@ -142,17 +213,19 @@ void main() {
         // Element by element (matrices of one type share the mapping of elements to places).
         // (Whole-matrix arithmetic here crashes Debian 12's spirv-opt, which glslc -O runs.)
         TILE_C z = sum[c];
-        for (int i = 0; i < z.length(); ++i) {
-          const float s = SPLIT ? z[i] + sum_lo[c][i] * (1.0 / LO_SCALE) : z[i];
-          z[i] = clamp(activate(code, s), -HALF_MAX, HALF_MAX);
+        for (int i = 0; i < ELEMENTS(z); ++i) {
+          const float s = SPLIT ? ELEMENT(z, i) + ELEMENT(sum_lo[c], i) * (1.0 / LO_SCALE) : ELEMENT(z, i);
+          ELEMENT(z, i) = clamp(activate(code, s), -HALF_MAX, HALF_MAX);
         }
-        const TILE_A hi = TILE_A(z);
+        const TILE_H hi = TO_H(z);
         const uint o_at = out_base + a_at + (c0 + c) * 16u;
-        coopMatStoreNV(hi, act_hi, o_at, STRIDE, false);
+        STORE_H(hi, act_hi, o_at, STRIDE);
         if (SPLIT) {
-          TILE_C rest = TILE_C(hi);
-          for (int i = 0; i < rest.length(); ++i) rest[i] = clamp((z[i] - rest[i]) * LO_SCALE, -HALF_MAX, HALF_MAX);
-          coopMatStoreNV(TILE_A(rest), act_lo, o_at, STRIDE, false);
+          TILE_C rest = TO_C(hi);
+          for (int i = 0; i < ELEMENTS(rest); ++i)
+            ELEMENT(rest, i) = clamp((ELEMENT(z, i) - ELEMENT(rest, i)) * LO_SCALE, -HALF_MAX, HALF_MAX);
+          const TILE_H lo = TO_H(rest);
+          STORE_H(lo, act_lo, o_at, STRIDE);
         }
       }
     }

@@ -182,18 +182,30 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   vk::DeviceCreateInfo device_info{{}, queue_info, {}, device_extensions};
   device_info.pNext = &f13;
   // fp16 cooperative matrices (field_coop.comp), where the device has all it needs.
+  // fp16 arithmetic and storage where offered (field_coop.comp, and its emulation in tests).
   vk::PhysicalDeviceVulkan11Features f11{};
   vk::PhysicalDeviceVulkan12Features f12{};
   vk::PhysicalDeviceCooperativeMatrixFeaturesNV fcoop{};
-  if (offers_fp16_matrices(physical_)) {
-    f11.storageBuffer16BitAccess = VK_TRUE;
-    f12.shaderFloat16 = VK_TRUE;
+  {
+    const auto offered = physical_.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceVulkan11Features,
+                                                vk::PhysicalDeviceVulkan12Features>();
+    subgroup_size_ = physical_.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties>()
+                         .get<vk::PhysicalDeviceSubgroupProperties>()
+                         .subgroupSize;
+    if (offered.get<vk::PhysicalDeviceVulkan11Features>().storageBuffer16BitAccess &&
+        offered.get<vk::PhysicalDeviceVulkan12Features>().shaderFloat16) {
+      f11.storageBuffer16BitAccess = VK_TRUE;
+      f12.shaderFloat16 = VK_TRUE;
+      f13.pNext = &f12;
+      f12.pNext = &f11;
+      fp16_storage_ = true;
+    }
+  }
+  if (fp16_storage_ && offers_fp16_matrices(physical_)) {
     f12.vulkanMemoryModel = VK_TRUE;
     fcoop.cooperativeMatrix = VK_TRUE;
     device_extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
     device_info.setPEnabledExtensionNames(device_extensions);
-    f13.pNext = &f12;
-    f12.pNext = &f11;
     f11.pNext = &fcoop;
     fp16_matrices_ = true;
   }

@@ -52,9 +52,10 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
 }
 
 // field_coop.comp's shared memory for `rows` pixels of `stride` halves: two buffers of
-// activations (four split) and the inputs.
+// activations' high halves, two of low halves (split; else one half), and the inputs.
 uint64_t coop_shared_bytes(uint32_t rows, uint32_t stride, bool split) {
-  return uint64_t(split ? 4 : 2) * rows * stride * 2 + uint64_t(rows) * 8 * sizeof(float);
+  const uint64_t buffer = uint64_t(rows) * stride * 2;
+  return 2 * buffer + (split ? 2 * buffer : 2) + uint64_t(rows) * 8 * sizeof(float);
 }
 
 // Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
@@ -121,20 +122,26 @@ struct FieldEvaluator::Impl {
     ctx.set_name(*fence, "field fence");
 
     const bool fp16_asked = o.precision == FieldPrecision::fp16 || o.precision == FieldPrecision::fp16x3;
-    if (fp16_asked && !ctx.fp16_matrices())
+    if (o.emulate_fp16_matrices && (!ctx.fp16_storage() || ctx.subgroup_size() != FIELD_COOP_EMULATED_LANES))
+      throw GpuError("the emulated fp16 field kernel needs fp16 storage and subgroups of " + std::to_string(FIELD_COOP_EMULATED_LANES) +
+                     " invocations, which " + ctx.device_name() + " does not have");
+    if (fp16_asked && !ctx.fp16_matrices() && !o.emulate_fp16_matrices)
       throw GpuError("the fp16 field kernel needs fp16 cooperative matrices (VK_NV_cooperative_matrix), which " + ctx.device_name() +
                      " does not offer");
-    if (ctx.fp16_matrices()) {  // (a device without the capability must not see the module)
+    if (has_coop()) {  // (a device without the capability must not see the module)
       coop_set_layout = make_set_layout(ctx, vk::DescriptorType::eStorageBuffer, true);
       const vk::DescriptorSetLayout raw = *coop_set_layout;
       coop_layout = vk::raii::PipelineLayout(ctx.device(), vk::PipelineLayoutCreateInfo{{}, raw});
-      const auto code = shaders::field_coop();
+      const auto code = o.emulate_fp16_matrices ? shaders::field_coop_emulated() : shaders::field_coop();
       coop_module = vk::raii::ShaderModule(ctx.device(), vk::ShaderModuleCreateInfo{{}, code.size_bytes(), code.data()});
       ctx.set_name(*coop_set_layout, "field_coop.comp");
       ctx.set_name(*coop_layout, "field_coop.comp");
       ctx.set_name(*coop_module, "field_coop.comp");
     }
   }
+
+  // Whether field_coop.comp can run: on the tensor cores, or emulated (tests).
+  bool has_coop() const { return options.emulate_fp16_matrices || ctx.fp16_matrices(); }
 
   // The precision asked for: the option, or the context's.
   FieldPrecision wanted() const {
@@ -336,7 +343,7 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   bool coop = false;
   const bool split = wanted == FieldPrecision::fp16x3;
   uint32_t rows = 0, stride = 0;
-  if (wanted != FieldPrecision::fp32 && m.ctx.fp16_matrices() && fp16_applies(layout)) {
+  if (wanted != FieldPrecision::fp32 && m.has_coop() && fp16_applies(layout)) {
     m.fp16 = fp16_layout(layout);
     stride = m.fp16.widest_padded + 8;  // (8 halves more: rows start on other banks)
     for (rows = 64; rows >= 16 && coop_shared_bytes(rows, stride, split) > m.ctx.max_shared_bytes(); rows -= 16) {
@@ -397,14 +404,18 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
 
   if (coop) {
     // The kernel on this device against its CPU reference, on a probe of this network's shape
-    // with random weights: a device whose result differs gets fp32 instead.
+    // with random weights: a device whose result differs gets fp32 instead. 12 x 9 pixels: a
+    // few workgroups, the last one partial, whatever the rows per workgroup.
     const std::vector<float> params = probe_params(layout);
     set_params(params);
-    const FieldRequest probe{32, 16, {-6.0f, -6.0f, 6.0f, 6.0f}};
+    const FieldRequest probe{12, 9, {-6.0f, -6.0f, 6.0f, 6.0f}};
     const FieldResult got = evaluate_band(probe);
     const std::vector<float> want = fp16_reference_field(layout, params, probe, split);
     m.probe_diff = compare_fields(got.values, want, got.channels).max_abs_diff;
-    const double tolerance = split ? 1e-4 : 2e-3;
+    // (Split, the sums' order moves the outputs by 1e-6; one product per weight, an activation
+    // whose sum lands on the other side of a rounding tie moves by 2^-11 and the outputs by up
+    // to 2.5e-3 at 256x4.)
+    const double tolerance = split ? 1e-4 : 1e-2;
     if (!(m.probe_diff <= tolerance)) {
       std::cerr << "nnlive: the fp16 field kernel differs from its reference by " << m.probe_diff << " on " << m.ctx.device_name()
                 << "; the field is evaluated in fp32\n";

@@ -85,6 +85,10 @@ class Context {
   // storage buffers and shared memory (VK_NV_cooperative_matrix, shaderFloat16,
   // storageBuffer16BitAccess, vulkanMemoryModel, subgroup ids in compute shaders): all enabled.
   bool fp16_matrices() const { return fp16_matrices_; }
+  // fp16 arithmetic and storage buffers of fp16 (shaderFloat16, storageBuffer16BitAccess),
+  // enabled where offered (lavapipe too), and the compute shaders' subgroup size.
+  bool fp16_storage() const { return fp16_storage_; }
+  uint32_t subgroup_size() const { return subgroup_size_; }
   uint32_t max_shared_bytes() const { return limits_.maxComputeSharedMemorySize; }
   bool validation_enabled() const { return validation_; }
   // Nanoseconds per timestamp tick; 0 if the queue cannot write timestamps.
@@ -134,6 +138,8 @@ class Context {
   FieldEngine field_engine_ = FieldEngine::shader;
   FieldPrecision field_precision_ = FieldPrecision::fp32;
   bool fp16_matrices_ = false;
+  bool fp16_storage_ = false;
+  uint32_t subgroup_size_ = 0;
   bool debug_utils_ = false;
   double timestamp_period_ns_ = 0.0;
   bool wide_lines_ = false;

@@ -76,6 +76,11 @@ struct FieldEvaluatorOptions {
   bool own_command_pool = false;       // for use on a thread of its own (the context's pool is the renderer's)
   uint32_t outputs = 1;                // fields recorded in one command buffer (1..8; the renderer's field
                                        // and thumbnails), each with its own values, from one weights upload
+  // Tests: field_coop.comp built with its tiles as plain arrays and their operations as loops
+  // (EMULATE_COOPERATIVE_MATRICES), for fp16 and fp16x3 on a device without cooperative
+  // matrices but with fp16 storage and subgroups of FIELD_COOP_EMULATED_LANES (lavapipe):
+  // everything of the fp16 kernel but the tensor cores, checked on every machine. Slow.
+  bool emulate_fp16_matrices = false;
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };

@@ -13,6 +13,7 @@
 #define FIELD_COOP_INVOCATIONS 128   // field_coop.comp: invocations per workgroup (whole subgroups of 32 or 64)
 #define FIELD_COOP_COLS 4            // field_coop.comp: output tiles a subgroup sums at a time
 #define FIELD_COOP_MAX_OUTPUTS 16    // field_coop.comp: the most outputs (k_fp16_max_outputs)
+#define FIELD_COOP_EMULATED_LANES 8  // field_coop.comp emulated (tests): the subgroup size it is built for
 #define FIELD_MODE_OUTPUT 0u  // write the network's outputs (K channels)
 #define FIELD_MODE_NEURON 1u  // write one hidden neuron's activation (1 channel)
 #define FIELD_MODE_HIDDEN 2u  // write every hidden neuron's activation (sum of hidden widths channels)

@@ -10,6 +10,7 @@ std::span<const uint32_t> field_ssbo();  // field.comp, weights in a storage buf
 std::span<const uint32_t> field_tiled_ubo();   // field_tiled.comp, weights in a uniform buffer
 std::span<const uint32_t> field_tiled_ssbo();  // field_tiled.comp, weights in a storage buffer
 std::span<const uint32_t> field_coop();  // field_coop.comp (fp16 cooperative matrices)
+std::span<const uint32_t> field_coop_emulated();  // field_coop.comp, its tiles as plain arrays (tests)
 std::span<const uint32_t> shapes_vert();
 std::span<const uint32_t> shapes_frag();
 std::span<const uint32_t> field_view_vert();
