@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "nnlive/gpu/context.hpp"
+#include "nnlive/gpu/field_math.h"
 #include "nnlive/gpu/field_shared.h"
 
 namespace nnlive::gpu {
@@ -13,34 +14,8 @@ namespace {
 
 constexpr float k_half_max = 65504.0f;
 
-// field_common.glsl's activate(), in float.
-float activate(uint32_t code, float z) {
-  auto safe_tanh = [](float v) {
-    const float t = std::exp(-2.0f * std::abs(v));
-    return std::copysign((1.0f - t) / (1.0f + t), v);
-  };
-  switch (code) {
-    case FIELD_ACT_SIGMOID: return 1.0f / (1.0f + std::exp(-z));
-    case FIELD_ACT_TANH: return safe_tanh(z);
-    case FIELD_ACT_RELU: return std::max(z, 0.0f);
-    case FIELD_ACT_LEAKY_RELU: return z > 0.0f ? z : 0.01f * z;
-    case FIELD_ACT_GELU: return 0.5f * z * (1.0f + safe_tanh(0.7978845608f * (z + 0.044715f * z * z * z)));
-    case FIELD_ACT_SIN: return std::sin(z);
-    default: return z;
-  }
-}
-
-float raw_feature(uint32_t code, float x, float y) {
-  switch (code) {
-    case FIELD_FEATURE_X: return x;
-    case FIELD_FEATURE_Y: return y;
-    case FIELD_FEATURE_X2: return x * x;
-    case FIELD_FEATURE_Y2: return y * y;
-    case FIELD_FEATURE_XY: return x * y;
-    case FIELD_FEATURE_SIN_X: return std::sin(x);
-    default: return std::sin(y);
-  }
-}
+using shared::activate;
+using shared::raw_feature;
 
 // v rounded to the nearest binary16 value, as a float.
 float round_half(float v) { return from_half(to_half(v)); }
