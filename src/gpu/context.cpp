@@ -47,8 +47,8 @@ int type_rank(vk::PhysicalDeviceType t) {
 }
 
 // Whether a device can run field_coop.comp: 16 x 16 x 16 fp16 products into fp32 sums in
-// subgroup scope, fp16 arithmetic and storage, the Vulkan memory model and subgroup ids in
-// compute shaders.
+// subgroup scope in compute shaders, fp16 arithmetic and storage, the Vulkan memory model and
+// subgroup ids in compute shaders.
 bool offers_fp16_matrices(const vk::raii::PhysicalDevice& d) {
   bool has_extension = false;
   for (const auto& e : d.enumerateDeviceExtensionProperties())
@@ -60,8 +60,11 @@ bool offers_fp16_matrices(const vk::raii::PhysicalDevice& d) {
       !chain.get<vk::PhysicalDeviceVulkan12Features>().shaderFloat16 || !chain.get<vk::PhysicalDeviceVulkan12Features>().vulkanMemoryModel ||
       !chain.get<vk::PhysicalDeviceCooperativeMatrixFeaturesNV>().cooperativeMatrix)
     return false;
-  const auto sub = d.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties>();
-  const auto& subgroup = sub.get<vk::PhysicalDeviceSubgroupProperties>();
+  const auto props = d.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties,
+                                      vk::PhysicalDeviceCooperativeMatrixPropertiesNV>();
+  if (!(props.get<vk::PhysicalDeviceCooperativeMatrixPropertiesNV>().cooperativeMatrixSupportedStages & vk::ShaderStageFlagBits::eCompute))
+    return false;
+  const auto& subgroup = props.get<vk::PhysicalDeviceSubgroupProperties>();
   if (!(subgroup.supportedStages & vk::ShaderStageFlagBits::eCompute) ||
       !(subgroup.supportedOperations & vk::SubgroupFeatureFlagBits::eBasic) || subgroup.subgroupSize < 16 ||
       FIELD_COOP_INVOCATIONS % subgroup.subgroupSize != 0)
