@@ -184,8 +184,8 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   if (options.can_present) device_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   vk::DeviceCreateInfo device_info{{}, queue_info, {}, device_extensions};
   device_info.pNext = &f13;
-  // fp16 cooperative matrices (field_coop.comp), where the device has all it needs.
-  // fp16 arithmetic and storage where offered (field_coop.comp, and its emulation in tests).
+  // fp16 arithmetic and storage where offered (field_coop.comp, and its emulation in tests);
+  // then the cooperative matrices, where the device has all field_coop.comp needs.
   vk::PhysicalDeviceVulkan11Features f11{};
   vk::PhysicalDeviceVulkan12Features f12{};
   vk::PhysicalDeviceCooperativeMatrixFeaturesNV fcoop{};

@@ -8,8 +8,8 @@
 #include <cstring>
 #include <iostream>
 #include <map>
-#include <random>
 #include <optional>
+#include <random>
 #include <string>
 #include <tuple>
 
