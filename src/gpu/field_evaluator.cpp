@@ -144,14 +144,7 @@ struct FieldEvaluator::Impl {
   bool has_coop() const { return options.emulate_fp16_matrices || ctx.fp16_matrices(); }
 
   // The precision asked for: the option, or the context's.
-  FieldPrecision wanted() const {
-    if (options.precision != FieldPrecision::automatic) return options.precision;
-    switch (ctx.field_precision()) {
-      case Context::FieldPrecision::fp16: return FieldPrecision::fp16;
-      case Context::FieldPrecision::fp16x3: return FieldPrecision::fp16x3;
-      default: return FieldPrecision::fp32;
-    }
-  }
+  FieldPrecision wanted() const { return options.precision != FieldPrecision::automatic ? options.precision : ctx.field_precision(); }
 
   vk::Pipeline coop_pipeline_for(uint32_t rows, uint32_t stride, bool split) {
     const std::array<uint32_t, 4> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 1u};
@@ -364,7 +357,7 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
     for (auto& o : m.outputs) o.dirty = o.coop_dirty = true;
   }
   if (coop) {
-    const vk::DeviceSize half_bytes = m.fp16.halves.size() * sizeof(uint16_t), bias_bytes = m.fp16.bias_rows.size() * sizeof(float);
+    const vk::DeviceSize half_bytes = m.fp16.halves_size * sizeof(uint16_t), bias_bytes = m.fp16.bias_size * sizeof(float);
     if (!m.halves || m.halves->size() != half_bytes) {
       m.halves.emplace(m.ctx, half_bytes, vk::BufferUsageFlagBits::eStorageBuffer, MemoryUse::upload, "field fp16 weights");
       for (auto& o : m.outputs) o.coop_dirty = true;
@@ -431,9 +424,8 @@ void FieldEvaluator::set_params(std::span<const float> params) {
     throw GpuError("expected " + std::to_string(m.layout.param_count) + " parameters, got " + std::to_string(params.size()));
   std::memcpy(m.weights->mapped(), params.data(), params.size_bytes());
   if (m.coop) {
-    fp16_pack(m.layout, params, m.fp16);
-    std::memcpy(m.halves->mapped(), m.fp16.halves.data(), m.fp16.halves.size() * sizeof(uint16_t));
-    std::memcpy(m.bias_rows->mapped(), m.fp16.bias_rows.data(), m.fp16.bias_rows.size() * sizeof(float));
+    // (straight into the upload buffers, whose padding set_network() zeroed)
+    fp16_pack(m.layout, params, m.fp16, static_cast<uint16_t*>(m.halves->mapped()), static_cast<float*>(m.bias_rows->mapped()));
   }
 }
 

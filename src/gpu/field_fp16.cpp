@@ -61,30 +61,37 @@ Fp16Weights fp16_layout(const NetworkLayout& layout) {
     halves += 2 * size_t(p.k_pad) * p.n_pad;
     biases += size_t(k_fp16_tile) * p.n_pad;
   }
-  w.halves.assign(std::max<size_t>(halves, 2), 0);  // (a buffer is never empty)
-  w.bias_rows.assign(std::max<size_t>(biases, 1), 0.0f);
+  w.halves_size = std::max<size_t>(halves, 2);  // (a buffer is never empty)
+  w.bias_size = std::max<size_t>(biases, 1);
   return w;
 }
 
-void fp16_pack(const NetworkLayout& layout, std::span<const float> params, Fp16Weights& w) {
+void fp16_pack(const NetworkLayout& layout, std::span<const float> params, const Fp16Weights& w, uint16_t* halves,
+               float* bias_rows) {
   if (params.size() != layout.param_count || w.layers.size() != layout.layers.size())
     throw GpuError("the fp16 weights do not match the network");
   for (size_t l = 1; l + 1 < layout.layers.size(); ++l) {
     const auto& src = layout.layers[l];
     const auto& p = w.layers[l];
-    uint16_t* hi = w.halves.data() + p.w_offset;
-    uint16_t* lo = w.halves.data() + p.lo_offset;
-    for (uint32_t n = 0; n < src.out; ++n) {
-      const float* row = params.data() + src.w_offset + size_t(n) * src.in;  // (out, in) row-major
-      for (uint32_t k = 0; k < src.in; ++k) {
-        const size_t at = size_t(k) * p.n_pad + n;
-        hi[at] = to_half(row[k]);
-        lo[at] = to_half((row[k] - from_half(hi[at])) * k_fp16_lo_scale);
+    const float* weights = params.data() + src.w_offset;  // (out, in) row-major: input k of output n at n * in + k
+    for (uint32_t k = 0; k < src.in; ++k) {
+      uint16_t* hi = halves + p.w_offset + size_t(k) * p.n_pad;
+      uint16_t* lo = halves + p.lo_offset + size_t(k) * p.n_pad;
+      for (uint32_t n = 0; n < src.out; ++n) {
+        const float v = weights[size_t(n) * src.in + k];
+        hi[n] = to_half(v);
+        lo[n] = to_half((v - from_half(hi[n])) * k_fp16_lo_scale);
       }
     }
-    float* bias = w.bias_rows.data() + p.b_offset;
-    for (uint32_t r = 0; r < k_fp16_tile; ++r) std::copy_n(params.data() + src.b_offset, src.out, bias + size_t(r) * p.n_pad);
+    for (uint32_t r = 0; r < k_fp16_tile; ++r)
+      std::copy_n(params.data() + src.b_offset, src.out, bias_rows + p.b_offset + size_t(r) * p.n_pad);
   }
+}
+
+void fp16_pack(const NetworkLayout& layout, std::span<const float> params, Fp16Weights& w) {
+  w.halves.assign(w.halves_size, 0);
+  w.bias_rows.assign(w.bias_size, 0.0f);
+  fp16_pack(layout, params, w, w.halves.data(), w.bias_rows.data());
 }
 
 std::vector<float> fp16_reference_field(const NetworkLayout& layout, std::span<const float> params, const FieldRequest& req,

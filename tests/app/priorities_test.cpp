@@ -31,7 +31,7 @@ TEST(Priorities, TrainingThreadsKeepTheProcessPriorityWhenTheWindowsThreadIsLowe
   EXPECT_EQ(lowered, std::min(base + k_below_training, 19));
   EXPECT_EQ(started, base) << "started from the kept thread";
   EXPECT_EQ(plain, lowered) << "a thread takes its creator's priority";
-  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid))), base) << "the test's own thread untouched";
+  EXPECT_EQ(nice_of_this_thread(), base) << "the test's own thread untouched";
 }
 
 }  // namespace

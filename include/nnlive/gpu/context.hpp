@@ -49,6 +49,11 @@ struct ContextOptions {
   std::function<bool(VkInstance, VkPhysicalDevice, uint32_t)> can_present;
 };
 
+// The arithmetic of the field shader's outputs (nnlive/gpu/field_fp16.hpp): fp32 (field.comp),
+// or on fp16 cooperative matrices (field_coop.comp) with split halves (fp16x3) or one product
+// (fp16). `automatic` (FieldEvaluatorOptions only): the context's choice.
+enum class FieldPrecision { automatic, fp32, fp16, fp16x3 };
+
 // Messages the validation layer sent (warnings and errors), shared with its callback.
 struct ValidationLog {
   std::mutex mutex;
@@ -78,8 +83,8 @@ class Context {
   // The field engine chosen at start-up (ContextOptions::field_engine).
   enum class FieldEngine { shader, cpu };
   FieldEngine field_engine() const { return field_engine_; }
-  // The field shader's arithmetic chosen at start-up (ContextOptions::field_precision).
-  enum class FieldPrecision { fp32, fp16, fp16x3 };
+  // The field shader's arithmetic chosen at start-up (ContextOptions::field_precision): fp32,
+  // fp16 or fp16x3.
   FieldPrecision field_precision() const { return field_precision_; }
   // Whether the device multiplies 16 x 16 fp16 tiles into fp32 sums per subgroup, with fp16 in
   // storage buffers and shared memory (VK_NV_cooperative_matrix, shaderFloat16,

@@ -59,12 +59,11 @@ struct FieldResult {
 // 16), and one invocation per pixel otherwise (always on CPU devices such as lavapipe).
 enum class FieldKernel { automatic, per_pixel, tiled };
 
-// The arithmetic of the network's outputs (nnlive/gpu/field_fp16.hpp): `automatic` takes the
-// context's (Context::field_precision); fp16 and fp16x3 apply to networks with a product
-// between hidden layers, up to the widths whose activations fit the device's shared memory, and
-// to their outputs only (a neuron's field, or every hidden neuron's, stays fp32). Where they do
-// not apply, fp32.
-enum class FieldPrecision { automatic, fp32, fp16, fp16x3 };
+// FieldPrecision (context.hpp) for an evaluator: `automatic` takes the context's
+// (Context::field_precision); fp16 and fp16x3 apply to networks with a product between hidden
+// layers, up to the widths whose activations fit the device's shared memory, and to their
+// outputs only (a neuron's field, or every hidden neuron's, stays fp32). Where they do not
+// apply, fp32.
 
 struct FieldEvaluatorOptions {
   FieldKernel kernel = FieldKernel::automatic;

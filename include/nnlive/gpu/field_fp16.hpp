@@ -48,15 +48,21 @@ struct Fp16Weights {
     uint32_t b_offset = 0;          // floats into `bias_rows`: 16 rows of n_pad, each the layer's bias (zero-padded)
   };
   std::vector<Layer> layers;       // one per layout layer; first and last unused (zero)
-  std::vector<uint16_t> halves;    // IEEE binary16 bit patterns
+  size_t halves_size = 0, bias_size = 0;  // the packing's halves and floats
+  std::vector<uint16_t> halves;    // IEEE binary16 bit patterns (filled by the second fp16_pack)
   std::vector<float> bias_rows;
   uint32_t widest_padded = 0;      // the widest hidden layer, padded
 };
 
-// The layout's packing (sizes and offsets; values zero). Call once per network.
+// The layout's packing: sizes and offsets. Call once per network.
 Fp16Weights fp16_layout(const NetworkLayout& layout);
-// Fills `w` (made by fp16_layout for this layout) from the parameters (laid out as
-// NetworkLayout says): high and low halves. Rounds to nearest even, saturating at ±65504.
+// Writes the parameters (laid out as NetworkLayout says) packed as `w` (fp16_layout of this
+// layout) says into `halves` (w.halves_size) and `bias_rows` (w.bias_size): high and low
+// halves, rounded to nearest even, saturating at ±65504. The padding is left as it is (zero
+// once, for good). Writes run in order, for memory the device reads (write-combined).
+void fp16_pack(const NetworkLayout& layout, std::span<const float> params, const Fp16Weights& w, uint16_t* halves,
+               float* bias_rows);
+// The same into w.halves and w.bias_rows, zero-padded.
 void fp16_pack(const NetworkLayout& layout, std::span<const float> params, Fp16Weights& w);
 
 // binary16 <-> float, as the device converts (round to nearest even; saturating, not infinite).

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 
-
 namespace nnlive::app::live {
 namespace {
 
