@@ -4,17 +4,21 @@
 // The arithmetic, and its split into high and low halves, is nnlive/gpu/field_fp16.hpp's; its
 // CPU reference there is what FieldEvaluator checks this kernel against on the device.
 //
-// A workgroup takes ROWS consecutive pixels (row-major) and keeps their activations in shared
-// memory as fp16, one row of STRIDE halves per pixel (the widest hidden layer padded to 16,
+// A workgroup of FIELD_COOP_SUBGROUPS subgroups takes ROWS consecutive pixels (row-major) and
+// keeps their activations in shared memory as fp16, one row of STRIDE halves per pixel (the widest hidden layer padded to 16,
 // plus 8 against bank conflicts), twice over: a layer reads one buffer and writes the other.
 // Split, the low halves take two more such buffers. Per layer:
 //   first (inputs -> hidden): fp32, one (pixel, neuron) at a time over the invocations;
 //   between hidden layers: out[ROWS x N] = act[ROWS x K] * W[K x N] + bias, in 16 x 16 tiles;
 //     each subgroup takes a 16-pixel row of tiles and COLS tiles of outputs at a time, holding
 //     their sums (started from the bias) while it walks K 16 inputs at a time: one A tile
-//     from shared memory, COLS B tiles from the weights (L1 and L2 serve every workgroup);
-//     then the activation on each element, and the result as fp16 into the other buffer;
-//   last (hidden -> outputs): fp32, one pixel per invocation, and sigmoid or softmax.
+//     from shared memory, COLS B tiles from the weights (L1 and L2 serve every workgroup),
+//     the next step's B tiles loaded before this step's products; then each sum tile goes
+//     through the subgroup's fp32 staging tile in shared memory, and its lanes apply the
+//     activation and write fp16 into the other buffer (no element of a cooperative matrix is
+//     read or written in place: NVIDIA's driver lost such writes, the H200's first run);
+//   last (hidden -> outputs): fp32, each pixel's sums split over T / ROWS invocations and
+//     added in shared memory, then sigmoid or softmax.
 // Every invocation runs every cooperative operation (pixels past the grid's end compute from
 // clamped coordinates and are never written); only whole workgroups past the end return.
 //
@@ -26,13 +30,15 @@
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#extension GL_EXT_control_flow_attributes : require
 #ifndef EMULATE_COOPERATIVE_MATRICES
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
 #endif
 #include "nnlive/gpu/field_shared.h"
 
-layout(local_size_x = FIELD_COOP_INVOCATIONS) in;
+// T = FIELD_COOP_SUBGROUPS subgroups' invocations (FieldEvaluator sets constant 4).
+layout(local_size_x_id = 4) in;
 
 layout(constant_id = 0) const uint ROWS = 16;     // pixels per workgroup: a multiple of 16
 layout(constant_id = 1) const uint STRIDE = 24;   // halves per pixel's row of activations
@@ -47,80 +53,79 @@ layout(constant_id = 3) const uint LO_HALVES = 1; // 2 * ROWS * STRIDE when SPLI
 layout(std430, set = 0, binding = 3) readonly buffer HalvesBlock { float16_t halves[]; };
 layout(std430, set = 0, binding = 4) readonly buffer BiasBlock { float bias_rows[]; };
 
-const uint T = FIELD_COOP_INVOCATIONS;
+const uint T = gl_WorkGroupSize.x;
+#ifndef EMULATE_COOPERATIVE_MATRICES
 const uint COLS = FIELD_COOP_COLS;  // output tiles per subgroup at a time
+#else
+const uint COLS = 2u;  // (fewer private values for llvmpipe to compile)
+#endif
 const float LO_SCALE = 2048.0;      // k_fp16_lo_scale
 const float HALF_MAX = 65504.0;
 
 shared float16_t act_hi[2 * ROWS * STRIDE];  // buffer b at b * ROWS * STRIDE
 shared float16_t act_lo[LO_HALVES];
 shared float inputs[ROWS * 8];               // pixel r's input i at r * 8 + i
+shared float stage[FIELD_COOP_SUBGROUPS * 512];  // subgroup g's sum tile at g * 512, its low sum tile 256 on
 
 // Three kinds of 16 x 16 tile: an operand (A or B, fp16), a sum (fp32) and a result (fp16).
 #ifndef EMULATE_COOPERATIVE_MATRICES
 #define TILE_A fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
-#define TILE_H fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
 #define TILE_C fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>
 #define LOAD_A(m, buf, at, stride) coopMatLoadNV(m, buf, at, stride, false)
 #define LOAD_C(m, buf, at, stride) coopMatLoadNV(m, buf, at, stride, false)
-#define STORE_H(m, buf, at, stride) coopMatStoreNV(m, buf, at, stride, false)
+#define STORE_C(m, buf, at, stride) coopMatStoreNV(m, buf, at, stride, false)
 #define MUL_ADD(a, b, c) coopMatMulAddNV(a, b, c)
 #define ZERO_C TILE_C(0.0)
-#define TO_H(c) TILE_H(c)
-#define TO_C(h) TILE_C(h)
-#define ELEMENTS(m) m.length()
-#define ELEMENT(m, i) m[i]
+// The staging tile is written and read in different orders by the subgroup's lanes.
+#define SUBGROUP_SYNC() subgroupMemoryBarrierShared(); subgroupBarrier()
 #else
-// A subgroup's tile as the cooperative matrices hold it, in arrays: an operand whole in every
-// invocation; a sum or result spread, invocation j holding elements e = j + LANES * i (row
+// A subgroup's tiles emulated: an operand as where it lies (which array, the first element, the
+// row stride), read when it is multiplied (nothing writes those arrays between a load and its
+// products); a sum spread over the lanes, lane j holding elements e = j + LANES * i (row
 // e / 16, column e % 16). A product's sum is the same fp32 sum of exact fp16 products.
+// (Operands copied whole into every invocation's registers took llvmpipe minutes to compile.)
 const uint LANES = FIELD_COOP_EMULATED_LANES;  // the subgroup's size (lavapipe's; FieldEvaluator checks)
 const uint SPREAD = 256u / LANES;
-struct TileA { float16_t v[256]; };
+struct TileA { uint src, at, stride; };
 struct TileC { float v[SPREAD]; };
-struct TileH { float16_t v[SPREAD]; };
 #define TILE_A TileA
-#define TILE_H TileH
 #define TILE_C TileC
-#define LOAD_A(m, buf, at, stride) \
-  for (uint e_ = 0u; e_ < 256u; ++e_) m.v[e_] = buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)]
+#define SRC_act_hi 0u
+#define SRC_act_lo 1u
+#define SRC_halves 2u
+#define LOAD_A(m, buf, at, stride) m = TileA(SRC_##buf, at, stride)
+float16_t operand(TileA m, uint row, uint col) {
+  const uint e = m.at + row * m.stride + col;
+  return m.src == 0u ? act_hi[e] : m.src == 1u ? act_lo[e] : halves[e];
+}
 #define LOAD_C(m, buf, at, stride) \
-  for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
+  [[dont_unroll]] for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
     const uint e_ = gl_SubgroupInvocationID + LANES * i_; \
     m.v[i_] = buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)]; \
   }
-#define STORE_H(m, buf, at, stride) \
-  for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
+#define STORE_C(m, buf, at, stride) \
+  [[dont_unroll]] for (uint i_ = 0u; i_ < SPREAD; ++i_) { \
     const uint e_ = gl_SubgroupInvocationID + LANES * i_; \
     buf[(at) + (e_ >> 4) * (stride) + (e_ & 15u)] = m.v[i_]; \
   }
 TileC MUL_ADD(TileA a, TileA b, TileC c) {
-  for (uint i = 0u; i < SPREAD; ++i) {
+  [[dont_unroll]] for (uint i = 0u; i < SPREAD; ++i) {
     const uint e = gl_SubgroupInvocationID + LANES * i, row = e >> 4, col = e & 15u;
     float s = c.v[i];
-    for (uint k = 0u; k < 16u; ++k) s += float(a.v[row * 16u + k]) * float(b.v[k * 16u + col]);
+    [[dont_unroll]] for (uint k = 0u; k < 16u; ++k) s += float(operand(a, row, k)) * float(operand(b, k, col));
     c.v[i] = s;
   }
   return c;
 }
 TileC zero_c() {
   TileC c;
-  for (uint i = 0u; i < SPREAD; ++i) c.v[i] = 0.0;
-  return c;
-}
-TileH TO_H(TileC c) {
-  TileH h;
-  for (uint i = 0u; i < SPREAD; ++i) h.v[i] = float16_t(c.v[i]);
-  return h;
-}
-TileC TO_C(TileH h) {
-  TileC c;
-  for (uint i = 0u; i < SPREAD; ++i) c.v[i] = float(h.v[i]);
+  [[dont_unroll]] for (uint i = 0u; i < SPREAD; ++i) c.v[i] = 0.0;
   return c;
 }
 #define ZERO_C zero_c()
-#define ELEMENTS(m) int(SPREAD)
-#define ELEMENT(m, i) m.v[i]
+// Each lane reads back from the staging tile exactly the elements it stored there, so no
+// barrier is needed (one would cost llvmpipe minutes of compiling, each a coroutine split).
+#define SUBGROUP_SYNC()
 #endif
 
 uint padded(uint n) { return (n + 15u) & ~15u; }
@@ -208,48 +213,60 @@ void main() {
           }
         }
       }
+      // Each sum tile through the subgroup's staging tile: its lanes add the low sum, apply
+      // the activation and write the result as fp16 (split: high and low halves).
+      const uint s_at = gl_SubgroupID * 512u;
       for (uint c = 0; c < COLS; ++c) {
         if (c0 + c >= col_tiles) continue;
-        // Element by element (matrices of one type share the mapping of elements to places).
-        // (Whole-matrix arithmetic here crashes Debian 12's spirv-opt, which glslc -O runs.)
-        TILE_C z = sum[c];
-        for (int i = 0; i < ELEMENTS(z); ++i) {
-          const float s = SPLIT ? ELEMENT(z, i) + ELEMENT(sum_lo[c], i) * (1.0 / LO_SCALE) : ELEMENT(z, i);
-          ELEMENT(z, i) = clamp(activate(code, s), -HALF_MAX, HALF_MAX);
+        STORE_C(sum[c], stage, s_at, 16u);
+        if (SPLIT) STORE_C(sum_lo[c], stage, s_at + 256u, 16u);
+        SUBGROUP_SYNC();
+        for (uint e = gl_SubgroupInvocationID; e < 256u; e += gl_SubgroupSize) {
+          float v = stage[s_at + e];
+          if (SPLIT) v += stage[s_at + 256u + e] * (1.0 / LO_SCALE);
+          store_split(1u - cur, a_at + (e >> 4) * STRIDE + (c0 + c) * 16u + (e & 15u), activate(code, v));
         }
-        const TILE_H hi = TO_H(z);
-        const uint o_at = out_base + a_at + (c0 + c) * 16u;
-        STORE_H(hi, act_hi, o_at, STRIDE);
-        if (SPLIT) {
-          TILE_C rest = TO_C(hi);
-          for (int i = 0; i < ELEMENTS(rest); ++i)
-            ELEMENT(rest, i) = clamp((ELEMENT(z, i) - ELEMENT(rest, i)) * LO_SCALE, -HALF_MAX, HALF_MAX);
-          const TILE_H lo = TO_H(rest);
-          STORE_H(lo, act_lo, o_at, STRIDE);
-        }
+        SUBGROUP_SYNC();
       }
     }
     barrier();
     cur = 1u - cur;
   }
 
-  // The output layer, in fp32, one pixel per invocation.
+  // The output layer, in fp32: each pixel's sums split over L invocations (inputs j, j + L, ...),
+  // added in shared memory by the first of them, which writes the pixel.
   const uint l = layers - 1u;
   const uint K = p.layers[l].dims.x, N = p.layers[l].dims.y, wo = p.layers[l].dims.z, bo = p.layers[l].dims.w, code = p.layers[l].act.x;
   const uint channels = p.mode.y;
-  for (uint r = t; r < ROWS; r += T) {
-    const uint pixel = first + r;
-    if (pixel >= total) break;
+  const uint L = max(T / ROWS, 1u), PER_PASS = T / L;  // (ROWS and T are powers of two times 16)
+  const uint j = t % L;
+  const uint OUT_PASS = (FIELD_COOP_SUBGROUPS * 512u) / T;  // outputs whose partial sums the staging area holds at once
+  for (uint r0 = 0; r0 < ROWS; r0 += PER_PASS) {
+    const uint r = r0 + t / L;
+    const bool mine = r < ROWS && first + r < total;
     float z[FIELD_COOP_MAX_OUTPUTS];
-    float m = -3.0e38;
-    for (uint n = 0; n < N; ++n) {
-      float s = weight(bo + n);
-      for (uint k = 0; k < K; ++k) s += weight(wo + n * K + k) * load_split(cur, r, k);
-      z[n] = s;
-      m = max(m, s);
+    for (uint n0 = 0; n0 < N; n0 += OUT_PASS) {
+      const uint n1 = min(n0 + OUT_PASS, N);
+      for (uint n = n0; n < n1; ++n) {
+        float s = 0.0;
+        if (mine)
+          for (uint k = j; k < K; k += L) s += weight(wo + n * K + k) * load_split(cur, r, k);
+        stage[(n - n0) * T + t] = s;
+      }
+      barrier();
+      if (mine && j == 0u)
+        for (uint n = n0; n < n1; ++n) {
+          float sum_n = weight(bo + n);
+          for (uint i = 0; i < L; ++i) sum_n += stage[(n - n0) * T + t + i];
+          z[n] = sum_n;
+        }
+      barrier();
     }
-    const uint base = pixel * channels;
+    if (!mine || j != 0u) continue;
+    const uint base = (first + r) * channels;
     if (code == FIELD_ACT_SOFTMAX) {
+      float m = -3.0e38;
+      for (uint n = 0; n < N; ++n) m = max(m, z[n]);
       float total_e = 0.0;
       for (uint n = 0; n < N; ++n) total_e += exp(z[n] - m);
       for (uint n = 0; n < N; ++n) field[base + n] = exp(z[n] - m) / total_e;

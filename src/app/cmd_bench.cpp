@@ -145,9 +145,11 @@ std::function<int()> add_bench_command(CLI::App& app) {
                   "over -6..6 (--hidden and --activation, when given, replace the preset's; --features and --outputs are the preset's)");
   sub->add_option("--epochs", s->epochs, "with --preset: train this many epochs (default: the preset's cap)");
   sub->add_flag("--numpy", s->numpy, "also time a float32 NumPy forward pass of the same weights over the same grid (python3-numpy on OpenBLAS)");
-  sub->add_option("--skip", s->skip, "leave out the slow baselines at big sizes: shader (both field kernels), reference (the one-thread CPU pass)")
+  sub->add_option("--skip", s->skip,
+                  "leave out the slow parts at big sizes: shader (every field kernel), others (the fp32 kernels beside the "
+                  "chosen one), gemm (the CPU engine, adaptive too), reference (the one-thread CPU pass)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"shader", "reference"}));
+      ->check(CLI::IsMember({"shader", "others", "gemm", "reference"}));
   sub->add_option("--reps", s->reps, "GPU repetitions (the median is reported), 1..1000")->capture_default_str();
   auto record = add_bench_record_command(*bench);
   return [s, sub, record]() {
@@ -184,6 +186,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
     }
 
     const bool run_shader = !s->skip.contains("shader"), run_reference = !s->skip.contains("reference");
+    const bool run_others = !s->skip.contains("others"), run_gemm = !s->skip.contains("gemm");
     const gpu::FieldRequest req{w, h, {float(view[0]), float(view[1]), float(view[2]), float(view[3])}};
     gpu::Context ctx;
     auto round3 = [](double v) { return std::round(v * 1000.0) / 1000.0; };
@@ -246,19 +249,21 @@ std::function<int()> add_bench_command(CLI::App& app) {
       out["gpu_ms"] = chosen.timestamps ? nlohmann::json(round3(chosen.best_ms)) : nlohmann::json(nullptr);
       out["gpu_wall_ms"] = round3(chosen.wall_ms);
       out["gpu_gmacs"] = round3(macs / (shader_best * 1e6));
-      // The other kernel, checked against the first: the tiled one's gain over one invocation
-      // per pixel on this device.
-      const Timed other = time_kernel(tiled ? gpu::FieldKernel::per_pixel : gpu::FieldKernel::tiled);
-      double kernels_diff = 0.0;
-      for (size_t i = 0; i < other.result.values.size(); ++i)
-        kernels_diff = std::max(kernels_diff, double(std::abs(other.result.values[i] - shader_result.values[i])));
-      out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other.best_ms);
-      out["tiled_vs_per_pixel"] = round3(tiled ? other.best_ms / chosen.best_ms : chosen.best_ms / other.best_ms);
-      out["kernels_max_abs_diff"] = kernels_diff;
-      // One pixel per invocation without the pipeline specialised to this network's shape.
-      const double generic = time_kernel(gpu::FieldKernel::per_pixel, false).best_ms;
-      out["per_pixel_generic_ms"] = round3(generic);
-      out["specialised_vs_generic"] = round3(generic / (tiled ? other.best_ms : chosen.best_ms));
+      if (run_others) {
+        // The other kernel, checked against the first: the tiled one's gain over one invocation
+        // per pixel on this device.
+        const Timed other = time_kernel(tiled ? gpu::FieldKernel::per_pixel : gpu::FieldKernel::tiled);
+        double kernels_diff = 0.0;
+        for (size_t i = 0; i < other.result.values.size(); ++i)
+          kernels_diff = std::max(kernels_diff, double(std::abs(other.result.values[i] - shader_result.values[i])));
+        out[tiled ? "per_pixel_ms" : "tiled_ms"] = round3(other.best_ms);
+        out["tiled_vs_per_pixel"] = round3(tiled ? other.best_ms / chosen.best_ms : chosen.best_ms / other.best_ms);
+        out["kernels_max_abs_diff"] = kernels_diff;
+        // One pixel per invocation without the pipeline specialised to this network's shape.
+        const double generic = time_kernel(gpu::FieldKernel::per_pixel, false).best_ms;
+        out["per_pixel_generic_ms"] = round3(generic);
+        out["specialised_vs_generic"] = round3(generic / (tiled ? other.best_ms : chosen.best_ms));
+      }
       // The fp16 kernel (tensor cores), split and not, against the fp32 kernel above: time,
       // the largest difference and the pixels whose class differs.
       if (!ctx.fp16_matrices()) {
@@ -284,43 +289,46 @@ std::function<int()> add_bench_command(CLI::App& app) {
     }
 
     // The field engine's CPU path (GEMM over blocks of pixels, all cores).
-    gpu::CpuFieldEvaluator gemm;
-    gemm.set_network(to_layout(mlp, map));
-    gemm.set_params(mlp.params());
-    gemm.evaluate(req);  // warm-up
-    std::vector<double> gemm_ms;
     gpu::FieldResult gemm_result;
-    for (int i = 0; i < s->reps; ++i) {
-      const auto t0 = std::chrono::steady_clock::now();
-      gemm_result = gemm.evaluate(req);
-      gemm_ms.push_back(ms_since(t0));
-    }
-    const double gemm_best = median(gemm_ms);
-    out["gemm_ms"] = round3(gemm_best);
-    out["gemm_threads"] = gemm.threads();
-    out["gemm_kernel"] = gemm.uses_own_kernel() ? "nnlive avx512" : "openblas";
-    out["gemm_gmacs"] = round3(macs / (gemm_best * 1e6));
-    if (run_shader) out["gemm_vs_shader"] = round3(shader_best / gemm_best);
-
-    // The same engine evaluating adaptively, as the live window's full-resolution levels do:
-    // exact where the field bends or nears the boundary, interpolated elsewhere.
-    if (live::adaptive_applies(req)) {
-      std::vector<float> values(gemm_result.values.size());
-      std::vector<double> adaptive_ms;
-      live::AdaptiveCount count;
+    double gemm_best = -1.0;
+    if (run_gemm) {
+      gpu::CpuFieldEvaluator gemm;
+      gemm.set_network(to_layout(mlp, map));
+      gemm.set_params(mlp.params());
+      gemm.evaluate(req);  // warm-up
+      std::vector<double> gemm_ms;
       for (int i = 0; i < s->reps; ++i) {
-        count = {};
         const auto t0 = std::chrono::steady_clock::now();
-        live::evaluate_adaptive(gemm, req, values.data(), {}, count);
-        adaptive_ms.push_back(ms_since(t0));
+        gemm_result = gemm.evaluate(req);
+        gemm_ms.push_back(ms_since(t0));
       }
-      double diff = 0.0;
-      for (size_t i = 0; i < values.size(); ++i) diff = std::max(diff, double(std::abs(values[i] - gemm_result.values[i])));
-      out["adaptive_ms"] = round3(median(adaptive_ms));
-      out["adaptive_evaluated"] = round3(double(count.evaluated) / double(count.pixels));  // share of the pixels
-      out["adaptive_evaluations_saved"] = round3(1.0 - double(count.evaluated) / double(count.pixels));
-      out["adaptive_vs_gemm"] = round3(gemm_best / median(adaptive_ms));
-      out["adaptive_max_abs_diff"] = diff;
+      gemm_best = median(gemm_ms);
+      out["gemm_ms"] = round3(gemm_best);
+      out["gemm_threads"] = gemm.threads();
+      out["gemm_kernel"] = gemm.uses_own_kernel() ? "nnlive avx512" : "openblas";
+      out["gemm_gmacs"] = round3(macs / (gemm_best * 1e6));
+      if (run_shader) out["gemm_vs_shader"] = round3(shader_best / gemm_best);
+
+      // The same engine evaluating adaptively, as the live window's full-resolution levels do:
+      // exact where the field bends or nears the boundary, interpolated elsewhere.
+      if (live::adaptive_applies(req)) {
+        std::vector<float> values(gemm_result.values.size());
+        std::vector<double> adaptive_ms;
+        live::AdaptiveCount count;
+        for (int i = 0; i < s->reps; ++i) {
+          count = {};
+          const auto t0 = std::chrono::steady_clock::now();
+          live::evaluate_adaptive(gemm, req, values.data(), {}, count);
+          adaptive_ms.push_back(ms_since(t0));
+        }
+        double diff = 0.0;
+        for (size_t i = 0; i < values.size(); ++i) diff = std::max(diff, double(std::abs(values[i] - gemm_result.values[i])));
+        out["adaptive_ms"] = round3(median(adaptive_ms));
+        out["adaptive_evaluated"] = round3(double(count.evaluated) / double(count.pixels));  // share of the pixels
+        out["adaptive_evaluations_saved"] = round3(1.0 - double(count.evaluated) / double(count.pixels));
+        out["adaptive_vs_gemm"] = round3(gemm_best / median(adaptive_ms));
+        out["adaptive_max_abs_diff"] = diff;
+      }
     }
 
     // The straightforward one-thread CPU forward pass: the reference every path is checked against.
@@ -331,11 +339,11 @@ std::function<int()> add_bench_command(CLI::App& app) {
       double shader_diff = 0.0, gemm_diff = 0.0;
       for (size_t i = 0; i < cpu.size(); ++i) {
         if (run_shader) shader_diff = std::max(shader_diff, double(std::abs(cpu[i] - shader_result.values[i])));
-        gemm_diff = std::max(gemm_diff, double(std::abs(cpu[i] - gemm_result.values[i])));
+        if (run_gemm) gemm_diff = std::max(gemm_diff, double(std::abs(cpu[i] - gemm_result.values[i])));
       }
       out["cpu_ms"] = round3(cpu_ms);
       out["cpu_gmacs"] = round3(macs / (cpu_ms * 1e6));
-      out["gemm_max_abs_diff"] = gemm_diff;
+      if (run_gemm) out["gemm_max_abs_diff"] = gemm_diff;
       if (run_shader) {
         out["speedup"] = round3(cpu_ms / shader_best);
         out["max_abs_diff"] = shader_diff;
@@ -348,7 +356,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
       out["numpy_ms"] = np_ms ? nlohmann::json(round3(*np_ms)) : nlohmann::json(nullptr);
       if (np_ms) {
         out["numpy_gmacs"] = round3(macs / (*np_ms * 1e6));
-        out["gemm_vs_numpy"] = round3(*np_ms / gemm_best);
+        if (run_gemm) out["gemm_vs_numpy"] = round3(*np_ms / gemm_best);
         if (run_shader) out["shader_vs_numpy"] = round3(*np_ms / shader_best);
       } else {
         out["numpy_error"] = why;

@@ -67,7 +67,7 @@ bool offers_fp16_matrices(const vk::raii::PhysicalDevice& d) {
   const auto& subgroup = props.get<vk::PhysicalDeviceSubgroupProperties>();
   if (!(subgroup.supportedStages & vk::ShaderStageFlagBits::eCompute) ||
       !(subgroup.supportedOperations & vk::SubgroupFeatureFlagBits::eBasic) || subgroup.subgroupSize < 16 ||
-      FIELD_COOP_INVOCATIONS % subgroup.subgroupSize != 0)
+      FIELD_COOP_SUBGROUPS * subgroup.subgroupSize > props.get<vk::PhysicalDeviceProperties2>().properties.limits.maxComputeWorkGroupInvocations)
     return false;
   for (const auto& m : d.getCooperativeMatrixPropertiesNV())
     if (m.MSize == 16 && m.NSize == 16 && m.KSize == 16 && m.AType == vk::ComponentTypeNV::eFloat16 &&

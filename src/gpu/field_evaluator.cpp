@@ -52,10 +52,11 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
 }
 
 // field_coop.comp's shared memory for `rows` pixels of `stride` halves: two buffers of
-// activations' high halves, two of low halves (split; else one half), and the inputs.
+// activations' high halves, two of low halves (split; else one half), the inputs and each
+// subgroup's two fp32 staging tiles.
 uint64_t coop_shared_bytes(uint32_t rows, uint32_t stride, bool split) {
   const uint64_t buffer = uint64_t(rows) * stride * 2;
-  return 2 * buffer + (split ? 2 * buffer : 2) + uint64_t(rows) * 8 * sizeof(float);
+  return 2 * buffer + (split ? 2 * buffer : 2) + uint64_t(rows) * 8 * sizeof(float) + FIELD_COOP_SUBGROUPS * 512 * sizeof(float);
 }
 
 // Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
@@ -147,10 +148,11 @@ struct FieldEvaluator::Impl {
   FieldPrecision wanted() const { return options.precision != FieldPrecision::automatic ? options.precision : ctx.field_precision(); }
 
   vk::Pipeline coop_pipeline_for(uint32_t rows, uint32_t stride, bool split) {
-    const std::array<uint32_t, 4> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 1u};
+    const uint32_t invocations = FIELD_COOP_SUBGROUPS * ctx.subgroup_size();
+    const std::array<uint32_t, 5> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 1u, invocations};
     if (auto it = coop_pipelines.find(constants); it != coop_pipelines.end()) return *it->second;
-    std::array<vk::SpecializationMapEntry, 4> entries;
-    for (uint32_t i = 0; i < 4; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
+    std::array<vk::SpecializationMapEntry, 5> entries;
+    for (uint32_t i = 0; i < 5; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
     const vk::SpecializationInfo spec{uint32_t(entries.size()), entries.data(), sizeof(constants), constants.data()};
     const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *coop_module, "main", &spec};
     vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *coop_layout});
@@ -263,7 +265,7 @@ struct FieldEvaluator::Impl {
   vk::raii::DescriptorSetLayout coop_set_layout{nullptr};
   vk::raii::PipelineLayout coop_layout{nullptr};
   vk::raii::ShaderModule coop_module{nullptr};
-  std::map<std::array<uint32_t, 4>, vk::raii::Pipeline> coop_pipelines;
+  std::map<std::array<uint32_t, 5>, vk::raii::Pipeline> coop_pipelines;
   std::optional<Buffer> halves, bias_rows;  // Fp16Weights::halves and ::bias_rows
   Fp16Weights fp16;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)

@@ -10,7 +10,7 @@
 #define FIELD_TILED_INVOCATIONS 64     // field_tiled.comp: invocations per workgroup
 #define FIELD_TILED_BLOCK_VALUES 4096  // field_tiled.comp: pixels per block x widest layer
 #define FIELD_TILED_WEIGHT_ROWS 8      // field_tiled.comp: inputs per staged weight tile
-#define FIELD_COOP_INVOCATIONS 128   // field_coop.comp: invocations per workgroup (whole subgroups of 32 or 64)
+#define FIELD_COOP_SUBGROUPS 4       // field_coop.comp: subgroups per workgroup
 #define FIELD_COOP_COLS 4            // field_coop.comp: output tiles a subgroup sums at a time
 #define FIELD_COOP_MAX_OUTPUTS 16    // field_coop.comp: the most outputs (k_fp16_max_outputs)
 #define FIELD_COOP_EMULATED_LANES 8  // field_coop.comp emulated (tests): the subgroup size it is built for
