@@ -5,25 +5,26 @@
 // CPU reference there is what FieldEvaluator checks this kernel against on the device.
 //
 // A workgroup of FIELD_COOP_SUBGROUPS subgroups takes ROWS consecutive pixels (row-major) and
-// keeps their activations in shared memory as fp16, one row of STRIDE halves per pixel (the widest hidden layer padded to 16,
-// plus 8 against bank conflicts), twice over: a layer reads one buffer and writes the other.
+// keeps their activations in shared memory as fp16, one row of STRIDE halves per pixel (the
+// widest hidden layer padded to 16, plus 8 against bank conflicts), twice over: a layer reads
+// one buffer and writes the other.
 // Split, the low halves take two more such buffers. Per layer:
 //   first (inputs -> hidden): fp32, one (pixel, neuron) at a time over the invocations;
 //   between hidden layers: out[ROWS x N] = act[ROWS x K] * W[K x N] + bias, in 16 x 16 tiles;
 //     each subgroup takes a 16-pixel row of tiles and COLS tiles of outputs at a time, holding
 //     their sums (started from the bias) while it walks K 16 inputs at a time: one A tile
 //     from shared memory, COLS B tiles from the weights (L1 and L2 serve every workgroup),
-//     the next step's B tiles loaded before this step's products; then each sum tile goes
-//     through the subgroup's fp32 staging tile in shared memory, and its lanes apply the
-//     activation and write fp16 into the other buffer (no element of a cooperative matrix is
-//     read or written in place: NVIDIA's driver lost such writes, the H200's first run);
+//     then each sum tile goes through the subgroup's fp32 staging tile in shared memory, and
+//     its lanes add the low sum, apply the activation and write fp16 into the other buffer
+//     (no element of a cooperative matrix is addressed, whatever the device's layout);
 //   last (hidden -> outputs): fp32, each pixel's sums split over T / ROWS invocations and
 //     added in shared memory, then sigmoid or softmax.
 // Every invocation runs every cooperative operation (pixels past the grid's end compute from
 // clamped coordinates and are never written); only whole workgroups past the end return.
 //
-// Built a second time with EMULATE_COOPERATIVE_MATRICES, the tiles become plain arrays and
-// their operations loops (below): the same kernel, data movement and rounding on a device
+// Built a second time with EMULATE_COOPERATIVE_MATRICES, the operands become references to
+// where they lie, the sums plain arrays and their operations loops (below), with 2 output
+// tiles per subgroup at a time: the same kernel, data movement and rounding on a device
 // without cooperative matrices (lavapipe), so that the tests check all of it but the tensor
 // cores themselves against fp16_reference_field on every machine. For tests only: it is slow.
 #version 450
@@ -43,7 +44,7 @@ layout(local_size_x_id = 4) in;
 layout(constant_id = 0) const uint ROWS = 16;     // pixels per workgroup: a multiple of 16
 layout(constant_id = 1) const uint STRIDE = 24;   // halves per pixel's row of activations
 layout(constant_id = 2) const bool SPLIT = true;  // high and low halves: three products
-layout(constant_id = 3) const uint LO_HALVES = 1; // 2 * ROWS * STRIDE when SPLIT, else 1
+layout(constant_id = 3) const uint LO_HALVES = 8; // 2 * ROWS * STRIDE when SPLIT, else 8
 
 #define WEIGHTS_SSBO
 #include "field_common.glsl"
@@ -63,7 +64,7 @@ const float LO_SCALE = 2048.0;      // k_fp16_lo_scale
 const float HALF_MAX = 65504.0;
 
 shared float16_t act_hi[2 * ROWS * STRIDE];  // buffer b at b * ROWS * STRIDE
-shared float16_t act_lo[LO_HALVES];
+shared float16_t act_lo[LO_HALVES];  // (8 halves unsplit: 16 bytes keep the arrays after it aligned)
 shared float inputs[ROWS * 8];               // pixel r's input i at r * 8 + i
 shared float stage[FIELD_COOP_SUBGROUPS * 512];  // subgroup g's sum tile at g * 512, its low sum tile 256 on
 
@@ -124,7 +125,7 @@ TileC zero_c() {
 }
 #define ZERO_C zero_c()
 // Each lane reads back from the staging tile exactly the elements it stored there, so no
-// barrier is needed (one would cost llvmpipe minutes of compiling, each a coroutine split).
+// barrier is needed.
 #define SUBGROUP_SYNC()
 #endif
 
@@ -133,9 +134,16 @@ uint padded(uint n) { return (n + 15u) & ~15u; }
 // v into buffer b at element e: its high half, and split its low half.
 void store_split(uint b, uint e, float v) {
   v = clamp(v, -HALF_MAX, HALF_MAX);
-  const float16_t hi = float16_t(v);
-  act_hi[b * ROWS * STRIDE + e] = hi;
-  if (SPLIT) act_lo[b * ROWS * STRIDE + e] = float16_t(clamp((v - float(hi)) * LO_SCALE, -HALF_MAX, HALF_MAX));
+  act_hi[b * ROWS * STRIDE + e] = float16_t(v);
+  if (SPLIT) {
+    // v - fp16(v), with fp16(v) rounded in fp32 by its bits (to nearest even, 11 significant
+    // bits). Written as v - float(float16_t(v)), on the H200 it evidently came out 0: fp16x3
+    // was as far from fp32 as one product (5e-4), with the tensor cores or without; this way,
+    // 7e-7. Below fp16's normal range the two roundings differ by at most 3e-8.
+    const uint u = floatBitsToUint(v);
+    const float hi = uintBitsToFloat((u + 0x0FFFu + ((u >> 13) & 1u)) & 0xFFFFE000u);
+    act_lo[b * ROWS * STRIDE + e] = float16_t(clamp((v - hi) * LO_SCALE, -HALF_MAX, HALF_MAX));
+  }
 }
 
 // The activation pixel r's neuron k has in buffer b, in fp32 (split: hi + lo / LO_SCALE).

@@ -52,11 +52,11 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
 }
 
 // field_coop.comp's shared memory for `rows` pixels of `stride` halves: two buffers of
-// activations' high halves, two of low halves (split; else one half), the inputs and each
+// activations' high halves, two of low halves (split; else 8 halves), the inputs and each
 // subgroup's two fp32 staging tiles.
 uint64_t coop_shared_bytes(uint32_t rows, uint32_t stride, bool split) {
   const uint64_t buffer = uint64_t(rows) * stride * 2;
-  return 2 * buffer + (split ? 2 * buffer : 2) + uint64_t(rows) * 8 * sizeof(float) + FIELD_COOP_SUBGROUPS * 512 * sizeof(float);
+  return 2 * buffer + (split ? 2 * buffer : 16) + uint64_t(rows) * 8 * sizeof(float) + FIELD_COOP_SUBGROUPS * 512 * sizeof(float);
 }
 
 // Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
@@ -149,7 +149,9 @@ struct FieldEvaluator::Impl {
 
   vk::Pipeline coop_pipeline_for(uint32_t rows, uint32_t stride, bool split) {
     const uint32_t invocations = FIELD_COOP_SUBGROUPS * ctx.subgroup_size();
-    const std::array<uint32_t, 5> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 1u, invocations};
+    // (Unsplit, the low halves' array is 8 halves: 16 bytes, so that the arrays NVIDIA places
+    // after it stay aligned for cooperative loads and stores; with 1 the H200 summed garbage.)
+    const std::array<uint32_t, 5> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 8u, invocations};
     if (auto it = coop_pipelines.find(constants); it != coop_pipelines.end()) return *it->second;
     std::array<vk::SpecializationMapEntry, 5> entries;
     for (uint32_t i = 0; i < 5; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
