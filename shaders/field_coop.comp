@@ -68,7 +68,7 @@ shared float16_t act_lo[LO_HALVES];  // (8 halves unsplit: 16 bytes keep the arr
 shared float inputs[ROWS * 8];               // pixel r's input i at r * 8 + i
 shared float stage[FIELD_COOP_SUBGROUPS * 512];  // subgroup g's sum tile at g * 512, its low sum tile 256 on
 
-// Three kinds of 16 x 16 tile: an operand (A or B, fp16), a sum (fp32) and a result (fp16).
+// Two kinds of 16 x 16 tile: an operand (A or B, fp16) and a sum (fp32).
 #ifndef EMULATE_COOPERATIVE_MATRICES
 #define TILE_A fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
 #define TILE_C fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>
@@ -199,7 +199,7 @@ void main() {
     const uint KP = padded(p.layers[l].dims.x), NP = padded(p.layers[l].dims.y), code = p.layers[l].act.x;
     const uint hi_w = p.layers[l].act.y, lo_w = p.layers[l].act.z, bias = p.layers[l].act.w;
     const uint row_tiles = ROWS / 16u, col_tiles = NP / 16u, col_groups = (col_tiles + COLS - 1u) / COLS;
-    const uint in_base = cur * ROWS * STRIDE, out_base = (1u - cur) * ROWS * STRIDE;
+    const uint in_base = cur * ROWS * STRIDE;  // (store_split finds the other buffer)
     for (uint job = gl_SubgroupID; job < row_tiles * col_groups; job += gl_NumSubgroups) {
       const uint rt = job / col_groups, c0 = (job % col_groups) * COLS;
       const uint a_at = rt * 16u * STRIDE;
@@ -251,7 +251,7 @@ void main() {
   const uint l = layers - 1u;
   const uint K = p.layers[l].dims.x, N = p.layers[l].dims.y, wo = p.layers[l].dims.z, bo = p.layers[l].dims.w, code = p.layers[l].act.x;
   const uint channels = p.mode.y;
-  const uint L = max(T / ROWS, 1u), PER_PASS = T / L;  // (ROWS and T are powers of two times 16)
+  const uint L = max(T / ROWS, 1u), PER_PASS = T / L;  // (PER_PASS >= ROWS when ROWS < T)
   const uint j = t % L;
   const uint OUT_PASS = (FIELD_COOP_SUBGROUPS * 512u) / T;  // outputs whose partial sums the staging area holds at once
   for (uint r0 = 0; r0 < ROWS; r0 += PER_PASS) {
