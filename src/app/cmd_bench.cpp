@@ -213,11 +213,12 @@ std::function<int()> add_bench_command(CLI::App& app) {
         bool uniform, specialised, timestamps;
         gpu::FieldPrecision precision;
         double probe_diff;
+        uint32_t fp16_rows;
         double best_ms, wall_ms;  // best: GPU time where the device has timestamps, else wall time
       };
-      auto time_kernel = [&](gpu::FieldKernel kernel, bool specialize = true,
-                             gpu::FieldPrecision precision = gpu::FieldPrecision::fp32) {
-        gpu::FieldEvaluator eval(ctx, {.kernel = kernel, .precision = precision, .specialize = specialize});
+      auto time_kernel = [&](gpu::FieldKernel kernel, bool specialize = true, gpu::FieldPrecision precision = gpu::FieldPrecision::fp32,
+                             gpu::Fp16Kernel fp16_kernel = gpu::Fp16Kernel::automatic) {
+        gpu::FieldEvaluator eval(ctx, {.kernel = kernel, .precision = precision, .specialize = specialize, .fp16_kernel = fp16_kernel});
         eval.set_network(to_layout(mlp, map));
         eval.set_params(mlp.params());
         eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)
@@ -234,6 +235,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
         t.specialised = eval.specialised();
         t.precision = eval.precision();
         t.probe_diff = eval.fp16_probe_diff();
+        t.fp16_rows = eval.fp16_rows();
         t.timestamps = !gpu_ms.empty();
         t.wall_ms = median(wall_ms);
         t.best_ms = t.timestamps ? median(gpu_ms) : t.wall_ms;
@@ -264,26 +266,32 @@ std::function<int()> add_bench_command(CLI::App& app) {
         out["per_pixel_generic_ms"] = round3(generic);
         out["specialised_vs_generic"] = round3(generic / (tiled ? other.best_ms : chosen.best_ms));
       }
-      // The fp16 kernel (tensor cores), split and not, against the fp32 kernel above: time,
-      // the largest difference and the pixels whose class differs.
+      // The fp16 kernel (tensor cores), split and not, each with its weights read where they
+      // lie (direct: fp16x3_ms, ...) and staged in shared memory (fp16x3_staged_ms, ...),
+      // against the fp32 kernel above: time, the largest difference and the pixels whose class
+      // differs.
       if (!ctx.fp16_matrices()) {
         out["fp16"] = "not offered by " + ctx.device_name() + " (no fp16 cooperative matrices)";
       } else {
         for (const auto precision : {gpu::FieldPrecision::fp16x3, gpu::FieldPrecision::fp16}) {
-          const std::string name = precision == gpu::FieldPrecision::fp16x3 ? "fp16x3" : "fp16";
-          const Timed t = time_kernel(gpu::FieldKernel::automatic, true, precision);
-          if (t.precision != precision) {
-            out[name] = t.probe_diff >= 0.0 ? "differed from its reference on this device by " + std::to_string(t.probe_diff)
-                                            : std::string("does not apply to this network (fp32 instead)");
-            continue;
+          for (const auto fp16_kernel : {gpu::Fp16Kernel::direct, gpu::Fp16Kernel::staged}) {
+            const std::string name = std::string(precision == gpu::FieldPrecision::fp16x3 ? "fp16x3" : "fp16") +
+                                     (fp16_kernel == gpu::Fp16Kernel::staged ? "_staged" : "");
+            const Timed t = time_kernel(gpu::FieldKernel::automatic, true, precision, fp16_kernel);
+            if (t.precision != precision) {
+              out[name] = t.probe_diff >= 0.0 ? "differed from its reference on this device by " + std::to_string(t.probe_diff)
+                                              : std::string("does not apply to this network (fp32 instead)");
+              continue;
+            }
+            const gpu::FieldAgreement a = gpu::compare_fields(t.result.values, shader_result.values, t.result.channels);
+            out[name + "_ms"] = round3(t.best_ms);
+            out[name + "_gmacs"] = round3(macs / (t.best_ms * 1e6));
+            out[name + "_vs_fp32"] = round3(shader_best / t.best_ms);
+            out[name + "_max_abs_diff"] = a.max_abs_diff;
+            out[name + "_class_flips"] = a.class_flips;
+            out[name + "_probe_diff"] = t.probe_diff;
+            out[name + "_pixels_per_workgroup"] = t.fp16_rows;
           }
-          const gpu::FieldAgreement a = gpu::compare_fields(t.result.values, shader_result.values, t.result.channels);
-          out[name + "_ms"] = round3(t.best_ms);
-          out[name + "_gmacs"] = round3(macs / (t.best_ms * 1e6));
-          out[name + "_vs_fp32"] = round3(shader_best / t.best_ms);
-          out[name + "_max_abs_diff"] = a.max_abs_diff;
-          out[name + "_class_flips"] = a.class_flips;
-          out[name + "_probe_diff"] = t.probe_diff;
         }
       }
     }

@@ -89,6 +89,10 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
   const std::string& precision = options.field_precision;
   if (!precision.empty() && precision != "auto" && precision != "fp32" && precision != "fp16" && precision != "fp16x3")
     throw GpuError("the field precision must be auto, fp32, fp16x3 or fp16, not '" + precision + "'");
+  if (const char* e = std::getenv("NNLIVE_FIELD_FP16_KERNEL"); e && *e && options.field_fp16_kernel.empty()) options.field_fp16_kernel = e;
+  if (!options.field_fp16_kernel.empty() && options.field_fp16_kernel != "direct" && options.field_fp16_kernel != "staged")
+    throw GpuError("the fp16 field kernel must be direct or staged, not '" + options.field_fp16_kernel + "'");
+  field_fp16_staged_ = options.field_fp16_kernel == "staged";
 
   if (context_.enumerateInstanceVersion() < VK_API_VERSION_1_3)
     throw GpuError("the Vulkan loader is older than 1.3; update the Vulkan packages (libvulkan1)");

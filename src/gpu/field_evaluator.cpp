@@ -51,12 +51,68 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
   return vk::raii::DescriptorSetLayout(ctx.device(), info);
 }
 
-// field_coop.comp's shared memory for `rows` pixels of `stride` halves: two buffers of
-// activations' high halves, two of low halves (split; else 8 halves), the inputs and each
-// subgroup's two fp32 staging tiles.
-uint64_t coop_shared_bytes(uint32_t rows, uint32_t stride, bool split) {
-  const uint64_t buffer = uint64_t(rows) * stride * 2;
-  return 2 * buffer + (split ? 2 * buffer : 16) + uint64_t(rows) * 8 * sizeof(float) + FIELD_COOP_SUBGROUPS * 512 * sizeof(float);
+// field_coop.comp's shape for one network: its specialisation constants, in order of their ids.
+struct CoopShape {
+  uint32_t rows = 0;     // 0: the network does not fit
+  uint32_t stride = 0;   // halves per pixel's row of activations
+  uint32_t split = 0;
+  uint32_t lo_halves = 8;
+  uint32_t invocations = 0;
+  uint32_t staged = 0;
+  uint32_t mc = 1;       // staged: the most output tile columns a subgroup owns
+  uint32_t pre = 1;      // staged: 16-byte words of a chunk each invocation loads
+  uint32_t scratch = 0;  // 16-byte words
+  uint32_t lanes = 0;
+  std::array<uint32_t, 10> constants() const {
+    return {rows, stride, split, lo_halves, invocations, staged, mc, pre, scratch, lanes};
+  }
+  // The shared memory it takes: the activations' high halves (two buffers direct, one staged),
+  // the low halves (split; else 8 halves) and the scratch words.
+  uint64_t shared_bytes() const {
+    const uint64_t buffers = staged ? 1 : 2;
+    return buffers * rows * stride * 2 + uint64_t(lo_halves) * 2 + uint64_t(scratch) * 16;
+  }
+};
+
+// The most sum tiles a subgroup of the staged kernel holds (split counts the low sums): 8 are
+// 64 fp32 registers a lane in subgroups of 32.
+constexpr uint32_t k_staged_max_tiles = 8;
+// The staged kernel's most subgroups a workgroup.
+constexpr uint32_t k_staged_max_subgroups = 8;
+
+// The most pixels per workgroup (up to 128 staged, 64 direct; in sixteens) whose activations
+// and scratch fit the device's shared memory (and, staged, whose sums fit k_staged_max_tiles),
+// for activations as wide as `widest_padded`.
+CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, bool staged) {
+  CoopShape s;
+  s.stride = widest_padded + 8;  // (8 halves more: rows start on other banks)
+  s.split = split;
+  s.staged = staged;
+  s.lanes = ctx.subgroup_size();
+  const uint32_t col_tiles = widest_padded / 16;
+  uint32_t groups = FIELD_COOP_SUBGROUPS;
+  if (staged) {
+    groups = std::min({k_staged_max_subgroups, col_tiles, ctx.limits().maxComputeWorkGroupInvocations / s.lanes});
+    groups = std::max(groups, 1u);
+    s.mc = (col_tiles + groups - 1) / groups;
+  }
+  s.invocations = groups * s.lanes;
+  const uint32_t chunk_words = 16 * widest_padded / 8;
+  s.pre = staged ? (chunk_words + s.invocations - 1) / s.invocations : 1;
+  for (uint32_t rows = staged ? 128 : 64; rows >= 16; rows -= 16) {
+    if (staged && (rows / 16) * s.mc * (split ? 2 : 1) > k_staged_max_tiles) continue;
+    s.rows = rows;
+    s.lo_halves = split ? (staged ? 1 : 2) * rows * s.stride : 8;
+    // Scratch: the inputs (8 floats a pixel), the staging tiles (direct: two of 256 floats a
+    // subgroup; staged: one), the last layer's partial sums (at least one float an
+    // invocation) and, staged, a chunk of weights (16 rows, one word of padding each).
+    uint32_t words = std::max({rows * 2, (staged ? 64u : 128u) * groups, (s.invocations + 3) / 4});
+    if (staged) words = std::max(words, 16 * (widest_padded / 8 + 1));
+    s.scratch = words;
+    if (s.shared_bytes() <= ctx.max_shared_bytes()) return s;
+  }
+  s.rows = 0;
+  return s;
 }
 
 // Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
@@ -147,18 +203,24 @@ struct FieldEvaluator::Impl {
   // The precision asked for: the option, or the context's.
   FieldPrecision wanted() const { return options.precision != FieldPrecision::automatic ? options.precision : ctx.field_precision(); }
 
-  vk::Pipeline coop_pipeline_for(uint32_t rows, uint32_t stride, bool split) {
-    const uint32_t invocations = FIELD_COOP_SUBGROUPS * ctx.subgroup_size();
-    // (Unsplit, the low halves' array is 8 halves: 16 bytes, so that the arrays NVIDIA places
-    // after it stay aligned for cooperative loads and stores; with 1 the H200 summed garbage.)
-    const std::array<uint32_t, 5> constants{rows, stride, uint32_t(split), split ? 2 * rows * stride : 8u, invocations};
+  // Whether field_coop.comp runs staged: the option, or the context's.
+  bool staged_wanted() const {
+    return options.fp16_kernel == Fp16Kernel::automatic ? ctx.field_fp16_staged() : options.fp16_kernel == Fp16Kernel::staged;
+  }
+
+  // (Unsplit, the low halves' array is 8 halves: 16 bytes, so that the arrays NVIDIA places
+  // after it stay aligned for cooperative loads and stores; with 1 the H200 summed garbage.)
+  vk::Pipeline coop_pipeline_for(const CoopShape& shape) {
+    const std::array<uint32_t, 10> constants = shape.constants();
     if (auto it = coop_pipelines.find(constants); it != coop_pipelines.end()) return *it->second;
-    std::array<vk::SpecializationMapEntry, 5> entries;
-    for (uint32_t i = 0; i < 5; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
+    std::array<vk::SpecializationMapEntry, 10> entries;
+    for (uint32_t i = 0; i < 10; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
     const vk::SpecializationInfo spec{uint32_t(entries.size()), entries.data(), sizeof(constants), constants.data()};
     const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *coop_module, "main", &spec};
     vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *coop_layout});
-    ctx.set_name(*p, ("field_coop pipeline (" + std::to_string(rows) + " pixels, " + (split ? "fp16x3" : "fp16") + ")").c_str());
+    ctx.set_name(*p, ("field_coop pipeline (" + std::to_string(shape.rows) + " pixels, " + (shape.split ? "fp16x3" : "fp16") +
+                      (shape.staged ? ", staged" : "") + ")")
+                         .c_str());
     return *coop_pipelines.emplace(constants, std::move(p)).first->second;
   }
 
@@ -267,7 +329,7 @@ struct FieldEvaluator::Impl {
   vk::raii::DescriptorSetLayout coop_set_layout{nullptr};
   vk::raii::PipelineLayout coop_layout{nullptr};
   vk::raii::ShaderModule coop_module{nullptr};
-  std::map<std::array<uint32_t, 5>, vk::raii::Pipeline> coop_pipelines;
+  std::map<std::array<uint32_t, 10>, vk::raii::Pipeline> coop_pipelines;
   std::optional<Buffer> halves, bias_rows;  // Fp16Weights::halves and ::bias_rows
   Fp16Weights fp16;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
@@ -287,6 +349,7 @@ struct FieldEvaluator::Impl {
   vk::Pipeline pipeline{};
   bool coop = false;  // the outputs by field_coop.comp
   bool coop_split = true;
+  bool coop_staged = false;
   uint32_t coop_rows = 16;
   vk::Pipeline coop_pipeline{};
   double probe_diff = -1.0;
@@ -327,6 +390,8 @@ FieldPrecision FieldEvaluator::precision() const {
   return !impl_->coop ? FieldPrecision::fp32 : impl_->coop_split ? FieldPrecision::fp16x3 : FieldPrecision::fp16;
 }
 double FieldEvaluator::fp16_probe_diff() const { return impl_->probe_diff; }
+bool FieldEvaluator::fp16_staged() const { return impl_->coop && impl_->coop_staged; }
+uint32_t FieldEvaluator::fp16_rows() const { return impl_->coop ? impl_->coop_rows : 0; }
 
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
   Impl& m = *impl_;
@@ -335,17 +400,15 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   // Rounded up to whole vec4s: the shader reads weights four at a time.
   const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>((layout.param_count + 3) / 4 * 16, 16);
   // fp16 cooperative matrices, where asked for and where they apply: the most pixels per
-  // workgroup (up to 64, in sixteens) whose activations fit the device's shared memory.
+  // workgroup whose activations fit the device's shared memory (coop_shape).
   const FieldPrecision wanted = m.wanted();
   bool coop = false;
   const bool split = wanted == FieldPrecision::fp16x3;
-  uint32_t rows = 0, stride = 0;
+  CoopShape shape;
   if (wanted != FieldPrecision::fp32 && m.has_coop() && fp16_applies(layout)) {
     m.fp16 = fp16_layout(layout);
-    stride = m.fp16.widest_padded + 8;  // (8 halves more: rows start on other banks)
-    for (rows = 64; rows >= 16 && coop_shared_bytes(rows, stride, split) > m.ctx.max_shared_bytes(); rows -= 16) {
-    }
-    coop = rows >= 16;
+    shape = coop_shape(m.ctx, m.fp16.widest_padded, split, m.staged_wanted());
+    coop = shape.rows >= 16;
   }
   const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;
   const bool use_ubo = fits_ubo && !m.options.force_storage_weights && !coop;  // (field_coop.comp reads a storage buffer)
@@ -372,11 +435,12 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
     }
     std::memset(m.halves->mapped(), 0, half_bytes);
     std::memset(m.bias_rows->mapped(), 0, bias_bytes);
-    m.coop_pipeline = m.coop_pipeline_for(rows, stride, split);
+    m.coop_pipeline = m.coop_pipeline_for(shape);
   }
   m.coop = coop;
   m.coop_split = split;
-  m.coop_rows = rows;
+  m.coop_staged = shape.staged != 0;
+  m.coop_rows = shape.rows;
   m.probe_diff = -1.0;
   m.use_ubo = use_ubo;
   const uint32_t bucket = width_bucket(widest);

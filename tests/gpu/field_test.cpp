@@ -267,30 +267,36 @@ TEST(GpuFieldKernel, AutomaticTakesOnePixelPerInvocationOnEveryDevice) {
 // The fp16 kernel (field_coop.comp), split and not, against its CPU reference (exact rounding;
 // only the sums' order differs) and against fp32: partial blocks, every activation among the
 // networks, softmax, all features, and the fp32 kernels for a neuron's field. `emulate`: its
-// tiles as plain arrays (lavapipe); else on the device's cooperative matrices.
+// tiles as plain arrays (lavapipe); else on the device's cooperative matrices. `staged`: the
+// weights staged in shared memory (Fp16Kernel::staged), else read where they lie.
 struct Fp16Case {
   Arch arch;
   uint32_t w, h;
 };
-void check_fp16_kernel(gpu::Context& ctx, bool emulate, const std::vector<Fp16Case>& cases) {
+void check_fp16_kernel(gpu::Context& ctx, bool emulate, bool staged, const std::vector<Fp16Case>& cases) {
   const nn::View view{-6, -6, 6, 6};
   for (const bool split : {true, false}) {
     gpu::FieldEvaluator eval(ctx, {.precision = split ? gpu::FieldPrecision::fp16x3 : gpu::FieldPrecision::fp16,
-                                   .emulate_fp16_matrices = emulate});
+                                   .emulate_fp16_matrices = emulate,
+                                   .fp16_kernel = staged ? gpu::Fp16Kernel::staged : gpu::Fp16Kernel::direct});
     for (size_t i = 0; i < cases.size(); ++i) {
-      SCOPED_TRACE(testing::Message() << (emulate ? "emulated " : "") << (split ? "fp16x3" : "fp16") << ", case " << i);
+      SCOPED_TRACE(testing::Message() << (emulate ? "emulated " : "") << (staged ? "staged " : "direct ") << (split ? "fp16x3" : "fp16")
+                                      << ", case " << i);
       const nn::Mlp m = make(cases[i].arch, 60 + i);
       const nn::InputMap map = nn::InputMap::for_view(cases[i].arch.features, view);
       const gpu::NetworkLayout layout = app::to_layout(m, map);
       eval.set_network(layout);
       eval.set_params(m.params());
       // fp32 only where the activations do not fit in shared memory (split halves need twice
-      // as much): 512 wide; on lavapipe (32 KiB) split 256 wide too.
+      // as much): 512 wide split, and unsplit below 48 KiB; on lavapipe (32 KiB) split 256 wide
+      // too, unless staged (one buffer of activations, not two).
       const uint32_t widest = *std::max_element(cases[i].arch.hidden.begin(), cases[i].arch.hidden.end());
-      const bool fits = widest < 256 || (widest == 256 && (!split || ctx.max_shared_bytes() >= 48 * 1024)) ||
+      const bool fits = widest < 256 || (widest == 256 && (!split || staged || ctx.max_shared_bytes() >= 48 * 1024)) ||
                         (widest == 512 && !split && ctx.max_shared_bytes() >= 48 * 1024);
       ASSERT_EQ(eval.precision(), !fits ? gpu::FieldPrecision::fp32 : split ? gpu::FieldPrecision::fp16x3 : gpu::FieldPrecision::fp16);
       if (!fits) continue;
+      EXPECT_EQ(eval.fp16_staged(), staged);
+      EXPECT_GE(eval.fp16_rows(), 16u);
       EXPECT_GE(eval.fp16_probe_diff(), 0.0);
       EXPECT_LE(eval.fp16_probe_diff(), split ? 1e-4 : 1e-2);
       const gpu::FieldRequest req{cases[i].w, cases[i].h, {-6.0f, -6.0f, 6.0f, 6.0f}};
@@ -322,13 +328,15 @@ TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhe
   const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
                                      nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
   if (ctx.fp16_matrices()) {
-    check_fp16_kernel(ctx, false, {
+    const std::vector<Fp16Case> cases{
         {{{64, 64}, {nn::Activation::relu}}, 37, 23},
         {{{256, 256, 256, 256}, {nn::Activation::relu}}, 301, 167},
         {{{100, 37, 80}, {nn::Activation::gelu, nn::Activation::sigmoid, nn::Activation::leaky_relu}, 5}, 64, 48},
         {{{48, 48, 48}, {nn::Activation::tanh, nn::Activation::sin, nn::Activation::linear}, 1, all}, 17, 129},
         {{{512, 512}, {nn::Activation::relu}}, 50, 40},
-    });
+    };
+    check_fp16_kernel(ctx, false, false, cases);
+    check_fp16_kernel(ctx, false, true, cases);
   } else {
     for (const auto p : {gpu::FieldPrecision::fp16, gpu::FieldPrecision::fp16x3}) {
       try {
@@ -356,13 +364,15 @@ TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhe
     // several groups of output tiles (the last one partial), 16-input steps, all features.
     // (144 wide, not 160: with the staging tiles 160 takes 30 KiB of lavapipe's 32, where
     // Mesa 22.3.6-1+deb12u2 returned garbage; not explained yet.)
-    check_fp16_kernel(ctx, true, {
+    const std::vector<Fp16Case> cases{
         {{{64, 64}, {nn::Activation::relu}}, 37, 23},
         {{{100, 37, 80}, {nn::Activation::gelu, nn::Activation::sigmoid, nn::Activation::leaky_relu}, 5}, 29, 19},
         {{{48, 48, 48}, {nn::Activation::tanh, nn::Activation::sin, nn::Activation::linear}, 1, all}, 17, 41},
         {{{144, 144}, {nn::Activation::relu}}, 13, 11},
         {{{512, 512}, {nn::Activation::relu}}, 11, 7},
-    });
+    };
+    check_fp16_kernel(ctx, true, false, cases);
+    check_fp16_kernel(ctx, true, true, cases);
   } else {
     EXPECT_TRUE(ctx.fp16_matrices()) << "neither the fp16 kernel nor its emulation was checked on " << ctx.device_name();
   }

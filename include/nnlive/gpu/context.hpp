@@ -42,6 +42,12 @@ struct ContextOptions {
   // for them on a device without is a GpuError. Also NNLIVE_FIELD_PRECISION in the environment
   // (the --field-precision flag sets it).
   std::string field_precision;
+  // How field_coop.comp multiplies between hidden layers: "direct" (empty: each subgroup reads
+  // its weight tiles from memory; measured on an H200) or "staged" (the workgroup copies the
+  // weights into shared memory 16 rows at a time and each subgroup holds a whole layer's sums:
+  // every weight read once per workgroup; checked in emulation, not yet timed on a GPU). Also
+  // NNLIVE_FIELD_FP16_KERNEL in the environment.
+  std::string field_fp16_kernel;
   // For a window: instance extensions the window system needs (from GLFW), and a test of
   // whether a queue family of a device can present to it. With presentation set, the device
   // also gets VK_KHR_swapchain and only families that can present are used.
@@ -86,6 +92,8 @@ class Context {
   // The field shader's arithmetic chosen at start-up (ContextOptions::field_precision): fp32,
   // fp16 or fp16x3.
   FieldPrecision field_precision() const { return field_precision_; }
+  // Whether field_coop.comp stages the weights (ContextOptions::field_fp16_kernel).
+  bool field_fp16_staged() const { return field_fp16_staged_; }
   // Whether the device multiplies 16 x 16 fp16 tiles into fp32 sums per subgroup, with fp16 in
   // storage buffers and shared memory (VK_NV_cooperative_matrix, shaderFloat16,
   // storageBuffer16BitAccess, vulkanMemoryModel, subgroup ids in compute shaders): all enabled.
@@ -142,6 +150,7 @@ class Context {
   bool software_ = false;
   FieldEngine field_engine_ = FieldEngine::shader;
   FieldPrecision field_precision_ = FieldPrecision::fp32;
+  bool field_fp16_staged_ = false;
   bool fp16_matrices_ = false;
   bool fp16_storage_ = false;
   uint32_t subgroup_size_ = 0;

@@ -65,6 +65,10 @@ enum class FieldKernel { automatic, per_pixel, tiled };
 // outputs only (a neuron's field, or every hidden neuron's, stays fp32). Where they do not
 // apply, fp32.
 
+// How field_coop.comp multiplies between hidden layers (ContextOptions::field_fp16_kernel):
+// `automatic` takes the context's choice.
+enum class Fp16Kernel { automatic, direct, staged };
+
 struct FieldEvaluatorOptions {
   FieldKernel kernel = FieldKernel::automatic;
   FieldPrecision precision = FieldPrecision::automatic;
@@ -80,6 +84,7 @@ struct FieldEvaluatorOptions {
   // matrices but with fp16 storage and subgroups of FIELD_COOP_EMULATED_LANES (lavapipe):
   // everything of the fp16 kernel but the tensor cores, checked on every machine. Slow.
   bool emulate_fp16_matrices = false;
+  Fp16Kernel fp16_kernel = Fp16Kernel::automatic;
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };
@@ -119,6 +124,9 @@ class FieldEvaluator {
   FieldPrecision precision() const;
   // The probe's largest difference from the reference (-1 if none was run).
   double fp16_probe_diff() const;
+  // Whether field_coop.comp runs staged (Fp16Kernel), and its pixels per workgroup (0: fp32).
+  bool fp16_staged() const;
+  uint32_t fp16_rows() const;
 
  private:
   FieldResult evaluate_band(const FieldRequest& request);
