@@ -12,7 +12,8 @@
 # against their CPU reference on the device's tensor cores, validation on: both ways of
 # multiplying, direct and staged), bench.jsonl (`bench field` of the benchmark's networks at
 # 256x256, 1920x1080 and 3840x2160 with the fp32, fp16x3 and fp16 kernels, direct and staged,
-# and stills.* (spiral at 128x3, fp32 / fp16x3 / fp16, to compare by eye): 7 files.
+# the same at 3840x2160 with at most 16, 32 and 48 pixels per workgroup (--fp16-rows), and
+# stills.* (spiral at 128x3, fp32 / fp16x3 / fp16, to compare by eye): 7 files.
 # `quick`: the bench at 1920x1080 and 3840x2160 for 2-256x4-1 and 2-64x3-1 only.
 # The Vulkan loader must be installed there (libvulkan1); if no device is found, point
 # VK_DRIVER_FILES at the driver's ICD manifest.
@@ -72,6 +73,9 @@ else
     done
   done
   bench --hidden 256,256,256,256 --activation relu --size 3840x2160
+  for rows in 16 32 48; do  # fewer pixels per workgroup than fit: less shared memory, more workgroups an SM
+    bench --hidden 256,256,256,256 --activation relu --size 3840x2160 --fp16-rows "$rows"
+  done
   for p in fp32 fp16x3 fp16; do
     for preset in spiral; do
       timeout 120 "$nn" render --preset "$preset" --hidden 128,128,128 --epochs 100 --size 1280x720 \

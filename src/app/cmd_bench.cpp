@@ -130,7 +130,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
   struct State {
     std::string hidden = "24,24", activation = "tanh", features = "x,y", size = "512x512", preset;
     int epochs = 0;
-    int reps = 5, outputs = 1;
+    int reps = 5, outputs = 1, fp16_rows = 0;
     bool numpy = false;
     std::set<std::string> skip;
   };
@@ -151,12 +151,16 @@ std::function<int()> add_bench_command(CLI::App& app) {
       ->delimiter(',')
       ->check(CLI::IsMember({"shader", "others", "gemm", "reference"}));
   sub->add_option("--reps", s->reps, "GPU repetitions (the median is reported), 1..1000")->capture_default_str();
+  sub->add_option("--fp16-rows", s->fp16_rows,
+                  "the fp16 kernels: at most this many pixels per workgroup (16..128, a multiple of 16; default: as many as fit)");
   auto record = add_bench_record_command(*bench);
   return [s, sub, record]() {
     if (!sub->parsed()) return record();
     const auto [w, h] = parse_size(s->size, "--size", 16384);
     if (s->reps < 1 || s->reps > 1000) throw core::UserError(core::ExitCode::usage, "--reps must be 1 to 1000");
     if (s->outputs < 1 || s->outputs > 8) throw core::UserError(core::ExitCode::usage, "--outputs must be 1 to 8");
+    if (s->fp16_rows != 0 && (s->fp16_rows < 16 || s->fp16_rows > 128 || s->fp16_rows % 16 != 0))
+      throw core::UserError(core::ExitCode::usage, "--fp16-rows must be a multiple of 16 from 16 to 128");
     const auto hidden = core::parse_hidden(s->hidden);
     const auto acts = core::parse_activations(s->activation);
     const auto features = core::parse_features(s->features);
@@ -218,7 +222,11 @@ std::function<int()> add_bench_command(CLI::App& app) {
       };
       auto time_kernel = [&](gpu::FieldKernel kernel, bool specialize = true, gpu::FieldPrecision precision = gpu::FieldPrecision::fp32,
                              gpu::Fp16Kernel fp16_kernel = gpu::Fp16Kernel::automatic) {
-        gpu::FieldEvaluator eval(ctx, {.kernel = kernel, .precision = precision, .specialize = specialize, .fp16_kernel = fp16_kernel});
+        gpu::FieldEvaluator eval(ctx, {.kernel = kernel,
+                                       .precision = precision,
+                                       .specialize = specialize,
+                                       .fp16_kernel = fp16_kernel,
+                                       .fp16_max_rows = uint32_t(s->fp16_rows)});
         eval.set_network(to_layout(mlp, map));
         eval.set_params(mlp.params());
         eval.evaluate(req);  // warm-up: first-use costs (pipeline compilation on some drivers, page faults)

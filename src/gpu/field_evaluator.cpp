@@ -83,7 +83,7 @@ constexpr uint32_t k_staged_max_subgroups = 8;
 // The most pixels per workgroup (up to 128 staged, 64 direct; in sixteens) whose activations
 // and scratch fit the device's shared memory (and, staged, whose sums fit k_staged_max_tiles),
 // for activations as wide as `widest_padded`.
-CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, bool staged) {
+CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, bool staged, uint32_t max_rows) {
   CoopShape s;
   s.stride = widest_padded + 8;  // (8 halves more: rows start on other banks)
   s.split = split;
@@ -100,6 +100,7 @@ CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, boo
   const uint32_t chunk_words = 16 * widest_padded / 8;
   s.pre = staged ? (chunk_words + s.invocations - 1) / s.invocations : 1;
   for (uint32_t rows = staged ? 128 : 64; rows >= 16; rows -= 16) {
+    if (max_rows >= 16 && rows > max_rows) continue;
     if (staged && (rows / 16) * s.mc * (split ? 2 : 1) > k_staged_max_tiles) continue;
     s.rows = rows;
     s.lo_halves = split ? (staged ? 1 : 2) * rows * s.stride : 8;
@@ -407,7 +408,7 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   CoopShape shape;
   if (wanted != FieldPrecision::fp32 && m.has_coop() && fp16_applies(layout)) {
     m.fp16 = fp16_layout(layout);
-    shape = coop_shape(m.ctx, m.fp16.widest_padded, split, m.staged_wanted());
+    shape = coop_shape(m.ctx, m.fp16.widest_padded, split, m.staged_wanted(), m.options.fp16_max_rows);
     coop = shape.rows >= 16;
   }
   const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;

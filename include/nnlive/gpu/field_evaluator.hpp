@@ -85,6 +85,7 @@ struct FieldEvaluatorOptions {
   // everything of the fp16 kernel but the tensor cores, checked on every machine. Slow.
   bool emulate_fp16_matrices = false;
   Fp16Kernel fp16_kernel = Fp16Kernel::automatic;
+  uint32_t fp16_max_rows = 0;          // field_coop.comp's pixels per workgroup at most (0: as many as fit)
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };
