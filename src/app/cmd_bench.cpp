@@ -301,6 +301,11 @@ std::function<int()> add_bench_command(CLI::App& app) {
             out[name + "_pixels_per_workgroup"] = t.fp16_rows;
           }
         }
+        // What `auto` takes in the window for this network (FieldEvaluatorOptions::tune_precision).
+        gpu::FieldEvaluator tuned(ctx, {.tune_precision = true});
+        tuned.set_network(to_layout(mlp, map));
+        for (const auto& k : tuned.tuning())
+          if (k.chosen) out["auto_takes"] = k.precision == gpu::FieldPrecision::fp32 ? "fp32" : k.staged ? "fp16x3 staged" : "fp16x3";
       }
     }
 

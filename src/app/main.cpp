@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   // The field shader's arithmetic (also NNLIVE_FIELD_PRECISION).
   std::string field_precision;
   app.add_option("--field-precision", field_precision,
-                 "the field shader's arithmetic for networks with two hidden layers or more: auto (default: fp32), fp32, "
+                 "the field shader's arithmetic for networks with two hidden layers or more: auto (default: in the window "
+                 "the faster of fp32 and fp16x3, timed on the device; elsewhere fp32), fp32, "
                  "fp16x3 (tensor cores, fp16 split into high and low halves: within 1e-5 of fp32) or fp16 (one product: "
                  "faster, within about 2e-2); fp16x3 and fp16 need a GPU with fp16 cooperative matrices (VK_NV_cooperative_matrix)")
       ->check(CLI::IsMember({"auto", "fp32", "fp16x3", "fp16"}));

@@ -221,6 +221,8 @@ Context::Context(ContextOptions options) : log_(std::make_unique<ValidationLog>(
       throw GpuError("the field precision " + precision + " needs fp16 cooperative matrices (VK_NV_cooperative_matrix with 16x16x16 " +
                      "fp16 products into fp32), which " + device_name_ + " does not offer; use fp32");
     field_precision_ = precision == "fp16" ? FieldPrecision::fp16 : FieldPrecision::fp16x3;
+  } else if (precision == "fp32") {
+    field_precision_ = FieldPrecision::fp32;
   }
   // Wide lines and large points, where offered: the shapes pass may draw lines and markers as
   // such primitives (SHAPE_PRIM_*).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -354,6 +355,8 @@ struct FieldEvaluator::Impl {
   uint32_t coop_rows = 16;
   vk::Pipeline coop_pipeline{};
   double probe_diff = -1.0;
+  std::vector<TunedKernel> tuned;  // the current network's tuning
+  std::map<std::vector<uint32_t>, std::vector<TunedKernel>> tune_cache;  // by shape
 
   Output& output(uint32_t i) {
     if (i >= outputs.size()) throw GpuError("no field output " + std::to_string(i) + " (this evaluator has " + std::to_string(outputs.size()) + ")");
@@ -394,7 +397,75 @@ double FieldEvaluator::fp16_probe_diff() const { return impl_->probe_diff; }
 bool FieldEvaluator::fp16_staged() const { return impl_->coop && impl_->coop_staged; }
 uint32_t FieldEvaluator::fp16_rows() const { return impl_->coop ? impl_->coop_rows : 0; }
 
+size_t pick_tuned_kernel(std::span<const TunedKernel> kernels) {
+  size_t best = 0;
+  for (size_t i = 1; i < kernels.size(); ++i) {
+    const TunedKernel& k = kernels[i];
+    if (!k.agrees || k.ms < 0.0 || kernels[0].ms < 0.0 || k.ms * k_tune_margin > kernels[0].ms) continue;
+    if (best == 0 || k.ms < kernels[best].ms) best = i;
+  }
+  return best;
+}
+
+std::span<const TunedKernel> FieldEvaluator::tuning() const { return impl_->tuned; }
+
 void FieldEvaluator::set_network(const NetworkLayout& layout) {
+  Impl& m = *impl_;
+  check_layout(layout);
+  FieldPrecision precision = m.wanted();
+  bool staged = m.staged_wanted();
+  m.tuned.clear();
+  if (precision == FieldPrecision::automatic) {
+    precision = FieldPrecision::fp32;
+    if (m.options.tune_precision && m.has_coop() && fp16_applies(layout)) {
+      // (once per shape: the live window sets the network again on every reset)
+      std::vector<uint32_t> key{uint32_t(layout.features.size())};
+      for (const auto& l : layout.layers) key.insert(key.end(), {l.in, l.out, l.activation});
+      auto it = m.tune_cache.find(key);
+      if (it == m.tune_cache.end()) it = m.tune_cache.emplace(key, tune(layout)).first;
+      m.tuned = it->second;
+      const TunedKernel& best = m.tuned[pick_tuned_kernel(m.tuned)];
+      precision = best.precision;
+      staged = best.staged;
+    }
+  }
+  configure(layout, precision, staged);
+}
+
+std::vector<TunedKernel> FieldEvaluator::tune(const NetworkLayout& layout) {
+  Impl& m = *impl_;
+  std::vector<TunedKernel> kernels{{FieldPrecision::fp32, false}, {FieldPrecision::fp16x3, false}, {FieldPrecision::fp16x3, true}};
+  const uint32_t side = std::clamp(m.options.tune_side, 1u, 4096u);
+  const FieldRequest grid{side, side, {-6.0f, -6.0f, 6.0f, 6.0f}};
+  for (auto& k : kernels) {
+    configure(layout, k.precision, k.staged);
+    k.probe_diff = m.probe_diff;
+    k.agrees = precision() == k.precision;
+    if (!k.agrees) continue;
+    if (k.precision == FieldPrecision::fp32) set_params(probe_params(layout));  // (fp16: the probe's, already)
+    evaluate(grid);  // warm-up: first-use costs
+    for (int rep = 0; rep < 2; ++rep) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const FieldResult r = evaluate(grid);
+      const double ms = r.gpu_ms >= 0.0 ? r.gpu_ms : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      k.ms = k.ms < 0.0 ? ms : std::min(k.ms, ms);
+    }
+  }
+  kernels[pick_tuned_kernel(kernels)].chosen = true;
+  std::string line = "nnlive: field kernels for this network on " + m.ctx.device_name() + " (" + std::to_string(side) + "x" +
+                     std::to_string(side) + "):";
+  for (const auto& k : kernels) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.2f ms", k.ms);
+    line += std::string(" ") + (k.precision == FieldPrecision::fp32 ? "fp32" : k.staged ? "fp16x3 staged" : "fp16x3") + " " +
+            (k.ms >= 0.0 ? ms : !k.agrees ? "(differed from its reference)" : "(does not fit)") + (k.chosen ? " (chosen)" : "") +
+            (&k != &kernels.back() ? "," : "\n");
+  }
+  std::cerr << line;
+  return kernels;
+}
+
+void FieldEvaluator::configure(const NetworkLayout& layout, FieldPrecision wanted, bool staged) {
   Impl& m = *impl_;
   const uint32_t widest = check_layout(layout);
 
@@ -402,13 +473,12 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   const vk::DeviceSize param_bytes = std::max<vk::DeviceSize>((layout.param_count + 3) / 4 * 16, 16);
   // fp16 cooperative matrices, where asked for and where they apply: the most pixels per
   // workgroup whose activations fit the device's shared memory (coop_shape).
-  const FieldPrecision wanted = m.wanted();
   bool coop = false;
   const bool split = wanted == FieldPrecision::fp16x3;
   CoopShape shape;
   if (wanted != FieldPrecision::fp32 && m.has_coop() && fp16_applies(layout)) {
     m.fp16 = fp16_layout(layout);
-    shape = coop_shape(m.ctx, m.fp16.widest_padded, split, m.staged_wanted(), m.options.fp16_max_rows);
+    shape = coop_shape(m.ctx, m.fp16.widest_padded, split, staged, m.options.fp16_max_rows);
     coop = shape.rows >= 16;
   }
   const bool fits_ubo = param_bytes <= k_ubo_weights_bytes && m.ctx.limits().maxUniformBufferRange >= k_ubo_weights_bytes;

@@ -379,5 +379,85 @@ TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhe
   EXPECT_EQ(ctx.validation_message_count(), before) << "Vulkan validation messages were reported";
 }
 
+// The tuning's choice: the fastest kernel that ran and agreed with its reference, an fp16 one
+// only when k_tune_margin times as fast as fp32.
+TEST(GpuFieldTuning, PicksTheFastestAgreeingKernelWithAMarginOverFp32) {
+  using P = gpu::FieldPrecision;
+  auto pick = [](double fp32, double direct, double staged, bool staged_agrees = true) {
+    const std::vector<gpu::TunedKernel> k{{P::fp32, false, fp32}, {P::fp16x3, false, direct}, {P::fp16x3, true, staged, 1e-6, staged_agrees}};
+    return gpu::pick_tuned_kernel(k);
+  };
+  EXPECT_EQ(pick(10.0, 12.0, 11.0), 0u);   // both slower
+  EXPECT_EQ(pick(10.0, 9.5, 9.8), 0u);     // faster, but within the margin
+  EXPECT_EQ(pick(10.0, 9.0, 9.5), 1u);     // direct beats fp32 by 10 %
+  EXPECT_EQ(pick(10.0, 8.0, 3.0), 2u);     // staged fastest
+  EXPECT_EQ(pick(10.0, 8.0, 3.0, false), 1u);  // staged differed from its reference
+  EXPECT_EQ(pick(10.0, -1.0, 3.0), 2u);    // direct did not run (did not fit)
+  EXPECT_EQ(pick(-1.0, 1.0, 1.0), 0u);     // no fp32 time: nothing to compare with
+}
+
+// With the precision automatic and tuning on, a new network shape times fp32 and fp16x3 direct
+// and staged and keeps the one pick_tuned_kernel picks; the same shape again reuses the
+// timings; without tuning, or where fp16 does not apply, automatic is fp32 and nothing is
+// timed. Emulated on lavapipe (the emulation is far slower than fp32, so fp32 wins there; on a
+// GPU whichever is faster).
+TEST(GpuFieldTuning, AutomaticPrecisionTimesTheKernelsOncePerShape) {
+  gpu::Context& ctx = context();
+  if (ctx.field_precision() != gpu::FieldPrecision::automatic) GTEST_SKIP() << "NNLIVE_FIELD_PRECISION is set";
+  const bool emulate = !ctx.fp16_matrices();
+  if (emulate && !(ctx.fp16_storage() && ctx.subgroup_size() == FIELD_COOP_EMULATED_LANES))
+    GTEST_FAIL() << "neither fp16 cooperative matrices nor their emulation on " << ctx.device_name();
+  const uint32_t before = ctx.validation_message_count();
+  const nn::View view{-6, -6, 6, 6};
+  const Arch a{{48, 48, 48}, {nn::Activation::tanh}}, b{{64, 64}, {nn::Activation::relu}}, flat{{32}, {nn::Activation::relu}};
+  gpu::FieldEvaluator eval(ctx, {.emulate_fp16_matrices = emulate, .tune_precision = true, .tune_side = emulate ? 24u : 512u});
+  const nn::Mlp ma = make(a, 5);
+  const gpu::NetworkLayout la = app::to_layout(ma, nn::InputMap::for_view(a.features, view));
+  eval.set_network(la);
+  const std::vector<gpu::TunedKernel> first(eval.tuning().begin(), eval.tuning().end());
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].precision, gpu::FieldPrecision::fp32);
+  size_t chosen = 0;
+  for (size_t i = 0; i < first.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_GT(first[i].ms, 0.0);
+    EXPECT_TRUE(first[i].agrees);
+    if (i > 0) {
+      EXPECT_EQ(first[i].precision, gpu::FieldPrecision::fp16x3);
+      EXPECT_EQ(first[i].staged, i == 2);
+      EXPECT_LE(first[i].probe_diff, 1e-4);
+    }
+    if (first[i].chosen) chosen = i;
+  }
+  EXPECT_EQ(std::count_if(first.begin(), first.end(), [](const gpu::TunedKernel& k) { return k.chosen; }), 1);
+  EXPECT_EQ(chosen, gpu::pick_tuned_kernel(first));
+  EXPECT_EQ(eval.precision(), first[chosen].precision);
+  EXPECT_EQ(eval.fp16_staged(), first[chosen].staged);
+  // Whatever was chosen, the outputs are fp32's within 1e-4.
+  eval.set_params(ma.params());
+  EXPECT_LE(max_diff_to_reference(ma, nn::InputMap::for_view(a.features, view), eval, 13, 9, view), 1e-4);
+
+  // Another shape is timed afresh; the first again reuses its timings.
+  const nn::Mlp mb = make(b, 6);
+  eval.set_network(app::to_layout(mb, nn::InputMap::for_view(b.features, view)));
+  ASSERT_EQ(eval.tuning().size(), 3u);
+  eval.set_network(la);
+  ASSERT_EQ(eval.tuning().size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(eval.tuning()[i].ms, first[i].ms) << i;
+
+  // One hidden layer: no product between hidden layers, nothing to time.
+  const nn::Mlp mf = make(flat, 7);
+  eval.set_network(app::to_layout(mf, nn::InputMap::for_view(flat.features, view)));
+  EXPECT_TRUE(eval.tuning().empty());
+  EXPECT_EQ(eval.precision(), gpu::FieldPrecision::fp32);
+
+  // Tuning off (render, record): fp32, nothing timed.
+  gpu::FieldEvaluator plain(ctx, {.emulate_fp16_matrices = emulate});
+  plain.set_network(la);
+  EXPECT_TRUE(plain.tuning().empty());
+  EXPECT_EQ(plain.precision(), gpu::FieldPrecision::fp32);
+  EXPECT_EQ(ctx.validation_message_count(), before) << "Vulkan validation messages were reported";
+}
+
 }  // namespace
 }  // namespace nnlive

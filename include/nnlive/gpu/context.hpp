@@ -37,8 +37,10 @@ struct ContextOptions {
   // The arithmetic of the field shader's matrix products, for networks with a product between
   // hidden layers (nnlive/gpu/field_fp16.hpp): "fp32" (field.comp), "fp16x3" (field_coop.comp,
   // tensor cores, split halves: within 1e-5 of fp32), "fp16" (one product: faster, within about
-  // 2e-2) or "auto" (empty): fp32 for now; fp16x3 where offered once the kernel has been checked
-  // on a GPU. fp16 and fp16x3 need fp16 cooperative matrices (VK_NV_cooperative_matrix); asking
+  // 2e-2) or "auto" (empty): in the live window, the faster of fp32 and fp16x3 (direct or
+  // staged) for each network shape, timed on the device (FieldEvaluatorOptions::tune_precision);
+  // elsewhere (render, record, bench's fp32 figures) fp32. fp16 and fp16x3 need fp16
+  // cooperative matrices (VK_NV_cooperative_matrix); asking
   // for them on a device without is a GpuError. Also NNLIVE_FIELD_PRECISION in the environment
   // (the --field-precision flag sets it).
   std::string field_precision;
@@ -90,7 +92,7 @@ class Context {
   enum class FieldEngine { shader, cpu };
   FieldEngine field_engine() const { return field_engine_; }
   // The field shader's arithmetic chosen at start-up (ContextOptions::field_precision): fp32,
-  // fp16 or fp16x3.
+  // fp16, fp16x3, or automatic (FieldEvaluatorOptions::tune_precision decides).
   FieldPrecision field_precision() const { return field_precision_; }
   // Whether field_coop.comp stages the weights (ContextOptions::field_fp16_kernel).
   bool field_fp16_staged() const { return field_fp16_staged_; }
@@ -149,7 +151,7 @@ class Context {
   vk::PhysicalDeviceLimits limits_{};
   bool software_ = false;
   FieldEngine field_engine_ = FieldEngine::shader;
-  FieldPrecision field_precision_ = FieldPrecision::fp32;
+  FieldPrecision field_precision_ = FieldPrecision::automatic;
   bool field_fp16_staged_ = false;
   bool fp16_matrices_ = false;
   bool fp16_storage_ = false;

@@ -86,9 +86,31 @@ struct FieldEvaluatorOptions {
   bool emulate_fp16_matrices = false;
   Fp16Kernel fp16_kernel = Fp16Kernel::automatic;
   uint32_t fp16_max_rows = 0;          // field_coop.comp's pixels per workgroup at most (0: as many as fit)
+  // Where the precision is `automatic` and so is the context's: time the kernels that agree
+  // with fp32 within 1e-4 (fp32, fp16x3 direct and staged) on each new network shape, over a
+  // tune_side x tune_side grid, and keep the fastest (an fp16 one only if at least
+  // k_tune_margin times as fast as fp32). Without it `automatic` is fp32: render and record
+  // stay exact and the same on every run.
+  bool tune_precision = false;
+  uint32_t tune_side = 512;
   uint64_t max_binding_bytes = 0;      // 0: the device's maxStorageBufferRange; less makes evaluate() split
                                        // fields into bands sooner (tests exercise the bands with it)
 };
+
+// One kernel timed by the tuning (FieldEvaluatorOptions::tune_precision).
+struct TunedKernel {
+  FieldPrecision precision = FieldPrecision::fp32;
+  bool staged = false;
+  double ms = -1.0;          // GPU time over the tuning grid (wall time without timestamps); -1: not run
+  double probe_diff = -1.0;  // fp16: its difference from the CPU reference on the probe
+  bool agrees = true;        // fp16: the probe passed (else the device falls back to fp32)
+  bool chosen = false;
+};
+// An fp16 kernel replaces fp32 only when at least this many times as fast.
+constexpr double k_tune_margin = 1.1;
+// The kernel the tuning keeps: the fastest that ran and agreed, fp32 unless another beats it by
+// k_tune_margin. `kernels` holds fp32 first.
+size_t pick_tuned_kernel(std::span<const TunedKernel> kernels);
 
 class FieldEvaluator {
  public:
@@ -128,9 +150,13 @@ class FieldEvaluator {
   // Whether field_coop.comp runs staged (Fp16Kernel), and its pixels per workgroup (0: fp32).
   bool fp16_staged() const;
   uint32_t fp16_rows() const;
+  // The kernels the tuning timed for the current network (empty when it did not tune).
+  std::span<const TunedKernel> tuning() const;
 
  private:
   FieldResult evaluate_band(const FieldRequest& request);
+  void configure(const NetworkLayout& layout, FieldPrecision precision, bool staged);
+  std::vector<TunedKernel> tune(const NetworkLayout& layout);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -70,7 +70,7 @@ ProgressiveField::ProgressiveField() : ProgressiveField(Options{}) {}
 ProgressiveField::ProgressiveField(Options options, const gpu::Context* shader_context)
     : options_(options),
       engine_(options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency() - 1)) {
-  if (shader_context) shader_ = std::make_unique<gpu::FieldEvaluator>(*shader_context, gpu::FieldEvaluatorOptions{.own_command_pool = true});
+  if (shader_context) shader_ = std::make_unique<gpu::FieldEvaluator>(*shader_context, gpu::FieldEvaluatorOptions{.own_command_pool = true, .tune_precision = true});
   worker_ = std::thread([this] { run_guarded(); });
 }
 
