@@ -75,6 +75,9 @@ struct CoopShape {
   }
 };
 
+// The multiply-adds the tuning's grid costs, about.
+constexpr double k_tune_macs = 2e10;
+
 // The most sum tiles a subgroup of the staged kernel holds (split counts the low sums): 8 are
 // 64 fp32 registers a lane in subgroups of 32.
 constexpr uint32_t k_staged_max_tiles = 8;
@@ -435,7 +438,12 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
 std::vector<TunedKernel> FieldEvaluator::tune(const NetworkLayout& layout) {
   Impl& m = *impl_;
   std::vector<TunedKernel> kernels{{FieldPrecision::fp32, false}, {FieldPrecision::fp16x3, false}, {FieldPrecision::fp16x3, true}};
-  const uint32_t side = std::clamp(m.options.tune_side, 1u, 4096u);
+  // A grid of about k_tune_macs multiply-adds (a few milliseconds at fp32 on a large GPU: the
+  // frames share the queue), tune_side at most, 128 pixels a side at least.
+  uint64_t macs = 0;
+  for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;
+  const uint32_t by_budget = uint32_t(std::sqrt(k_tune_macs / double(std::max<uint64_t>(macs, 1))));
+  const uint32_t side = std::clamp(std::min(m.options.tune_side, std::max(128u, by_budget)), 1u, 4096u);
   const FieldRequest grid{side, side, {-6.0f, -6.0f, 6.0f, 6.0f}};
   for (auto& k : kernels) {
     configure(layout, k.precision, k.staged);

@@ -88,8 +88,8 @@ struct FieldEvaluatorOptions {
   uint32_t fp16_max_rows = 0;          // field_coop.comp's pixels per workgroup at most (0: as many as fit)
   // Where the precision is `automatic` and so is the context's: time the kernels that agree
   // with fp32 within 1e-4 (fp32, fp16x3 direct and staged) on each new network shape, over a
-  // tune_side x tune_side grid, and keep the fastest (an fp16 one only if at least
-  // k_tune_margin times as fast as fp32). Without it `automatic` is fp32: render and record
+  // grid of about 2e10 multiply-adds (tune_side pixels a side at most, 128 at least), and keep
+  // the fastest (an fp16 one only if at least k_tune_margin times as fast as fp32). Without it `automatic` is fp32: render and record
   // stay exact and the same on every run.
   bool tune_precision = false;
   uint32_t tune_side = 512;
