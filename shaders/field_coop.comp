@@ -17,10 +17,11 @@
 //       (L1 and L2 serve every workgroup);
 //     staged: any number of subgroups, one buffer, updated in place. Subgroup g owns output
 //       tile columns g, g + G, ... (at most MC of them) for all ROWS / 16 row tiles, and holds
-//       all those sums for the whole layer. The workgroup walks the weights 16 rows (a chunk)
-//       at a time: each invocation loads its share of the next chunk into registers as 16-byte
-//       words while the tiles multiply the current one, which the workgroup copied into shared
-//       memory; split, the low weights' rows follow the high ones' in the same walk. Every
+//       all those sums for the whole layer. The workgroup walks the weights KC x 16 rows (a
+//       chunk: as many as shared memory holds beside the activations) at a time: each
+//       invocation loads its share of the next chunk into registers as 16-byte words while the
+//       tiles multiply the current one, which the workgroup copied into shared memory; split,
+//       the low weights' rows follow the high ones' in the same walk. Every
 //       weight is read from memory once per workgroup (direct: once per 16-pixel row of tiles),
 //       and each B tile serves ROWS / 16 products. After the walk and a barrier no activation
 //       of the layer is read again, and the sums overwrite them;
@@ -64,6 +65,7 @@ layout(constant_id = 6) const uint MC = 1;          // staged: the most output t
 layout(constant_id = 7) const uint PRE = 1;         // staged: 16-byte words of a chunk each invocation loads
 layout(constant_id = 8) const uint SCRATCH = 512;   // 16-byte words of scratch
 layout(constant_id = 9) const uint LANES_ = 32;     // the subgroup's size
+layout(constant_id = 10) const uint KC = 1;         // staged: 16-row tiles of weights a chunk
 
 #define WEIGHTS_SSBO
 #include "field_common.glsl"
@@ -252,13 +254,15 @@ void hidden_staged(uint l) {
   const uint KP = padded(p.layers[l].dims.x), NP = padded(p.layers[l].dims.y), code = p.layers[l].act.x;
   const uint words = p.layers[l].act.y / 8u, bias = p.layers[l].act.w;  // the high halves, then the low
   const uint col_tiles = NP / 16u, row_words = NP / 8u, stage_row = row_words + 1u;  // (1 word of padding a row)
-  const uint chunk_words = 16u * row_words, k_chunks = KP / 16u, chunks = SPLIT ? 2u * k_chunks : k_chunks;
+  // The walk: the high weights' rows, then (split) the low weights', KC tiles of 16 rows a chunk.
+  const uint k_tiles = KP / 16u, tiles = SPLIT ? 2u * k_tiles : k_tiles, chunks = (tiles + KC - 1u) / KC;
+  const uint chunk_words = KC * 16u * row_words, all_words = tiles * 16u * row_words;
   const uint g = gl_SubgroupID, G = gl_NumSubgroups, t = gl_LocalInvocationIndex;
 
   uvec4 next[PRE];  // this invocation's words of the next chunk
   [[unroll]] for (uint q = 0; q < PRE; ++q) {
     const uint e = t + q * T;
-    if (e < chunk_words) next[q] = half_words[words + e];
+    if (e < min(chunk_words, all_words)) next[q] = half_words[words + e];
   }
   TILE_C sum[OWN], sum_lo[SPLIT ? OWN : 1u];
   COLS_LOOP for (uint j = 0; j < MC; ++j) {
@@ -270,36 +274,41 @@ void hidden_staged(uint l) {
     }
   }
   for (uint c = 0; c < chunks; ++c) {
+    const uint c_words = min(chunk_words, all_words - c * chunk_words);
     barrier();  // the last chunk's products (or the last layer's writes) are done
     [[unroll]] for (uint q = 0; q < PRE; ++q) {
       const uint e = t + q * T;
-      if (e < chunk_words) scratch[(e / row_words) * stage_row + e % row_words] = next[q];
+      if (e < c_words) scratch[(e / row_words) * stage_row + e % row_words] = next[q];
     }
     barrier();
     if (c + 1u < chunks) {  // (in flight while the tiles multiply)
       [[unroll]] for (uint q = 0; q < PRE; ++q) {
         const uint e = t + q * T;
-        if (e < chunk_words) next[q] = half_words[words + (c + 1u) * chunk_words + e];
+        if (e < min(chunk_words, all_words - (c + 1u) * chunk_words)) next[q] = half_words[words + (c + 1u) * chunk_words + e];
       }
     }
-    const bool low_weights = c >= k_chunks;
-    const uint k0 = (low_weights ? c - k_chunks : c) * 16u;
-    TILE_A a[RT], a_lo[SPLIT ? RT : 1u];
-    COLS_LOOP for (uint i = 0; i < RT; ++i) {
-      LOAD_A(a[i], act_hi, i * 16u * STRIDE + k0, STRIDE);
-      if (SPLIT && !low_weights) LOAD_A(a_lo[i], act_lo, i * 16u * STRIDE + k0, STRIDE);
-    }
-    COLS_LOOP for (uint j = 0; j < MC; ++j) {
-      const uint ct = g + j * G;
-      if (ct >= col_tiles) continue;
-      TILE_A b;
-      LOAD_A_SCRATCH(b, ct * 2u, stage_row);
+    for (uint kc = 0; kc < KC; ++kc) {
+      const uint tile = c * KC + kc;  // of the walk
+      if (tile >= tiles) break;
+      const bool low_weights = tile >= k_tiles;
+      const uint k0 = (low_weights ? tile - k_tiles : tile) * 16u;
+      TILE_A a[RT], a_lo[SPLIT ? RT : 1u];
       COLS_LOOP for (uint i = 0; i < RT; ++i) {
-        if (!low_weights) {
-          sum[i * MC + j] = MUL_ADD(a[i], b, sum[i * MC + j]);
-          if (SPLIT) sum_lo[i * MC + j] = MUL_ADD(a_lo[i], b, sum_lo[i * MC + j]);
-        } else {
-          sum_lo[i * MC + j] = MUL_ADD(a[i], b, sum_lo[i * MC + j]);
+        LOAD_A(a[i], act_hi, i * 16u * STRIDE + k0, STRIDE);
+        if (SPLIT && !low_weights) LOAD_A(a_lo[i], act_lo, i * 16u * STRIDE + k0, STRIDE);
+      }
+      COLS_LOOP for (uint j = 0; j < MC; ++j) {
+        const uint ct = g + j * G;
+        if (ct >= col_tiles) continue;
+        TILE_A b;
+        LOAD_A_SCRATCH(b, kc * 16u * stage_row + ct * 2u, stage_row);
+        COLS_LOOP for (uint i = 0; i < RT; ++i) {
+          if (!low_weights) {
+            sum[i * MC + j] = MUL_ADD(a[i], b, sum[i * MC + j]);
+            if (SPLIT) sum_lo[i * MC + j] = MUL_ADD(a_lo[i], b, sum_lo[i * MC + j]);
+          } else {
+            sum_lo[i * MC + j] = MUL_ADD(a[i], b, sum_lo[i * MC + j]);
+          }
         }
       }
     }

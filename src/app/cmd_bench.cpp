@@ -217,7 +217,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
         bool uniform, specialised, timestamps;
         gpu::FieldPrecision precision;
         double probe_diff;
-        uint32_t fp16_rows;
+        uint32_t fp16_rows, fp16_chunk_rows;
         double best_ms, wall_ms;  // best: GPU time where the device has timestamps, else wall time
       };
       auto time_kernel = [&](gpu::FieldKernel kernel, bool specialize = true, gpu::FieldPrecision precision = gpu::FieldPrecision::fp32,
@@ -244,6 +244,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
         t.precision = eval.precision();
         t.probe_diff = eval.fp16_probe_diff();
         t.fp16_rows = eval.fp16_rows();
+        t.fp16_chunk_rows = eval.fp16_chunk_rows();
         t.timestamps = !gpu_ms.empty();
         t.wall_ms = median(wall_ms);
         t.best_ms = t.timestamps ? median(gpu_ms) : t.wall_ms;
@@ -299,6 +300,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
             out[name + "_class_flips"] = a.class_flips;
             out[name + "_probe_diff"] = t.probe_diff;
             out[name + "_pixels_per_workgroup"] = t.fp16_rows;
+            if (t.fp16_chunk_rows > 0) out[name + "_chunk_rows"] = t.fp16_chunk_rows;
           }
         }
         // What `auto` takes in the window for this network (FieldEvaluatorOptions::tune_precision).

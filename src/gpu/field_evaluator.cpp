@@ -64,8 +64,9 @@ struct CoopShape {
   uint32_t pre = 1;      // staged: 16-byte words of a chunk each invocation loads
   uint32_t scratch = 0;  // 16-byte words
   uint32_t lanes = 0;
-  std::array<uint32_t, 10> constants() const {
-    return {rows, stride, split, lo_halves, invocations, staged, mc, pre, scratch, lanes};
+  uint32_t kc = 1;       // staged: 16-row tiles of weights a chunk
+  std::array<uint32_t, 11> constants() const {
+    return {rows, stride, split, lo_halves, invocations, staged, mc, pre, scratch, lanes, kc};
   }
   // The shared memory it takes: the activations' high halves (two buffers direct, one staged),
   // the low halves (split; else 8 halves) and the scratch words.
@@ -77,6 +78,9 @@ struct CoopShape {
 
 // The multiply-adds the tuning's grid costs, about.
 constexpr double k_tune_macs = 2e10;
+
+// The staged kernel's most 16-byte words of a chunk each invocation loads ahead.
+constexpr uint32_t k_staged_max_prefetch = 8;
 
 // The most sum tiles a subgroup of the staged kernel holds (split counts the low sums): 8 are
 // 64 fp32 registers a lane in subgroups of 32.
@@ -101,20 +105,32 @@ CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, boo
     s.mc = (col_tiles + groups - 1) / groups;
   }
   s.invocations = groups * s.lanes;
-  const uint32_t chunk_words = 16 * widest_padded / 8;
-  s.pre = staged ? (chunk_words + s.invocations - 1) / s.invocations : 1;
+  // Scratch: the inputs (8 floats a pixel), the staging tiles (direct: two of 256 floats a
+  // subgroup; staged: one), the last layer's partial sums (at least one float an invocation)
+  // and, staged, a chunk of weights (16 rows a tile, one word of padding a row).
+  const auto fit = [&](uint32_t rows, uint32_t kc) {
+    s.rows = rows;
+    s.kc = kc;
+    s.lo_halves = split ? (staged ? 1 : 2) * rows * s.stride : 8;
+    s.scratch = std::max({rows * 2, (staged ? 64u : 128u) * groups, (s.invocations + 3) / 4});
+    s.pre = 1;
+    if (staged) {
+      s.scratch = std::max(s.scratch, kc * 16 * (widest_padded / 8 + 1));
+      s.pre = (kc * 16 * widest_padded / 8 + s.invocations - 1) / s.invocations;
+    }
+    return s.shared_bytes() <= ctx.max_shared_bytes() && s.pre <= k_staged_max_prefetch;
+  };
+  // The most pixels that fit with one tile a chunk; then, staged, the most tiles a chunk that
+  // still fit beside them (fewer barriers), up to a whole layer's walk.
   for (uint32_t rows = staged ? 128 : 64; rows >= 16; rows -= 16) {
     if (max_rows >= 16 && rows > max_rows) continue;
     if (staged && (rows / 16) * s.mc * (split ? 2 : 1) > k_staged_max_tiles) continue;
-    s.rows = rows;
-    s.lo_halves = split ? (staged ? 1 : 2) * rows * s.stride : 8;
-    // Scratch: the inputs (8 floats a pixel), the staging tiles (direct: two of 256 floats a
-    // subgroup; staged: one), the last layer's partial sums (at least one float an
-    // invocation) and, staged, a chunk of weights (16 rows, one word of padding each).
-    uint32_t words = std::max({rows * 2, (staged ? 64u : 128u) * groups, (s.invocations + 3) / 4});
-    if (staged) words = std::max(words, 16 * (widest_padded / 8 + 1));
-    s.scratch = words;
-    if (s.shared_bytes() <= ctx.max_shared_bytes()) return s;
+    if (!fit(rows, 1)) continue;
+    const uint32_t walk = widest_padded / 16 * (split ? 2 : 1);
+    uint32_t kc = 1;
+    while (staged && kc < walk && fit(rows, kc + 1)) ++kc;
+    fit(rows, kc);
+    return s;
   }
   s.rows = 0;
   return s;
@@ -216,10 +232,10 @@ struct FieldEvaluator::Impl {
   // (Unsplit, the low halves' array is 8 halves: 16 bytes, so that the arrays NVIDIA places
   // after it stay aligned for cooperative loads and stores; with 1 the H200 summed garbage.)
   vk::Pipeline coop_pipeline_for(const CoopShape& shape) {
-    const std::array<uint32_t, 10> constants = shape.constants();
+    const auto constants = shape.constants();
     if (auto it = coop_pipelines.find(constants); it != coop_pipelines.end()) return *it->second;
-    std::array<vk::SpecializationMapEntry, 10> entries;
-    for (uint32_t i = 0; i < 10; ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
+    std::array<vk::SpecializationMapEntry, constants.size()> entries;
+    for (uint32_t i = 0; i < constants.size(); ++i) entries[i] = vk::SpecializationMapEntry{i, i * uint32_t(sizeof(uint32_t)), sizeof(uint32_t)};
     const vk::SpecializationInfo spec{uint32_t(entries.size()), entries.data(), sizeof(constants), constants.data()};
     const vk::PipelineShaderStageCreateInfo stage{{}, vk::ShaderStageFlagBits::eCompute, *coop_module, "main", &spec};
     vk::raii::Pipeline p(ctx.device(), nullptr, vk::ComputePipelineCreateInfo{{}, stage, *coop_layout});
@@ -334,7 +350,7 @@ struct FieldEvaluator::Impl {
   vk::raii::DescriptorSetLayout coop_set_layout{nullptr};
   vk::raii::PipelineLayout coop_layout{nullptr};
   vk::raii::ShaderModule coop_module{nullptr};
-  std::map<std::array<uint32_t, 10>, vk::raii::Pipeline> coop_pipelines;
+  std::map<std::array<uint32_t, 11>, vk::raii::Pipeline> coop_pipelines;
   std::optional<Buffer> halves, bias_rows;  // Fp16Weights::halves and ::bias_rows
   Fp16Weights fp16;
   std::optional<Buffer> weights;  // FIELD_UBO_VEC4S vec4s (uniform) or param_count floats (storage)
@@ -356,6 +372,7 @@ struct FieldEvaluator::Impl {
   bool coop_split = true;
   bool coop_staged = false;
   uint32_t coop_rows = 16;
+  uint32_t coop_kc = 1;
   vk::Pipeline coop_pipeline{};
   double probe_diff = -1.0;
   std::vector<TunedKernel> tuned;  // the current network's tuning
@@ -399,6 +416,7 @@ FieldPrecision FieldEvaluator::precision() const {
 double FieldEvaluator::fp16_probe_diff() const { return impl_->probe_diff; }
 bool FieldEvaluator::fp16_staged() const { return impl_->coop && impl_->coop_staged; }
 uint32_t FieldEvaluator::fp16_rows() const { return impl_->coop ? impl_->coop_rows : 0; }
+uint32_t FieldEvaluator::fp16_chunk_rows() const { return impl_->coop && impl_->coop_staged ? 16 * impl_->coop_kc : 0; }
 
 size_t pick_tuned_kernel(std::span<const TunedKernel> kernels) {
   size_t best = 0;
@@ -520,6 +538,7 @@ void FieldEvaluator::configure(const NetworkLayout& layout, FieldPrecision wante
   m.coop_split = split;
   m.coop_staged = shape.staged != 0;
   m.coop_rows = shape.rows;
+  m.coop_kc = shape.kc;
   m.probe_diff = -1.0;
   m.use_ubo = use_ubo;
   const uint32_t bucket = width_bucket(widest);

@@ -150,6 +150,7 @@ class FieldEvaluator {
   // Whether field_coop.comp runs staged (Fp16Kernel), and its pixels per workgroup (0: fp32).
   bool fp16_staged() const;
   uint32_t fp16_rows() const;
+  uint32_t fp16_chunk_rows() const;  // staged: weight rows a chunk (0 otherwise)
   // The kernels the tuning timed for the current network (empty when it did not tune).
   std::span<const TunedKernel> tuning() const;
 
