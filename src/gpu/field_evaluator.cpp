@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -75,6 +76,10 @@ struct CoopShape {
     return buffers * rows * stride * 2 + uint64_t(lo_halves) * 2 + uint64_t(scratch) * 16;
   }
 };
+
+// The tunings so far (FieldEvaluatorOptions::tune_precision), by context, device and shape.
+std::mutex g_tune_mutex;
+std::map<std::tuple<const Context*, std::string, std::vector<uint32_t>>, std::vector<TunedKernel>> g_tune_cache;
 
 // The multiply-adds the tuning's grid costs, about.
 constexpr double k_tune_macs = 2e10;
@@ -376,7 +381,6 @@ struct FieldEvaluator::Impl {
   vk::Pipeline coop_pipeline{};
   double probe_diff = -1.0;
   std::vector<TunedKernel> tuned;  // the current network's tuning
-  std::map<std::vector<uint32_t>, std::vector<TunedKernel>> tune_cache;  // by shape
 
   Output& output(uint32_t i) {
     if (i >= outputs.size()) throw GpuError("no field output " + std::to_string(i) + " (this evaluator has " + std::to_string(outputs.size()) + ")");
@@ -439,11 +443,16 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   if (precision == FieldPrecision::automatic) {
     precision = FieldPrecision::fp32;
     if (m.options.tune_precision && m.has_coop() && fp16_applies(layout)) {
-      // (once per shape: the live window sets the network again on every reset)
-      std::vector<uint32_t> key{uint32_t(layout.features.size())};
-      for (const auto& l : layout.layers) key.insert(key.end(), {l.in, l.out, l.activation});
-      auto it = m.tune_cache.find(key);
-      if (it == m.tune_cache.end()) it = m.tune_cache.emplace(key, tune(layout)).first;
+      // Once per shape and device for the process: the live window sets the network again on
+      // every reset, and compare mode's panels often share a shape. The lock is held while
+      // tuning, so that two panels' fields do not time their kernels against each other.
+      std::vector<uint32_t> shape{uint32_t(layout.features.size()), m.options.tune_side, m.options.fp16_max_rows,
+                                  uint32_t(m.options.emulate_fp16_matrices)};
+      for (const auto& l : layout.layers) shape.insert(shape.end(), {l.in, l.out, l.activation});
+      const auto key = std::make_tuple(&m.ctx, m.ctx.device_name(), std::move(shape));
+      const std::lock_guard lock(g_tune_mutex);
+      auto it = g_tune_cache.find(key);
+      if (it == g_tune_cache.end()) it = g_tune_cache.emplace(key, tune(layout)).first;
       m.tuned = it->second;
       const TunedKernel& best = m.tuned[pick_tuned_kernel(m.tuned)];
       precision = best.precision;

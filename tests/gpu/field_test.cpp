@@ -437,13 +437,19 @@ TEST(GpuFieldTuning, AutomaticPrecisionTimesTheKernelsOncePerShape) {
   eval.set_params(ma.params());
   EXPECT_LE(max_diff_to_reference(ma, nn::InputMap::for_view(a.features, view), eval, 13, 9, view), 1e-4);
 
-  // Another shape is timed afresh; the first again reuses its timings.
+  // Another shape is timed afresh; the first again reuses its timings, in this evaluator and in
+  // another one on the same device (a second panel).
   const nn::Mlp mb = make(b, 6);
   eval.set_network(app::to_layout(mb, nn::InputMap::for_view(b.features, view)));
   ASSERT_EQ(eval.tuning().size(), 3u);
+  EXPECT_NE(eval.tuning()[0].ms, first[0].ms);
   eval.set_network(la);
   ASSERT_EQ(eval.tuning().size(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ(eval.tuning()[i].ms, first[i].ms) << i;
+  gpu::FieldEvaluator panel(ctx, {.emulate_fp16_matrices = emulate, .tune_precision = true, .tune_side = emulate ? 24u : 512u});
+  panel.set_network(la);
+  ASSERT_EQ(panel.tuning().size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(panel.tuning()[i].ms, first[i].ms) << i;
 
   // One hidden layer: no product between hidden layers, nothing to time.
   const nn::Mlp mf = make(flat, 7);
