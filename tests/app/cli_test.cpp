@@ -186,6 +186,8 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"record --preset xor --crf '' --out v.mp4", 2, "--crf: needs a value"},
       {"run --present-mode foo", 2, "--present-mode"},
       {"render --preset xor --field-precision fp8 --out r.png", 2, "--field-precision: fp8 not in {auto,fp32,fp16x3,fp16}"},
+      {"bench field --fp16-rows 20", 2, "--fp16-rows must be a multiple of 16 from 16 to 128"},
+      {"bench field --fp16-rows 144", 2, "--fp16-rows must be a multiple of 16 from 16 to 128"},
       {"run --step-back-memory 0", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"run --step-back-memory 1e9", 2, "--step-back-memory must be 1 to 65536 MiB"},
       {"lesson xor-step-by-step --step-back-memory nan", 2, "--step-back-memory"},
@@ -460,6 +462,21 @@ TEST_F(Cli, BenchFieldPrintsOneJsonLine) {
   EXPECT_LE(j["kernels_max_abs_diff"].get<double>(), 1e-4);  // the two kernels agree
   // The fp16 kernel: timed where offered, else said so (on lavapipe, CI).
   EXPECT_TRUE(j.contains("fp16x3_ms") || j.value("fp16", "").find("not offered") != std::string::npos) << r.out;
+}
+
+// The field kernels' environment variables: a value they do not know is one sentence and exit
+// code 5 (the device could not be set up as asked), before anything is written.
+TEST_F(Cli, UnknownFieldKernelSettingsInTheEnvironmentAreRefused) {
+  for (const auto& [env, message] : std::vector<std::pair<std::string, std::string>>{
+           {"NNLIVE_FIELD_FP16_KERNEL=bogus", "the fp16 field kernel must be direct or staged, not 'bogus'"},
+           {"NNLIVE_FIELD_PRECISION=fp9", "the field precision must be auto, fp32, fp16x3 or fp16, not 'fp9'"}}) {
+    const Result r = run("render --preset xor --size 320x240 --out r.png", env);
+    EXPECT_EQ(r.code, 5) << env << "\n" << r.err;
+    EXPECT_EQ(r.err, "nnlive: " + message + "\n") << env;
+  }
+  expect_only({});
+  const Result ok = run("render --preset xor --size 320x240 --out r.png", "NNLIVE_FIELD_FP16_KERNEL=staged");
+  EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
 TEST_F(Cli, BenchRecordPrintsOneJsonLineWithARatioPerRound) {
