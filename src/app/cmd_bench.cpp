@@ -307,7 +307,7 @@ std::function<int()> add_bench_command(CLI::App& app) {
         gpu::FieldEvaluator tuned(ctx, {.tune_precision = true});
         tuned.set_network(to_layout(mlp, map));
         for (const auto& k : tuned.tuning())
-          if (k.chosen) out["auto_takes"] = k.precision == gpu::FieldPrecision::fp32 ? "fp32" : k.staged ? "fp16x3 staged" : "fp16x3";
+          if (k.chosen) out["auto_takes"] = gpu::tuned_kernel_name(k);
       }
     }
 

@@ -3,18 +3,14 @@
 #include "nnlive/gpu/field_evaluator.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <tuple>
 
+#include "field_coop_plan.hpp"
 #include "nnlive/gpu/field_fp16.hpp"
 #include "nnlive/gpu/field_shared.h"
 #include "nnlive/gpu/shaders.hpp"
@@ -51,107 +47,6 @@ vk::raii::DescriptorSetLayout make_set_layout(const Context& ctx, vk::Descriptor
   }};
   const vk::DescriptorSetLayoutCreateInfo info{{}, uint32_t(coop ? 5 : 3), bindings.data()};
   return vk::raii::DescriptorSetLayout(ctx.device(), info);
-}
-
-// field_coop.comp's shape for one network: its specialisation constants, in order of their ids.
-struct CoopShape {
-  uint32_t rows = 0;     // 0: the network does not fit
-  uint32_t stride = 0;   // halves per pixel's row of activations
-  uint32_t split = 0;
-  uint32_t lo_halves = 8;
-  uint32_t invocations = 0;
-  uint32_t staged = 0;
-  uint32_t mc = 1;       // staged: the most output tile columns a subgroup owns
-  uint32_t pre = 1;      // staged: 16-byte words of a chunk each invocation loads
-  uint32_t scratch = 0;  // 16-byte words
-  uint32_t lanes = 0;
-  uint32_t kc = 1;       // staged: 16-row tiles of weights a chunk
-  std::array<uint32_t, 11> constants() const {
-    return {rows, stride, split, lo_halves, invocations, staged, mc, pre, scratch, lanes, kc};
-  }
-  // The shared memory it takes: the activations' high halves (two buffers direct, one staged),
-  // the low halves (split; else 8 halves) and the scratch words.
-  uint64_t shared_bytes() const {
-    const uint64_t buffers = staged ? 1 : 2;
-    return buffers * rows * stride * 2 + uint64_t(lo_halves) * 2 + uint64_t(scratch) * 16;
-  }
-};
-
-// The tunings so far (FieldEvaluatorOptions::tune_precision), by context, device and shape.
-std::mutex g_tune_mutex;
-std::map<std::tuple<const Context*, std::string, std::vector<uint32_t>>, std::vector<TunedKernel>> g_tune_cache;
-
-// The multiply-adds the tuning's grid costs, about.
-constexpr double k_tune_macs = 2e10;
-
-// The staged kernel's most 16-byte words of a chunk each invocation loads ahead.
-constexpr uint32_t k_staged_max_prefetch = 8;
-
-// The most sum tiles a subgroup of the staged kernel holds (split counts the low sums): 8 are
-// 64 fp32 registers a lane in subgroups of 32.
-constexpr uint32_t k_staged_max_tiles = 8;
-// The staged kernel's most subgroups a workgroup.
-constexpr uint32_t k_staged_max_subgroups = 8;
-
-// The most pixels per workgroup (up to 128 staged, 64 direct; in sixteens) whose activations
-// and scratch fit the device's shared memory (and, staged, whose sums fit k_staged_max_tiles),
-// for activations as wide as `widest_padded`.
-CoopShape coop_shape(const Context& ctx, uint32_t widest_padded, bool split, bool staged, uint32_t max_rows) {
-  CoopShape s;
-  s.stride = widest_padded + 8;  // (8 halves more: rows start on other banks)
-  s.split = split;
-  s.staged = staged;
-  s.lanes = ctx.subgroup_size();
-  const uint32_t col_tiles = widest_padded / 16;
-  uint32_t groups = FIELD_COOP_SUBGROUPS;
-  if (staged) {
-    groups = std::min({k_staged_max_subgroups, col_tiles, ctx.limits().maxComputeWorkGroupInvocations / s.lanes});
-    groups = std::max(groups, 1u);
-    s.mc = (col_tiles + groups - 1) / groups;
-  }
-  s.invocations = groups * s.lanes;
-  // Scratch: the inputs (8 floats a pixel), the staging tiles (direct: two of 256 floats a
-  // subgroup; staged: one), the last layer's partial sums (at least one float an invocation)
-  // and, staged, a chunk of weights (16 rows a tile, one word of padding a row).
-  const auto fit = [&](uint32_t rows, uint32_t kc) {
-    s.rows = rows;
-    s.kc = kc;
-    s.lo_halves = split ? (staged ? 1 : 2) * rows * s.stride : 8;
-    s.scratch = std::max({rows * 2, (staged ? 64u : 128u) * groups, (s.invocations + 3) / 4});
-    s.pre = 1;
-    if (staged) {
-      s.scratch = std::max(s.scratch, kc * 16 * (widest_padded / 8 + 1));
-      s.pre = (kc * 16 * widest_padded / 8 + s.invocations - 1) / s.invocations;
-    }
-    return s.shared_bytes() <= ctx.max_shared_bytes() && s.pre <= k_staged_max_prefetch;
-  };
-  // The most pixels that fit with one tile a chunk; then, staged, the most tiles a chunk that
-  // still fit beside them (fewer barriers), up to a whole layer's walk.
-  for (uint32_t rows = staged ? 128 : 64; rows >= 16; rows -= 16) {
-    if (max_rows >= 16 && rows > max_rows) continue;
-    if (staged && (rows / 16) * s.mc * (split ? 2 : 1) > k_staged_max_tiles) continue;
-    if (!fit(rows, 1)) continue;
-    const uint32_t walk = widest_padded / 16 * (split ? 2 : 1);
-    uint32_t kc = 1;
-    while (staged && kc < walk && fit(rows, kc + 1)) ++kc;
-    fit(rows, kc);
-    return s;
-  }
-  s.rows = 0;
-  return s;
-}
-
-// Random weights for the fp16 probe: variance 1 / inputs, so sums stay near 1 through the
-// layers and the outputs away from saturation.
-std::vector<float> probe_params(const NetworkLayout& layout) {
-  std::vector<float> params(layout.param_count, 0.0f);
-  std::mt19937 gen(12345);
-  for (const auto& l : layout.layers) {
-    std::uniform_real_distribution<float> w(-std::sqrt(3.0f / float(l.in)), std::sqrt(3.0f / float(l.in))), b(-0.1f, 0.1f);
-    for (uint32_t i = 0; i < l.in * l.out; ++i) params[l.w_offset + i] = w(gen);
-    for (uint32_t i = 0; i < l.out; ++i) params[l.b_offset + i] = b(gen);
-  }
-  return params;
 }
 
 }  // namespace
@@ -374,10 +269,7 @@ struct FieldEvaluator::Impl {
   bool specialised = false;
   vk::Pipeline pipeline{};
   bool coop = false;  // the outputs by field_coop.comp
-  bool coop_split = true;
-  bool coop_staged = false;
-  uint32_t coop_rows = 16;
-  uint32_t coop_kc = 1;
+  CoopShape shape;  // field_coop.comp's (when coop)
   vk::Pipeline coop_pipeline{};
   double probe_diff = -1.0;
   std::vector<TunedKernel> tuned;  // the current network's tuning
@@ -387,6 +279,12 @@ struct FieldEvaluator::Impl {
     return outputs[i];
   }
 };
+
+uint64_t layout_macs(const NetworkLayout& layout) {
+  uint64_t macs = 0;
+  for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;
+  return macs;
+}
 
 uint32_t check_layout(const NetworkLayout& layout) {
   if (layout.layers.empty() || layout.layers.size() > FIELD_MAX_LAYERS)
@@ -415,22 +313,12 @@ uint32_t FieldEvaluator::max_width() const { return impl_->max_width; }
 FieldKernel FieldEvaluator::kernel() const { return impl_->kernel; }
 bool FieldEvaluator::specialised() const { return impl_->specialised; }
 FieldPrecision FieldEvaluator::precision() const {
-  return !impl_->coop ? FieldPrecision::fp32 : impl_->coop_split ? FieldPrecision::fp16x3 : FieldPrecision::fp16;
+  return !impl_->coop ? FieldPrecision::fp32 : impl_->shape.split ? FieldPrecision::fp16x3 : FieldPrecision::fp16;
 }
 double FieldEvaluator::fp16_probe_diff() const { return impl_->probe_diff; }
-bool FieldEvaluator::fp16_staged() const { return impl_->coop && impl_->coop_staged; }
-uint32_t FieldEvaluator::fp16_rows() const { return impl_->coop ? impl_->coop_rows : 0; }
-uint32_t FieldEvaluator::fp16_chunk_rows() const { return impl_->coop && impl_->coop_staged ? 16 * impl_->coop_kc : 0; }
-
-size_t pick_tuned_kernel(std::span<const TunedKernel> kernels) {
-  size_t best = 0;
-  for (size_t i = 1; i < kernels.size(); ++i) {
-    const TunedKernel& k = kernels[i];
-    if (!k.agrees || k.ms < 0.0 || kernels[0].ms < 0.0 || k.ms * k_tune_margin > kernels[0].ms) continue;
-    if (best == 0 || k.ms < kernels[best].ms) best = i;
-  }
-  return best;
-}
+bool FieldEvaluator::fp16_staged() const { return impl_->coop && impl_->shape.staged; }
+uint32_t FieldEvaluator::fp16_rows() const { return impl_->coop ? impl_->shape.rows : 0; }
+uint32_t FieldEvaluator::fp16_chunk_rows() const { return fp16_staged() ? 16 * impl_->shape.kc : 0; }
 
 std::span<const TunedKernel> FieldEvaluator::tuning() const { return impl_->tuned; }
 
@@ -443,61 +331,13 @@ void FieldEvaluator::set_network(const NetworkLayout& layout) {
   if (precision == FieldPrecision::automatic) {
     precision = FieldPrecision::fp32;
     if (m.options.tune_precision && m.has_coop() && fp16_applies(layout)) {
-      // Once per shape and device for the process: the live window sets the network again on
-      // every reset, and compare mode's panels often share a shape. The lock is held while
-      // tuning, so that two panels' fields do not time their kernels against each other.
-      std::vector<uint32_t> shape{uint32_t(layout.features.size()), m.options.tune_side, m.options.fp16_max_rows,
-                                  uint32_t(m.options.emulate_fp16_matrices)};
-      for (const auto& l : layout.layers) shape.insert(shape.end(), {l.in, l.out, l.activation});
-      const auto key = std::make_tuple(&m.ctx, m.ctx.device_name(), std::move(shape));
-      const std::lock_guard lock(g_tune_mutex);
-      auto it = g_tune_cache.find(key);
-      if (it == g_tune_cache.end()) it = g_tune_cache.emplace(key, tune(layout)).first;
-      m.tuned = it->second;
+      m.tuned = tuned_once(m.ctx, layout, m.options, [&] { return tune(layout, m.options.tune_side, m.ctx.device_name()); });
       const TunedKernel& best = m.tuned[pick_tuned_kernel(m.tuned)];
       precision = best.precision;
       staged = best.staged;
     }
   }
   configure(layout, precision, staged);
-}
-
-std::vector<TunedKernel> FieldEvaluator::tune(const NetworkLayout& layout) {
-  Impl& m = *impl_;
-  std::vector<TunedKernel> kernels{{FieldPrecision::fp32, false}, {FieldPrecision::fp16x3, false}, {FieldPrecision::fp16x3, true}};
-  // A grid of about k_tune_macs multiply-adds (a few milliseconds at fp32 on a large GPU: the
-  // frames share the queue), tune_side at most, 128 pixels a side at least.
-  uint64_t macs = 0;
-  for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;
-  const uint32_t by_budget = uint32_t(std::sqrt(k_tune_macs / double(std::max<uint64_t>(macs, 1))));
-  const uint32_t side = std::clamp(std::min(m.options.tune_side, std::max(128u, by_budget)), 1u, 4096u);
-  const FieldRequest grid{side, side, {-6.0f, -6.0f, 6.0f, 6.0f}};
-  for (auto& k : kernels) {
-    configure(layout, k.precision, k.staged);
-    k.probe_diff = m.probe_diff;
-    k.agrees = precision() == k.precision;
-    if (!k.agrees) continue;
-    if (k.precision == FieldPrecision::fp32) set_params(probe_params(layout));  // (fp16: the probe's, already)
-    evaluate(grid);  // warm-up: first-use costs
-    for (int rep = 0; rep < 2; ++rep) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const FieldResult r = evaluate(grid);
-      const double ms = r.gpu_ms >= 0.0 ? r.gpu_ms : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      k.ms = k.ms < 0.0 ? ms : std::min(k.ms, ms);
-    }
-  }
-  kernels[pick_tuned_kernel(kernels)].chosen = true;
-  std::string line = "nnlive: field kernels for this network on " + m.ctx.device_name() + " (" + std::to_string(side) + "x" +
-                     std::to_string(side) + "):";
-  for (const auto& k : kernels) {
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.2f ms", k.ms);
-    line += std::string(" ") + (k.precision == FieldPrecision::fp32 ? "fp32" : k.staged ? "fp16x3 staged" : "fp16x3") + " " +
-            (k.ms >= 0.0 ? ms : !k.agrees ? "(differed from its reference)" : "(does not fit)") + (k.chosen ? " (chosen)" : "") +
-            (&k != &kernels.back() ? "," : "\n");
-  }
-  std::cerr << line;
-  return kernels;
 }
 
 void FieldEvaluator::configure(const NetworkLayout& layout, FieldPrecision wanted, bool staged) {
@@ -544,19 +384,14 @@ void FieldEvaluator::configure(const NetworkLayout& layout, FieldPrecision wante
     m.coop_pipeline = m.coop_pipeline_for(shape);
   }
   m.coop = coop;
-  m.coop_split = split;
-  m.coop_staged = shape.staged != 0;
-  m.coop_rows = shape.rows;
-  m.coop_kc = shape.kc;
+  m.shape = shape;
   m.probe_diff = -1.0;
   m.use_ubo = use_ubo;
   const uint32_t bucket = width_bucket(widest);
   m.kernel = m.choose_kernel();
   m.max_width = m.kernel == FieldKernel::tiled ? std::max(bucket, 16u) : bucket;  // field_tiled.comp's tiles are 16 neurons wide
   std::vector<uint32_t> constants{m.max_width};
-  uint64_t macs = 0;
-  for (const auto& l : layout.layers) macs += uint64_t(l.in) * l.out;
-  m.specialised = m.kernel == FieldKernel::per_pixel && m.options.specialize && macs <= k_specialise_up_to_macs;
+  m.specialised = m.kernel == FieldKernel::per_pixel && m.options.specialize && layout_macs(layout) <= k_specialise_up_to_macs;
   if (m.specialised) {
     // field.comp's SHAPE_LAYERS, SHAPE_INPUTS, SHAPE_OUT0..8, SHAPE_ACT0..8.
     constants.resize(3 + 2 * FIELD_MAX_LAYERS, 0);
@@ -671,10 +506,10 @@ uint32_t FieldEvaluator::record(const vk::raii::CommandBuffer& cb, const FieldRe
   std::memcpy(out.params.mapped(), &p, sizeof(p));
 
   if (coop) {
-    // Blocks of coop_rows consecutive pixels, numbered as the tiled kernel's below.
+    // Blocks of shape.rows consecutive pixels, numbered as the tiled kernel's below.
     cb.bindPipeline(vk::PipelineBindPoint::eCompute, m.coop_pipeline);
     cb.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *m.coop_layout, 0, **out.coop_set, {});
-    const uint64_t blocks = (uint64_t(req.width) * req.height + m.coop_rows - 1) / m.coop_rows;
+    const uint64_t blocks = (uint64_t(req.width) * req.height + m.shape.rows - 1) / m.shape.rows;
     const uint32_t gx = uint32_t(std::min<uint64_t>(blocks, 65535));
     cb.dispatch(gx, uint32_t((blocks + gx - 1) / gx), 1);
     return channels;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "nnlive/gpu/buffer.hpp"
@@ -38,6 +39,8 @@ struct NetworkLayout {
 // weights and biases lie inside param_count; 1 to 7 input features, each with an offset and a
 // scale. Returns the widest layer (inputs included).
 uint32_t check_layout(const NetworkLayout& layout);
+// The multiply-adds of one pixel's forward pass (weights only).
+uint64_t layout_macs(const NetworkLayout& layout);
 
 struct FieldRequest {
   uint32_t width = 0, height = 0;       // pixels, 1..16384 each
@@ -111,6 +114,8 @@ constexpr double k_tune_margin = 1.1;
 // The kernel the tuning keeps: the fastest that ran and agreed, fp32 unless another beats it by
 // k_tune_margin. `kernels` holds fp32 first.
 size_t pick_tuned_kernel(std::span<const TunedKernel> kernels);
+// "fp32", "fp16x3" or "fp16x3 staged".
+std::string tuned_kernel_name(const TunedKernel& kernel);
 
 class FieldEvaluator {
  public:
@@ -157,7 +162,7 @@ class FieldEvaluator {
  private:
   FieldResult evaluate_band(const FieldRequest& request);
   void configure(const NetworkLayout& layout, FieldPrecision precision, bool staged);
-  std::vector<TunedKernel> tune(const NetworkLayout& layout);
+  std::vector<TunedKernel> tune(const NetworkLayout& layout, uint32_t max_side, const std::string& device);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
