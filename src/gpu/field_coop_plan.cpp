@@ -134,7 +134,8 @@ std::string describe_tuning(const std::string& device, uint32_t side, std::span<
     line += ' ';
     line += tuned_kernel_name(k);
     line += ' ';
-    line += k.ms >= 0.0 ? ms : !k.agrees ? "(differed from its reference)" : "(does not fit)";
+    // (not run: its probe differed, or without a probe it did not fit the shared memory)
+    line += k.ms >= 0.0 ? ms : k.probe_diff >= 0.0 ? "(differed from its reference)" : "(does not fit)";
     if (k.chosen) line += " (chosen)";
     line += i + 1 < kernels.size() ? "," : "\n";
   }

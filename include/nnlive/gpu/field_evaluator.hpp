@@ -105,8 +105,8 @@ struct TunedKernel {
   FieldPrecision precision = FieldPrecision::fp32;
   bool staged = false;
   double ms = -1.0;          // GPU time over the tuning grid (wall time without timestamps); -1: not run
-  double probe_diff = -1.0;  // fp16: its difference from the CPU reference on the probe
-  bool agrees = true;        // fp16: the probe passed (else the device falls back to fp32)
+  double probe_diff = -1.0;  // fp16: its difference from the CPU reference on the probe (-1: not probed, did not fit)
+  bool agrees = true;        // fp16: it fitted and its probe passed (else the device falls back to fp32)
   bool chosen = false;
 };
 // An fp16 kernel replaces fp32 only when at least this many times as fast.
