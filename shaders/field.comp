@@ -9,6 +9,7 @@
 // parameters and one pipeline serves every network up to MAX_WIDTH.
 #version 450
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "nnlive/gpu/field_shared.h"
 
 layout(local_size_x = FIELD_LOCAL_SIZE, local_size_y = FIELD_LOCAL_SIZE) in;
@@ -84,6 +85,12 @@ uint written = 0u;  // FIELD_MODE_HIDDEN: channels written so far
 
 // Layer l: a4 (its inputs) becomes its outputs. A specialised pipeline calls it with l a
 // literal, so that every size and code below is a constant.
+//
+// The loops take four outputs and sixteen inputs a step: lavapipe's llvmpipe ends every loop of a
+// shader once they have run 65,535 iterations in all, per invocation, without a word (Mesa's
+// LP_MAX_TGSI_LOOP_ITERATIONS), and one output or one vec4 a step ran past it from five layers
+// of 512 on. This way the largest networks, 8 hidden layers of 512 (or 510: rows not on vec4s),
+// every hidden neuron written, take about 35,000. Each sum keeps its order.
 void run_layer(const uint l, const uint base) {
   const uint K = layer_in(l), N = layer_out(l), code = layer_act(l);
   const uint wo = p.layers[l].dims.z, bo = p.layers[l].dims.w;  // weight and bias offsets
@@ -94,18 +101,64 @@ void run_layer(const uint l, const uint base) {
     for (uint j4 = 0; j4 < (N >> 2); ++j4) {
       vec4 s = vec4(weight(bo + 4u * j4), weight(bo + 4u * j4 + 1u), weight(bo + 4u * j4 + 2u), weight(bo + 4u * j4 + 3u));
       const uint r0 = rows + 4u * j4 * in4;
-      for (uint k = 0; k < in4; ++k) {
+      uint k = 0u;
+      for (; k + 4u <= in4; k += 4u) {
+        [[unroll]] for (uint u = 0; u < 4u; ++u) {
+          const vec4 av = a4[k + u];
+          const uint r = r0 + k + u;
+          s += vec4(dot(w[r], av), dot(w[r + in4], av), dot(w[r + 2u * in4], av), dot(w[r + 3u * in4], av));
+        }
+      }
+      for (; k < in4; ++k) {
         const vec4 av = a4[k];
         s += vec4(dot(w[r0 + k], av), dot(w[r0 + in4 + k], av), dot(w[r0 + 2u * in4 + k], av), dot(w[r0 + 3u * in4 + k], av));
       }
       b4[j4] = s;
     }
   } else {
-    for (uint j = 0; j < N; ++j) {
-      float s = weight(bo + j);
-      const uint row = wo + j * K;
-      for (uint i = 0; i < K; ++i) s += weight(row + i) * a4[i >> 2][i & 3u];
-      b4[j >> 2][j & 3u] = s;
+    // Any shape: four rows at a time (fewer in the last group), their weights one at a time, the
+    // inputs 16 at a step, then 4, then 1.
+    for (uint j0 = 0; j0 < N; j0 += 4u) {
+      const uint nq = min(4u, N - j0);
+      vec4 s = vec4(0.0);
+      [[unroll]] for (uint q = 0; q < 4u; ++q) {
+        if (q < nq) s[q] = weight(bo + j0 + q);
+      }
+      const uint row = wo + j0 * K;  // (row q at row + q * K)
+      uint i = 0u;
+      for (; i + 16u <= K; i += 16u) {
+        [[unroll]] for (uint v = 0; v < 4u; ++v) {
+          const vec4 av = a4[(i >> 2) + v];
+          [[unroll]] for (uint q = 0; q < 4u; ++q) {
+            if (q < nq) {
+              const uint e = row + q * K + i + 4u * v;
+              s[q] += weight(e) * av.x;
+              s[q] += weight(e + 1u) * av.y;
+              s[q] += weight(e + 2u) * av.z;
+              s[q] += weight(e + 3u) * av.w;
+            }
+          }
+        }
+      }
+      for (; i + 4u <= K; i += 4u) {
+        const vec4 av = a4[i >> 2];
+        [[unroll]] for (uint q = 0; q < 4u; ++q) {
+          if (q < nq) {
+            const uint e = row + q * K + i;
+            s[q] += weight(e) * av.x;
+            s[q] += weight(e + 1u) * av.y;
+            s[q] += weight(e + 2u) * av.z;
+            s[q] += weight(e + 3u) * av.w;
+          }
+        }
+      }
+      for (; i < K; ++i) {
+        const float a = a4[i >> 2][i & 3u];
+        [[unroll]] for (uint q = 0; q < 4u; ++q) {
+          if (q < nq) s[q] += weight(row + q * K + i) * a;
+        }
+      }
+      b4[j0 >> 2] = s;  // (lanes past N: 0; the padding below zeroes their activations)
     }
   }
   const uint out4 = (N + 3u) >> 2;

@@ -188,6 +188,50 @@ TEST_P(GpuField, EveryHiddenNeuronField) {
   EXPECT_LE(worst, 1e-4);
 }
 
+// The largest networks nnlive accepts (8 hidden layers of 512), on every kernel: rows on vec4s
+// and not (510 wide, every feature, 8 classes), and every hidden neuron's field. On lavapipe
+// these run past 65,535 loop iterations an invocation unless the kernels keep their loops
+// short: llvmpipe ends every loop of a shader after that many in all, silently (Mesa 22.3's
+// LP_MAX_TGSI_LOOP_ITERATIONS), and the field came out wrong from 5 layers of 512 on.
+TEST_P(GpuField, TheLargestNetworksMatchTheCpu) {
+  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
+                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  const nn::View view{-6, -5, 7, 4};
+  gpu::FieldEvaluator eval(context(), options());
+  const Arch aligned{std::vector<int>(nn::Mlp::k_max_hidden_layers, nn::Mlp::k_max_width), {nn::Activation::relu}};
+  const Arch ragged{std::vector<int>(nn::Mlp::k_max_hidden_layers, nn::Mlp::k_max_width - 2), {nn::Activation::tanh}, 8, all};
+  for (const Arch& a : {aligned, ragged}) {
+    const nn::Mlp m = make(a, 21);
+    EXPECT_LE(max_diff_to_reference(m, nn::InputMap::for_view(a.features, view), eval, 5, 3, view), 1e-3) << a.hidden.front() << " wide";
+  }
+  // Every hidden neuron, layer by layer (4096 channels a pixel; tanh, whose activations stay
+  // small: ReLU's reach 2e4 eight layers deep).
+  const Arch bounded{aligned.hidden, {nn::Activation::tanh}};
+  const nn::Mlp m = make(bounded, 22);
+  const auto map = nn::InputMap::identity(aligned.features);
+  eval.set_network(app::to_layout(m, map));
+  eval.set_params(m.params());
+  const uint32_t w = 3, h = 2;
+  const auto r = eval.evaluate({w, h, {-1, -1, 1, 1}, -1, 0, true});
+  ASSERT_EQ(r.channels, uint32_t(nn::Mlp::k_max_hidden_layers * nn::Mlp::k_max_width));
+  double worst = 0.0;
+  for (uint32_t y = 0; y < h; ++y) {
+    for (uint32_t x = 0; x < w; ++x) {
+      nn::Trace t;
+      float in[2];
+      map.apply(-1 + (x + 0.5f) * 2.0f / w, 1 - (y + 0.5f) * 2.0f / h, in);
+      m.forward(in, 1, t);
+      const float* px = &r.values[(size_t(y) * w + x) * r.channels];
+      for (int l = 0; l < nn::Mlp::k_max_hidden_layers; ++l) {
+        for (int j = 0; j < nn::Mlp::k_max_width; ++j) {
+          worst = std::max(worst, double(std::abs(px[l * nn::Mlp::k_max_width + j] - t.a[l + 1][j])));
+        }
+      }
+    }
+  }
+  EXPECT_LE(worst, 1e-4);
+}
+
 TEST_P(GpuField, ManyBlocksAndLargeGrids) {
   // More blocks than one row of workgroups holds (the tiled kernel numbers blocks across a
   // grid of them): 1100 x 70 pixels at 512 wide is 9625 blocks of 8; and a grid whose pixel
