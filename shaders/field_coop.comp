@@ -122,12 +122,12 @@ const uint LANES = LANES_;
 // products); a sum spread over the lanes, lane j holding elements e = j + LANES * i (row
 // e / 16, column e % 16). A product's sum is the same fp32 sum of exact fp16 products.
 // (Operands copied whole into every invocation's registers took llvmpipe minutes to compile.)
-// The 16 terms of each element are summed four at a step: llvmpipe ends every loop of a
-// shader once they have run 65,535 iterations in all, per invocation, without a word (Mesa's
+// The 16 terms of each element are unrolled: llvmpipe ends every loop of a shader once they
+// have run 65,535 iterations in all, per invocation, without a word (Mesa's
 // LP_MAX_TGSI_LOOP_ITERATIONS), and one term a step ran past it at 96 x 4 with 48 pixels a
-// workgroup, or 160 wide split: garbage on every pixel. A product takes 160 iterations (lanes
-// of 8), not 544; all 16 at once took lavapipe 30 % longer to compile the tests' pipelines.
-// (Debian's glslc -O crashes on this build, so it is built with -O0; NIR optimises it.)
+// workgroup, or 160 wide split: garbage on every pixel. A product takes 32 iterations (lanes
+// of 8), not 544 (four terms a step, 160, still ran past it at 8 x 256 staged). (Debian's
+// glslc -O crashes on this build, so it is built with -O0; NIR optimises it.)
 const uint LANES = FIELD_COOP_EMULATED_LANES;  // the subgroup's size (lavapipe's; FieldEvaluator checks)
 const uint SPREAD = 256u / LANES;
 struct TileA { uint src, at, stride; };
@@ -163,9 +163,7 @@ TileC MUL_ADD(TileA a, TileA b, TileC c) {
   [[dont_unroll]] for (uint i = 0u; i < SPREAD; ++i) {
     const uint e = gl_SubgroupInvocationID + LANES * i, row = e >> 4, col = e & 15u;
     float s = c.v[i];
-    [[dont_unroll]] for (uint k = 0u; k < 16u; k += 4u) {
-      [[unroll]] for (uint u = 0u; u < 4u; ++u) s += float(operand(a, row, k + u)) * float(operand(b, k + u, col));
-    }
+    [[unroll]] for (uint k = 0u; k < 16u; ++k) s += float(operand(a, row, k)) * float(operand(b, k, col));
     c.v[i] = s;
   }
   return c;

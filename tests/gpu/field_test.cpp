@@ -406,9 +406,9 @@ TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhe
   if (ctx.fp16_storage() && ctx.subgroup_size() == FIELD_COOP_EMULATED_LANES) {
     // Small grids and widths: the emulation is slow. Still several row tiles per workgroup,
     // several groups of output tiles (the last one partial), 16-input steps, all features.
-    // 160 wide split, 96 x 4 and 128 x 4 take the most loop iterations an invocation: with each
-    // product's 16 terms in a loop, 160 split and 96 x 4 ran past llvmpipe's limit (see
-    // field_coop.comp) and came out as garbage.
+    // 160 wide split, 96 x 4, 128 x 4 and 8 x 128 take the most loop iterations an invocation:
+    // with each product's 16 terms in a loop, 160 split and 96 x 4 ran past llvmpipe's limit
+    // (see field_coop.comp) and came out as garbage; with four terms a step, 8 x 128 split.
     const std::vector<Fp16Case> cases{
         {{{64, 64}, {nn::Activation::relu}}, 37, 23},
         {{{100, 37, 80}, {nn::Activation::gelu, nn::Activation::sigmoid, nn::Activation::leaky_relu}, 5}, 29, 19},
@@ -416,6 +416,7 @@ TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhe
         {{{160, 160}, {nn::Activation::relu}}, 13, 11},
         {{{96, 96, 96, 96}, {nn::Activation::tanh}}, 11, 9},
         {{{128, 128, 128, 128}, {nn::Activation::relu}}, 9, 7},
+        {{std::vector<int>(8, 128), {nn::Activation::tanh}}, 7, 5},
         {{{512, 512}, {nn::Activation::relu}}, 11, 7},
     };
     check_fp16_kernel(ctx, true, false, cases);
