@@ -90,7 +90,7 @@ uint written = 0u;  // FIELD_MODE_HIDDEN: channels written so far
 // shader once they have run 65,535 iterations in all, per invocation, without a word (Mesa's
 // LP_MAX_TGSI_LOOP_ITERATIONS), and one output or one vec4 a step ran past it from five layers
 // of 512 on. This way the largest networks, 8 hidden layers of 512 (or 510: rows not on vec4s),
-// every hidden neuron written, take about 35,000. Each sum keeps its order.
+// every hidden neuron written, take at most about 39,000. Each sum keeps its order.
 void run_layer(const uint l, const uint base) {
   const uint K = layer_in(l), N = layer_out(l), code = layer_act(l);
   const uint wo = p.layers[l].dims.z, bo = p.layers[l].dims.w;  // weight and bias offsets
