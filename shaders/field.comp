@@ -83,6 +83,21 @@ vec4 a4[MAX_WIDTH / 4u];
 vec4 b4[MAX_WIDTH / 4u];
 uint written = 0u;  // FIELD_MODE_HIDDEN: channels written so far
 
+// Four rows' sums (rows q < nq; row q's weights from e + q * K) plus their weights at e .. e + 3
+// times av, one term at a time.
+vec4 add_four_inputs(vec4 s, const uint e, const uint K, const uint nq, const vec4 av) {
+  [[unroll]] for (uint q = 0; q < 4u; ++q) {
+    if (q < nq) {
+      const uint f = e + q * K;
+      s[q] += weight(f) * av.x;
+      s[q] += weight(f + 1u) * av.y;
+      s[q] += weight(f + 2u) * av.z;
+      s[q] += weight(f + 3u) * av.w;
+    }
+  }
+  return s;
+}
+
 // Layer l: a4 (its inputs) becomes its outputs. A specialised pipeline calls it with l a
 // literal, so that every size and code below is a constant.
 //
@@ -127,31 +142,9 @@ void run_layer(const uint l, const uint base) {
       const uint row = wo + j0 * K;  // (row q at row + q * K)
       uint i = 0u;
       for (; i + 16u <= K; i += 16u) {
-        [[unroll]] for (uint v = 0; v < 4u; ++v) {
-          const vec4 av = a4[(i >> 2) + v];
-          [[unroll]] for (uint q = 0; q < 4u; ++q) {
-            if (q < nq) {
-              const uint e = row + q * K + i + 4u * v;
-              s[q] += weight(e) * av.x;
-              s[q] += weight(e + 1u) * av.y;
-              s[q] += weight(e + 2u) * av.z;
-              s[q] += weight(e + 3u) * av.w;
-            }
-          }
-        }
+        [[unroll]] for (uint v = 0; v < 4u; ++v) s = add_four_inputs(s, row + i + 4u * v, K, nq, a4[(i >> 2) + v]);
       }
-      for (; i + 4u <= K; i += 4u) {
-        const vec4 av = a4[i >> 2];
-        [[unroll]] for (uint q = 0; q < 4u; ++q) {
-          if (q < nq) {
-            const uint e = row + q * K + i;
-            s[q] += weight(e) * av.x;
-            s[q] += weight(e + 1u) * av.y;
-            s[q] += weight(e + 2u) * av.z;
-            s[q] += weight(e + 3u) * av.w;
-          }
-        }
-      }
+      for (; i + 4u <= K; i += 4u) s = add_four_inputs(s, row + i, K, nq, a4[i >> 2]);
       for (; i < K; ++i) {
         const float a = a4[i >> 2][i & 3u];
         [[unroll]] for (uint q = 0; q < 4u; ++q) {

@@ -201,8 +201,7 @@ TEST_P(GpuField, EveryHiddenNeuronField) {
 // short: llvmpipe ends every loop of a shader after that many in all, silently (Mesa 22.3's
 // LP_MAX_TGSI_LOOP_ITERATIONS), and the field came out wrong from 5 layers of 512 on.
 TEST_P(GpuField, TheLargestNetworksMatchTheCpu) {
-  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
-                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  const std::vector<nn::Feature> all = testing_support::every_feature();
   const nn::View view{-6, -5, 7, 4};
   gpu::FieldEvaluator eval(context(), options());
   const Arch aligned{std::vector<int>(nn::Mlp::k_max_hidden_layers, nn::Mlp::k_max_width), {nn::Activation::relu}};
@@ -354,8 +353,7 @@ void check_fp16_kernel(gpu::Context& ctx, bool emulate, bool staged, const std::
 TEST(GpuFieldPrecision, Fp16KernelMatchesItsReferenceWhereOfferedAndIsRefusedWhereNot) {
   gpu::Context& ctx = context();
   const uint32_t before = ctx.validation_message_count();
-  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
-                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  const std::vector<nn::Feature> all = testing_support::every_feature();
   if (ctx.fp16_matrices()) {
     const std::vector<Fp16Case> cases{
         {{{64, 64}, {nn::Activation::relu}}, 37, 23},

@@ -62,10 +62,14 @@ void expect_every_activation(Evaluator& eval, double tolerance) {
   }
 }
 
+// All seven input features.
+inline std::vector<nn::Feature> every_feature() {
+  return {nn::Feature::x, nn::Feature::y, nn::Feature::x2, nn::Feature::y2, nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+}
+
 // The shapes every field engine handles; each engine's test adds its own large ones.
 inline std::vector<Arch> common_architectures() {
-  const std::vector<nn::Feature> all{nn::Feature::x,  nn::Feature::y,     nn::Feature::x2,   nn::Feature::y2,
-                                     nn::Feature::xy, nn::Feature::sin_x, nn::Feature::sin_y};
+  const std::vector<nn::Feature> all = every_feature();
   return {
       {{}, {nn::Activation::tanh}},                               // logistic regression
       {{4}, {nn::Activation::tanh}, 3},                           // softmax, 3 classes
