@@ -122,7 +122,12 @@ std::function<int()> add_render_command(CLI::App& app) {
     core::write_png(s->out, int(w), int(h), 4, pixels.data());
     std::cerr << "nnlive: " << w << "x" << h << " picture of " << config.name;
     if (experiments.size() > 1) std::cerr << " and " << experiments.size() - 1 << " more";
-    std::cerr << " at epoch " << experiments.run(0).trainer->epoch() << " written to " << s->out << " (frame "
+    // Each run stops at its own cap: one epoch where they agree, else each run's.
+    std::string epochs = std::to_string(experiments.run(0).trainer->epoch());
+    bool same = true;
+    for (size_t i = 1; i < experiments.size(); ++i) same = same && experiments.run(i).trainer->epoch() == experiments.run(0).trainer->epoch();
+    for (size_t i = 1; i < experiments.size() && !same; ++i) epochs += ", " + std::to_string(experiments.run(i).trainer->epoch());
+    std::cerr << (same ? " at epoch " : " at epochs ") << epochs << " written to " << s->out << " (frame "
               << std::lround(frame_ms) << " ms on " << ctx.device_name() << ")\n";
     return 0;
   };

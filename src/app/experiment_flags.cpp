@@ -69,7 +69,7 @@ core::ExperimentConfig ExperimentFlags::resolve_over(const core::ExperimentConfi
   if (given("config")) config = config_;
   core::ExperimentConfig c = preset || config ? core::load_experiment(preset, config) : base;
   if (given("seed")) {
-    if (seed_ > uint64_t(INT64_MAX)) throw core::UserError(core::ExitCode::usage, "--seed must be below 2^63");
+    if (seed_ > uint64_t(INT64_MAX)) throw core::UserError(core::ExitCode::usage, "--seed must be a whole number from 0 to 2^63 - 1 (9223372036854775807)");
     c.seed = seed_;
   }
   if (given("epochs")) c.training.max_epochs = epochs_;
@@ -113,15 +113,47 @@ std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig
     CLI::App app("--compare");
     ExperimentFlags flags;
     flags.add_to(app);
-    const bool is_flags = spec.find("--") != std::string::npos;
-    const bool is_file = !is_flags && spec.size() > 5 && spec.substr(spec.size() - 5) == ".toml";
+    app.allow_extras();
+    const size_t start = spec.find_first_not_of(" \t");
+    if (start == std::string::npos)
+      throw core::UserError(core::ExitCode::usage, "--compare needs a preset, a FILE.toml or experiment flags, not a blank");
+    // "PRESET", "FILE.toml", "--flags ..." or "PRESET --flags ...": the name runs to the first
+    // ".toml" that ends a word, else to the first " -" (so a file may have spaces, " -" or "--"
+    // in its name, and a quote is kept as typed); the flags are split as a command line.
+    size_t dash = start;
+    if (spec[start] != '-') {
+      size_t toml = spec.find(".toml", start);
+      while (toml != std::string::npos && toml + 5 < spec.size() && spec[toml + 5] != ' ' && spec[toml + 5] != '\t')
+        toml = spec.find(".toml", toml + 1);
+      dash = toml != std::string::npos ? toml + 5 : spec.find(" -", start);
+      if (dash >= spec.size()) dash = std::string::npos;
+    }
+    std::string name = spec.substr(start, dash == std::string::npos ? dash : dash - start);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    std::vector<std::string> args =
+        dash == std::string::npos ? std::vector<std::string>() : CLI::detail::split_up(spec.substr(dash));
+    std::erase(args, std::string());
+    if (!name.empty()) {
+      const bool is_file = name.size() > 5 && name.ends_with(".toml");
+      args.insert(args.begin(), {is_file ? "--config" : "--preset", name});
+    }
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
-      app.parse(is_flags ? spec : std::string(is_file ? "--config " : "--preset ") + "\"" + spec + "\"", false);
+      app.parse(std::move(args));
     } catch (const CLI::ParseError& e) {
       throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': " + e.what());
     }
+    if (const std::vector<std::string> extra = app.remaining(); !extra.empty()) {
+      std::string words;
+      for (const std::string& w : extra) words += (words.empty() ? "" : " ") + w;
+      throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': '" + words +
+                                                       "' is not an experiment flag; a --compare takes only the flags under "
+                                                       "Experiment in --help (the picture's and window's flags go outside it)");
+    }
     core::ExperimentConfig c = flags.resolve_over(base);
-    if (is_flags) c.name = base.name + " (" + flags.given_text() + ")";
+    // Flags over the main experiment are named after it, flags over a preset or file after that.
+    if (const std::string given = flags.given_text(); !given.empty())
+      c.name = (flags.given("preset") || flags.given("config") ? c.name : base.name) + " (" + given + ")";
     out.push_back(std::move(c));
   }
   return out;

@@ -20,13 +20,14 @@ class ExperimentFlags {
   core::ExperimentConfig resolve_over(const core::ExperimentConfig& base) const;
   // Flags given on the command line as `--name value ...`, for titles.
   std::string given_text() const;
+  // Whether the flag `--name` was given.
+  bool given(const char* name) const;
   // The experiments a frame or window shows: the main one (this object's), then the --compare
   // ones, or those of a named comparison (--compare-set: over its own base preset unless
   // --preset or --config chose another). Names say what differs. Throws core::UserError.
   std::vector<core::ExperimentConfig> resolve_all(const std::vector<std::string>& compare, const std::string& compare_set) const;
 
  private:
-  bool given(const char* name) const;
   std::map<std::string, CLI::Option*> options_;
   std::string preset_, config_, dataset_, hidden_, activation_, loss_, optimizer_, features_;
   uint64_t seed_ = 1;
@@ -34,8 +35,8 @@ class ExperimentFlags {
   double noise_ = 0, label_noise_ = 0, test_ratio_ = 0, lr_ = 0, momentum_ = 0, l1_ = 0, l2_ = 0, confidence_ = 0, stop_threshold_ = 0;
 };
 
-// The experiments of --compare: each spec is a preset name, a TOML file, or experiment flags
-// ("--hidden 8 --lr 0.1") applied over `base`. Throws core::UserError naming the spec.
+// The experiments of --compare: each spec is a preset name, a TOML file, experiment flags
+// ("--hidden 8 --lr 0.1") applied over `base`, or flags over a preset or file ("xor --lr 0.3"). Throws core::UserError naming the spec.
 std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig& base, const std::vector<std::string>& specs);
 
 // The classic comparisons (--compare-set): name, what it shows, its base preset, and each

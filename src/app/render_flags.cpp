@@ -17,8 +17,8 @@ void RenderFlags::add_to(CLI::App& app) {
   app.add_flag("--discretize", discretize, "hard class regions instead of confidence shading")->group(g);
   app.add_flag("--linear-loss", linear_loss, "linear loss axis (default logarithmic)")->group(g);
   app.add_option("--compare", compare,
-                 "also show this experiment side by side (repeatable): a preset, a FILE.toml, or flags over the "
-                 "main experiment in quotes, such as \"--hidden 64,64,64\"")
+                 "also show this experiment side by side (repeatable): a preset, a FILE.toml, experiment flags over "
+                 "the main experiment, or flags over a preset or file, in quotes: \"--hidden 64,64,64\", \"xor --lr 0.3\"")
       ->group(g);
   std::string sets;
   for (const auto& c : compare_sets()) sets += (sets.empty() ? "" : ", ") + c.name;

@@ -249,6 +249,8 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"record --preset xor --size 100x100 --out v.mp4", 2, "--size"},
       {"render --preset xor --compare \"--hidden 0\" --out r.png", 2, "hidden"},
       {"render --preset xor --compare \"--bogus 1\" --out r.png", 2, "--compare '--bogus 1'"},
+      {"render --preset xor --compare \"xor --layout field\" --out r.png", 2, "'--layout field' is not an experiment flag"},
+      {"render --preset xor --seed -1 --out r.png", 2, "--seed must be a whole number from 0 to 2^63 - 1"},
       {"render --preset xor --compare xor --compare xor --size 640x480 --out r.png", 2, "each panel needs at least 320x240"},
       {"render --compare-set nosuch --out r.png", 2, "unknown --compare-set 'nosuch'; choose depth, activation, width, batch"},
       {"render --compare-set depth --compare xor --out r.png", 2, "drop --compare"},

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "experiment_flags.hpp"
 #include "nnlive/core/config_io.hpp"
@@ -61,6 +63,52 @@ TEST(CompareSets, NamesSayWhatDiffers) {
             (std::vector<std::string>{"deep-relu: relu, lr 0.03", "deep-sigmoid: sigmoid, lr 0.03", "deep-relu: relu, lr 0.3"}));
   // One experiment alone keeps its name.
   EXPECT_EQ(names(resolve("--preset xor", {}, "")), (std::vector<std::string>{"xor"}));
+}
+
+TEST(CompareSets, ASpecIsAPresetAFileFlagsOrFlagsOverAPresetOrFile) {
+  const core::ExperimentConfig base = core::load_preset("spiral");
+  const auto specs = app::resolve_compare(base, {"xor", "xor --lr 0.7 --seed 9", "  --hidden 8", "--preset xor --hidden 8"});
+  ASSERT_EQ(specs.size(), 4u);
+  EXPECT_EQ(specs[0].name, "xor");
+  EXPECT_EQ(specs[0].data.name, "xor");
+  EXPECT_EQ(specs[1].data.name, "xor");
+  EXPECT_FLOAT_EQ(specs[1].training.optimizer.lr, 0.7f);
+  EXPECT_EQ(specs[1].seed, 9u);
+  EXPECT_EQ(specs[1].name, "xor (lr 0.7 seed 9)");
+  EXPECT_EQ(specs[2].data.name, "spiral");
+  EXPECT_EQ(specs[2].hidden, std::vector<int>{8});
+  EXPECT_EQ(specs[2].name, "spiral (hidden 8)");
+  // Flags over another preset are named after that preset, not the main experiment.
+  EXPECT_EQ(specs[3].data.name, "xor");
+  EXPECT_EQ(specs[3].name, "xor (hidden 8)");
+
+  // A TOML file whose name has spaces and "--", with flags after it.
+  const std::string dir = testing::TempDir() + "compare spec--dir";
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/my -exp--1.toml";
+  std::ofstream(file) << "preset = \"xor\"\n[training]\nlearning_rate = 0.2\n";
+  const auto from_file = app::resolve_compare(base, {file, file + " --lr 0.4"});
+  EXPECT_EQ(from_file[0].data.name, "xor");
+  EXPECT_FLOAT_EQ(from_file[0].training.optimizer.lr, 0.2f);
+  EXPECT_FLOAT_EQ(from_file[1].training.optimizer.lr, 0.4f);
+  std::filesystem::remove_all(dir);
+
+  // Each mistake is named: a blank, a quote kept as typed, a flag that is not an experiment's.
+  auto error = [&](const std::string& spec) {
+    try {
+      app::resolve_compare(base, {spec});
+    } catch (const core::UserError& e) {
+      EXPECT_EQ(e.code, core::ExitCode::usage) << spec;
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error("  ").find("not a blank"), std::string::npos);
+  EXPECT_NE(error("x\"y").find("unknown preset 'x\"y'"), std::string::npos) << error("x\"y");
+  EXPECT_NE(error("--hidden 8 --layout field").find("'--layout field' is not an experiment flag"), std::string::npos)
+      << error("--hidden 8 --layout field");
+  EXPECT_NE(error("xor --hidden 8 extra").find("'extra' is not an experiment flag"), std::string::npos);
+  EXPECT_NE(error("xor --hidden").find("--hidden"), std::string::npos);
 }
 
 TEST(CompareSets, DifferencesNameEverySettingThatDiffersAndNothingElse) {
