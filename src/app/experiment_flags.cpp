@@ -151,9 +151,9 @@ std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig
                                                        "Experiment in --help (the picture's and window's flags go outside it)");
     }
     core::ExperimentConfig c = flags.resolve_over(base);
-    // Flags over the main experiment are named after it, flags over a preset or file after that.
-    if (const std::string given = flags.given_text(); !given.empty())
-      c.name = (flags.given("preset") || flags.given("config") ? c.name : base.name) + " (" + given + ")";
+    // Flags over the main experiment are named after it and them; flags over a preset or file
+    // keep its name (side by side, a name is followed by all the run differs in).
+    if (!flags.given("preset") && !flags.given("config")) c.name = base.name + " (" + flags.given_text() + ")";
     out.push_back(std::move(c));
   }
   return out;
@@ -233,8 +233,10 @@ std::string shape_text(const std::vector<int>& hidden) {
   return t;
 }
 
-std::string number(double v) {
+// v with `digits` significant digits ("0.333" for a third).
+std::string number(double v, int digits) {
   std::ostringstream os;
+  os.precision(digits);
   os << v;
   return os.str();
 }
@@ -250,34 +252,45 @@ std::string joined(const std::vector<T>& items) {
 
 std::vector<std::string> differences(const std::vector<core::ExperimentConfig>& configs) {
   // Each setting as text, in the order a reader looks for them.
-  using Get = std::function<std::string(const core::ExperimentConfig&)>;
+  using Get = std::function<std::string(const core::ExperimentConfig&, int digits)>;
   const std::vector<Get> settings{
-      [](const core::ExperimentConfig& c) { return shape_text(c.hidden); },
-      [](const core::ExperimentConfig& c) { return joined(c.activations); },
-      [](const core::ExperimentConfig& c) { return std::string(nn::to_string(c.training.optimizer.kind)); },
-      [](const core::ExperimentConfig& c) { return "lr " + number(c.training.optimizer.lr); },
-      [](const core::ExperimentConfig& c) { return c.training.batch == 0 ? std::string("full batch") : "batch " + std::to_string(c.training.batch); },
-      [](const core::ExperimentConfig& c) { return "momentum " + number(c.training.optimizer.momentum); },
-      [](const core::ExperimentConfig& c) { return "L1 " + number(c.training.l1); },
-      [](const core::ExperimentConfig& c) { return "L2 " + number(c.training.l2); },
-      [](const core::ExperimentConfig& c) { return "confidence " + number(c.training.confidence); },
-      [](const core::ExperimentConfig& c) { return std::string(nn::to_string(c.loss)); },
-      [](const core::ExperimentConfig& c) { return "features " + joined(c.features); },
-      [](const core::ExperimentConfig& c) { return "seed " + std::to_string(c.seed); },
-      [](const core::ExperimentConfig& c) { return c.data.name; },
-      [](const core::ExperimentConfig& c) { return std::to_string(c.data.points) + " points"; },
-      [](const core::ExperimentConfig& c) { return "noise " + number(c.data.noise); },
-      [](const core::ExperimentConfig& c) { return "label noise " + number(c.data.label_noise); },
-      [](const core::ExperimentConfig& c) { return "test " + number(c.data.test_ratio); },
-      [](const core::ExperimentConfig& c) { return std::to_string(c.data.classes) + " classes"; },
-      [](const core::ExperimentConfig& c) { return std::to_string(c.training.max_epochs) + " epochs"; },
+      [](const core::ExperimentConfig& c, int) { return shape_text(c.hidden); },
+      [](const core::ExperimentConfig& c, int) { return joined(c.activations); },
+      [](const core::ExperimentConfig& c, int) { return std::string(nn::to_string(c.training.optimizer.kind)); },
+      [](const core::ExperimentConfig& c, int digits) { return "lr " + number(c.training.optimizer.lr, digits); },
+      [](const core::ExperimentConfig& c, int) { return c.training.batch == 0 ? std::string("full batch") : "batch " + std::to_string(c.training.batch); },
+      [](const core::ExperimentConfig& c, int digits) { return "momentum " + number(c.training.optimizer.momentum, digits); },
+      [](const core::ExperimentConfig& c, int digits) { return "L1 " + number(c.training.l1, digits); },
+      [](const core::ExperimentConfig& c, int digits) { return "L2 " + number(c.training.l2, digits); },
+      [](const core::ExperimentConfig& c, int digits) { return "confidence " + number(c.training.confidence, digits); },
+      [](const core::ExperimentConfig& c, int) { return std::string(nn::to_string(c.loss)); },
+      [](const core::ExperimentConfig& c, int) { return "features " + joined(c.features); },
+      [](const core::ExperimentConfig& c, int) { return "seed " + std::to_string(c.seed); },
+      [](const core::ExperimentConfig& c, int) { return c.data.name; },
+      [](const core::ExperimentConfig& c, int) { return std::to_string(c.data.points) + " points"; },
+      [](const core::ExperimentConfig& c, int digits) { return "noise " + number(c.data.noise, digits); },
+      [](const core::ExperimentConfig& c, int digits) { return "label noise " + number(c.data.label_noise, digits); },
+      [](const core::ExperimentConfig& c, int digits) { return "test " + number(c.data.test_ratio, digits); },
+      [](const core::ExperimentConfig& c, int) { return std::to_string(c.data.classes) + " classes"; },
+      [](const core::ExperimentConfig& c, int) { return std::to_string(c.training.max_epochs) + " epochs"; },
   };
+  // Whether settings differ is decided at full precision; a label shows as few digits (from 3) as
+  // keep apart every two values that differ.
+  const int full = 17;
   std::vector<std::string> labels(configs.size());
   for (const Get& get : settings) {
     bool all_equal = true;
-    for (const auto& c : configs) all_equal = all_equal && get(c) == get(configs[0]);
+    for (const auto& c : configs) all_equal = all_equal && get(c, full) == get(configs[0], full);
     if (all_equal) continue;
-    for (size_t i = 0; i < configs.size(); ++i) labels[i] += (labels[i].empty() ? "" : ", ") + get(configs[i]);
+    auto keeps_apart = [&](int digits) {
+      for (size_t i = 0; i < configs.size(); ++i)
+        for (size_t j = 0; j < i; ++j)
+          if (get(configs[i], full) != get(configs[j], full) && get(configs[i], digits) == get(configs[j], digits)) return false;
+      return true;
+    };
+    int digits = 3;
+    while (digits < full && !keeps_apart(digits)) ++digits;
+    for (size_t i = 0; i < configs.size(); ++i) labels[i] += (labels[i].empty() ? "" : ", ") + get(configs[i], digits);
   }
   for (size_t i = 0; i < configs.size(); ++i)
     if (labels[i].empty()) labels[i] = configs[i].name;

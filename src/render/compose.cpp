@@ -45,7 +45,8 @@ std::string format_percent(double v) {
 // The header: title, epoch and state on the left, the figures on the right; when they do not
 // fit on one line (a large header_scale), the figures go on a second line.
 struct Header {
-  std::string epoch, state, stats;
+  std::string title, epoch, state, stats;
+  float title_px = 0.0f;  // the title's size: smaller, then cut short, where it would not fit
   bool diverged = false;
   float k = 1.0f;       // font scale: design scale times header_scale
   bool two_rows = false;
@@ -74,18 +75,29 @@ Header plan_header(const Scene& scene, const RenderOptions& o, float width, floa
   const std::string widest_loss = "8.88e-08", widest_acc = "100.0%";
   const std::string widest_stats = "train loss " + widest_loss + "   test loss " + widest_loss + "   train acc " + widest_acc +
                                    "   test acc " + widest_acc + "   \xCE\xB7 " + lr;
-  const float left = fonts.bold.measure(scene.title, 36.0f * h.k) + 28.0f * h.k + fonts.bold.measure("epoch 8888888", 26.0f * h.k) +
-                     30.0f * h.k + fonts.bold.measure("diverged at epoch 8888888", 24.0f * h.k);
-  const float right = fonts.regular.measure(widest_stats, 22.0f * h.k);
+  // Widths at k = 1 (they scale with k): the epoch and the state, which keep their room, and
+  // the figures. Where a panel is too narrow for them at its scale (side by side, large text),
+  // the whole header is set smaller: the figures fit the width, the epoch and state 3/5 of it.
+  const float reserve_1 = 58.0f + fonts.bold.measure("epoch 8888888", 26.0f) + fonts.bold.measure("diverged at epoch 8888888", 24.0f);
+  const float stats_1 = fonts.regular.measure(widest_stats, 22.0f);
+  h.k = std::min({h.k, 0.6f * width / reserve_1, width / stats_1});
+  const float reserve = reserve_1 * h.k;
+  // A title too long for the rest (side by side, a run's name and all it differs in) is set
+  // smaller, down to 3/4, then cut short with an ellipsis.
+  const float room = width - reserve, title_w = fonts.bold.measure(scene.title, 36.0f * h.k);
+  h.title_px = title_w > room ? std::max(0.75f, room / title_w) * 36.0f * h.k : 36.0f * h.k;
+  h.title = fonts.bold.elide(scene.title, h.title_px, room);
+  const float left = fonts.bold.measure(h.title, h.title_px) + reserve;
+  const float right = stats_1 * h.k;
   h.two_rows = left + 40.0f * h.k + right > width;
   h.height = (h.two_rows ? 112.0f : 70.0f) * h.k;
   return h;
 }
 
-void header(const Header& h, const Scene& scene, const Rect& r, const Fonts& fonts, const Colours& c, ShapeBatch& out) {
+void header(const Header& h, const Rect& r, const Fonts& fonts, const Colours& c, ShapeBatch& out) {
   const float k = h.k;
   const float base = h.two_rows ? r.y0 + 40.0f * k : r.y0 + 0.5f * r.height() + 11.0f * k;
-  float x = fonts.bold.draw(out, scene.title, r.x0, base, 36.0f * k, c.text);
+  float x = fonts.bold.draw(out, h.title, r.x0, base, h.title_px, c.text);
   x += 28.0f * k;
   x = fonts.bold.draw(out, h.epoch, x, base, 26.0f * k, c.text) + 30.0f * k;
   if (!h.state.empty()) fonts.bold.draw(out, h.state, x, base, 24.0f * k, h.diverged ? c.wrong : c.marker);
@@ -190,7 +202,7 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
     if (options.layout == Layout::full) {
       const Header h = plan_header(scene, options, W - 2.0f * m, s, fonts);
       top = m + h.height;
-      header(h, scene, {m, m, W - m, top - 8.0f * s}, fonts, c, out);
+      header(h, {m, m, W - m, top - 8.0f * s}, fonts, c, out);
     }
     const float avail_h = H - top - m;
     if (W >= H) {  // landscape: field square on the left, diagram and curves on the right
@@ -247,7 +259,7 @@ Composition compose(const Scene& scene, const RenderOptions& options, uint32_t w
   if (scene.compare_index >= 0) {
     // Side by side: the run's colour and number (as in the comparison chart), over the field's
     // top-right corner.
-    const float r = std::round(22.0f * s * std::max(1.0f, options.min_text_px / 18.0f));
+    const float r = parts.badge_radius();
     draw_badge(parts, comp.field.rect.x1 - r - 8.0f * s, comp.field.rect.y0 + r + 8.0f * s, r, scene.compare_index);
   }
   if (!band.lines.empty()) caption_band(band, scene, W, full_H, fonts, out);

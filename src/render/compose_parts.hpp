@@ -2,6 +2,7 @@
 // The drawing functions of the composition, one per element (private to src/render).
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
 
@@ -20,6 +21,10 @@ struct Parts {
   ShapeBatch& under;
   // A text size: `design` pixels at 1080p, scaled, and never below the presentation minimum.
   float text(float design) const { return std::max(design, options.min_text_px) * s; }
+  // Side by side, the radius of the run's badge in the field's top-right corner (0 alone).
+  float badge_radius() const {
+    return scene.compare_index >= 0 ? std::round(22.0f * s * std::max(1.0f, options.min_text_px / 18.0f)) : 0.0f;
+  }
 };
 
 void draw_points(const Parts& p, const FieldPanel& panel);

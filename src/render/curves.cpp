@@ -344,7 +344,7 @@ void draw_comparison(const Parts& p, const Rect& area) {
     const float x = legend.x0 + float(i / per_col) * col_w, y = legend.y0 + float(i % per_col) * entry_h;
     draw_badge(p, x + badge_r, y + badge_r + 2 * s, badge_r, int(i));
     const float tx = x + 2.6f * badge_r + 4 * s;
-    p.fonts.bold.draw(p.out, runs[i].label, tx, y + legend_px, legend_px, p.c.text);
+    p.fonts.bold.draw(p.out, p.fonts.bold.elide(runs[i].label, legend_px, x + col_w - tx - 6 * s), tx, y + legend_px, legend_px, p.c.text);
     const auto& h = *runs[i].history;
     char line[96];
     if (h.empty()) std::snprintf(line, sizeof line, "epoch 0");

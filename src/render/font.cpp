@@ -135,6 +135,22 @@ float Font::measure(std::string_view text, float size) const {
   return w;
 }
 
+std::string Font::elide(std::string_view text, float size, float max_width) const {
+  if (measure(text, size) <= max_width) return std::string(text);
+  const std::string_view ellipsis = "\xE2\x80\xA6";
+  const float room = max_width - measure(ellipsis, size);
+  size_t end = 0;
+  float w = 0.0f;
+  for (size_t i = 0; i < text.size();) {
+    const Glyph* g = find(next_codepoint(text, i));
+    w += g ? g->advance * size : 0.0f;
+    if (w > room) break;
+    end = i;
+  }
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == ',')) --end;
+  return std::string(text.substr(0, end)) + std::string(ellipsis);
+}
+
 float Font::draw(ShapeBatch& batch, std::string_view text, float x, float y, float size, const Rgba& colour,
                  Align align) const {
   if (align != Align::left) x -= measure(text, size) * (align == Align::center ? 0.5f : 1.0f);

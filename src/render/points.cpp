@@ -43,7 +43,9 @@ void draw_names(const Parts& p, const FieldPanel& panel) {
   if (!d.axis_names[0].empty()) label(d.axis_names[0] + " \xE2\x86\x92", 0.5f * (r.x0 + r.x1), r.y1 - pad, Align::center);
   if (!d.axis_names[1].empty()) label("\xE2\x86\x91 " + d.axis_names[1], r.x0 + 1.5f * pad, r.y0 + size + pad, Align::left);
   if (d.class_names.empty()) return;
-  float y = r.y0 + size + pad;
+  // Below the run's badge side by side (draw_badge, in the same corner).
+  const float badge = p.badge_radius();
+  float y = r.y0 + size + pad + (badge > 0.0f ? 2.0f * badge + 8.0f * p.s : 0.0f);
   for (size_t k = d.class_names.size(); k-- > 0;) {  // the last class on top, as in the data
     const std::string& name = d.class_names[k];
     const float w = p.fonts.regular.measure(name, size);

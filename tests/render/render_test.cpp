@@ -191,6 +191,43 @@ TEST_F(Render, HeaderNeverMovesTheFieldAsFiguresChange) {
   }
 }
 
+TEST(Font, ElideKeepsWhatFitsAndCutsTheRestShortWithAnEllipsis) {
+  const render::Font font(true);
+  const float px = 20.0f, ellipsis = font.measure("\xE2\x80\xA6", px);
+  EXPECT_EQ(font.elide("spiral: 2x8", px, font.measure("spiral: 2x8", px)), "spiral: 2x8");
+  // Trailing commas and spaces go with the cut.
+  EXPECT_EQ(font.elide("1x4, sgd, lr 0.3", px, font.measure("1x4, sgd,", px) + ellipsis + 0.5f), "1x4, sgd\xE2\x80\xA6");
+  EXPECT_EQ(font.elide("1x4, sgd, lr 0.3", px, ellipsis), "\xE2\x80\xA6");
+  // Whole code points only.
+  EXPECT_EQ(font.elide("\xCE\xB7\xCE\xB7\xCE\xB7\xCE\xB7", px, font.measure("\xCE\xB7\xCE\xB7", px) + ellipsis + 0.5f),
+            "\xCE\xB7\xCE\xB7\xE2\x80\xA6");
+}
+
+TEST(Compose, ALongTitleIsSetSmallerThenCutShortAndTheEpochAndStateStayInTheFrame) {
+  // Side by side, a run's title is its name and all it differs in: longer than a panel is wide.
+  const render::Font regular(false), bold(true);
+  auto t = train("xor", 4000);  // paused by the stop rule: a state line as well
+  ASSERT_TRUE(t->snap.paused_at);
+  t->scene.title = "too-hot: 1x4, tanh, sgd, lr 30, full batch, L2 0, bce, features x,y, seed 12345678901, xor, 60 points, "
+                   "noise 0, label noise 0.1, test 0.333, 2 classes, 4000 epochs";
+  for (const auto& [w, h] : {std::pair{480u, 270u}, std::pair{960u, 540u}, std::pair{3840u, 2160u}})
+    for (float scale : {1.0f, 2.5f}) {
+      render::RenderOptions o;
+      o.header_scale = scale;
+      const render::Composition comp = render::compose(t->scene, o, w, h, {regular, bold});
+      float right = 0.0f;
+      size_t glyphs = 0;
+      for (const auto& s : comp.shapes.shapes())
+        if (uint32_t(s.style.x) == SHAPE_GLYPH) {
+          right = std::max(right, s.rect.z);
+          EXPECT_GE(s.rect.x, 0.0f) << w << "x" << h << " scale " << scale;
+          ++glyphs;
+        }
+      EXPECT_LE(right, float(w)) << w << "x" << h << " scale " << scale;
+      EXPECT_GT(glyphs, 100u);
+    }
+}
+
 TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {
   auto fruit = train("fruit", 5);
   render::SceneTarget target(context(), 960, 540);

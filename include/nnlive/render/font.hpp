@@ -26,6 +26,9 @@ class Font {
 
   // Width in pixels of text at the given pixel size (the em height).
   float measure(std::string_view text, float size) const;
+  // text whole if it is at most max_width pixels wide at this size, else its longest start
+  // (whole code points, trailing spaces and commas dropped) with an ellipsis that is.
+  std::string elide(std::string_view text, float size, float max_width) const;
   // Appends glyphs with the baseline at y; returns the pen's end x.
   float draw(ShapeBatch& batch, std::string_view text, float x, float y, float size, const Rgba& colour,
              Align align = Align::left) const;
