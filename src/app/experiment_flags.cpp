@@ -315,8 +315,14 @@ std::pair<int, int> parse_neuron(const std::string& text, const nn::Mlp& mlp) {
   std::istringstream is(text);
   if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
       layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out)
-    throw core::UserError(core::ExitCode::usage, "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; the network has " +
-                                                     std::to_string(mlp.hidden_layers()) + " hidden layer(s)");
+  {
+    std::string widths;
+    for (int l = 0; l < mlp.hidden_layers(); ++l) widths += (l ? ", " : "") + std::to_string(mlp.layers()[l].out);
+    throw core::UserError(core::ExitCode::usage,
+                          "--neuron takes LAYER:INDEX of a hidden neuron, counted from 1; " +
+                              (widths.empty() ? std::string("the network has no hidden layer")
+                                              : "the network's hidden layers have " + widths + " neurons"));
+  }
   return {layer - 1, index - 1};
 }
 

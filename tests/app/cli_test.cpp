@@ -228,7 +228,7 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"render --preset xor --size 100x100 --out r.png", 2, "320x240 to 7680x4320"},
       {"render --preset xor --layout grid --out r.png", 2, "unknown layout 'grid'"},
       {"render --preset xor --palette rainbow --out r.png", 2, "unknown palette 'rainbow'"},
-      {"render --preset xor --neuron 3:1 --out r.png", 2, "--neuron"},
+      {"render --preset xor --neuron 3:1 --out r.png", 2, "counted from 1; the network's hidden layers have 4 neurons"},
       {"render --preset xor --out r.jpg", 2, ".png"},
       {"render --preset xor --out nodir/r.png", 4, "does not exist"},
       {"render --preset xor --compare nosuch --out r.png", 2, "nosuch"},
