@@ -22,18 +22,51 @@ constexpr float k_streak = 0.16f;                // a pulse's streak: this fract
 constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
 constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
 
-// Indices of the k largest values (all if fewer).
-std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k) {
-  std::vector<size_t> idx(magnitude.size());
-  std::iota(idx.begin(), idx.end(), size_t{0});
-  if (idx.size() > k) {
-    std::nth_element(idx.begin(), idx.begin() + long(k), idx.end(),
-                     [&](size_t a, size_t b) { return magnitude[a] > magnitude[b]; });
-    idx.resize(k);
+// Indices of the k largest values (all if fewer), weakest first (the strong are drawn on top);
+// among equal values, the lower index first; NaN counts as smaller than any.
+std::vector<size_t> strongest(std::vector<float> magnitude, size_t k) {
+  for (float& v : magnitude)
+    if (std::isnan(v)) v = -1.0f;  // (a diverged run's: last, and never in the way of an ordering)
+  std::vector<size_t> idx;
+  if (magnitude.size() <= k) {
+    idx.resize(magnitude.size());
+    std::iota(idx.begin(), idx.end(), size_t{0});
+  } else {
+    // The k-th largest value, selected among the values themselves (contiguous: several times
+    // faster than among indices), then the indices above it and as many equal to it as fit.
+    std::vector<float> values(magnitude);
+    std::nth_element(values.begin(), values.begin() + long(k - 1), values.end(), std::greater<float>());
+    const float kth = values[k - 1];
+    size_t above = 0;
+    for (float v : magnitude) above += v > kth;
+    idx.reserve(k);
+    size_t ties = k - above;
+    for (size_t i = 0; i < magnitude.size(); ++i)
+      if (magnitude[i] > kth || (magnitude[i] == kth && ties > 0 && ties--)) idx.push_back(i);
   }
-  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return magnitude[a] < magnitude[b]; });  // strong on top
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return magnitude[a] < magnitude[b]; });
   return idx;
 }
+
+// The k strongest of a layer's `count` edges by magnitude(e), weakest first, and the largest
+// magnitude; memoized under `key` where the scene has a memo (SceneMemo).
+template <class Magnitude>
+SceneMemo::Edges strongest_edges(const Scene& scene, int key, size_t count, size_t k, Magnitude magnitude) {
+  std::unique_lock<std::mutex> lock;
+  if (scene.memo) {
+    lock = std::unique_lock(scene.memo->mutex);
+    if (const auto it = scene.memo->edges.find(key); it != scene.memo->edges.end()) return it->second;
+  }
+  std::vector<float> mag(count);
+  for (size_t e = 0; e < count; ++e) mag[e] = magnitude(e);
+  SceneMemo::Edges out{strongest(mag, k), mag.empty() ? 0.0f : *std::max_element(mag.begin(), mag.end())};
+  if (scene.memo) scene.memo->edges[key] = out;
+  return out;
+}
+
+// The memo's keys: a layer's edges by weight, and its pulses in each wave.
+enum Wave { k_weights, k_forward, k_error, k_gradients };
+int edges_key(size_t layer, Wave wave) { return int(layer) * 4 + int(wave); }
 
 // 1 for layers of up to 600 edges, falling to 0.3 for very dense ones (512 x 512).
 float density(size_t edges) { return std::clamp(std::sqrt(600.0f / float(std::max<size_t>(edges, 1))), 0.3f, 1.0f); }
@@ -85,14 +118,15 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   for (size_t l = 0; l < layers.size(); ++l) {
     const auto& L = layers[l];
     const float* W = snap.params.data() + L.w_offset;
-    std::vector<float> mag(size_t(L.in) * L.out);
-    for (size_t i = 0; i < mag.size(); ++i) mag[i] = std::abs(W[i]);
-    const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-6f);
+    const size_t count = size_t(L.in) * L.out;
+    const auto edges = strongest_edges(p.scene, edges_key(l, k_weights), count, k_max_edges_per_layer,
+                                       [&](size_t e) { return std::abs(W[e]); });
+    const float top = std::max(edges.top, 1e-6f);
     // Dense layers: thinner edges, and weak ones fade faster, so the strong ones stand out.
-    const float k = density(mag.size());
-    for (size_t e : strongest(mag, k_max_edges_per_layer)) {
+    const float k = density(count);
+    for (size_t e : edges.strongest) {
       const int j = int(e) / L.in, i = int(e) % L.in;
-      const float t = mag[e] / top;
+      const float t = std::abs(W[e]) / top;
       const Rgba base = W[e] >= 0 ? p.c.positive() : p.c.negative();
       const auto a = node(l, i), b = node(l + 1, j);
       p.under.line(a, b, std::max(0.6f, (0.4f + 4.0f * t) * s * k),
@@ -136,19 +170,20 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   }
   if (!snap.grads.empty() && p.scene.training) {
     const auto& L = layers[l];
-    std::vector<float> mag(size_t(L.in) * L.out);
-    for (int j = 0; j < L.out; ++j)
-      for (int i = 0; i < L.in; ++i) {
-        const size_t e = size_t(j) * L.in + i;
-        const float a_in = snap.probe.size() > l ? snap.probe[l][i] : 1.0f;
-        mag[e] = forward      ? std::abs(snap.params[L.w_offset + e] * a_in)
-                 : error_wave ? std::abs(snap.params[L.w_offset + e] * error_delta[size_t(j)])
-                              : std::abs(snap.grads[L.w_offset + e]);
-      }
-    const float top = std::max(*std::max_element(mag.begin(), mag.end()), 1e-12f);
-    const float k = density(mag.size());
-    for (size_t e : strongest(mag, k_max_pulses_per_layer)) {
-      const float t = mag[e] / top;
+    auto magnitude = [&](size_t e) {
+      const size_t j = e / size_t(L.in), i = e % size_t(L.in);
+      const float a_in = snap.probe.size() > l ? snap.probe[l][i] : 1.0f;
+      return forward      ? std::abs(snap.params[L.w_offset + e] * a_in)
+             : error_wave ? std::abs(snap.params[L.w_offset + e] * error_delta[j])
+                          : std::abs(snap.grads[L.w_offset + e]);
+    };
+    const size_t count = size_t(L.in) * L.out;
+    const auto edges = strongest_edges(p.scene, edges_key(l, forward ? k_forward : error_wave ? k_error : k_gradients), count,
+                                       k_max_pulses_per_layer, magnitude);
+    const float top = std::max(edges.top, 1e-12f);
+    const float k = density(count);
+    for (size_t e : edges.strongest) {
+      const float t = magnitude(e) / top;
       if (t < 0.02f) continue;
       const int j = int(e) / L.in, i = int(e) % L.in;
       const auto a = node(l, i), b = node(l + 1, j);

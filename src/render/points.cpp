@@ -59,22 +59,56 @@ void draw_names(const Parts& p, const FieldPanel& panel) {
   }
 }
 
+namespace {
+
+// Whether the network misclassifies each point (test, train, then user), from one forward pass
+// over them all; memoized with the scene's snapshot and dataset.
+std::vector<uint8_t> misclassified(const Scene& scene) {
+  std::unique_lock<std::mutex> lock;
+  if (scene.memo) {
+    lock = std::unique_lock(scene.memo->mutex);
+    if (scene.memo->misclassified) return *scene.memo->misclassified;
+  }
+  const data::Dataset& d = *scene.dataset;
+  const nn::Mlp model = nn::model_of(*scene.snapshot);
+  const size_t inputs = scene.input_map.size(), n = d.test.size() + d.train.size() + d.user.size();
+  std::vector<float> in(n * inputs);
+  std::vector<int> labels;
+  labels.reserve(n);
+  for (const auto* set : {&d.test, &d.train, &d.user})
+    for (const auto& pt : *set) {
+      scene.input_map.apply(pt.x, pt.y, in.data() + inputs * labels.size());
+      labels.push_back(pt.label);
+    }
+  // In chunks: a trace of all points at once would hold every layer's values for each.
+  constexpr size_t k_chunk = 64;
+  nn::Trace t;
+  std::vector<uint8_t> wrong(n);
+  const int k = model.outputs();
+  for (size_t c = 0; c < n; c += k_chunk) {
+    const size_t m = std::min(k_chunk, n - c);
+    model.forward(in.data() + c * inputs, int(m), t);
+    for (size_t i = 0; i < m; ++i) wrong[c + i] = nn::predicted_class(t.output().data() + i * size_t(k), k) != labels[c + i];
+  }
+  if (scene.memo) scene.memo->misclassified = wrong;
+  return wrong;
+}
+
+}  // namespace
+
 void draw_points(const Parts& p, const FieldPanel& panel) {
   const data::Dataset& d = *p.scene.dataset;
-  const nn::Mlp model = nn::model_of(*p.scene.snapshot);
   const Rect& r = panel.rect;
   const float radius = std::max(2.5f, 6.0f * p.s);
   const float stroke = std::max(1.0f, 1.3f * p.s);
-  std::vector<float> in(p.scene.input_map.size());
-  nn::Trace t;
-
+  const std::vector<uint8_t> wrong_at = misclassified(p.scene);
+  size_t next = 0;
   auto draw = [&](const data::Point& pt, bool test, bool user) {
+    const size_t index = next++;
     const Vec2 at = panel.pixel(pt.x, pt.y);
     const float x = at.x, y = at.y;
     if (x < r.x0 - radius || x > r.x1 + radius || y < r.y0 - radius || y > r.y1 + radius) return;
-    p.scene.input_map.apply(pt.x, pt.y, in.data());
-    model.forward(in.data(), 1, t);
-    const bool wrong = nn::predicted_class(t.output().data(), model.outputs()) != pt.label;
+    const bool wrong = wrong_at[index] != 0;
     const uint32_t kind = k_class_shapes[pt.label & 7];
     const float rr = radius_for(kind, user ? radius * 1.35f : radius);
     const Rgba colour = p.c.class_colour(pt.label);

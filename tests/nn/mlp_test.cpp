@@ -3,7 +3,9 @@
 // activation x loss x several shapes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "nnlive/common/rng.hpp"
 #include "nnlive/nn/loss.hpp"
@@ -46,6 +48,74 @@ TEST(Mlp, ForwardByHand) {
   EXPECT_NEAR(t.a[1][1], 0.913785f, 1e-6);
   EXPECT_NEAR(t.z[1][0], -2.384489f, 1e-5);
   EXPECT_NEAR(t.output()[0], 0.084363f, 1e-6);
+}
+
+// The forward pass as a dot product one sample at a time (what Mlp::forward computed before it
+// took samples in blocks): the blocks must give every value to the bit.
+void forward_one_at_a_time(const Mlp& m, const float* x, int n, Trace& t) {
+  t.a.assign(m.layers().size() + 1, {});
+  t.z.assign(m.layers().size(), {});
+  t.a[0].assign(x, x + size_t(n) * m.inputs());
+  for (size_t li = 0; li < m.layers().size(); ++li) {
+    const LayerShape& l = m.layers()[li];
+    const float* W = m.params().data() + l.w_offset;
+    const float* b = m.params().data() + l.b_offset;
+    t.z[li].resize(size_t(n) * l.out);
+    t.a[li + 1].resize(size_t(n) * l.out);
+    for (int s = 0; s < n; ++s) {
+      for (int j = 0; j < l.out; ++j) {
+        float sum = b[j];
+        for (int i = 0; i < l.in; ++i) sum += W[size_t(j) * l.in + i] * t.a[li][size_t(s) * l.in + i];
+        t.z[li][size_t(s) * l.out + j] = sum;
+      }
+      float* as = t.a[li + 1].data() + size_t(s) * l.out;
+      const float* zs = t.z[li].data() + size_t(s) * l.out;
+      if (l.activation == Activation::softmax) {
+        const float mx = *std::max_element(zs, zs + l.out);
+        float total = 0.0f;
+        for (int j = 0; j < l.out; ++j) total += as[j] = std::exp(zs[j] - mx);
+        for (int j = 0; j < l.out; ++j) as[j] /= total;
+      } else {
+        for (int j = 0; j < l.out; ++j) as[j] = activate(l.activation, zs[j]);
+      }
+    }
+  }
+}
+
+TEST(Mlp, ForwardOverManySamplesGivesEachSamplesDotProductsToTheBit) {
+  struct Shape {
+    int inputs;
+    std::vector<int> hidden;
+    Activation act;
+    int outputs;
+    Activation out_act;
+  };
+  const std::vector<Shape> shapes{{2, {5}, Activation::tanh, 1, Activation::sigmoid},
+                                  {3, {17, 9}, Activation::relu, 3, Activation::softmax},
+                                  {7, {64, 33, 6}, Activation::gelu, 1, Activation::sigmoid},
+                                  {2, {}, Activation::tanh, 4, Activation::softmax}};
+  Rng rng(11);
+  for (const Shape& sh : shapes)
+    for (int n : {1, 3, 15, 16, 17, 64, 100}) {
+      const std::vector<Activation> acts{sh.act};
+      Mlp m(sh.inputs, sh.hidden, acts, sh.outputs, sh.out_act);
+      m.init(uint64_t(n) * 7 + 1);
+      for (size_t l = 0; l < m.layers().size(); ++l)  // biases that are not zero
+        for (int j = 0; j < m.layers()[l].out; ++j) m.params()[m.layers()[l].b_offset + j] = float(rng.normal()) * 0.3f;
+      std::vector<float> x(size_t(n) * sh.inputs);
+      for (float& v : x) v = float(rng.normal()) * 2.0f;
+      Trace blocked, plain;
+      m.forward(x.data(), n, blocked);
+      forward_one_at_a_time(m, x.data(), n, plain);
+      ASSERT_EQ(blocked.z.size(), plain.z.size());
+      for (size_t l = 0; l < plain.z.size(); ++l) {
+        ASSERT_EQ(blocked.z[l].size(), plain.z[l].size());
+        EXPECT_EQ(std::memcmp(blocked.z[l].data(), plain.z[l].data(), plain.z[l].size() * sizeof(float)), 0)
+            << "layer " << l << ", " << n << " samples";
+        EXPECT_EQ(std::memcmp(blocked.a[l + 1].data(), plain.a[l + 1].data(), plain.a[l + 1].size() * sizeof(float)), 0)
+            << "layer " << l << ", " << n << " samples";
+      }
+    }
 }
 
 TEST(Mlp, RejectsOutOfRangeShapes) {

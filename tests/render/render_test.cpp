@@ -5,7 +5,9 @@
 // goldens once a person has looked at them. Runs with the validation layer on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -226,6 +228,53 @@ TEST(Compose, ALongTitleIsSetSmallerThenCutShortAndTheEpochAndStateStayInTheFram
       EXPECT_LE(right, float(w)) << w << "x" << h << " scale " << scale;
       EXPECT_GT(glyphs, 100u);
     }
+}
+
+// Two compositions of the same scene have the same shapes, to the bit.
+bool same_shapes(const render::Composition& a, const render::Composition& b) {
+  auto same = [](const render::ShapeBatch& x, const render::ShapeBatch& y) {
+    return x.size() == y.size() && std::memcmp(x.shapes().data(), y.shapes().data(), x.size() * sizeof(render::shared::Shape)) == 0;
+  };
+  return same(a.underlay, b.underlay) && same(a.shapes, b.shapes);
+}
+
+TEST(Compose, AMemoKeepsWhatTheFrameDerivesAndDrawsTheSame) {
+  // A wide network while training (pulses), on a set with points the network still gets wrong.
+  const render::Font regular(false), bold(true);
+  core::ExperimentConfig c = core::load_preset("spiral");
+  c.hidden = {64, 75, 64};  // (a width no block of 4 or 16 divides)
+  c.activations.resize(1);
+  c.training.max_epochs = 3;
+  core::Run run = core::build_run(c);
+  while (!run.trainer->finished()) run.trainer->run_epoch();
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  for (double time_s : {0.6, 1.9}) {  // a forward wave, then a backward one
+    render::Scene scene = render::make_scene(run, snap, time_s);
+    scene.training = true;
+    const render::Composition alone = render::compose(scene, {}, 960, 540, {regular, bold});
+    scene.memo = std::make_shared<render::SceneMemo>();
+    const render::Composition first = render::compose(scene, {}, 960, 540, {regular, bold});
+    ASSERT_TRUE(scene.memo->misclassified);
+    EXPECT_EQ(scene.memo->misclassified->size(), run.dataset.train.size() + run.dataset.test.size());
+    const size_t wrong = size_t(std::count(scene.memo->misclassified->begin(), scene.memo->misclassified->end(), 1));
+    EXPECT_GT(wrong, 0u);
+    EXPECT_LT(wrong, scene.memo->misclassified->size());
+    EXPECT_GE(scene.memo->edges.size(), 5u) << "every layer's edges, and the wave's";
+    const render::Composition again = render::compose(scene, {}, 960, 540, {regular, bold});
+    EXPECT_TRUE(same_shapes(alone, first)) << "time " << time_s;
+    EXPECT_TRUE(same_shapes(first, again)) << "time " << time_s;
+  }
+}
+
+TEST(Compose, WeightsThatAreNotANumberStillCompose) {
+  // A run that diverged: its diagram's edges are chosen among magnitudes that are NaN.
+  const render::Font regular(false), bold(true);
+  auto t = train("xor", 10);
+  for (size_t i = 0; i < t->snap.params.size(); i += 2) t->snap.params[i] = std::nanf("");
+  for (float& g : t->snap.grads) g = std::nanf("");
+  t->scene.training = true;
+  const render::Composition comp = render::compose(t->scene, {}, 960, 540, {regular, bold});
+  EXPECT_GT(comp.underlay.size(), 0u);
 }
 
 TEST_F(Render, NamedAxesAndClassesAreDrawnOnTheField) {

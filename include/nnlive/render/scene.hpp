@@ -2,6 +2,9 @@
 // What one frame shows: a snapshot of training plus the dataset and experiment around it, and
 // how to show it. The renderer reads these and nothing else; it never calls the trainer.
 #pragma once
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +48,22 @@ struct RenderOptions {
   float min_text_px = 0.0f;
 };
 
+// What frames derive from a scene's snapshot and dataset alone, kept while its owner keeps both
+// unchanged: the live window draws each published state frame after frame (a paused run, a large
+// network between two steps), and the network's verdict on every point (a forward pass over
+// them all) and the diagram's strongest edges (a selection among up to 262,144 per layer) are
+// then computed once. The owner makes a new memo with every new snapshot or dataset (the live
+// window's states are immutable: each has its own). Safe to use from several threads.
+struct SceneMemo {
+  struct Edges {
+    std::vector<size_t> strongest;  // edge indices, weakest first
+    float top = 0.0f;               // the largest magnitude in the layer
+  };
+  std::mutex mutex;
+  std::optional<std::vector<uint8_t>> misclassified;  // per point (test, train, then user): 1 where wrong
+  std::map<int, Edges> edges;                          // by a key of network.cpp's (layer and wave)
+};
+
 // One run in a comparison chart: what tells it from the others, and its metrics history.
 struct ComparedRun {
   std::string label;
@@ -76,6 +95,9 @@ struct Scene {
   // A comparison chart instead of a run (snapshot null): every run's loss on one chart, in the
   // runs' colours, with a legend.
   std::vector<ComparedRun> compared;
+  // Work derived from snapshot and dataset, kept across frames by whoever keeps them unchanged;
+  // null: computed for this frame alone.
+  std::shared_ptr<SceneMemo> memo;
 };
 
 // The scene of a run at a snapshot; it refers to the run's dataset and history and to snap,

@@ -436,6 +436,11 @@ int LiveApp::run() {
     }
     std::cout << "nnlive: " << report << std::endl;
   }
+  // Every thread told at once (each trainer ends its step, each field its block, meanwhile).
+  if (trainer_) for_each_trainer([](LiveTrainer& t) { t.request_stop(); });
+  if (progressive_) progressive_->request_stop();
+  for (auto& r : rivals_)
+    if (r.field) r.field->request_stop();
   progressive_.reset();  // (its thread may be using the queue and the device)
   rivals_.clear();
   stop_recording();

@@ -31,6 +31,7 @@ render::Scene scene_of(const LiveState& state, const std::vector<nn::Metrics>& h
   scene.learning_rate = state.learning_rate;
   scene.training = state.playing && !state.finished;
   scene.error_pulses = state.config->error_pulses;
+  scene.memo = state.memo;
   return scene;
 }
 
@@ -70,12 +71,17 @@ LiveTrainer::LiveTrainer(const core::ExperimentConfig& config, bool playing) : p
   thread_ = start_at_process_priority([this] { loop(); });
 }
 
-LiveTrainer::~LiveTrainer() {
+void LiveTrainer::request_stop() {
+  stopping_ = true;
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   wake_.notify_all();
+}
+
+LiveTrainer::~LiveTrainer() {
+  request_stop();
   if (thread_.joinable()) thread_.join();
   if (epoch_clock_) epoch_clock_->report(lane_, EpochClock::k_idle);  // holds no one back now
 }
@@ -358,23 +364,37 @@ void LiveTrainer::loop() {
       lane = lane_;
     }
     bool changed = !commands.empty();
+    // This lane pauses now: it hands its training slot to others waiting, or waits for the epoch
+    // clock. Then it publishes at once: side by side, the states shown keep within an epoch.
+    bool pausing = false;
     for (auto& c : commands) c(run_);
     nn::Trainer& t = *run_.trainer;
-    for (int i = 0; i < steps; ++i) {
-      if (t.finished()) t.extend(t.epoch() + 1);  // a step asked for by the user always happens
-      one_step();
-      stepped = true;
+    // Steps take one of the training slots (priorities.hpp): a core stays the window's however
+    // many runs train side by side. (Never held while waiting for the epoch clock.)
+    if (steps > 0) {
+      const TrainingSlots::Hold slot(TrainingSlots::shared(), &stopping_);
+      for (int i = 0; i < steps && slot; ++i) {
+        if (t.finished()) t.extend(t.epoch() + 1);  // a step asked for by the user always happens
+        one_step();
+        stepped = true;
+      }
     }
     // The shared epoch clock: this lane's epoch while it runs; a lane ahead of another waits.
     auto on_time = [&] { return !epochs || epochs->may_step(lane, t.epoch()); };
     if (epochs) epochs->report(lane, t.finished() ? EpochClock::k_idle : t.epoch());
     if (playing && !t.finished() && !on_time()) {
+      if (dirty_) {  // (pausing: see above)
+        publish(false);
+        last_publish = clock::now();
+      }
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(1));
       next_step = std::max(next_step, clock::now());  // a paced lane does not catch up in a burst
     } else if (playing && !t.finished()) {
       if (speed <= 0.0) {
         // Free-running: a burst of steps between checks for commands and publishing.
+        const TrainingSlots::Hold slot(TrainingSlots::shared(), &stopping_);
+        if (!slot) continue;  // stopping
         const auto until = clock::now() + std::chrono::milliseconds(4);
         do {
           one_step();
@@ -382,7 +402,10 @@ void LiveTrainer::loop() {
           if (epochs) epochs->report(lane, t.epoch());
         } while (clock::now() < until && !t.finished() && on_time());
         stepped = true;
+        pausing = slot.others_waiting() || !on_time();
       } else if (clock::now() >= next_step) {
+        const TrainingSlots::Hold slot(TrainingSlots::shared(), &stopping_);
+        if (!slot) continue;  // stopping
         one_step();
         ++rate_steps_;
         stepped = true;
@@ -401,7 +424,7 @@ void LiveTrainer::loop() {
       changed = true;
     }
     dirty_ = dirty_ || stepped || changed;
-    if (dirty_ && (now - last_publish >= k_publish_every || !playing || t.finished())) {
+    if (dirty_ && (now - last_publish >= k_publish_every || !playing || t.finished() || pausing)) {
       publish(false);
       last_publish = now;
     }

@@ -67,6 +67,8 @@ struct LiveState {
   bool finished = false;                        // paused by the stop rule, capped or diverged
   int steps_per_epoch = 1;
   long long steps_taken = 0;                    // by this trainer, over every run it held, net of steps back
+  // What frames derive from this state's snapshot and dataset (its own: a state never changes).
+  std::shared_ptr<render::SceneMemo> memo = std::make_shared<render::SceneMemo>();
 };
 
 // The scene of a state: its snapshot, dataset and experiment with the UI's metrics history
@@ -95,6 +97,9 @@ class LiveTrainer {
  public:
   explicit LiveTrainer(const core::ExperimentConfig& config, bool playing = true);
   ~LiveTrainer();
+  // Ends the thread's work at the next step's end without waiting for it (the destructor then
+  // joins at once): asked of every trainer first, a window with several closes in about one step.
+  void request_stop();
 
   std::shared_ptr<const LiveState> latest() const;
   void acknowledge(uint64_t generation, int epochs_held) {
@@ -169,6 +174,7 @@ class LiveTrainer {
   double speed_ = 0.0;
   int pending_steps_ = 0;
   std::atomic<uint64_t> acknowledged_{0};  // generation << 32 | epochs the UI holds
+  std::atomic<bool> stopping_{false};      // request_stop(): gives up waiting for a training slot
   std::atomic<int> probe_{0};
   bool dirty_ = false;                     // stepped or changed since the last publish
   double measured_rate_ = 0.0;

@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -27,8 +29,8 @@ int process_nice() {
   return nice;
 }
 
-void lower(pid_t tid) {
-  const int target = process_nice() + k_below_training;
+void lower(pid_t tid, int below = k_below_training) {
+  const int target = std::min(process_nice() + below, 19);
   errno = 0;
   const int now = getpriority(PRIO_PROCESS, static_cast<id_t>(tid));
   if (errno == 0 && now < target) setpriority(PRIO_PROCESS, static_cast<id_t>(tid), target);
@@ -84,9 +86,9 @@ Launcher& launcher() {
 
 }  // namespace
 
-void lower_this_thread() {
+void lower_this_thread(int below) {
   launcher();
-  lower(this_tid());
+  lower(this_tid(), below);
 }
 
 void lower_frame_threads() {
@@ -100,5 +102,48 @@ void lower_frame_threads() {
 }
 
 std::thread start_at_process_priority(std::function<void()> body) { return launcher().start(std::move(body)); }
+
+TrainingSlots& TrainingSlots::shared() {
+  static TrainingSlots slots(std::max(2u, std::thread::hardware_concurrency()) - 1);
+  return slots;
+}
+
+unsigned TrainingSlots::held() const {
+  const std::lock_guard lock(mutex_);
+  return held_;
+}
+
+bool TrainingSlots::waiting() const {
+  const std::lock_guard lock(mutex_);
+  return !waiting_.empty();
+}
+
+bool TrainingSlots::acquire(const std::atomic<bool>* give_up) {
+  std::unique_lock lock(mutex_);
+  const uint64_t ticket = next_ticket_++;
+  waiting_.push_back(ticket);
+  auto my_turn = [&] { return held_ < count_ && waiting_.front() == ticket; };
+  // (give_up is looked at every 10 ms: it is set without this mutex)
+  while (!turn_.wait_for(lock, std::chrono::milliseconds(10), my_turn))
+    if (give_up && give_up->load()) {
+      waiting_.erase(std::find(waiting_.begin(), waiting_.end(), ticket));
+      lock.unlock();
+      turn_.notify_all();  // the next in line may be first now
+      return false;
+    }
+  waiting_.pop_front();
+  ++held_;
+  lock.unlock();
+  turn_.notify_all();  // the next in line may fit too
+  return true;
+}
+
+void TrainingSlots::release() {
+  {
+    const std::lock_guard lock(mutex_);
+    --held_;
+  }
+  turn_.notify_all();
+}
 
 }  // namespace nnlive::app

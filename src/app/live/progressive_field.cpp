@@ -74,13 +74,17 @@ ProgressiveField::ProgressiveField(Options options, const gpu::Context* shader_c
   worker_ = std::thread([this] { run_guarded(); });
 }
 
-ProgressiveField::~ProgressiveField() {
+void ProgressiveField::request_stop() {
   {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   quit_ = true;  // ends a level in progress at its next block
   wake_.notify_all();
+}
+
+ProgressiveField::~ProgressiveField() {
+  request_stop();
   worker_.join();
 }
 
@@ -145,10 +149,10 @@ uint32_t ProgressiveField::stride_for(double macs, const gpu::FieldRequest& full
 }
 
 void ProgressiveField::run_guarded() {
-  // The field gives way to training: this thread, and the CPU engine's helpers it starts (Linux
-  // threads inherit their creator's nice value), run at a lower priority than the trainer's, so
-  // a busy field costs training little (a later level just comes later).
-  lower_this_thread();
+  // The field gives way to training and to the frame loop: this thread, and the CPU engine's
+  // helpers it starts (Linux threads inherit their creator's nice value), run at a lower
+  // priority than both, so a busy field costs them little (a later level just comes later).
+  lower_this_thread(k_field_below_training);
   try {
     run();
   } catch (const vk::DeviceLostError& e) {

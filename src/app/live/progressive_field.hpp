@@ -60,6 +60,9 @@ class ProgressiveField {
   ProgressiveField();
   explicit ProgressiveField(Options options, const gpu::Context* shader_context = nullptr);
   ~ProgressiveField();
+  // Ends the level in progress at its next block and the thread after it, without waiting (the
+  // destructor then joins at once): asked of every panel's field first, they end together.
+  void request_stop();
   ProgressiveField(const ProgressiveField&) = delete;
   ProgressiveField& operator=(const ProgressiveField&) = delete;
 
