@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "nnlive/common/fast_float.hpp"
 
@@ -316,6 +317,50 @@ void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r
   std::fill(out, out + r.pixels.area(), colour);
   for (size_t j = r.fill + 1; j < shapes.size(); ++j)
     if (overlaps(shapes[j].rect, r.pixels)) draw_shape(shapes[j], r.pixels, out);
+}
+
+void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r, uint32_t* out, HostRegionCache& cache) {
+  const shared::Shape& fill = shapes[r.fill];
+  std::vector<shared::Shape> over;
+  for (size_t j = r.fill + 1; j < shapes.size(); ++j)
+    if (overlaps(shapes[j].rect, r.pixels)) over.push_back(shapes[j]);
+  const bool same_region = !cache.base.empty() && cache.pixels == r.pixels && std::memcmp(&cache.fill, &fill.color, sizeof fill.color) == 0;
+  // How many of the shapes begin as last time's did.
+  size_t same = 0;
+  if (same_region)
+    while (same < over.size() && same < cache.shapes.size() && std::memcmp(&over[same], &cache.shapes[same], sizeof over[same]) == 0) ++same;
+  // Settled: what the cache keeps is unchanged, and this frame starts from it. The pixels are
+  // kept this time after every shape that did not change; on a frame where fewer did (a new
+  // state), after as many as the last settled frame had, for the next frame, which likely
+  // shows the same state.
+  const bool settled = same_region && cache.steady <= same;
+  const size_t keep_at = settled ? same : std::min(cache.hint, over.size());
+  if (settled) cache.hint = same;
+  const size_t area = r.pixels.area();
+  size_t from = 0;
+  if (settled) {
+    std::memcpy(out, cache.base.data(), area * sizeof(uint32_t));
+    from = cache.steady;
+  } else {
+    const uint32_t colour = red_blue(unit(fill.color.x), unit(fill.color.z)) | green_alpha(unit(fill.color.y)) << 8;
+    std::fill(out, out + area, colour);
+  }
+  bool keep = !settled || keep_at > cache.steady;
+  for (; from < over.size(); ++from) {
+    if (keep && from == keep_at) {
+      cache.base.assign(out, out + area);
+      cache.steady = keep_at;
+      keep = false;
+    }
+    draw_shape(over[from], r.pixels, out);
+  }
+  if (keep) {  // (keep_at is the end)
+    cache.base.assign(out, out + area);
+    cache.steady = keep_at;
+  }
+  cache.pixels = r.pixels;
+  cache.fill = fill.color;
+  cache.shapes = std::move(over);
 }
 
 std::vector<size_t> plan_host_overlay(std::span<const shared::Shape> shapes, const PixelSpan& canvas,

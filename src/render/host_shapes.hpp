@@ -59,4 +59,21 @@ void draw_host_shapes(std::span<const shared::Shape> shapes, std::span<const siz
 // rounded to 8 bits after each shape.
 void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r, uint32_t* out);
 
+// A region's drawing kept from one frame to the next: the shapes over its fill last time, and
+// its pixels after the first `steady` of them, the part that had not changed since the frame
+// before. While training, a diagram's thousands of edges stay the same from one state to the
+// next frame and only its pulses move: the edges are then drawn once, not every frame.
+struct HostRegionCache {
+  PixelSpan pixels;
+  shared::vec4 fill{};
+  std::vector<shared::Shape> shapes;  // last time's, in order
+  size_t steady = 0;                  // `base` holds the fill and the first `steady` of them
+  std::vector<uint32_t> base;
+  size_t hint = 0;                    // how many were unchanged in the last settled frame
+};
+
+// draw_host_region(), to the same pixels, starting from what `cache` keeps where the shapes
+// begin as they did last time; then updates it.
+void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r, uint32_t* out, HostRegionCache& cache);
+
 }  // namespace nnlive::render

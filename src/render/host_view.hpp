@@ -22,6 +22,7 @@ struct PixelSpan {
   int height() const { return y1 - y0; }
   bool empty() const { return x1 <= x0 || y1 <= y0; }
   size_t area() const { return empty() ? 0 : size_t(width()) * size_t(height()); }
+  bool operator==(const PixelSpan&) const = default;
 };
 
 // The pixels a field view with rectangle `rect` draws: those whose centres lie in it, within

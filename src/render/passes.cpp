@@ -349,8 +349,15 @@ void ShapePass::update(uint32_t slot, std::span<const Panel> panels, std::span<c
   }
   if (key.h == s.host_key) return;
   auto* pixels = static_cast<uint32_t*>(s.host_pixels->mapped());
-  for (size_t i = 0; i < draws.size(); ++i)
-    for (const auto& [region, first] : s.regions[i]) draw_host_region(draws[i].comp.underlay.shapes(), region, pixels + first);
+  if (region_caches_.size() < draws.size()) region_caches_.resize(draws.size());
+  for (size_t i = 0; i < draws.size(); ++i) {
+    auto& caches = region_caches_[i];
+    if (caches.size() < s.regions[i].size()) caches.resize(s.regions[i].size());
+    for (size_t k = 0; k < s.regions[i].size(); ++k) {
+      const auto& [region, first] = s.regions[i][k];
+      draw_host_region(draws[i].comp.underlay.shapes(), region, pixels + first, caches[k]);
+    }
+  }
   s.host_key = key.h;
 }
 

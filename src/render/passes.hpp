@@ -111,6 +111,8 @@ class ShapePass {
   };
   void upload_atlas();
   void ensure_capacity(Slot& s, size_t count);
+  // Per panel, per region: what the host drew there last frame (whichever slot it went to).
+  std::vector<std::vector<HostRegionCache>> region_caches_;
 
   const gpu::Context& ctx_;
   Font regular_, bold_;

@@ -88,6 +88,46 @@ TEST(HostShapes, TheRegionHoldsTheFillWithTheShapesBlendedOverIt) {
   EXPECT_EQ(disc >> 24, 255u);
 }
 
+TEST(HostShapes, ARegionDrawnFromItsCacheHasTheSamePixelsAndKeepsItsUnchangedStart) {
+  // Frame after frame: many edges that stay (until a new state), pulses after them that move.
+  auto frame = [](int state, int time) {
+    ShapeBatch b = panel();
+    for (int i = 0; i < 60; ++i)
+      b.line(105.0f + 3.0f * float(i), 55.0f, 295.0f - 2.0f * float(i), 145.0f, 1.0f + 0.05f * float(state),
+             {0.2f, 0.4f, 0.9f, 0.3f + 0.01f * float(i)});
+    for (int i = 0; i < 5; ++i)
+      b.disc(110.0f + 15.0f * float(i) + 7.0f * float(time), 100.0f, 3.0f, {0.98f, 0.78f, 0.2f, 0.8f});
+    return b;
+  };
+  HostRegionCache cache;
+  const int states[] = {0, 0, 0, 1, 1, 1, 1, 0};
+  for (int f = 0; f < 8; ++f) {
+    const ShapeBatch b = frame(states[f], f);
+    std::vector<uint8_t> skips;
+    const auto regions = plan_host_regions(b.shapes(), k_clip, skips);
+    ASSERT_EQ(regions.size(), 1u);
+    std::vector<uint32_t> plain(regions[0].pixels.area()), cached(plain.size());
+    draw_host_region(b.shapes(), regions[0], plain.data());
+    draw_host_region(b.shapes(), regions[0], cached.data(), cache);
+    EXPECT_EQ(plain, cached) << "frame " << f;
+    // From the second frame on, all but the 5 pulses are kept for the next frame (a new
+    // state's edges too, after as many shapes as the last frame kept), so it draws only pulses.
+    ASSERT_EQ(cache.shapes.size(), 65u);
+    EXPECT_EQ(cache.steady, f == 0 ? 0u : 60u) << "frame " << f;
+  }
+  // Another region (the panel moved): drawn whole again.
+  ShapeBatch moved;
+  moved.rect({110.0f, 60.0f, 310.0f, 160.0f}, k_panel);
+  moved.line(120.0f, 70.0f, 280.0f, 130.0f, 2.0f, {0.0f, 0.0f, 1.0f, 0.5f});
+  std::vector<uint8_t> skips;
+  const auto regions = plan_host_regions(moved.shapes(), k_clip, skips);
+  ASSERT_EQ(regions.size(), 1u);
+  std::vector<uint32_t> plain(regions[0].pixels.area()), cached(plain.size());
+  draw_host_region(moved.shapes(), regions[0], plain.data());
+  draw_host_region(moved.shapes(), regions[0], cached.data(), cache);
+  EXPECT_EQ(plain, cached);
+}
+
 TEST(HostShapes, OverACanvasTheHostDrawsTheOverlaysFirstShapesUntilOneItCannot) {
   // A field view's pixels at (100, 50)-(300, 150): points inside, a line across, text, a point
   // reaching out over the edge; shapes elsewhere do not count.
