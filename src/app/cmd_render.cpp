@@ -123,11 +123,15 @@ std::function<int()> add_render_command(CLI::App& app) {
     std::cerr << "nnlive: " << w << "x" << h << " picture of " << config.name;
     if (experiments.size() > 1) std::cerr << " and " << experiments.size() - 1 << " more";
     // Each run stops at its own cap: one epoch where they agree, else each run's.
-    std::string epochs = std::to_string(experiments.run(0).trainer->epoch());
+    const int first = experiments.run(0).trainer->epoch();
+    std::string epochs;
     bool same = true;
-    for (size_t i = 1; i < experiments.size(); ++i) same = same && experiments.run(i).trainer->epoch() == experiments.run(0).trainer->epoch();
-    for (size_t i = 1; i < experiments.size() && !same; ++i) epochs += ", " + std::to_string(experiments.run(i).trainer->epoch());
-    std::cerr << (same ? " at epoch " : " at epochs ") << epochs << " written to " << s->out << " (frame "
+    for (size_t i = 0; i < experiments.size(); ++i) {
+      const int e = experiments.run(i).trainer->epoch();
+      epochs += (i ? ", " : "") + std::to_string(e);
+      same = same && e == first;
+    }
+    std::cerr << (same ? " at epoch " + std::to_string(first) : " at epochs " + epochs) << " written to " << s->out << " (frame "
               << std::lround(frame_ms) << " ms on " << ctx.device_name() << ")\n";
     return 0;
   };

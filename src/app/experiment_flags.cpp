@@ -314,8 +314,7 @@ std::pair<int, int> parse_neuron(const std::string& text, const nn::Mlp& mlp) {
   char colon = 0;
   std::istringstream is(text);
   if (!(is >> layer >> colon >> index) || colon != ':' || !is.eof() || layer < 1 || index < 1 ||
-      layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out)
-  {
+      layer > mlp.hidden_layers() || index > mlp.layers()[layer - 1].out) {
     std::string widths;
     for (int l = 0; l < mlp.hidden_layers(); ++l) widths += (l ? ", " : "") + std::to_string(mlp.layers()[l].out);
     throw core::UserError(core::ExitCode::usage,

@@ -276,6 +276,11 @@ void draw_shape(const shared::Shape& sh, const PixelSpan& region, uint32_t* out)
   }
 }
 
+// A fill's colour as a pixel (RGBA8, red in the low byte).
+uint32_t fill_pixel(const shared::Shape& fill) {
+  return red_blue(unit(fill.color.x), unit(fill.color.z)) | green_alpha(unit(fill.color.y)) << 8;
+}
+
 }  // namespace
 
 bool host_drawable(const shared::Shape& s) {
@@ -313,8 +318,7 @@ std::vector<HostRegion> plan_host_regions(std::span<const shared::Shape> shapes,
 
 void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r, uint32_t* out) {
   const shared::Shape& fill = shapes[r.fill];
-  const uint32_t colour = red_blue(unit(fill.color.x), unit(fill.color.z)) | green_alpha(unit(fill.color.y)) << 8;
-  std::fill(out, out + r.pixels.area(), colour);
+  std::fill(out, out + r.pixels.area(), fill_pixel(fill));
   for (size_t j = r.fill + 1; j < shapes.size(); ++j)
     if (overlaps(shapes[j].rect, r.pixels)) draw_shape(shapes[j], r.pixels, out);
 }
@@ -342,8 +346,7 @@ void draw_host_region(std::span<const shared::Shape> shapes, const HostRegion& r
     std::memcpy(out, cache.base.data(), area * sizeof(uint32_t));
     from = cache.steady;
   } else {
-    const uint32_t colour = red_blue(unit(fill.color.x), unit(fill.color.z)) | green_alpha(unit(fill.color.y)) << 8;
-    std::fill(out, out + area, colour);
+    std::fill(out, out + area, fill_pixel(fill));
   }
   bool keep = !settled || keep_at > cache.steady;
   for (; from < over.size(); ++from) {

@@ -70,25 +70,21 @@ std::vector<uint8_t> misclassified(const Scene& scene) {
     if (scene.memo->misclassified) return *scene.memo->misclassified;
   }
   const data::Dataset& d = *scene.dataset;
+  std::vector<data::Point> points(d.test);
+  points.insert(points.end(), d.train.begin(), d.train.end());
+  points.insert(points.end(), d.user.begin(), d.user.end());
+  const nn::LabeledSet set = core::to_labeled_set(points, scene.input_map);
   const nn::Mlp model = nn::model_of(*scene.snapshot);
-  const size_t inputs = scene.input_map.size(), n = d.test.size() + d.train.size() + d.user.size();
-  std::vector<float> in(n * inputs);
-  std::vector<int> labels;
-  labels.reserve(n);
-  for (const auto* set : {&d.test, &d.train, &d.user})
-    for (const auto& pt : *set) {
-      scene.input_map.apply(pt.x, pt.y, in.data() + inputs * labels.size());
-      labels.push_back(pt.label);
-    }
   // In chunks: a trace of all points at once would hold every layer's values for each.
   constexpr size_t k_chunk = 64;
+  const size_t n = set.labels.size();
+  const int k = model.outputs();
   nn::Trace t;
   std::vector<uint8_t> wrong(n);
-  const int k = model.outputs();
   for (size_t c = 0; c < n; c += k_chunk) {
     const size_t m = std::min(k_chunk, n - c);
-    model.forward(in.data() + c * inputs, int(m), t);
-    for (size_t i = 0; i < m; ++i) wrong[c + i] = nn::predicted_class(t.output().data() + i * size_t(k), k) != labels[c + i];
+    model.forward(set.x.data() + c * size_t(set.inputs), int(m), t);
+    for (size_t i = 0; i < m; ++i) wrong[c + i] = nn::predicted_class(t.output().data() + i * size_t(k), k) != set.labels[c + i];
   }
   if (scene.memo) scene.memo->misclassified = wrong;
   return wrong;

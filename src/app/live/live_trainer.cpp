@@ -383,10 +383,7 @@ void LiveTrainer::loop() {
     auto on_time = [&] { return !epochs || epochs->may_step(lane, t.epoch()); };
     if (epochs) epochs->report(lane, t.finished() ? EpochClock::k_idle : t.epoch());
     if (playing && !t.finished() && !on_time()) {
-      if (dirty_) {  // (pausing: see above)
-        publish(false);
-        last_publish = clock::now();
-      }
+      pausing = true;
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::milliseconds(1));
       next_step = std::max(next_step, clock::now());  // a paced lane does not catch up in a burst
