@@ -16,6 +16,8 @@ namespace nnlive::render {
 namespace {
 
 constexpr size_t k_max_edges_per_layer = 1500;   // the strongest; weaker ones fade out entirely
+constexpr size_t k_min_edges_per_layer = 200;    // however little room the diagram has
+constexpr float k_edge_overdraw = 8.0f;          // a band between columns takes about this many edges' ink a pixel
 constexpr size_t k_max_pulses_per_layer = 240;
 constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one backprop wave
 constexpr float k_streak = 0.16f;                // a pulse's streak: this fraction of its edge
@@ -55,11 +57,11 @@ SceneMemo::Edges strongest_edges(const Scene& scene, int key, size_t count, size
   std::unique_lock<std::mutex> lock;
   if (scene.memo) {
     lock = std::unique_lock(scene.memo->mutex);
-    if (const auto it = scene.memo->edges.find(key); it != scene.memo->edges.end()) return it->second;
+    if (const auto it = scene.memo->edges.find(key); it != scene.memo->edges.end() && it->second.asked == k) return it->second;
   }
   std::vector<float> mag(count);
   for (size_t e = 0; e < count; ++e) mag[e] = magnitude(e);
-  SceneMemo::Edges out{strongest(mag, k), mag.empty() ? 0.0f : *std::max_element(mag.begin(), mag.end())};
+  SceneMemo::Edges out{strongest(mag, k), mag.empty() ? 0.0f : *std::max_element(mag.begin(), mag.end()), k};
   if (scene.memo) scene.memo->edges[key] = out;
   return out;
 }
@@ -67,6 +69,17 @@ SceneMemo::Edges strongest_edges(const Scene& scene, int key, size_t count, size
 // The memo's keys: a layer's edges by weight, and its pulses in each wave.
 enum Wave { k_weights, k_forward, k_error, k_gradients };
 int edges_key(size_t layer, Wave wave) { return int(layer) * 4 + int(wave); }
+
+// How many of a layer's strongest edges the band between its two columns (col_step wide,
+// height tall) has room for: about k_edge_overdraw edges' ink over each of its pixels, an edge
+// taken as a pixel wide and as long as one from a column's middle to the next column's edge. A
+// band drawn over more than that reads as a smear (a 4x256 diagram in a quarter of a 720p
+// window: 1,500 edges, 26 deep), and costs a host-drawn frame its time.
+size_t edges_with_room(float col_step, float height) {
+  const float length = std::max(std::sqrt(col_step * col_step + 0.25f * height * height), 1.0f);
+  const float room = k_edge_overdraw * col_step * height / length;
+  return std::clamp(size_t(std::max(room, 0.0f)), k_min_edges_per_layer, k_max_edges_per_layer);
+}
 
 // 1 for layers of up to 600 edges, falling to 0.3 for very dense ones (512 x 512).
 float density(size_t edges) { return std::clamp(std::sqrt(600.0f / float(std::max<size_t>(edges, 1))), 0.3f, 1.0f); }
@@ -115,11 +128,12 @@ void draw_network(const Parts& p, const Rect& r, Composition& comp) {
     for (int j = 0; j < counts[c]; ++j) comp.network.centres[c].push_back(node(c, j));
 
   // Edges.
+  const size_t edges_shown = edges_with_room(col_step, area.height());
   for (size_t l = 0; l < layers.size(); ++l) {
     const auto& L = layers[l];
     const float* W = snap.params.data() + L.w_offset;
     const size_t count = size_t(L.in) * L.out;
-    const auto edges = strongest_edges(p.scene, edges_key(l, k_weights), count, k_max_edges_per_layer,
+    const auto edges = strongest_edges(p.scene, edges_key(l, k_weights), count, edges_shown,
                                        [&](size_t e) { return std::abs(W[e]); });
     const float top = std::max(edges.top, 1e-6f);
     // Dense layers: thinner edges, and weak ones fade faster, so the strong ones stand out.

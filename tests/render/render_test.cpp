@@ -266,6 +266,33 @@ TEST(Compose, AMemoKeepsWhatTheFrameDerivesAndDrawsTheSame) {
   }
 }
 
+TEST(Compose, ADiagramShowsAsManyEdgesAsItHasRoomFor) {
+  // 2 -> 256 x 4 -> 1: three layers of 65,536 edges, of which a large diagram shows the 1,500
+  // strongest each and a small one fewer; a memo kept from the large one does not answer the
+  // small one (a window resized while paused).
+  const render::Font regular(false), bold(true);
+  core::ExperimentConfig c = core::load_preset("spiral");
+  c.hidden = {256, 256, 256, 256};
+  c.activations.resize(1);
+  core::Run run = core::build_run(c);
+  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  render::Scene scene = render::make_scene(run, snap, 0.6);
+  scene.training = false;
+  auto lines = [](const render::Composition& comp) {
+    return size_t(std::count_if(comp.underlay.shapes().begin(), comp.underlay.shapes().end(),
+                                [](const render::shared::Shape& s) { return s.style.x == float(SHAPE_LINE); }));
+  };
+  const render::Composition large = render::compose(scene, {}, 3840, 2160, {regular, bold});
+  const size_t all_up_to_the_cap = 2 * 256 + 3 * 1500 + 256;
+  EXPECT_GE(lines(large), all_up_to_the_cap);
+  const render::Composition small = render::compose(scene, {}, 960, 540, {regular, bold});
+  EXPECT_LT(lines(small) + 1000, lines(large));
+  EXPECT_GE(lines(small), 3u * 200u);
+  scene.memo = std::make_shared<render::SceneMemo>();
+  (void)render::compose(scene, {}, 3840, 2160, {regular, bold});
+  EXPECT_TRUE(same_shapes(small, render::compose(scene, {}, 960, 540, {regular, bold})));
+}
+
 TEST(Compose, WeightsThatAreNotANumberStillCompose) {
   // A run that diverged: its diagram's edges are chosen among magnitudes that are NaN.
   const render::Font regular(false), bold(true);

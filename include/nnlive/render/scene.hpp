@@ -58,6 +58,7 @@ struct SceneMemo {
   struct Edges {
     std::vector<size_t> strongest;  // edge indices, weakest first
     float top = 0.0f;               // the largest magnitude in the layer
+    size_t asked = 0;               // how many were asked for (a resized diagram asks for others)
   };
   std::mutex mutex;
   std::optional<std::vector<uint8_t>> misclassified;  // per point (test, train, then user): 1 where wrong
