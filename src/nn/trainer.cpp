@@ -9,8 +9,9 @@
 namespace nnlive::nn {
 namespace {
 
-// Mean loss and accuracy of the model on a whole set, in chunks to bound memory.
-std::pair<double, double> loss_and_accuracy(const Mlp& model, Loss loss, const LabeledSet& set) {
+// Mean loss and accuracy of the model on a whole set, in chunks to bound memory; each sample's
+// verdict (1: its predicted class is not its label) appended to `wrong`.
+std::pair<double, double> loss_and_accuracy(const Mlp& model, Loss loss, const LabeledSet& set, std::vector<uint8_t>& wrong) {
   const int n = set.size();
   if (n == 0) return {std::nan(""), std::nan("")};
   constexpr int k_chunk = 1024;
@@ -22,8 +23,11 @@ std::pair<double, double> loss_and_accuracy(const Mlp& model, Loss loss, const L
     const int m = std::min(k_chunk, n - start);
     model.forward(set.x.data() + size_t(start) * set.inputs, m, t);
     total += evaluate_loss(loss, t, set.labels.data() + start, nullptr) * m;
-    for (int s = 0; s < m; ++s)
-      correct += predicted_class(t.output().data() + size_t(s) * k, k) == set.labels[start + s];
+    for (int s = 0; s < m; ++s) {
+      const bool right = predicted_class(t.output().data() + size_t(s) * k, k) == set.labels[start + s];
+      correct += right;
+      wrong.push_back(right ? 0 : 1);
+    }
   }
   return {total / n, double(correct) / n};
 }
@@ -163,11 +167,16 @@ void thin_history(std::vector<Metrics>& h, size_t cap) {
   h.resize(out);
 }
 
-Metrics Trainer::measure() const {
+Metrics Trainer::measure() {
   Metrics m;
   m.epoch = epoch_;
-  std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, *train_);
-  std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, *test_);
+  auto wrong = std::make_shared<std::vector<uint8_t>>();
+  wrong->reserve(size_t(test_->size()) + size_t(train_->size()));
+  std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, *test_, *wrong);
+  std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, *train_, *wrong);
+  verdicts_ = std::move(wrong);
+  verdicts_step_ = steps_;
+  verdicts_train_ = train_;
   return m;
 }
 
@@ -183,6 +192,7 @@ Snapshot Trainer::snapshot(int metrics_from, int probe) const {
                                      [](const Metrics& m, int e) { return m.epoch < e; });
   s.new_metrics.assign(from, history_.end());
   s.latest = history_.back();
+  if (verdicts_ && verdicts_step_ == steps_ && verdicts_train_ == train_) s.misclassified = verdicts_;
   if (probe >= 0 && probe < train_->size()) {
     Trace t;
     model_.forward(train_->x.data() + size_t(probe) * train_->inputs, 1, t);

@@ -61,15 +61,18 @@ void draw_names(const Parts& p, const FieldPanel& panel) {
 
 namespace {
 
-// Whether the network misclassifies each point (test, train, then user), from one forward pass
-// over them all; memoized with the scene's snapshot and dataset.
+// Whether the network misclassifies each point (test, train, then user): the trainer's own
+// verdicts where the snapshot has them, else from one forward pass over them all; memoized with
+// the scene's snapshot and dataset.
 std::vector<uint8_t> misclassified(const Scene& scene) {
+  const data::Dataset& d = *scene.dataset;
+  const auto& measured = scene.snapshot->misclassified;
+  if (measured && measured->size() == d.test.size() + d.train.size() + d.user.size()) return *measured;
   std::unique_lock<std::mutex> lock;
   if (scene.memo) {
     lock = std::unique_lock(scene.memo->mutex);
     if (scene.memo->misclassified) return *scene.memo->misclassified;
   }
-  const data::Dataset& d = *scene.dataset;
   std::vector<data::Point> points(d.test);
   points.insert(points.end(), d.train.begin(), d.train.end());
   points.insert(points.end(), d.user.begin(), d.user.end());

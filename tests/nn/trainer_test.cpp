@@ -168,6 +168,60 @@ TEST(Trainer, SnapshotCarriesProbeActivationsAndNewMetrics) {
   EXPECT_EQ(ch.latest()->epoch, 10);
 }
 
+// Per point, the test set's then the training set's: 1 where the snapshot's network gets its
+// label wrong, one forward pass a point.
+std::vector<uint8_t> wrong_by_forward(const core::Run& run, const nn::Snapshot& s) {
+  const nn::Mlp model = nn::model_of(s);
+  std::vector<uint8_t> wrong;
+  nn::Trace t;
+  for (const auto& points : {run.dataset.test, run.dataset.training_points()}) {
+    const nn::LabeledSet set = core::to_labeled_set(points, run.input_map);
+    for (int i = 0; i < set.size(); ++i) {
+      model.forward(set.x.data() + size_t(i) * size_t(set.inputs), 1, t);
+      wrong.push_back(nn::predicted_class(t.output().data(), model.outputs()) == set.labels[size_t(i)] ? 0 : 1);
+    }
+  }
+  return wrong;
+}
+
+TEST(Trainer, ASnapshotAtTheEndOfAnEpochCarriesTheTrainersVerdicts) {
+  // Full batch (spiral), minibatches (playground, blobs: softmax), one sample a step with
+  // flipped labels (fruit): at every epoch's end the verdicts of the trainer's own measurement,
+  // equal to a forward pass's; between, none (the renderer then makes its own).
+  for (const char* preset : {"spiral", "playground", "blobs", "fruit"}) {
+    core::ExperimentConfig c = core::load_preset(preset);
+    c.training.max_epochs = 2;
+    core::Run run = core::build_run(c);
+    nn::Trainer& t = *run.trainer;
+    int ends = 0;
+    for (;;) {
+      const nn::Snapshot s = t.snapshot(0, -1);
+      const bool at_end = t.steps() % t.steps_per_epoch() == 0;
+      ASSERT_EQ(s.misclassified != nullptr, at_end) << preset << " step " << t.steps();
+      if (at_end) {
+        EXPECT_EQ(*s.misclassified, wrong_by_forward(run, s)) << preset << " step " << t.steps();
+        ++ends;
+      }
+      if (t.finished()) break;
+      t.step();
+    }
+    EXPECT_EQ(ends, 3) << preset;  // epochs 0, 1 and 2
+  }
+  // A point added: no verdicts until the next measurement, then the new point's too.
+  core::ExperimentConfig c = core::load_preset("spiral");
+  c.training.max_epochs = 2;
+  core::Run run = core::build_run(c);
+  run.trainer->step();
+  run.dataset.user.push_back({0.1, 0.2, 1});
+  run.trainer->set_train_set(core::to_labeled_set(run.dataset.training_points(), run.input_map));
+  EXPECT_EQ(run.trainer->snapshot(0, -1).misclassified, nullptr);
+  run.trainer->step();
+  const nn::Snapshot s = run.trainer->snapshot(0, -1);
+  ASSERT_NE(s.misclassified, nullptr);
+  EXPECT_EQ(s.misclassified->size(), run.dataset.test.size() + run.dataset.train.size() + 1);
+  EXPECT_EQ(*s.misclassified, wrong_by_forward(run, s));
+}
+
 TEST(Trainer, LearningRateChangesWithoutReset) {
   core::ExperimentConfig c = core::load_preset("xor");
   c.training.max_epochs = 20;

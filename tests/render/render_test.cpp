@@ -247,11 +247,19 @@ TEST(Compose, AMemoKeepsWhatTheFrameDerivesAndDrawsTheSame) {
   c.training.max_epochs = 3;
   core::Run run = core::build_run(c);
   while (!run.trainer->finished()) run.trainer->run_epoch();
-  const nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  // Without the trainer's verdicts (a snapshot between two epochs' ends), so that the frame
+  // makes its own; with them, the same picture.
+  nn::Snapshot snap = run.trainer->snapshot(0, 0);
+  ASSERT_NE(snap.misclassified, nullptr);
+  const nn::Snapshot with_verdicts = snap;
+  snap.misclassified.reset();
   for (double time_s : {0.6, 1.9}) {  // a forward wave, then a backward one
     render::Scene scene = render::make_scene(run, snap, time_s);
     scene.training = true;
     const render::Composition alone = render::compose(scene, {}, 960, 540, {regular, bold});
+    render::Scene measured = render::make_scene(run, with_verdicts, time_s);
+    measured.training = true;
+    EXPECT_TRUE(same_shapes(alone, render::compose(measured, {}, 960, 540, {regular, bold}))) << "time " << time_s;
     scene.memo = std::make_shared<render::SceneMemo>();
     const render::Composition first = render::compose(scene, {}, 960, 540, {regular, bold});
     ASSERT_TRUE(scene.memo->misclassified);

@@ -4,6 +4,7 @@
 // for training and the trainer never waits for a frame.
 #pragma once
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,10 @@ struct Snapshot {
   std::vector<float> last_update;         // (param_count) change applied by the last step
   std::vector<Metrics> new_metrics;       // epochs finished since the previous snapshot, oldest first
   Metrics latest;                         // metrics of the last finished epoch
+  // Per point, the test set's then the training set's (user points last): 1 where the network
+  // gets it wrong, for these parameters. Where the trainer measured them (at the end of an
+  // epoch: every step of full-batch training) it has them at no cost; else null.
+  std::shared_ptr<const std::vector<uint8_t>> misclassified;
   int probe_index = -1;                   // training sample whose activations follow; -1 if none
   std::vector<std::vector<float>> probe;  // probe[0]: inputs; probe[l + 1]: outputs of layer l
   bool diverged = false;
