@@ -46,9 +46,11 @@ Trainer::Trainer(Mlp model, TrainConfig config, uint64_t order_seed, LabeledSet 
 
 size_t Trainer::state_bytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-  // Parameters, gradients, the optimizer's moments and last update (at most four per parameter).
+  // Parameters, gradients, the optimizer's moments and last update (at most four per parameter);
+  // the last measurement's verdicts (a byte a point: shared with copies made before the next).
   const size_t params = model_.param_count();
-  return sizeof(Trainer) + params * sizeof(float) * 6 + bytes(weight_mask_) + bytes(order_) + bytes(history_);
+  return sizeof(Trainer) + params * sizeof(float) * 6 + bytes(weight_mask_) + bytes(order_) + bytes(history_) +
+         (verdicts_ ? bytes(*verdicts_) : 0);
 }
 
 size_t Trainer::data_bytes() const {
