@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include "nnlive/render/compose.hpp"
 #include "nnlive/render/palette.hpp"
 
@@ -33,6 +34,9 @@ void draw_curves(const Parts& p, const Rect& r);
 void draw_comparison(const Parts& p, const Rect& r);  // scene.compared: every run's loss on one chart
 void draw_badge(const Parts& p, float cx, float cy, float radius, int index);  // a run's colour and number
 void draw_network(const Parts& p, const Rect& r, Composition& comp);
+// Indices of the k largest magnitudes (all if fewer), weakest first; among equal values the
+// lower index first; NaN counts as smaller than any (the diagram's strongest edges).
+std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k);
 
 // A polyline; dash > 0 draws dashes of that length with equal gaps (pixels).
 void polyline(ShapeBatch& out, const std::vector<Vec2>& pts, float width, const Rgba& c, float dash = 0.0f);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <glm/common.hpp>
 #include <glm/vec3.hpp>
+#include <limits>
 #include <numeric>
 
 #include "compose_parts.hpp"
@@ -23,32 +24,6 @@ constexpr double k_pulse_period_s = 2.4;         // one forward wave, then one b
 constexpr float k_streak = 0.16f;                // a pulse's streak: this fraction of its edge
 constexpr int k_max_thumbnail_width = 16;        // thumbnails for layers up to this wide ...
 constexpr int k_max_thumbnail_neurons = 128;     // ... and this many hidden neurons in all
-
-// Indices of the k largest values (all if fewer), weakest first (the strong are drawn on top);
-// among equal values, the lower index first; NaN counts as smaller than any.
-std::vector<size_t> strongest(std::vector<float> magnitude, size_t k) {
-  for (float& v : magnitude)
-    if (std::isnan(v)) v = -1.0f;  // (a diverged run's: last, and never in the way of an ordering)
-  std::vector<size_t> idx;
-  if (magnitude.size() <= k) {
-    idx.resize(magnitude.size());
-    std::iota(idx.begin(), idx.end(), size_t{0});
-  } else {
-    // The k-th largest value, selected among the values themselves (contiguous: several times
-    // faster than among indices), then the indices above it and as many equal to it as fit.
-    std::vector<float> values(magnitude);
-    std::nth_element(values.begin(), values.begin() + long(k - 1), values.end(), std::greater<float>());
-    const float kth = values[k - 1];
-    size_t above = 0;
-    for (float v : magnitude) above += v > kth;
-    idx.reserve(k);
-    size_t ties = k - above;
-    for (size_t i = 0; i < magnitude.size(); ++i)
-      if (magnitude[i] > kth || (magnitude[i] == kth && ties > 0 && ties--)) idx.push_back(i);
-  }
-  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return magnitude[a] < magnitude[b]; });
-  return idx;
-}
 
 // The k strongest of a layer's `count` edges by magnitude(e), weakest first, and the largest
 // magnitude; memoized under `key` where the scene has a memo (SceneMemo).
@@ -85,6 +60,57 @@ size_t edges_with_room(float col_step, float height) {
 float density(size_t edges) { return std::clamp(std::sqrt(600.0f / float(std::max<size_t>(edges, 1))), 0.3f, 1.0f); }
 
 }  // namespace
+
+// (weakest first: the strong are drawn on top)
+std::vector<size_t> strongest(const std::vector<float>& magnitude, size_t k) {
+  // (a diverged run's NaN: last, and never in the way of an ordering)
+  auto value = [&](size_t i) { return std::isnan(magnitude[i]) ? -1.0f : magnitude[i]; };
+  const size_t n = magnitude.size();
+  std::vector<size_t> idx;
+  if (n <= k) {
+    idx.resize(n);
+    std::iota(idx.begin(), idx.end(), size_t{0});
+  } else if (k > 0) {
+    // A bound below the k-th largest value, taken from a sample (every step-th value, step odd
+    // so that it does not follow a layer's rows): the value at about twice the rank the k-th
+    // largest would have in it. The candidates are the values at or above it, in index order;
+    // where they are fewer than k the bound was too high, and every value is a candidate. So
+    // the selection below sees every value that can be chosen: the same indices as selecting
+    // among all (a 65,536-edge layer: 0.08 ms instead of 1.1-1.7).
+    float low = -std::numeric_limits<float>::infinity();
+    constexpr size_t k_sample = 1024;
+    if (n >= 4 * k_sample && n >= 8 * k) {
+      size_t step = n / k_sample;
+      if (step % 2 == 0) --step;
+      std::vector<float> sample(k_sample);
+      for (size_t s = 0; s < k_sample; ++s) sample[s] = value(s * step);
+      const size_t rank = std::min(k_sample - 1, 2 * (k * k_sample / n) + 16);
+      std::nth_element(sample.begin(), sample.begin() + long(rank), sample.end(), std::greater<float>());
+      low = sample[rank];
+    }
+    std::vector<float> values;
+    std::vector<size_t> at;
+    for (int pass = 0; pass < 2; ++pass) {
+      values.clear(), at.clear();
+      for (size_t i = 0; i < n; ++i)
+        if (const float v = value(i); v >= low) values.push_back(v), at.push_back(i);
+      if (values.size() >= k) break;
+      low = -std::numeric_limits<float>::infinity();
+    }
+    // The k-th largest candidate, then the candidates above it and as many equal to it as fit.
+    std::vector<float> ranked(values);
+    std::nth_element(ranked.begin(), ranked.begin() + long(k - 1), ranked.end(), std::greater<float>());
+    const float kth = ranked[k - 1];
+    size_t above = 0;
+    for (float v : values) above += v > kth;
+    size_t ties = k - above;
+    idx.reserve(k);
+    for (size_t j = 0; j < values.size(); ++j)
+      if (values[j] > kth || (values[j] == kth && ties > 0 && ties--)) idx.push_back(at[j]);
+  }
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return value(a) < value(b); });
+  return idx;
+}
 
 void draw_network(const Parts& p, const Rect& r, Composition& comp) {
   const nn::Snapshot& snap = *p.scene.snapshot;

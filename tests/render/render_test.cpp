@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <numeric>
+#include <random>
 
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
@@ -18,6 +20,7 @@
 #include "nnlive/gpu/context.hpp"
 #include "nnlive/render/palette.hpp"
 #include "nnlive/render/renderer.hpp"
+#include "render/compose_parts.hpp"
 
 namespace nnlive {
 namespace {
@@ -271,6 +274,39 @@ TEST(Compose, AMemoKeepsWhatTheFrameDerivesAndDrawsTheSame) {
     const render::Composition again = render::compose(scene, {}, 960, 540, {regular, bold});
     EXPECT_TRUE(same_shapes(alone, first)) << "time " << time_s;
     EXPECT_TRUE(same_shapes(first, again)) << "time " << time_s;
+  }
+}
+
+TEST(Compose, TheStrongestEdgesAreTheKLargestWhateverTheirLayout) {
+  // The selection narrows the candidates with a sample's bound first: against a plain sort, on
+  // layers random, tied, with NaN, sorted either way and with the strong ones on a stride.
+  auto reference = [](const std::vector<float>& m, size_t k) {
+    auto value = [&](size_t i) { return std::isnan(m[i]) ? -1.0f : m[i]; };
+    std::vector<size_t> all(m.size());
+    std::iota(all.begin(), all.end(), size_t{0});
+    std::stable_sort(all.begin(), all.end(), [&](size_t a, size_t b) { return value(a) > value(b); });
+    all.resize(std::min(k, all.size()));
+    std::sort(all.begin(), all.end(), [&](size_t a, size_t b) { return value(a) != value(b) ? value(a) < value(b) : a < b; });
+    return all;
+  };
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal;
+  for (int trial = 0; trial < 600; ++trial) {
+    const size_t n = trial % 3 == 0 ? rng() % 5000 : 4096 + rng() % 70000;
+    std::vector<float> m(n);
+    for (size_t i = 0; i < n; ++i) {
+      const float x = std::fabs(normal(rng));
+      switch (trial % 6) {
+        case 0: m[i] = x; break;
+        case 1: m[i] = float(rng() % 4); break;                                  // ties everywhere
+        case 2: m[i] = rng() % 7 == 0 ? std::nanf("") : x; break;               // a diverged run
+        case 3: m[i] = float(i); break;                                          // strong last
+        case 4: m[i] = float(n - i); break;                                      // strong first
+        default: m[i] = i % 63 == 0 || i % 64 == 0 ? 100.0f + x : 1e-3f * x;   // on a stride
+      }
+    }
+    const size_t k = trial % 50 == 0 ? 0 : 1 + rng() % 2000;
+    ASSERT_EQ(render::strongest(m, k), reference(m, k)) << "trial " << trial << ", " << n << " values, k " << k;
   }
 }
 
