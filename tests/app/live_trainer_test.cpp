@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <string>
 #include <thread>
@@ -107,6 +108,22 @@ TEST(LiveTrainer, UserPointsAreBoundedOldestFirst) {
   ASSERT_EQ(s->dataset->user.size(), app::k_max_user_points);
   EXPECT_FLOAT_EQ(s->dataset->user.front().y, float(extra) * 1e-4f);  // the first 25 went
   EXPECT_EQ(s->config->user_points.size(), app::k_max_user_points);
+}
+
+TEST(LiveTrainer, APointOfAClassTheRunLacksIsNotAdded) {
+  // Side by side, a click with panel 1's class 4 reaches a run of 3 classes too: its softmax
+  // has no output 4 (the loss would read past the sample's outputs), so that run leaves it out.
+  core::ExperimentConfig c = core::load_preset("blobs");
+  c.data.classes = 3;
+  app::LiveTrainer t(c, false);
+  t.add_point({0.5f, 0.5f, 4, false});
+  t.add_point({0.5f, 0.5f, -1, false});
+  t.add_point({0.25f, 0.5f, 2, false});
+  t.step(2);
+  auto s = wait_for(t, [](const app::LiveState& s) { return s.snapshot.step == 2; });
+  ASSERT_EQ(s->dataset->user.size(), 1u);
+  EXPECT_EQ(s->dataset->user.front().label, 2);
+  for (float p : s->snapshot.params) ASSERT_TRUE(std::isfinite(p));
 }
 
 // What the checkpoints hold, asked on the trainer thread.

@@ -122,6 +122,8 @@ class LiveApp {
   bool compare_panels(std::vector<render::Panel>& panels, double anim);
   void draw_compare(const LiveState& state);                  // the panel's overlay loss chart and legend
   void for_each_trainer(const std::function<void(LiveTrainer&)>& f);
+  // Side by side, a point of class `label` joins only the runs that have it: says which do not.
+  void say_runs_without(int label);
   // From the panel: a named comparison (its experiments replace the window's), or "" for panel
   // 1's experiment alone.
   void choose_compare(const std::string& set);

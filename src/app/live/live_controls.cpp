@@ -209,6 +209,18 @@ PointerGestures::Place LiveApp::place_at(double x, double y, const LiveState& st
   return {user_point_near(x, y, state)};
 }
 
+void LiveApp::say_runs_without(int label) {
+  std::string panels;
+  size_t n = 0, index = 0;
+  for_each_trainer([&](LiveTrainer& t) {
+    ++index;
+    if (label >= t.latest()->dataset->classes) panels += (n++ ? ", " : "") + std::to_string(index);
+  });
+  if (n > 0)
+    message((n == 1 ? "panel " : "panels ") + panels + (n == 1 ? " has" : " have") + " no class " + std::to_string(label) +
+            ": the point joined the other runs only");
+}
+
 void LiveApp::do_gestures(const LiveState& state) {
   const nn::View v = view_.shown(state.view);
   const float reach = float(0.04 * (v[2] - v[0]));  // a removal takes the nearest point within this
@@ -225,8 +237,10 @@ void LiveApp::do_gestures(const LiveState& state) {
         int label = a.button == GLFW_MOUSE_BUTTON_LEFT ? 1 : 0;
         // More than two classes, or an exhibit (where a touch is a left click): the picker's class.
         if (classes > 2 || exhibit_) label = a.button == GLFW_MOUSE_BUTTON_LEFT ? selected_class_ : 0;
-        for_each_trainer([&](LiveTrainer& t) { t.add_point({float((*d)[0]), float((*d)[1]), std::clamp(label, 0, classes - 1), false}); });
+        label = std::clamp(label, 0, classes - 1);
+        for_each_trainer([&](LiveTrainer& t) { t.add_point({float((*d)[0]), float((*d)[1]), label, false}); });
         ++points_added_;
+        say_runs_without(label);
         break;
       }
       case PointerGestures::Action::double_click: view_.reset(); break;
@@ -241,6 +255,7 @@ void LiveApp::do_gestures(const LiveState& state) {
             t.remove_nearest_point(a.point.x, a.point.y, float(1e-4 * (v[2] - v[0])));
             t.add_point({float((*d)[0]), float((*d)[1]), a.point.label, false});
           });
+        say_runs_without(a.point.label);
         break;
       case PointerGestures::Action::pan:
         if (a.begin) gesture_view0_ = v;

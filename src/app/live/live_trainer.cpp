@@ -311,6 +311,9 @@ void LiveTrainer::points_changed(core::Run& run) {
 
 void LiveTrainer::add_point(const data::Point& p) {
   post([this, p](core::Run& run) {
+    // A class this run does not have (side by side, beside a run with more classes): the point
+    // is not this run's to learn, and a label past its outputs would be read out of them.
+    if (p.label < 0 || p.label >= run.dataset.classes) return;
     // Bounded: an exhibit's visitors add points for weeks; the oldest make way.
     if (run.dataset.user.size() >= k_max_user_points)
       run.dataset.user.erase(run.dataset.user.begin(), run.dataset.user.begin() + long(run.dataset.user.size() - k_max_user_points + 1));

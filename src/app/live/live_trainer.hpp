@@ -127,7 +127,9 @@ class LiveTrainer {
   // The weight and gradient of parameter `index` at every checkpoint, oldest first, delivered
   // to `done` on the trainer thread (for an edge's history from the start of what is held).
   void edge_history(size_t index, std::function<void(std::vector<float> weights, std::vector<float> grads)> done);
-  void add_point(const data::Point& p);       // joins training at once (the oldest of k_max_user_points goes)
+  // Joins training at once (the oldest of k_max_user_points goes); a class the run does not
+  // have is not added.
+  void add_point(const data::Point& p);
   void remove_nearest_point(float x, float y, float radius);  // user or training point
   // Runs f on the trainer thread with the run (for anything else the UI needs).
   void post(std::function<void(core::Run&)> f);
