@@ -51,6 +51,16 @@ void refuse_empty_values(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*sub);
 }
 
+std::string plain_parse_error(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  const size_t colon = what.find(": ");
+  if (colon == std::string::npos || what.rfind("-", 0) != 0) return what;
+  const std::string flag = what.substr(0, colon), rest = what.substr(colon + 2);
+  if (rest.starts_with("1 required ") && rest.ends_with(" missing")) return flag + " needs a value";
+  if (rest.starts_with("At Most 1 required but received ")) return flag + " is given more than once; give it once";
+  return what;
+}
+
 bool ExperimentFlags::given(const char* name) const { return options_.at(name)->count() > 0; }
 
 core::ExperimentConfig ExperimentFlags::resolve() const { return resolve_over(core::load_experiment(std::nullopt, std::nullopt)); }
@@ -140,8 +150,15 @@ std::vector<core::ExperimentConfig> resolve_compare(const core::ExperimentConfig
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
       app.parse(std::move(args));
+    } catch (const CLI::CallForHelp&) {
+      throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': a --compare takes experiment flags, not --help; "
+                                                       "they are listed under Experiment in nnlive run --help");
     } catch (const CLI::ParseError& e) {
-      throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': " + e.what());
+      // (a name and the same kind of flag: "spiral --preset xor" gives --preset twice)
+      std::string why = plain_parse_error(e);
+      if (!name.empty() && why.find(" is given more than once") != std::string::npos)
+        why = "it names '" + name + "' and gives " + why.substr(0, why.find(' ')) + " as well; give one";
+      throw core::UserError(core::ExitCode::usage, "--compare '" + spec + "': " + why);
     }
     if (const std::vector<std::string> extra = app.remaining(); !extra.empty()) {
       std::string words;

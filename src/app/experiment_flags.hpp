@@ -58,6 +58,11 @@ std::vector<std::string> differences(const std::vector<core::ExperimentConfig>& 
 // app and its subcommands that takes a value refuses an empty one (CLI::ValidationError).
 void refuse_empty_values(CLI::App& app);
 
+// A command-line parse error as one plain sentence: CLI11's wordings for a flag without its
+// value ("--hidden: 1 required TEXT missing") and a flag given twice ("--preset: At Most 1
+// required but received 2") said as such; any other error as CLI11 says it.
+std::string plain_parse_error(const CLI::ParseError& e);
+
 // "WxH" -> (W, H); throws UserError(usage) naming the flag.
 std::pair<uint32_t, uint32_t> parse_size(const std::string& text, const char* flag, uint32_t max_side);
 // "LAYER:INDEX" (from 1) of a hidden neuron of mlp -> zero-based (layer, index); throws UserError(usage).

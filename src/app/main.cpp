@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail(ExitCode::usage, std::string(e.what()) + " (see nnlive --help)");
+    return fail(ExitCode::usage, nnlive::app::plain_parse_error(e) + " (see nnlive --help)");
   }
   if (!field_engine.empty()) setenv("NNLIVE_FIELD_ENGINE", field_engine.c_str(), 1);
   if (!field_precision.empty()) setenv("NNLIVE_FIELD_PRECISION", field_precision.c_str(), 1);
