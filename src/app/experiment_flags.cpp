@@ -53,11 +53,28 @@ void refuse_empty_values(CLI::App& app) {
 
 std::string plain_parse_error(const CLI::ParseError& e) {
   const std::string what = e.what();
+  if (const std::string lead = "The following argument was not expected: "; what.starts_with(lead))
+    return "'" + what.substr(lead.size()) + "' is not a command or flag nnlive knows here";
+  if (const std::string lead = "The following arguments were not expected: "; what.starts_with(lead)) {
+    std::string words;  // (CLI11 lists them last first)
+    for (const std::string& w : CLI::detail::split(what.substr(lead.size()), ' ')) words = w + (words.empty() ? "" : " ") + words;
+    return "'" + words + "' are not commands or flags nnlive knows here";
+  }
+  if (const std::string lead = "Could not convert: "; what.starts_with(lead)) {
+    const size_t eq = what.find(" = ", lead.size());
+    if (eq != std::string::npos) return what.substr(lead.size(), eq - lead.size()) + " takes a number, not '" + what.substr(eq + 3) + "'";
+  }
   const size_t colon = what.find(": ");
   if (colon == std::string::npos || what.rfind("-", 0) != 0) return what;
   const std::string flag = what.substr(0, colon), rest = what.substr(colon + 2);
   if (rest.starts_with("1 required ") && rest.ends_with(" missing")) return flag + " needs a value";
   if (rest.starts_with("At Most 1 required but received ")) return flag + " is given more than once; give it once";
+  // "--present-mode: foo not in {fifo,vsync,...}"
+  if (const size_t in = rest.find(" not in {"); in != std::string::npos && rest.ends_with("}")) {
+    std::string choices = rest.substr(in + 9, rest.size() - in - 10);
+    for (size_t c = choices.find(','); c != std::string::npos; c = choices.find(',', c + 2)) choices.replace(c, 1, ", ");
+    return flag + " must be one of " + choices + "; got '" + rest.substr(0, in) + "'";
+  }
   return what;
 }
 

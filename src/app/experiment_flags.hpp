@@ -59,8 +59,10 @@ std::vector<std::string> differences(const std::vector<core::ExperimentConfig>& 
 void refuse_empty_values(CLI::App& app);
 
 // A command-line parse error as one plain sentence: CLI11's wordings for a flag without its
-// value ("--hidden: 1 required TEXT missing") and a flag given twice ("--preset: At Most 1
-// required but received 2") said as such; any other error as CLI11 says it.
+// value ("--hidden: 1 required TEXT missing"), a flag given twice ("--preset: At Most 1
+// required but received 2"), a value not a number ("Could not convert: --epochs = abc"), one
+// not among the choices ("--present-mode: foo not in {fifo,...}") and a word not expected
+// said plainly; any other error as CLI11 says it.
 std::string plain_parse_error(const CLI::ParseError& e);
 
 // "WxH" -> (W, H); throws UserError(usage) naming the flag.
