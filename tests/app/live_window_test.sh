@@ -79,7 +79,8 @@ sleep 1
 xdotool key v
 sleep 4
 xdotool key v
-for _ in $(seq 100); do grep -q "recorded [0-9]* frames to" app.log && break; sleep 0.1; done
+# (a busy machine: V pressed again before the first frame stops after it)
+for _ in $(seq 600); do grep -q "recorded [0-9]* frames to" app.log && break; sleep 0.1; done
 line="$(grep -o 'recorded [0-9]* frames to [^ ]*' app.log)" || fail "V did not record"
 frames="$(echo "$line" | awk '{print $2}')"
 video="$(echo "$line" | awk '{print $5}')"

@@ -356,6 +356,7 @@ int LiveApp::run() {
       if (recorder_) {
         try {
           recorder_->update(*state, history_, view_options(), playing_);
+          if (recorder_->stop_asked() && recorder_->submitted() > 0) stop_recording();
         } catch (const core::UserError& e) {
           recorder_.reset();
           message(e.what(), true);

@@ -296,7 +296,10 @@ void LiveApp::draw_overlays() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
                      ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs);
     const auto frames = static_cast<unsigned long long>(recorder_->frames());
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frame%s  (V stops)", frames, frames == 1 ? "" : "s");
+    if (recorder_->stop_asked())
+      ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  stopping after the first frame");
+    else
+      ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "\xE2\x97\x8F REC  %llu frame%s  (V stops)", frames, frames == 1 ? "" : "s");
     ImGui::End();
   }
   // T: where a frame's time goes, pass by pass (GPU timestamps; the field's host time with the
@@ -387,6 +390,12 @@ void LiveApp::draw_ui(const LiveState& state) {
 
 void LiveApp::stop_recording() {
   if (!recorder_) return;
+  if (recorder_->submitted() == 0) {
+    // (only at quit or on an error: V waits for the first frame, toggle_recording)
+    message("the recording ended before its first frame; nothing was written to " + recorder_->request().path);
+    recorder_.reset();  // (removes the partial file)
+    return;
+  }
   try {
     recorder_->finish();
     message("recorded " + std::to_string(recorder_->frames()) + " frames to " + recorder_->request().path);
@@ -398,6 +407,10 @@ void LiveApp::stop_recording() {
 
 void LiveApp::toggle_recording(const LiveState& state) {
   if (recorder_) {
+    if (recorder_->submitted() == 0) {
+      recorder_->stop_after_first_frame();  // the frame loop stops it once the first frame is in
+      return;
+    }
     stop_recording();
     return;
   }

@@ -38,6 +38,11 @@ class LiveRecorder {
   // Renders what is in flight, completes the file, and lets the trainer run free again.
   void finish();
   uint64_t frames() const { return pipeline_.consumed(); }
+  uint64_t submitted() const { return uint64_t(frame_); }  // frames rendered or being rendered
+  // Stop asked before the first frame was rendered (a busy machine, V pressed twice at once):
+  // the window finishes the file once it has one (LiveApp), rather than write a video of none.
+  void stop_after_first_frame() { stop_asked_ = true; }
+  bool stop_asked() const { return stop_asked_; }
   const RecordRequest& request() const { return request_; }
 
  private:
@@ -50,6 +55,7 @@ class LiveRecorder {
   long long frame_ = 0;    // the next frame to render
   uint64_t ticket_ = 0;    // the advance() whose state frame_ shows (0: none asked yet)
   bool done_ = false;
+  bool stop_asked_ = false;
 };
 
 }  // namespace nnlive::app::live
