@@ -76,6 +76,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A command that needs one of its own (nnlive bench): name them.
+    for (CLI::App* command : app.get_subcommands())
+      if (command->get_require_subcommand_min() > 0 && command->get_subcommands().empty()) {
+        std::string names;
+        for (const CLI::App* sub : command->get_subcommands({}))
+          names += (names.empty() ? "" : " or ") + sub->get_name();
+        return fail(ExitCode::usage, command->get_name() + " needs what to do: " + names + " (see nnlive " +
+                                         command->get_name() + " --help)");
+      }
     return fail(ExitCode::usage, nnlive::app::plain_parse_error(e) + " (see nnlive --help)");
   }
   if (!field_engine.empty()) setenv("NNLIVE_FIELD_ENGINE", field_engine.c_str(), 1);

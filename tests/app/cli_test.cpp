@@ -224,7 +224,7 @@ TEST_F(Cli, BadInputGivesOneSentenceAndTheDocumentedCode) {
       {"field --weights bad.json --size 8x8 --out f.txt", 2, ".npy or .png"},
       {"field --weights bad.json --size 8x8 --view 1,1,0,2 --out f.npy", 3, "bad.json"},
       {"bench field --hidden 600", 2, "width"},
-      {"bench", 2, "subcommand"},
+      {"bench", 2, "bench needs what to do: field or record (see nnlive bench --help)"},
       {"render --preset xor --size 100x100 --out r.png", 2, "320x240 to 7680x4320"},
       {"render --preset xor --layout grid --out r.png", 2, "unknown layout 'grid'"},
       {"render --preset xor --palette rainbow --out r.png", 2, "unknown palette 'rainbow'"},
