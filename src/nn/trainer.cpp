@@ -72,6 +72,7 @@ void Trainer::set_train_set(LabeledSet train) {
   order_.resize(train_->size());
   std::iota(order_.begin(), order_.end(), 0);
   cursor_ = 0;
+  verdicts_.reset();
 }
 
 void Trainer::extend(int max_epochs) {
@@ -82,6 +83,7 @@ void Trainer::extend(int max_epochs) {
 
 void Trainer::step() {
   if (finished()) return;
+  verdicts_.reset();  // (the parameters change; an epoch's end measures them again)
   const LabeledSet& train = *train_;
   const int n = train.size();
   if (n == 0) {
@@ -177,8 +179,6 @@ Metrics Trainer::measure() {
   std::tie(m.test_loss, m.test_acc) = loss_and_accuracy(model_, config_.loss, *test_, *wrong);
   std::tie(m.train_loss, m.train_acc) = loss_and_accuracy(model_, config_.loss, *train_, *wrong);
   verdicts_ = std::move(wrong);
-  verdicts_step_ = steps_;
-  verdicts_train_ = train_;
   return m;
 }
 
@@ -194,7 +194,7 @@ Snapshot Trainer::snapshot(int metrics_from, int probe) const {
                                      [](const Metrics& m, int e) { return m.epoch < e; });
   s.new_metrics.assign(from, history_.end());
   s.latest = history_.back();
-  if (verdicts_ && verdicts_step_ == steps_ && verdicts_train_ == train_) s.misclassified = verdicts_;
+  s.misclassified = verdicts_;
   if (probe >= 0 && probe < train_->size()) {
     Trace t;
     model_.forward(train_->x.data() + size_t(probe) * train_->inputs, 1, t);

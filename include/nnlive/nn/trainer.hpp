@@ -113,11 +113,9 @@ class Trainer {
   size_t history_cap_ = 0;
   std::vector<float> grads_;     // (param_count) of the last step
   // The last measure()'s verdicts: per point, the test set's then the training set's, 1 where
-  // the network's class is not the label; for the parameters after step verdicts_step_, on the
-  // training set verdicts_train_ (a snapshot of other parameters or points has none).
+  // the network's class is not the label. Dropped when a step or a new training set makes them
+  // another network's or other points' (snapshots then carry none).
   std::shared_ptr<const std::vector<uint8_t>> verdicts_;
-  long long verdicts_step_ = -1;
-  std::shared_ptr<const LabeledSet> verdicts_train_;
   // Scratch reused by every step; a copy starts with none (step() sizes it again).
   struct Scratch {
     Trace trace;
